@@ -1,0 +1,59 @@
+# Vangnet — the two commands in the README are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+export VANGNET_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test install install-dev lint typecheck check-migrations pytest e2e bench messages vendor-css clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## demo: install, migrate, load the demo organisation, run worker + scheduler + web on $(PORT)
+demo: install
+	@PORT=$(PORT) BIN=$(BIN) sh scripts/demo.sh
+
+## test: lint, type check, migrations check, the whole test suite (browser tests when Chromium exists)
+test: install-dev lint typecheck check-migrations pytest
+
+lint:
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/djlint src/vangnet --lint --quiet
+
+typecheck:
+	$(BIN)/mypy
+
+check-migrations:
+	$(BIN)/vangnet makemigrations --check --dry-run --settings=vangnet.settings.test
+
+pytest:
+	@$(BIN)/pytest -q -p no:randomly; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; \
+	exit $$status
+
+bench: install-dev
+	$(BIN)/python scripts/bench.py
+
+## messages: extract msgids into every catalogue and compile them (needs GNU gettext)
+messages: install-dev
+	$(BIN)/python scripts/messages.py
+
+## vendor-css: refresh NL Design System CSS from the npm registry
+vendor-css:
+	sh scripts/vendor_css.sh
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,36 @@
+"""allauth adapters: no open sign-up; people join by invitation or by their organisation's SSO."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Accounts are created by accepting an invitation (see organisations.services).
+        return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        from vangnet.core.tasks import send_email
+
+        msg = self.render_mail(template_prefix, email, context)
+        send_email.enqueue(subject=msg.subject, body=str(msg.body), to=list(msg.to))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        """SSO may create an account only for an e-mail domain its organisation trusts."""
+        from vangnet.organisations.selectors import organisation_for_sso_login
+
+        return organisation_for_sso_login(sociallogin) is not None
+
+    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
+        from vangnet.organisations.services import membership_ensure_for_sso
+
+        user = super().save_user(request, sociallogin, form)
+        membership_ensure_for_sso(user=user, sociallogin=sociallogin)
+        return user

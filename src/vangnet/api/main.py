@@ -1,0 +1,40 @@
+"""One NinjaAPI for the whole product; each domain app adds its router in `<app>/api.py`."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.apps import apps
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+api = NinjaAPI(
+    title="Vangnet API",
+    version="1",
+    description="Public reporting routes, intake of reports and the reporter's dialogue.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 with one message per field, in the request's language."""
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+        fields.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg", "")))
+    return api.create_response(request, {"detail": "invalid", "fields": fields}, status=422)
+
+
+for _label in ("organisations", "toolbox", "quickscan", "reporting", "cases"):
+    if apps.is_installed(f"vangnet.{_label}"):
+        try:
+            _module = import_module(f"vangnet.{_label}.api")
+        except ModuleNotFoundError as error:
+            if error.name != f"vangnet.{_label}.api":
+                raise
+            continue
+        api.add_router(_module.PREFIX, _module.router)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from vangnet.core.navigation import NavItem
+
+from .permissions import Actor, can_manage_organisation
+
+
+def nav_items(actor: Actor) -> list[NavItem]:
+    slug = actor.organisation_slug
+    items = [NavItem(label=_("Home"), url=reverse("organisations:home", args=[slug]), order=0,
+                     in_menu=True, section="")]
+    if can_manage_organisation(actor):
+        section = _("Manage the organisation")
+        items += [
+            NavItem(label=_("Units"), url=reverse("organisations:unit_list", args=[slug]),
+                    description=_("Departments and teams, and who manages them."),
+                    section=section, in_menu=False, order=80),
+            NavItem(label=_("People and roles"), url=reverse("organisations:person_list", args=[slug]),
+                    description=_("Who works here and what they may do in Vangnet."),
+                    section=section, order=81),
+            NavItem(label=_("Invitations"), url=reverse("organisations:invitation_list", args=[slug]),
+                    description=_("Invite colleagues by e-mail."), section=section, in_menu=False,
+                    order=82),
+            NavItem(label=_("Look and feel"), url=reverse("organisations:branding", args=[slug]),
+                    description=_("Name, logo and colour of your organisation."), section=section,
+                    in_menu=False, order=84),
+        ]
+    return [item for item in items if item.section or item.in_menu]

@@ -1,0 +1,167 @@
+"""Reads of organisation data, always scoped to the asking user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from .models import Invitation, Membership, MembershipRole, Organisation, Unit
+from .permissions import Actor, can_manage_organisation, can_view_people
+
+
+def actor_for(membership: Membership) -> Actor:
+    return Actor(
+        user_id=membership.user_id,
+        organisation_id=membership.organisation_id,
+        organisation_slug=membership.organisation.slug,
+        membership_id=membership.pk,
+        roles=membership.role_set,
+        unit_id=membership.unit_id,
+        is_external=membership.is_external,
+    )
+
+
+def roles_of_user(*, user: Any) -> set[str]:
+    """All roles a user holds in any organisation (for the two-factor rule)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_vangnet_roles", None)
+    if cached is None:
+        cached = set(
+            MembershipRole.objects.filter(
+                membership__user=user, membership__is_active=True
+            ).values_list("role", flat=True)
+        )
+        user._vangnet_roles = cached
+    return cached
+
+
+def memberships_of_user(*, user: Any) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organisation", "unit")
+        .prefetch_related("roles")
+        .order_by("organisation__name")
+    )
+
+
+def membership_get_for_user(*, user: Any, organisation_slug: str) -> Membership:
+    """The user's active membership of the organisation; 404 when there is none (no hint)."""
+    if not user.is_authenticated:
+        raise Http404
+    membership = memberships_of_user(user=user).filter(organisation__slug=organisation_slug).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def organisation_get_public(*, slug: str) -> Organisation:
+    """Organisation details that anyone may see (name, logo, colour) for public pages."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def units_for_actor(*, actor: Actor) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("parent")
+        .prefetch_related(Prefetch("managers", queryset=Membership.objects.select_related("user")))
+        .order_by("name")
+    )
+
+
+def unit_get_for_actor(*, actor: Actor, pk: int) -> Unit:
+    unit = units_for_actor(actor=actor).filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def unit_tree(*, actor: Actor) -> list[tuple[Unit, int]]:
+    """Units in tree order with their depth, built from one query."""
+    units = list(units_for_actor(actor=actor))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[tuple[Unit, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in children.get(parent_id, []):
+            ordered.append((unit, depth))
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def unit_ancestor_ids(*, unit_id: int, organisation_id: int) -> list[int]:
+    """The unit and every unit above it (for the line of management)."""
+    parents = dict(
+        Unit.objects.filter(organisation_id=organisation_id).values_list("pk", "parent_id")
+    )
+    chain: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def line_managers_of(*, unit_id: int | None, organisation_id: int) -> QuerySet[Membership]:
+    """Everyone who manages the unit or a unit above it."""
+    if unit_id is None:
+        return Membership.objects.none()
+    unit_ids = unit_ancestor_ids(unit_id=unit_id, organisation_id=organisation_id)
+    return Membership.objects.filter(
+        managed_units__in=unit_ids, organisation_id=organisation_id, is_active=True
+    ).distinct()
+
+
+def people_for_actor(*, actor: Actor) -> QuerySet[Membership]:
+    if not can_view_people(actor):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("user", "unit")
+        .prefetch_related("roles")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def person_get_for_actor(*, actor: Actor, pk: int) -> Membership:
+    membership = people_for_actor(actor=actor).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def members_with_role(*, organisation_id: int, role: str) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(
+            organisation_id=organisation_id, is_active=True, roles__role=role
+        )
+        .select_related("user")
+        .distinct()
+    )
+
+
+def invitations_for_actor(*, actor: Actor) -> QuerySet[Invitation]:
+    if not can_manage_organisation(actor):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(organisation_id=actor.organisation_id).select_related("unit")
+
+
+def organisation_for_sso_login(sociallogin: Any) -> Organisation | None:
+    """The organisation whose SSO app and e-mail domain match this login, if any."""
+    email = (getattr(sociallogin.user, "email", "") or "").lower()
+    domain = email.rpartition("@")[2]
+    app = getattr(sociallogin.account, "get_provider", lambda: None)()
+    app_id = getattr(getattr(app, "app", None), "pk", None)
+    for organisation in Organisation.objects.filter(sso_app_id=app_id):
+        if domain and domain in organisation.sso_domains:
+            return organisation
+    return None

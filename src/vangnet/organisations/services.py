@@ -1,0 +1,268 @@
+"""Every write to organisation data. Keyword-only, typed, atomic, audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vangnet.core.audit import audit_record
+from vangnet.core.mail import queue_templated_email
+
+from .models import Invitation, Membership, MembershipRole, Organisation, Unit
+from .permissions import Actor, can_change_own_membership, can_manage_organisation
+from .roles import Role
+
+INVITATION_VALID_FOR = timedelta(days=14)
+
+
+def _require_manager(actor: Actor) -> None:
+    if not can_manage_organisation(actor):
+        raise PermissionDenied
+
+
+def organisation_create(*, name: str, slug: str, primary_colour: str = "#1f5c99") -> Organisation:
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            name=name, slug=slug, primary_colour=primary_colour
+        )
+        audit_record(action="organisation.create", target=organisation,
+                     organisation_id=organisation.pk)
+    return organisation
+
+
+def organisation_update_branding(
+    *, actor: Actor, organisation: Organisation, name: str, primary_colour: str,
+    logo: Any = None, remove_logo: bool = False,
+) -> Organisation:
+    _require_manager(actor)
+    if organisation.pk != actor.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        organisation.name = name
+        organisation.primary_colour = primary_colour
+        if remove_logo:
+            organisation.logo = ""
+        elif logo:
+            organisation.logo = logo
+        organisation.full_clean()
+        organisation.save()
+        audit_record(action="organisation.branding", actor_label="", actor=_user(actor),
+                     target=organisation)
+    return organisation
+
+
+def _user(actor: Actor) -> Any:
+    return get_user_model()(pk=actor.user_id)
+
+
+def _check_parent(unit: Unit | None, parent: Unit | None, organisation_id: int) -> None:
+    if parent is None:
+        return
+    if parent.organisation_id != organisation_id:
+        raise PermissionDenied
+    node: Unit | None = parent
+    while node is not None and unit is not None:
+        if node.pk == unit.pk:
+            raise ValidationError({"parent": _("A unit cannot be part of itself.")})
+        node = node.parent
+
+
+def unit_create(
+    *, actor: Actor, name: str, kind: str = Unit.Kind.TEAM, parent: Unit | None = None,
+    code: str = "", managers: Iterable[Membership] = (),
+) -> Unit:
+    _require_manager(actor)
+    _check_parent(None, parent, actor.organisation_id)
+    with transaction.atomic():
+        unit = Unit(organisation_id=actor.organisation_id, name=name, kind=kind, parent=parent,
+                    code=code)
+        unit.full_clean()
+        unit.save()
+        _set_managers(actor, unit, managers)
+        audit_record(action="unit.create", actor=_user(actor), target=unit)
+    return unit
+
+
+def unit_update(
+    *, actor: Actor, unit: Unit, name: str, kind: str, parent: Unit | None, code: str = "",
+    managers: Iterable[Membership] = (),
+) -> Unit:
+    _require_manager(actor)
+    if unit.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    _check_parent(unit, parent, actor.organisation_id)
+    with transaction.atomic():
+        unit.name, unit.kind, unit.parent, unit.code = name, kind, parent, code
+        unit.full_clean()
+        unit.save()
+        _set_managers(actor, unit, managers)
+        audit_record(action="unit.update", actor=_user(actor), target=unit)
+    return unit
+
+
+def _set_managers(actor: Actor, unit: Unit, managers: Iterable[Membership]) -> None:
+    managers = list(managers)
+    if any(m.organisation_id != actor.organisation_id for m in managers):
+        raise PermissionDenied
+    unit.managers.set(managers)
+
+
+def unit_delete(*, actor: Actor, unit: Unit) -> None:
+    _require_manager(actor)
+    if unit.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if unit.children.exists():
+        raise ValidationError(_("This unit still has units below it. Move or remove those first."))
+    with transaction.atomic():
+        audit_record(action="unit.delete", actor=_user(actor), target=unit)
+        unit.delete()
+
+
+def membership_create(
+    *, organisation: Organisation, email: str, full_name: str = "", roles: Iterable[str] = (),
+    unit: Unit | None = None, job_title: str = "", is_external: bool = False,
+    password: str | None = None, actor: Actor | None = None,
+) -> Membership:
+    """Add a person to an organisation (creating the account when it does not exist yet)."""
+    if actor is not None:
+        _require_manager(actor)
+        if actor.organisation_id != organisation.pk:
+            raise PermissionDenied
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=password, full_name=full_name)
+            if password is None:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organisation=organisation,
+            defaults={"unit": unit, "job_title": job_title, "is_external": is_external},
+        )
+        _replace_roles(membership, roles)
+        audit_record(action="membership.create", actor=_user(actor) if actor else None,
+                     target=membership, data={"roles": sorted(roles)})
+    return membership
+
+
+def _replace_roles(membership: Membership, roles: Iterable[str]) -> None:
+    wanted = {Role(role).value for role in roles}
+    membership.roles.exclude(role__in=wanted).delete()
+    existing = set(membership.roles.values_list("role", flat=True))
+    MembershipRole.objects.bulk_create(
+        [MembershipRole(membership=membership, role=role) for role in sorted(wanted - existing)]
+    )
+
+
+def membership_update(
+    *, actor: Actor, membership: Membership, roles: Iterable[str], unit: Unit | None,
+    job_title: str, is_external: bool, is_active: bool,
+) -> Membership:
+    _require_manager(actor)
+    if membership.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if unit is not None and unit.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    roles = set(roles)
+    if not can_change_own_membership(actor, membership.pk) and (
+        Role.COORDINATOR not in roles or not is_active
+    ):
+        raise ValidationError(_("You cannot remove your own coordinator role or deactivate yourself."))
+    with transaction.atomic():
+        membership.unit, membership.job_title = unit, job_title
+        membership.is_external, membership.is_active = is_external, is_active
+        membership.save()
+        _replace_roles(membership, roles)
+        audit_record(action="membership.update", actor=_user(actor), target=membership,
+                     data={"roles": sorted(roles), "active": is_active})
+    return membership
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_create(
+    *, actor: Actor, email: str, full_name: str = "", roles: Iterable[str] = (Role.EMPLOYEE,),
+    unit: Unit | None = None, language: str = "nl",
+) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link. Returns the invitation and the secret token."""
+    _require_manager(actor)
+    if unit is not None and unit.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation_id=actor.organisation_id, email=email.lower(), full_name=full_name,
+            roles=sorted(Role(r).value for r in roles), unit=unit,
+            token_hash=_token_hash(token), invited_by_id=actor.user_id,
+            expires_at=timezone.now() + INVITATION_VALID_FOR,
+        )
+        audit_record(action="invitation.create", actor=_user(actor), target=invitation)
+        organisation = invitation.organisation
+        transaction.on_commit(lambda: queue_templated_email(
+            template="organisations/email/invitation", to=[invitation.email], language=language,
+            context={"organisation": organisation, "invitation": invitation,
+                     "path": reverse("organisations:invitation_accept", args=[token])},
+        ))
+    return invitation, token
+
+
+def invitation_get_by_token(*, token: str) -> Invitation | None:
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=_token_hash(token), accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None or invitation.expires_at < timezone.now():
+        return None
+    return invitation
+
+
+def invitation_accept(
+    *, invitation: Invitation, full_name: str, password: str | None, user: Any = None
+) -> Membership:
+    """Accept an invitation: with the logged-in account, or by creating one with a password."""
+    User = get_user_model()
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been used."))
+        if user is None or not user.is_authenticated:
+            user = User.objects.filter(email__iexact=invitation.email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=invitation.email, password=password, full_name=full_name
+                )
+            elif password:
+                raise ValidationError(_("An account with this e-mail address already exists. Log in first."))
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organisation=invitation.organisation, defaults={"unit": invitation.unit}
+        )
+        _replace_roles(membership, set(invitation.roles) | membership.role_set)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit_record(action="invitation.accept", actor=user, target=invitation)
+    return membership
+
+
+def membership_ensure_for_sso(*, user: Any, sociallogin: Any) -> Membership | None:
+    """After an SSO sign-up, give the new account a membership of the matching organisation."""
+    from .selectors import organisation_for_sso_login
+
+    organisation = organisation_for_sso_login(sociallogin)
+    if organisation is None:
+        return None
+    return membership_create(organisation=organisation, email=user.email,
+                             full_name=user.full_name, roles=[Role.EMPLOYEE])

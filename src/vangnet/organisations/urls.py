@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("hulp/", views.public_home, name="public_home"),
+    path("theme.css", views.theme_css, name="theme_css"),
+    path("beheer/eenheden/", views.unit_list, name="unit_list"),
+    path("beheer/eenheden/nieuw/", views.unit_edit, name="unit_create"),
+    path("beheer/eenheden/<int:pk>/", views.unit_edit, name="unit_edit"),
+    path("beheer/eenheden/<int:pk>/verwijderen/", views.unit_delete, name="unit_delete"),
+    path("beheer/mensen/", views.person_list, name="person_list"),
+    path("beheer/mensen/<int:pk>/", views.person_edit, name="person_edit"),
+    path("beheer/uitnodigingen/", views.invitation_list, name="invitation_list"),
+    path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("beheer/huisstijl/", views.branding, name="branding"),
+]

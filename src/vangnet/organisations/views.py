@@ -1,0 +1,191 @@
+"""Thin views: validate → permission → service → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from vangnet.core.navigation import nav_items_for
+from vangnet.core.public import public_links_for
+
+from . import selectors, services
+from .decorators import organisation_view
+from .forms import AcceptInvitationForm, BrandingForm, InvitationForm, PersonForm, UnitForm
+from .permissions import can_manage_organisation
+from .theme import theme_css_for
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not can_manage_organisation(request.actor):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+@organisation_view
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page for this person's roles: what they can do here."""
+    items = nav_items_for(request.actor)  # type: ignore[attr-defined]
+    sections: dict[str, list] = {}
+    for item in items:
+        sections.setdefault(item.section or _("For you"), []).append(item)
+    return render(request, "organisations/home.html", {"sections": sections})
+
+
+def public_home(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """What anyone may see of an organisation: where to go for help. No login needed."""
+    organisation = selectors.organisation_get_public(slug=org_slug)
+    request.organisation = organisation  # type: ignore[attr-defined]
+    return render(request, "organisations/public_home.html",
+                  {"links": public_links_for(organisation)})
+
+
+@cache_control(max_age=300, public=True)
+def theme_css(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = selectors.organisation_get_public(slug=org_slug)
+    return HttpResponse(theme_css_for(organisation), content_type="text/css; charset=utf-8")
+
+
+@organisation_view
+def unit_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    tree = selectors.unit_tree(actor=request.actor)  # type: ignore[attr-defined]
+    return render(request, "organisations/unit_list.html", {"tree": tree})
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require_manager(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    unit = selectors.unit_get_for_actor(actor=actor, pk=pk) if pk else None
+    initial = {}
+    if unit is not None:
+        initial = {"name": unit.name, "kind": unit.kind, "parent": unit.parent, "code": unit.code,
+                   "managers": list(unit.managers.all())}
+    form = UnitForm(request.POST or None, initial=initial, organisation_id=actor.organisation_id,
+                    unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if unit is None:
+                services.unit_create(actor=actor, **data)
+                messages.success(request, _("The unit has been added."))
+            else:
+                services.unit_update(actor=actor, unit=unit, **data)
+                messages.success(request, _("The unit has been saved."))
+            return redirect("organisations:unit_list", request.organisation.slug)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "organisations/unit_form.html", {"form": form, "unit": unit})
+
+
+@organisation_view
+@require_http_methods(["POST"])
+def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    unit = selectors.unit_get_for_actor(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
+    try:
+        services.unit_delete(actor=request.actor, unit=unit)  # type: ignore[attr-defined]
+        messages.success(request, _("The unit has been removed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("organisations:unit_list", request.organisation.slug)  # type: ignore[attr-defined]
+
+
+@organisation_view
+def person_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    people = selectors.people_for_actor(actor=request.actor)  # type: ignore[attr-defined]
+    query = request.GET.get("q", "").strip()
+    if query:
+        people = people.filter(user__full_name__icontains=query) | people.filter(
+            user__email__icontains=query
+        )
+    return render(request, "organisations/person_list.html",
+                  {"people": people[:500], "query": query, "total": people.count()})
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    person = selectors.person_get_for_actor(actor=actor, pk=pk)
+    initial = {"roles": sorted(person.role_set), "unit": person.unit, "job_title": person.job_title,
+               "is_external": person.is_external, "is_active": person.is_active}
+    form = PersonForm(request.POST or None, initial=initial, organisation_id=actor.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(actor=actor, membership=person, **form.cleaned_data)
+            messages.success(request, _("The changes have been saved."))
+            return redirect("organisations:person_list", request.organisation.slug)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "organisations/person_form.html", {"form": form, "person": person})
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    form = InvitationForm(request.POST or None, organisation_id=actor.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_create(actor=actor, language=request.LANGUAGE_CODE, **form.cleaned_data)
+        messages.success(request, _("The invitation has been sent to %(email)s.")
+                         % {"email": form.cleaned_data["email"]})
+        return redirect("organisations:invitation_list", request.organisation.slug)  # type: ignore[attr-defined]
+    invitations = selectors.invitations_for_actor(actor=actor)[:200]
+    return render(request, "organisations/invitation_list.html",
+                  {"form": form, "invitations": invitations})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+    invitation = services.invitation_get_by_token(token=token)
+    if invitation is None or invitation.organisation.slug != org_slug:
+        return render(request, "organisations/invitation_invalid.html", status=404)
+    request.organisation = invitation.organisation  # type: ignore[attr-defined]
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            services.invitation_accept(invitation=invitation, full_name="", password=None,
+                                       user=request.user)
+            messages.success(request, _("Welcome! You are now a member of %(name)s.")
+                             % {"name": invitation.organisation.name})
+            return redirect("organisations:home", org_slug)
+        return render(request, "organisations/invitation_accept.html",
+                      {"invitation": invitation, "form": None})
+    form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(invitation=invitation,
+                                       full_name=form.cleaned_data["full_name"],
+                                       password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your account is ready. Log in with your e-mail address."))
+            return redirect("account_login")
+    return render(request, "organisations/invitation_accept.html",
+                  {"invitation": invitation, "form": form})
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def branding(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = BrandingForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update_branding(
+            actor=request.actor, organisation=organisation,  # type: ignore[attr-defined]
+            name=form.cleaned_data["name"], primary_colour=form.cleaned_data["primary_colour"],
+            logo=request.FILES.get("logo"), remove_logo=form.cleaned_data["remove_logo"],
+        )
+        messages.success(request, _("The look of your organisation has been saved."))
+        return redirect("organisations:branding", organisation.slug)
+    return render(request, "organisations/branding.html", {"form": form})

@@ -1,0 +1,41 @@
+"""Production settings: the base, hardened. Refuses to start when something is insecure."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, DATABASES, EMAIL_BACKEND, SECRET_KEY, env_bool, env_str
+
+DEBUG = False
+
+
+def _refuse(reason: str) -> None:
+    raise ImproperlyConfigured(f"Vangnet refuses to start in production: {reason}")
+
+
+if not env_str("SECRET_KEY") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    _refuse("set SECRET_KEY to a random value of at least 50 characters.")
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    _refuse("set ALLOWED_HOSTS to the host names that serve Vangnet.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bool(
+    "VANGNET_ALLOW_SQLITE", False
+):
+    _refuse("use PostgreSQL (DATABASE_URL=postgres://...), or set VANGNET_ALLOW_SQLITE=1.")
+if EMAIL_BACKEND.endswith(("filebased.EmailBackend", "locmem.EmailBackend")):
+    _refuse("set EMAIL_URL to an SMTP server (smtp://... or smtps://...).")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False

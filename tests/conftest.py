@@ -1,0 +1,83 @@
+"""Fixtures for the whole suite. Browser fixtures are shared by every app's e2e tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from support.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from support.people import PASSWORD, make_member, make_organisation, totp_code
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """Rate-limit counters live in the cache; never let them leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def organisation(db: Any) -> Any:
+    return make_organisation("Gemeente Testdorp")
+
+
+@pytest.fixture
+def other_organisation(db: Any) -> Any:
+    return make_organisation("Andere Organisatie")
+
+
+@pytest.fixture
+def member_factory(db: Any) -> Any:
+    return make_member
+
+
+@pytest.fixture(scope="session")
+def _playwright() -> Iterator[Any]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright: Any) -> Iterator[Any]:
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    # bypass_csp lets axe inject its script; the app's own CSP stays strict and is tested apart.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page: Any) -> Any:
+    """Log in through the real login form, answering the two-factor step when it comes."""
+
+    def _login(email: str, password: str = PASSWORD) -> None:
+        page.goto("/accounts/login/")
+        page.fill("input[name=login]", email)
+        page.fill("input[name=password]", password)
+        page.click("form button[type=submit]")
+        page.wait_for_load_state()
+        if "/accounts/2fa/authenticate" in page.url:
+            page.fill("input[name=code]", totp_code())
+            page.click("form button[type=submit]")
+            page.wait_for_load_state()
+
+    return _login

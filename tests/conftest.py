@@ -73,11 +73,11 @@ def login(page: Any) -> Any:
         page.goto("/accounts/login/")
         page.fill("input[name=login]", email)
         page.fill("input[name=password]", password)
-        page.click("form button[type=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         if "/accounts/2fa/authenticate" in page.url:
             page.fill("input[name=code]", totp_code())
-            page.click("form button[type=submit]")
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.click("main form button[type=submit]")
 
     return _login

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from importlib.util import find_spec
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
@@ -21,7 +23,7 @@ urlpatterns = [
 
 # Domain apps mount their pages below the organisation and, if they have one, an API router.
 for app_label in ("toolbox", "quickscan", "reporting", "cases"):
-    if apps.is_installed(f"vangnet.{app_label}"):
+    if apps.is_installed(f"vangnet.{app_label}") and find_spec(f"vangnet.{app_label}.urls"):
         urlpatterns.append(path("o/<slug:org_slug>/", include(f"vangnet.{app_label}.urls")))
 
 urlpatterns.append(path("api/v1/", include("vangnet.api.urls")))

@@ -35,5 +35,7 @@ def nav_items_for(actor: Any) -> list[NavItem]:
             if error.name != f"{config.name}.navigation":
                 raise
             continue
-        items.extend(module.nav_items(actor))
+        provider = getattr(module, "nav_items", None)
+        if provider is not None:
+            items.extend(provider(actor))
     return sorted(items, key=lambda item: (item.order, item.label))

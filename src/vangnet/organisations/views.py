@@ -31,7 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
     items = nav_items_for(request.actor)  # type: ignore[attr-defined]
     sections: dict[str, list] = {}
     for item in items:
-        sections.setdefault(item.section or _("For you"), []).append(item)
+        if item.section and item.description:
+            sections.setdefault(item.section, []).append(item)
     return render(request, "organisations/home.html", {"sections": sections})
 
 

@@ -5,10 +5,11 @@
     python scripts/messages.py --compile-only  # only .po → .mo (no GNU gettext needed)
 
 Scopes:
-- every directory under src/vangnet with an `apps.py` (except core and accounts) is an app; its
-  strings go to `src/vangnet/<app>/locale/nl/LC_MESSAGES/django.po`;
-- everything else (templates/, settings/, core/, accounts/, api/, top-level modules) is the project;
-  its strings go to `src/vangnet/locale/nl/LC_MESSAGES/django.po` (in LOCALE_PATHS).
+- the project: templates/, settings/, core/, accounts/, api/ and the top-level modules; its strings
+  go to `src/vangnet/locale/nl/LC_MESSAGES/django.po` (in LOCALE_PATHS);
+- every other directory under src/vangnet with code (organisations, toolbox, ...; also an app that
+  has no apps.py yet) is an app; its strings go to `src/vangnet/<app>/locale/nl/LC_MESSAGES/`.
+  Django finds an installed app's `locale/` by itself.
 
 Each scope is extracted with Django's `makemessages` in a temporary copy that holds only that
 scope's sources, so an app's strings can never land in another catalogue. Extraction needs GNU
@@ -33,8 +34,9 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "src" / "vangnet"
 LANGUAGE = "nl"
 PROJECT = "project"
-# Apps with an apps.py whose strings still belong to the project catalogue.
-PROJECT_APPS = {"core", "accounts"}
+# Directories whose strings belong to the project catalogue (core and accounts are apps in Django's
+# sense, but they are the shell of the product, not a domain).
+PROJECT_DIRS = {"templates", "settings", "core", "accounts", "api"}
 # Never scanned for gettext strings.
 SKIPPED_DIRS = {"static", "content", "locale", "__pycache__", "node_modules"}
 EXTENSIONS = ["html", "txt", "py"]
@@ -61,7 +63,9 @@ class Scope:
 
 def app_names(package: Path = PACKAGE) -> list[str]:
     return sorted(
-        p.parent.name for p in package.glob("*/apps.py") if p.parent.name not in PROJECT_APPS
+        p.name for p in package.iterdir()
+        if p.is_dir() and p.name not in PROJECT_DIRS | SKIPPED_DIRS
+        and any(f.suffix in {".py", ".html", ".txt"} for f in p.rglob("*"))
     )
 
 
@@ -70,14 +74,13 @@ def scopes(package: Path = PACKAGE, names: list[str] | None = None) -> list[Scop
     wanted = names or [PROJECT, *apps]
     result = []
     for name in wanted:
-        if name in PROJECT_APPS:
+        if name in PROJECT_DIRS:
             name = PROJECT
         if name == PROJECT:
             sources = tuple(
                 sorted(
                     p for p in package.iterdir()
-                    if p.name not in SKIPPED_DIRS and p.name not in apps
-                    and (p.is_dir() or p.suffix == ".py")
+                    if (p.is_dir() and p.name in PROJECT_DIRS) or (p.is_file() and p.suffix == ".py")
                 )
             )
             scope = Scope(PROJECT, sources, package / "locale")
@@ -107,12 +110,13 @@ def _working_directory(path: Path) -> Iterator[None]:
 
 
 def _setup_django() -> None:
+    """Minimal settings: extraction must work even while an app is half-built and cannot boot."""
     import django
     from django.conf import settings
 
     if settings.configured:
         return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vangnet.settings.test")
+    settings.configure(USE_I18N=True, INSTALLED_APPS=[], LOCALE_PATHS=[])
     django.setup()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from .models import Invitation, Membership, MembershipRole, Organisation, Unit
+from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
 from .permissions import Actor, can_manage_organisation, can_view_people
 
 
@@ -165,3 +165,16 @@ def organisation_for_sso_login(sociallogin: Any) -> Organisation | None:
         if domain and domain in organisation.sso_domains:
             return organisation
     return None
+
+
+def import_jobs_for_actor(*, actor: Actor) -> QuerySet[ImportJob]:
+    if not can_manage_organisation(actor):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(organisation_id=actor.organisation_id).defer("csv_text")
+
+
+def import_job_get_for_actor(*, actor: Actor, pk: int) -> ImportJob:
+    job = import_jobs_for_actor(actor=actor).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_templated_email
 
-from .models import Invitation, Membership, MembershipRole, Organisation, Unit
+from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
 from .permissions import Actor, can_change_own_membership, can_manage_organisation
 from .roles import Role
 
@@ -266,3 +266,20 @@ def membership_ensure_for_sso(*, user: Any, sociallogin: Any) -> Membership | No
         return None
     return membership_create(organisation=organisation, email=user.email,
                              full_name=user.full_name, roles=[Role.EMPLOYEE])
+
+
+def import_job_create(*, actor: Actor, file_name: str, csv_text: str) -> ImportJob:
+    """Store an uploaded CSV file and start importing it in the background."""
+    from .tasks import import_job_run
+
+    _require_manager(actor)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            organisation_id=actor.organisation_id, created_by_id=actor.user_id,
+            file_name=file_name[:200], csv_text=csv_text,
+            total_rows=max(0, len(csv_text.splitlines()) - 1),
+        )
+        audit_record(action="organisation.import_started", actor=_user(actor), target=job,
+                     organisation_id=actor.organisation_id)
+        transaction.on_commit(lambda: import_job_run.enqueue(job_id=job.pk))
+    return job

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
@@ -15,7 +16,16 @@ from vangnet.core.public import public_links_for
 
 from . import selectors, services
 from .decorators import organisation_view
-from .forms import AcceptInvitationForm, BrandingForm, InvitationForm, PersonForm, UnitForm
+from .forms import (
+    AcceptInvitationForm,
+    BrandingForm,
+    ImportForm,
+    InvitationForm,
+    PersonForm,
+    UnitForm,
+)
+from .imports import error_message
+from .models import ImportJob
 from .permissions import can_manage_organisation
 from .theme import theme_css_for
 
@@ -23,6 +33,10 @@ from .theme import theme_css_for
 def _require_manager(request: HttpRequest) -> None:
     if not can_manage_organisation(request.actor):  # type: ignore[attr-defined]
         raise PermissionDenied
+
+
+def _import_url(request: HttpRequest) -> str:
+    return reverse("organisations:import", args=[request.organisation.slug])  # type: ignore[attr-defined]
 
 
 @organisation_view
@@ -54,7 +68,8 @@ def theme_css(request: HttpRequest, org_slug: str) -> HttpResponse:
 def unit_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     tree = selectors.unit_tree(actor=request.actor)  # type: ignore[attr-defined]
-    return render(request, "organisations/unit_list.html", {"tree": tree})
+    return render(request, "organisations/unit_list.html",
+                  {"tree": tree, "import_url": _import_url(request)})
 
 
 @organisation_view
@@ -107,7 +122,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             user__email__icontains=query
         )
     return render(request, "organisations/person_list.html",
-                  {"people": people[:500], "query": query, "total": people.count()})
+                  {"people": people[:500], "query": query, "total": people.count(),
+                   "import_url": _import_url(request)})
 
 
 @organisation_view
@@ -190,3 +206,51 @@ def branding(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The look of your organisation has been saved."))
         return redirect("organisations:branding", organisation.slug)
     return render(request, "organisations/branding.html", {"form": form})
+
+
+IMPORT_EXAMPLE = (
+    "type,code,name,parent_code,email,roles,unit_code,job_title\n"
+    "unit,DIR,Directie,,,,,\n"
+    "unit,SD,Sociaal Domein,DIR,,,,\n"
+    "unit,SD-JGD,Team Jeugd,SD,,,,\n"
+    "person,,Sanne de Vries,,sanne@example.nl,medewerker,SD-JGD,Jeugdconsulent\n"
+    "person,,Marco Jansen,,marco@example.nl,medewerker;leidinggevende,SD-JGD,Teamleider\n"
+)
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV file of units and people; the import itself runs in the background."""
+    _require_manager(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.import_job_create(actor=actor, file_name=request.FILES["csv_file"].name,
+                                         csv_text=form.cleaned_data["csv_file"])
+        return redirect("organisations:import_status", actor.organisation_slug, job.pk)
+    jobs = selectors.import_jobs_for_actor(actor=actor)[:10]
+    return render(request, "organisations/import.html", {"form": form, "jobs": jobs})
+
+
+@organisation_view
+def import_example(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    response = HttpResponse(IMPORT_EXAMPLE, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="vangnet-import-voorbeeld.csv"'
+    return response
+
+
+@organisation_view
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress of one import. htmx polls the partial every second; without JS, reload the page."""
+    _require_manager(request)
+    job = selectors.import_job_get_for_actor(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
+    context = {
+        "job": job,
+        "finished": job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED),
+        "errors": [{"line": e.get("line"), "message": error_message(e)} for e in job.errors],
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "organisations/partials/import_progress.html", context)
+    return render(request, "organisations/import_status.html", context)

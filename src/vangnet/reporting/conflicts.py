@@ -1,0 +1,91 @@
+"""Conflict of interest (docs/adr/0030, DESIGN §4).
+
+Who is named as involved is itself sensitive, so a report stores only keyed hashes
+("involvement tags") of the memberships named: HMAC(server key, receipt lookup hash : membership).
+Tags differ per report (nobody can link two reports by the same person) and cannot be checked
+without the server key. The server recomputes them for the organisation's members when it needs
+the set of excluded people.
+
+Excluded from a report: every involved person; and when an involved person is a manager
+(manages a unit), everyone in that person's line of management above them too (they have a
+stake in the outcome). HR, the complaints committee and external advisors remain available.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from vangnet.core import crypto
+from vangnet.organisations.models import Membership, Unit
+from vangnet.organisations.selectors import line_managers_of
+
+from .models import Report
+
+
+def involvement_tag(*, receipt_hash: str, membership_id: int) -> str:
+    return crypto.keyed_hash("involved", f"{receipt_hash}:{membership_id}")
+
+
+def involvement_tags(*, receipt_hash: str, memberships: Iterable[Membership]) -> list[str]:
+    return sorted({involvement_tag(receipt_hash=receipt_hash, membership_id=m.pk) for m in memberships})
+
+
+def involved_membership_ids(report: Report) -> set[int]:
+    tags = set(report.involved_tags or [])
+    if not tags:
+        return set()
+    member_ids = Membership.objects.filter(organisation_id=report.organisation_id).values_list(
+        "pk", flat=True
+    )
+    return {
+        pk for pk in member_ids
+        if involvement_tag(receipt_hash=report.receipt_hash, membership_id=pk) in tags
+    }
+
+
+def excluded_for_involved(*, organisation_id: int, involved_ids: set[int]) -> set[int]:
+    """The involved people plus, for every involved manager, the managers above them."""
+    excluded = set(involved_ids)
+    if not involved_ids:
+        return excluded
+    managers = set(
+        Unit.managers.through.objects.filter(membership_id__in=involved_ids).values_list(
+            "membership_id", flat=True
+        )
+    )
+    for member in Membership.objects.filter(pk__in=managers).only("pk", "unit_id"):
+        # Units this person manages, and their own unit: the line above both is conflicted.
+        unit_ids = set(
+            Unit.managers.through.objects.filter(membership_id=member.pk).values_list(
+                "unit_id", flat=True
+            )
+        )
+        if member.unit_id:
+            unit_ids.add(member.unit_id)
+        for unit_id in unit_ids:
+            excluded |= set(
+                line_managers_of(unit_id=unit_id, organisation_id=organisation_id).values_list(
+                    "pk", flat=True
+                )
+            )
+    return excluded
+
+
+def excluded_membership_ids(report: Report) -> set[int]:
+    """Everyone who may never receive, see or be notified of this report."""
+    return excluded_for_involved(
+        organisation_id=report.organisation_id, involved_ids=involved_membership_ids(report)
+    )
+
+
+def reporter_manager_involved(*, organisation_id: int, reporter_unit_id: int | None,
+                              involved_ids: set[int]) -> bool:
+    """True when someone in the reporter's own line of management is named as involved."""
+    if reporter_unit_id is None or not involved_ids:
+        return False
+    line = set(
+        line_managers_of(unit_id=reporter_unit_id, organisation_id=organisation_id).values_list(
+            "pk", flat=True
+        )
+    )
+    return bool(line & involved_ids)

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.organisations.models import Membership, Organisation, Unit
+
+from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from .categories import Category, DiscriminationGround
+from .models import Report
+from .route import involvable_people, recipient_choices
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(_("You can add at most 5 files."))
+        for upload in files:
+            if upload.size > MAX_ATTACHMENT_BYTES:
+                raise forms.ValidationError(_("A file may be at most 5 MB."))
+        return list(files)
+
+
+MODE_CHOICES = [
+    (Report.Mode.ANONYMOUS, _("Anonymous: nobody learns who I am, not even the recipient.")),
+    (Report.Mode.CONFIDENTIAL, _("Confidential: only the recipient knows who I am.")),
+    (Report.Mode.OPEN, _("Open: my name may be used when the report is followed up.")),
+]
+
+
+class ReportForm(forms.Form):
+    recipient = forms.ChoiceField(label=_("Who should receive your report?"))
+    mode = forms.ChoiceField(label=_("How do you want to be known?"), choices=MODE_CHOICES,
+                             widget=forms.RadioSelect, initial=Report.Mode.ANONYMOUS)
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
+    discrimination_ground = forms.ChoiceField(
+        label=_("If it is discrimination: on what ground?"), required=False,
+        choices=[("", _("Not applicable"))] + list(DiscriminationGround.choices),
+    )
+    is_whistleblowing = forms.BooleanField(
+        label=_("I suspect wrongdoing that affects the public interest (for example fraud or danger "
+                "to public health)"), required=False,
+    )
+    narrative = forms.CharField(
+        label=_("What happened?"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Describe the facts: what was said or done. You can add more later."),
+    )
+    when = forms.CharField(label=_("When did it happen?"), max_length=500, required=False,
+                           help_text=_("A date, or for example 'every week since March'."))
+    where = forms.CharField(label=_("Where did it happen?"), max_length=500, required=False)
+    involved_people = forms.MultipleChoiceField(
+        label=_("Is one of these people involved?"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only managers and people who can receive reports are listed. We use this to "
+                    "make sure your report never reaches someone who is involved."),
+    )
+    involved = forms.CharField(
+        label=_("Who was involved?"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Names or roles. This text is only readable by the recipient."),
+    )
+    witnesses = forms.CharField(label=_("Were there witnesses?"), max_length=2000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    impact = forms.CharField(label=_("What does it do to you?"), max_length=5000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    wishes = forms.CharField(label=_("What would you like to happen?"), max_length=5000,
+                             required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    unit = forms.ChoiceField(label=_("Your department or team (optional)"), required=False)
+    identity = forms.CharField(
+        label=_("Your name"), max_length=300, required=False,
+        help_text=_("Only for a confidential or open report. Leave empty when you report anonymously."),
+    )
+    contact = forms.CharField(
+        label=_("How can the recipient reach you?"), max_length=500, required=False,
+        help_text=_("Only for a confidential or open report, for example a private phone number."),
+    )
+    notify_email = forms.EmailField(
+        label=_("E-mail address for notices (optional)"), required=False,
+        help_text=_("We only send 'there is a new message', never content. Use a private address, "
+                    "not your work address."),
+    )
+    attachments = MultipleFileField(
+        label=_("Files (optional)"), required=False,
+        help_text=_("At most 5 files of 5 MB: JPEG, PNG or PDF. We remove hidden information such as "
+                    "location from photos. A PDF can still contain your name as author: check it "
+                    "before you add it."),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, excluded: set[int] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        people = recipient_choices(organisation=organisation, excluded=excluded)
+        self.available = [p for p in people if p.available]
+        self.fields["recipient"].choices = [
+            (str(p.membership.pk), _person_label(p.membership)) for p in self.available
+        ]
+        self.fields["involved_people"].choices = [
+            (str(m.pk), _person_label(m)) for m in involvable_people(organisation=organisation)
+        ]
+        self.fields["unit"].choices = [("", _("I'd rather not say"))] + [
+            (str(u.pk), u.name) for u in Unit.objects.filter(organisation=organisation).order_by("name")
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("mode") in (Report.Mode.CONFIDENTIAL, Report.Mode.OPEN) and not data.get("identity"):
+            self.add_error("identity", _("Fill in your name, so the recipient knows who you are."))
+        return data
+
+    def recipient_membership(self) -> Membership | None:
+        pk = self.cleaned_data.get("recipient")
+        return Membership.objects.filter(organisation=self.organisation, pk=pk).first() if pk else None
+
+    def involved_memberships(self) -> list[Membership]:
+        ids = [int(pk) for pk in self.cleaned_data.get("involved_people") or []]
+        return list(Membership.objects.filter(organisation=self.organisation, pk__in=ids))
+
+    def unit_object(self) -> Unit | None:
+        pk = self.cleaned_data.get("unit")
+        return Unit.objects.filter(organisation=self.organisation, pk=pk).first() if pk else None
+
+
+def _person_label(member: Membership) -> str:
+    name = member.user.full_name or member.user.email
+    return f"{name} ({member.job_title})" if member.job_title else name
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your receipt code"), max_length=40,
+        help_text=_("The 16 digits you got when you made your report. Spaces are fine."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your message"), max_length=20000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = MultipleFileField(label=_("Files (optional)"), required=False,
+                                    help_text=_("At most 5 files of 5 MB: JPEG, PNG or PDF."))
+
+
+class HandlerReplyForm(forms.Form):
+    body = forms.CharField(label=_("Message to the reporter"), max_length=20000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class UnlockForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password"}))
+
+
+class RecoverForm(forms.Form):
+    recovery_key = forms.CharField(label=_("Your recovery key"), max_length=100)
+    password = forms.CharField(label=_("Your current password"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password"}))
+
+
+class OralReportForm(forms.Form):
+    mode = forms.ChoiceField(label=_("How does the reporter want to be known?"), choices=MODE_CHOICES,
+                             widget=forms.RadioSelect, initial=Report.Mode.CONFIDENTIAL)
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
+    is_whistleblowing = forms.BooleanField(label=_("Wrongdoing in the public interest"), required=False)
+    narrative = forms.CharField(label=_("Minutes of the conversation"), max_length=20000,
+                                widget=forms.Textarea(attrs={"rows": 8}))
+    when = forms.CharField(label=_("When did it happen?"), max_length=500, required=False)
+    where = forms.CharField(label=_("Where did it happen?"), max_length=500, required=False)
+    involved = forms.CharField(label=_("Who was involved?"), max_length=2000, required=False)
+    witnesses = forms.CharField(label=_("Witnesses"), max_length=2000, required=False)
+    wishes = forms.CharField(label=_("What the reporter would like"), max_length=5000, required=False)
+    identity = forms.CharField(label=_("Name of the reporter"), max_length=300, required=False)
+    contact = forms.CharField(label=_("How to reach the reporter"), max_length=500, required=False)
+
+
+class ProfileForm(forms.Form):
+    introduction = forms.CharField(label=_("Short introduction"), max_length=2000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+    how_to_reach = forms.CharField(label=_("How to reach me"), max_length=1000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+    availability = forms.CharField(label=_("When I can be reached"), max_length=300, required=False)
+    is_listed = forms.BooleanField(label=_("Show me on the public page"), required=False, initial=True)
+    photo = forms.ImageField(label=_("Photo"), required=False)
+
+
+class RouteForm(forms.Form):
+    introduction = forms.CharField(label=_("Introduction on the public page"), max_length=3000,
+                                   required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    complaints_procedure_text = forms.CharField(
+        label=_("Complaints procedure"), max_length=20000, required=False,
+        widget=forms.Textarea(attrs={"rows": 6}))
+    complaints_procedure_file = forms.FileField(label=_("Complaints procedure (PDF)"), required=False)
+    default_recipient = forms.ChoiceField(label=_("Default recipient of reports"), required=False)
+    steps = forms.MultipleChoiceField(label=_("Steps shown on the route"), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+
+class RecoveryCreateForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I will keep the recovery key offline, for example printed "
+                                         "in a safe"))
+
+
+class RecoveryUseForm(forms.Form):
+    recovery_key = forms.CharField(label=_("Organisation recovery key"), max_length=200)
+    membership = forms.ChoiceField(label=_("Give access to"))

@@ -1,0 +1,321 @@
+"""Reporting: the organisation's route, advisors' public profiles, key pairs, and encrypted reports.
+
+Data and constraints only. Every sensitive text is ciphertext (docs/adr/0030): a model field named
+`*_ciphertext` or `sealed_*` never holds plaintext. What stays readable is workflow metadata
+(category, mode, channel, route step, dates, unit) so that deadlines and statistics work.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.organisations.models import Membership, Organisation, Unit
+
+from .categories import Category, DiscriminationGround
+
+
+class StepKind(models.TextChoices):
+    SPEAK_UP = "speak_up", _("Speak up yourself")
+    MANAGER = "manager", _("Your manager")
+    ADVISOR = "advisor", _("A confidential advisor")
+    HR = "hr", _("HR")
+    COMPLAINTS_COMMITTEE = "complaints_committee", _("The complaints committee")
+    EXTERNAL = "external", _("Outside the organisation")
+
+
+class ReportingRoute(models.Model):
+    """The route of an organisation (unit empty) or a unit's own version of it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", help_text=_("Leave empty for the whole organisation."),
+    )
+    introduction = models.TextField(_("introduction"), blank=True)
+    complaints_procedure_text = models.TextField(_("complaints procedure"), blank=True)
+    complaints_procedure_file = models.FileField(
+        _("complaints procedure (document)"), upload_to="reporting/procedures/", blank=True
+    )
+    default_recipient = models.ForeignKey(
+        Membership, verbose_name=_("default recipient of reports"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reporting route")
+        verbose_name_plural = _("reporting routes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"], condition=models.Q(unit__isnull=True),
+                name="reportingroute_one_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "unit"], name="reportingroute_one_per_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"route {self.organisation_id}/{self.unit_id or '-'}"
+
+
+class RouteStep(models.Model):
+    """One step of a route, in order. `external_bodies` lists codes from `external.BODIES`."""
+
+    route = models.ForeignKey(ReportingRoute, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=30, choices=StepKind.choices)
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    description = models.TextField(_("what happens at this step"), blank=True)
+    is_enabled = models.BooleanField(_("shown"), default=True)
+    external_bodies = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("route step")
+        verbose_name_plural = _("route steps")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.kind}"
+
+
+class AdvisorProfile(models.Model):
+    """What reporters see of a confidential advisor (or other recipient) on the public page."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="advisor_profile"
+    )
+    photo = models.ImageField(_("photo"), upload_to="reporting/advisors/", blank=True)
+    introduction = models.TextField(_("short introduction"), blank=True)
+    how_to_reach = models.TextField(_("how to reach me"), blank=True)
+    availability = models.CharField(_("when I can be reached"), max_length=300, blank=True)
+    is_listed = models.BooleanField(_("show on the public page"), default=True)
+
+    class Meta:
+        verbose_name = _("advisor profile")
+        verbose_name_plural = _("advisor profiles")
+
+    def __str__(self) -> str:
+        return f"profile {self.membership_id}"
+
+
+class UserKeyPair(models.Model):
+    """A recipient's X25519 key pair. The private key is stored twice, both times encrypted:
+    under an Argon2id key from the password, and under one from the recovery key (shown once).
+    One per user, so an external advisor serving several organisations unlocks once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reporting_keypair"
+    )
+    public_key = models.BinaryField()
+    password_salt = models.BinaryField()
+    private_by_password = models.BinaryField()
+    recovery_salt = models.BinaryField()
+    private_by_recovery = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    rewrapped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key pair")
+        verbose_name_plural = _("key pairs")
+
+    def __str__(self) -> str:
+        return f"keypair of user {self.user_id}"
+
+
+class OrganisationRecoveryKey(models.Model):
+    """The organisation's continuity key: every report key is also sealed for it. The private
+    half is shown once to the coordinator to keep offline (ADR 0031). Only the newest counts."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    public_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("organisation recovery key")
+        verbose_name_plural = _("organisation recovery keys")
+
+    def __str__(self) -> str:
+        return f"recovery key {self.pk} of {self.organisation_id}"
+
+
+class Report(models.Model):
+    class Mode(models.TextChoices):
+        ANONYMOUS = "anonymous", _("Anonymous")
+        CONFIDENTIAL = "confidential", _("Confidential")
+        OPEN = "open", _("Open")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Website")
+        API = "api", _("API")
+        ORAL = "oral", _("Oral (phone or in person)")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    category = models.CharField(_("what it is about"), max_length=40, choices=Category.choices)
+    discrimination_ground = models.CharField(
+        _("ground of discrimination"), max_length=40, choices=DiscriminationGround.choices,
+        blank=True,
+    )
+    mode = models.CharField(_("how you are known"), max_length=20, choices=Mode.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    route_step = models.CharField(max_length=30, choices=StepKind.choices, default=StepKind.ADVISOR)
+    is_whistleblowing = models.BooleanField(_("wrongdoing in the public interest"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    # Reporter access: SHA-256 of a value derived from the receipt code (ADR 0032); the report key
+    # encrypted under the other half of that derivation.
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    reporter_sealed_key = models.BinaryField()
+    # The organisation recovery key's copy of the report key (ADR 0031).
+    recovery_key = models.ForeignKey(
+        OrganisationRecoveryKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recovery_sealed_key = models.BinaryField(null=True, blank=True)
+    # A per-report box key pair: the server can write messages for the report (sealed to the
+    # public key) without being able to read them; the private key is under the report key.
+    box_public_key = models.BinaryField()
+    box_private_ciphertext = models.BinaryField()
+    # All parts of the account (narrative, when, where, ...) as one JSON document, SecretBox.
+    content_ciphertext = models.BinaryField()
+    # Optional e-mail address for "there is a new message", under a server key (ADR 0030).
+    notify_ciphertext = models.BinaryField(null=True, blank=True)
+    # Conflict of interest: keyed hashes of the memberships named as involved (ADR 0030).
+    involved_tags = models.JSONField(default=list, blank=True)
+    reporter_last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["organisation", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"report {self.pk}"
+
+
+class ReportRecipient(models.Model):
+    """One per person who holds the full report key."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recipients")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    sealed_key = models.BinaryField(null=True, blank=True)
+    role_at_time = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "membership"], name="reportrecipient_once_per_report"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"recipient {self.membership_id} of report {self.report_id}"
+
+
+class Message(models.Model):
+    class AuthorKind(models.TextChoices):
+        REPORTER = "reporter", _("Reporter")
+        HANDLER = "handler", _("Handler")
+        SYSTEM = "system", _("System")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    author_kind = models.CharField(max_length=10, choices=AuthorKind.choices)
+    author = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Sealed to the report's box public key.
+    ciphertext = models.BinaryField()
+    kind = models.CharField(max_length=40, default="text")
+    payload = models.JSONField(default=dict, blank=True)  # non-sensitive metadata only
+    read_by_reporter_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"message {self.pk} ({self.author_kind})"
+
+
+class Attachment(models.Model):
+    """A file, sealed to the report's box key and stored under a random name."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to="reporting/files/")
+    # {"name": ..., "content_type": ..., "metadata_removed": bool}, sealed like the file.
+    meta_ciphertext = models.BinaryField()
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+
+class DialogueQuestion(models.Model):
+    """A question to the reporter with fixed choices; the question text is the linked message."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="questions")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(max_length=40)
+    choices = models.JSONField(default=list)  # [[value, label], ...]; labels are not sensitive
+    answer = models.CharField(max_length=100, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ref = models.CharField(max_length=100, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("question to the reporter")
+        verbose_name_plural = _("questions to the reporter")
+
+    def __str__(self) -> str:
+        return f"question {self.pk} ({self.kind})"
+
+
+class ReportGrant(models.Model):
+    """Parts of a report shared with someone, with the reporter's consent, under a new key."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="grants")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    parts = models.JSONField(default=list)
+    sealed_key = models.BinaryField(null=True, blank=True)
+    # The granted parts and the reason, as JSON under the grant's own key.
+    ciphertext = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("shared part of a report")
+        verbose_name_plural = _("shared parts of reports")
+
+    def __str__(self) -> str:
+        return f"grant {self.pk} of report {self.report_id}"

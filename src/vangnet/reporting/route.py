@@ -1,0 +1,213 @@
+"""The organisation's reporting route as shown to people: steps, concrete people and bodies.
+
+When an organisation has not configured its route yet, the standard Dutch route is shown
+(speak up → manager → confidential advisor → HR → complaints committee → outside bodies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.organisations.models import Membership, Organisation, Unit
+from vangnet.organisations.roles import Role
+from vangnet.organisations.selectors import line_managers_of, unit_ancestor_ids
+
+from .models import AdvisorProfile, ReportingRoute, RouteStep, StepKind, UserKeyPair
+
+
+@dataclass(frozen=True)
+class ExternalBody:
+    code: str
+    name: str
+    description: Any
+    contact: str
+    url: str = ""
+
+
+EXTERNAL_BODIES: dict[str, ExternalBody] = {
+    body.code: body
+    for body in (
+        ExternalBody("112", "112", _("Acute danger to someone's life or health: call 112 right away."),
+                     "112"),
+        ExternalBody("politie", "Politie", _("For a criminal offence such as assault, threats or "
+                     "stalking, you can report it to the police."), "0900 8844",
+                     "https://www.politie.nl"),
+        ExternalBody("huis_klokkenluiders", "Huis voor Klokkenluiders", _(
+            "Advice and investigation when you suspect wrongdoing that affects the public interest."),
+            "088 133 10 00", "https://www.huisvoorklokkenluiders.nl"),
+        ExternalBody("arbeidsinspectie", "Nederlandse Arbeidsinspectie", _(
+            "When your employer does not deal with unwanted behaviour or work pressure properly."),
+            "0800 5151", "https://www.nlarbeidsinspectie.nl"),
+        ExternalBody("crm", "College voor de Rechten van de Mens", _(
+            "An independent judgement on whether you were discriminated against."),
+            "030 888 38 88", "https://www.mensenrechten.nl"),
+    )
+}
+
+DEFAULT_STEPS: list[tuple[str, Any]] = [
+    (StepKind.SPEAK_UP, _("If you feel able to, tell the person directly what their behaviour "
+                          "does to you. You decide whether you take this step.")),
+    (StepKind.MANAGER, _("Your manager can often act quickly: a conversation, clear agreements, "
+                         "a change in the work.")),
+    (StepKind.ADVISOR, _("A confidential advisor listens, thinks along with you and explains "
+                         "your options. Nothing happens without your consent, except when "
+                         "there is acute danger.")),
+    (StepKind.HR, _("HR can advise you and your manager and can start measures.")),
+    (StepKind.COMPLAINTS_COMMITTEE, _("With a formal complaint, the committee investigates and "
+                                      "advises the employer. Both sides are heard.")),
+    (StepKind.EXTERNAL, _("Outside the organisation you can also find help and advice.")),
+]
+
+
+@dataclass
+class RoutePerson:
+    membership: Membership
+    profile: AdvisorProfile | None
+    available: bool  # has a key pair: can receive reports in Vangnet
+
+
+@dataclass
+class RouteStepView:
+    kind: str
+    title: str
+    description: str
+    people: list[RoutePerson] = field(default_factory=list)
+    bodies: list[ExternalBody] = field(default_factory=list)
+    skipped: bool = False  # the reporter's manager is involved: this step is passed over
+
+
+@dataclass
+class RouteView:
+    organisation: Organisation
+    route: ReportingRoute | None
+    steps: list[RouteStepView]
+
+    @property
+    def advisors(self) -> list[RoutePerson]:
+        return [p for s in self.steps if s.kind == StepKind.ADVISOR for p in s.people]
+
+    def step(self, kind: str) -> RouteStepView | None:
+        return next((s for s in self.steps if s.kind == kind), None)
+
+
+def route_config_for(*, organisation: Organisation, unit: Unit | None = None) -> ReportingRoute | None:
+    """The unit's own route if it (or a unit above it) has one, else the organisation's."""
+    routes = {r.unit_id: r for r in ReportingRoute.objects.filter(organisation=organisation)}
+    if unit is not None:
+        for unit_id in unit_ancestor_ids(unit_id=unit.pk, organisation_id=organisation.pk):
+            if unit_id in routes:
+                return routes[unit_id]
+    return routes.get(None)
+
+
+def _people(organisation: Organisation, role: str, excluded: set[int]) -> list[RoutePerson]:
+    members = [
+        m for m in Membership.objects.filter(
+            organisation=organisation, is_active=True, roles__role=role
+        ).select_related("user").distinct().order_by("is_external", "user__full_name")
+        if m.pk not in excluded
+    ]
+    profiles = {p.membership_id: p for p in AdvisorProfile.objects.filter(membership__in=members)}
+    with_keys = set(UserKeyPair.objects.filter(user_id__in=[m.user_id for m in members])
+                    .values_list("user_id", flat=True))
+    people = []
+    for member in members:
+        profile = profiles.get(member.pk)
+        if profile is not None and not profile.is_listed:
+            continue
+        people.append(RoutePerson(member, profile, member.user_id in with_keys))
+    return people
+
+
+STEP_ROLES = {
+    StepKind.ADVISOR: Role.ADVISOR,
+    StepKind.HR: Role.HR,
+    StepKind.COMPLAINTS_COMMITTEE: Role.COMPLAINTS_COMMITTEE,
+}
+
+
+def route_view(
+    *, organisation: Organisation, unit: Unit | None = None, excluded: set[int] | None = None,
+    manager_involved: bool = False,
+) -> RouteView:
+    """The route with its people. `excluded` people (conflict of interest) are left out;
+    with `manager_involved` the manager step is marked skipped and shows nobody."""
+    excluded = excluded or set()
+    route = route_config_for(organisation=organisation, unit=unit)
+    configured = list(RouteStep.objects.filter(route=route, is_enabled=True)) if route else []
+    labels = dict(StepKind.choices)
+    if configured:
+        raw = [(s.kind, s.title or str(labels.get(s.kind, s.kind)), s.description,
+                s.external_bodies) for s in configured]
+    else:
+        raw = [(kind, str(labels[kind]), str(text), list(EXTERNAL_BODIES)) for kind, text in DEFAULT_STEPS]
+    steps: list[RouteStepView] = []
+    for kind, title, description, body_codes in raw:
+        step = RouteStepView(kind=kind, title=title, description=description)
+        if kind in STEP_ROLES:
+            step.people = _people(organisation, STEP_ROLES[kind], excluded)
+        elif kind == StepKind.MANAGER:
+            if manager_involved:
+                step.skipped = True
+            elif unit is not None:
+                managers = line_managers_of(unit_id=unit.pk, organisation_id=organisation.pk)
+                step.people = [RoutePerson(m, None, False) for m in
+                               managers.select_related("user") if m.pk not in excluded][:3]
+        elif kind == StepKind.EXTERNAL:
+            step.bodies = [EXTERNAL_BODIES[c] for c in (body_codes or []) if c in EXTERNAL_BODIES]
+        steps.append(step)
+    return RouteView(organisation=organisation, route=route, steps=steps)
+
+
+def recipient_choices(*, organisation: Organisation, excluded: set[int] | None = None) -> list[RoutePerson]:
+    """Everyone a reporter may pick as recipient: advisors first, then HR and committee."""
+    excluded = excluded or set()
+    seen: set[int] = set()
+    people: list[RoutePerson] = []
+    for role in (Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE):
+        for person in _people(organisation, role, excluded):
+            if person.membership.pk not in seen:
+                seen.add(person.membership.pk)
+                people.append(person)
+    return people
+
+
+def default_recipient(
+    *, organisation: Organisation, unit: Unit | None = None, excluded: set[int] | None = None
+) -> Membership | None:
+    """The route's default recipient if available, else the first available advisor
+    (internal before external), else HR, else the complaints committee."""
+    excluded = excluded or set()
+    route = route_config_for(organisation=organisation, unit=unit)
+    if route is not None and route.default_recipient_id and route.default_recipient_id not in excluded:
+        member = route.default_recipient
+        if member is not None and member.is_active and UserKeyPair.objects.filter(
+            user_id=member.user_id
+        ).exists():
+            return member
+    for person in recipient_choices(organisation=organisation, excluded=excluded):
+        if person.available:
+            return person.membership
+    return None
+
+
+def involvable_people(*, organisation: Organisation) -> list[Membership]:
+    """Who a reporter can name as involved on the public form (ADR 0030): only people whose
+    involvement changes the routing — managers and everyone who can receive reports. Their names
+    are part of the route anyway; the rest of the directory is not exposed to the public."""
+    managed = Unit.managers.through.objects.filter(unit__organisation=organisation).values_list(
+        "membership_id", flat=True
+    )
+    return list(
+        Membership.objects.filter(organisation=organisation, is_active=True)
+        .filter(
+            Q(pk__in=managed)
+            | Q(roles__role__in=[Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE, Role.COORDINATOR])
+        )
+        .select_related("user").distinct().order_by("user__full_name")
+    )
+

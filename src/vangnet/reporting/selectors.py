@@ -1,0 +1,218 @@
+"""Every read of reports, scoped to the asking person. Decryption happens here, on request."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from vangnet.core import crypto
+from vangnet.organisations.permissions import Actor
+
+from .conflicts import excluded_membership_ids
+from .models import Attachment, DialogueQuestion, Message, Report, ReportGrant, ReportRecipient
+from .services import PARTS, ReporterAccess, box_private_key, report_key_for_recipient
+
+
+def reports_for_actor(*, actor: Actor) -> QuerySet[Report]:
+    """Reports the actor holds the key for (as recipient) or has an active grant on."""
+    as_recipient = ReportRecipient.objects.filter(
+        report=OuterRef("pk"), membership_id=actor.membership_id, revoked_at__isnull=True
+    )
+    as_grantee = ReportGrant.objects.filter(
+        report=OuterRef("pk"), membership_id=actor.membership_id, revoked_at__isnull=True
+    )
+    return (
+        Report.objects.filter(organisation_id=actor.organisation_id)
+        .filter(Q(Exists(as_recipient)) | Q(Exists(as_grantee)))
+        .select_related("unit")
+        .order_by("-created_at")
+    )
+
+
+def report_get_for_actor(*, actor: Actor, pk: int) -> Report:
+    """404 unless the actor is a current recipient or has an active grant (and is not excluded)."""
+    report = reports_for_actor(actor=actor).select_related("organisation").filter(pk=pk).first()
+    if report is None or actor.membership_id in excluded_membership_ids(report):
+        raise Http404
+    return report
+
+
+def is_recipient(*, actor: Actor, report: Report) -> bool:
+    return ReportRecipient.objects.filter(
+        report=report, membership_id=actor.membership_id, revoked_at__isnull=True
+    ).exists()
+
+
+def _report_key(actor: Actor, report: Report, private_key: bytes) -> bytes:
+    try:
+        return report_key_for_recipient(report=report, membership_id=actor.membership_id,
+                                        private_key=private_key)
+    except crypto.DecryptionError as error:
+        raise Http404 from error
+
+
+def report_contents_for(*, actor: Actor, report: Report, private_key: bytes) -> dict[str, str]:
+    """The decrypted parts; for a grant-holder only the granted parts (others are absent)."""
+    if is_recipient(actor=actor, report=report):
+        key = _report_key(actor, report, private_key)
+        data = json.loads(crypto.secret_decrypt(key, bytes(report.content_ciphertext)))
+        return {part: data.get(part, "") for part in PARTS}
+    contents: dict[str, str] = {}
+    grants = ReportGrant.objects.filter(report=report, membership_id=actor.membership_id,
+                                        revoked_at__isnull=True, sealed_key__isnull=False)
+    for grant in grants.order_by("created_at"):
+        try:
+            grant_key = crypto.unseal(private_key, bytes(grant.sealed_key))
+            data = json.loads(crypto.secret_decrypt(grant_key, bytes(grant.ciphertext)))
+        except crypto.DecryptionError:
+            continue
+        contents.update(data.get("parts", {}))
+    if not contents and not grants.exists():
+        raise Http404
+    return contents
+
+
+@dataclass(frozen=True)
+class MessageView:
+    message: Message
+    body: str
+    author_kind: str
+    created_at: datetime
+    question: DialogueQuestion | None
+    attachments: list[AttachmentView]
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    attachment: Attachment
+    name: str
+    content_type: str
+    metadata_removed: bool
+
+
+def _open(box_private: bytes, sealed: bytes) -> bytes:
+    try:
+        return crypto.unseal(box_private, sealed)
+    except crypto.DecryptionError:
+        return b""
+
+
+def _attachment_views(box_private: bytes, attachments: list[Attachment]) -> list[AttachmentView]:
+    views = []
+    for attachment in attachments:
+        meta = json.loads(_open(box_private, bytes(attachment.meta_ciphertext)) or b"{}")
+        views.append(AttachmentView(attachment, meta.get("name", "bijlage"),
+                                    meta.get("content_type", "application/octet-stream"),
+                                    bool(meta.get("metadata_removed"))))
+    return views
+
+
+def _messages(report: Report, box_private: bytes) -> list[MessageView]:
+    messages = list(
+        Message.objects.filter(report=report).prefetch_related("questions", "attachments")
+    )
+    views = []
+    for message in messages:
+        questions = list(message.questions.all())
+        views.append(MessageView(
+            message=message, body=_open(box_private, bytes(message.ciphertext)).decode(),
+            author_kind=message.author_kind, created_at=message.created_at,
+            question=questions[0] if questions else None,
+            attachments=_attachment_views(box_private, list(message.attachments.all())),
+        ))
+    return views
+
+
+def report_messages_for(*, actor: Actor, report: Report, private_key: bytes) -> list[MessageView]:
+    """The dialogue, for a full recipient only (grant holders see the shared parts, not the talk)."""
+    if not is_recipient(actor=actor, report=report):
+        raise Http404
+    key = _report_key(actor, report, private_key)
+    return _messages(report, box_private_key(report=report, report_key=key))
+
+
+def report_attachments_for(*, actor: Actor, report: Report, private_key: bytes) -> list[AttachmentView]:
+    """Files sent with the report itself (not with a message)."""
+    if not is_recipient(actor=actor, report=report):
+        return []
+    key = _report_key(actor, report, private_key)
+    return _attachment_views(box_private_key(report=report, report_key=key),
+                             list(Attachment.objects.filter(report=report, message__isnull=True)))
+
+
+def attachment_data_for(*, actor: Actor | None, report: Report, pk: int, private_key: bytes | None = None,
+                        access: ReporterAccess | None = None) -> tuple[AttachmentView, bytes]:
+    """Decrypt one attachment for a recipient (actor + private key) or the reporter (access)."""
+    if access is not None:
+        if access.report.pk != report.pk:
+            raise Http404
+        key = access.report_key
+    elif actor is not None and private_key is not None:
+        if not is_recipient(actor=actor, report=report):
+            raise Http404
+        key = _report_key(actor, report, private_key)
+    else:
+        raise Http404
+    attachment = Attachment.objects.filter(report=report, pk=pk).first()
+    if attachment is None:
+        raise Http404
+    box_private = box_private_key(report=report, report_key=key)
+    with attachment.file.open("rb") as handle:
+        data = _open(box_private, handle.read())
+    return _attachment_views(box_private, [attachment])[0], data
+
+
+# --- Reporter --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReporterView:
+    report: Report
+    contents: dict[str, str]
+    messages: list[MessageView]
+    open_questions: list[DialogueQuestion]
+    attachments: list[AttachmentView]
+    recipients: list[str]
+
+
+def reporter_view(*, access: ReporterAccess) -> ReporterView:
+    report = access.report
+    contents = json.loads(crypto.secret_decrypt(access.report_key, bytes(report.content_ciphertext)))
+    box_private = box_private_key(report=report, report_key=access.report_key)
+    messages = _messages(report, box_private)
+    open_questions = [m.question for m in messages if m.question and not m.question.answered_at]
+    recipients = [
+        r.membership.user.full_name or r.membership.user.email
+        for r in ReportRecipient.objects.filter(report=report, revoked_at__isnull=True)
+        .select_related("membership__user")
+    ]
+    attachments = _attachment_views(
+        box_private, list(Attachment.objects.filter(report=report, message__isnull=True))
+    )
+    return ReporterView(report, {p: contents.get(p, "") for p in PARTS}, messages,
+                        [q for q in open_questions if q is not None], attachments, recipients)
+
+
+def question_get_for_reporter(*, access: ReporterAccess, pk: int) -> DialogueQuestion:
+    question = DialogueQuestion.objects.select_related("report").filter(
+        report=access.report, pk=pk
+    ).first()
+    if question is None:
+        raise Http404
+    return question
+
+
+def unread_counts(*, actor: Actor, report_ids: list[int]) -> dict[int, Any]:
+    """Messages from reporters per report (for the inbox), one query."""
+    from django.db.models import Count
+
+    rows = (
+        Message.objects.filter(report_id__in=report_ids, author_kind=Message.AuthorKind.REPORTER)
+        .values("report_id").annotate(n=Count("pk"))
+    )
+    return {row["report_id"]: row["n"] for row in rows}

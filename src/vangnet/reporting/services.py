@@ -1,0 +1,682 @@
+"""Every write in reporting. Keyword-only, typed, atomic, permission-checked, audited.
+
+Audit entries carry ids and metadata only, never content. See docs/adr/0030 for the key model:
+
+    report key K (random)          → content_ciphertext = SecretBox(K, parts as JSON)
+    box key pair (per report)      → messages/attachments sealed to the box public key;
+                                     box private key under K
+    K sealed for every recipient   → ReportRecipient.sealed_key (X25519 sealed box)
+    K sealed for the organisation  → Report.recovery_sealed_key (continuity, ADR 0031)
+    K under the receipt-derived key→ Report.reporter_sealed_key (ADR 0032)
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vangnet.core import crypto
+from vangnet.core.audit import audit_record
+from vangnet.core.mail import queue_templated_email
+from vangnet.organisations.models import Membership, Organisation, Unit
+from vangnet.organisations.permissions import Actor
+
+from . import hooks
+from .attachments import MAX_ATTACHMENTS, clean_attachment
+from .categories import Category, DiscriminationGround
+from .conflicts import excluded_for_involved, excluded_membership_ids, involvement_tags
+from .keys import has_keypair
+from .models import (
+    Attachment,
+    DialogueQuestion,
+    Message,
+    OrganisationRecoveryKey,
+    Report,
+    ReportGrant,
+    ReportRecipient,
+    StepKind,
+    UserKeyPair,
+)
+from .permissions import (
+    can_manage_recovery_key,
+    can_receive_reports,
+    can_register_oral_report,
+)
+from .receipts import receipt_derive, receipt_new
+
+# The parts of a reporter's account. Every one is encrypted; grants share a subset.
+PARTS = ("narrative", "when", "where", "involved", "witnesses", "impact", "wishes", "identity",
+         "contact")
+MAX_PART_LENGTH = 20_000
+MAX_MESSAGE_LENGTH = 20_000
+
+
+def _user(actor: Actor | None) -> Any:
+    return get_user_model()(pk=actor.user_id) if actor is not None else None
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# --- Key helpers (private to the app; selectors use them too) -------------------------------
+
+
+def report_key_for_recipient(*, report: Report, membership_id: int, private_key: bytes) -> bytes:
+    recipient = ReportRecipient.objects.filter(
+        report=report, membership_id=membership_id, revoked_at__isnull=True,
+        sealed_key__isnull=False,
+    ).first()
+    if recipient is None:
+        raise PermissionDenied
+    return crypto.unseal(private_key, bytes(recipient.sealed_key))
+
+
+def box_private_key(*, report: Report, report_key: bytes) -> bytes:
+    return crypto.secret_decrypt(report_key, bytes(report.box_private_ciphertext))
+
+
+def _seal_for_report(report: Report, data: bytes) -> bytes:
+    return crypto.seal(bytes(report.box_public_key), data)
+
+
+def _public_key_of_membership(membership: Membership) -> bytes | None:
+    pair = UserKeyPair.objects.filter(user_id=membership.user_id).only("public_key").first()
+    return bytes(pair.public_key) if pair is not None else None
+
+
+def _notify_email_of(report: Report) -> str:
+    if not report.notify_ciphertext:
+        return ""
+    try:
+        return crypto.secret_decrypt(
+            crypto.server_key("notify"), bytes(report.notify_ciphertext)
+        ).decode()
+    except crypto.DecryptionError:
+        return ""
+
+
+# --- Notifications (never content) ----------------------------------------------------------
+
+
+def _notify_recipients(report: Report, membership_ids: Iterable[int], template: str) -> None:
+    excluded = excluded_membership_ids(report)
+    members = Membership.objects.filter(pk__in=set(membership_ids) - excluded, is_active=True)
+    emails = [(m.user.email, m.user.preferred_language) for m in members.select_related("user")]
+    slug = report.organisation.slug
+
+    def send() -> None:
+        for email, language in emails:
+            queue_templated_email(template=template, to=[email], language=language,
+                                  context={"org_slug": slug, "report_id": report.pk})
+
+    transaction.on_commit(send)
+
+
+def _notify_reporter(report: Report) -> None:
+    email = _notify_email_of(report)
+    if not email:
+        return
+    slug = report.organisation.slug
+    transaction.on_commit(
+        lambda: queue_templated_email(template="reporting/email/reporter_new_message", to=[email],
+                                      context={"org_slug": slug})
+    )
+
+
+# --- Submitting ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadedAttachment:
+    name: str
+    data: bytes
+
+
+def _clean_parts(parts: dict[str, str], mode: str) -> dict[str, str]:
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValidationError(_("Unknown parts: %(parts)s") % {"parts": ", ".join(sorted(unknown))})
+    cleaned = {key: (parts.get(key) or "").strip() for key in PARTS}
+    for key, value in cleaned.items():
+        if len(value) > MAX_PART_LENGTH:
+            raise ValidationError({key: _("This text is too long (at most 20,000 characters).")})
+    if not cleaned["narrative"]:
+        raise ValidationError({"narrative": _("Tell in a few words what happened.")})
+    if mode == Report.Mode.ANONYMOUS:
+        # Nothing that identifies the reporter is kept for an anonymous report.
+        cleaned["identity"] = ""
+        cleaned["contact"] = ""
+    elif not cleaned["identity"]:
+        raise ValidationError({"identity": _("Fill in your name, so the recipient knows who you are.")})
+    return cleaned
+
+
+def _check_recipient(
+    *, organisation: Organisation, membership: Membership, excluded: set[int]
+) -> None:
+    if membership.organisation_id != organisation.pk or not membership.is_active:
+        raise ValidationError({"recipient": _("Choose one of the people shown.")})
+    if membership.pk in excluded:
+        raise ValidationError({"recipient": _(
+            "This person is involved in what you describe, so they cannot receive your report. "
+            "Choose someone else."
+        )})
+    if not can_receive_reports(membership.role_set):
+        raise ValidationError({"recipient": _("Choose one of the people shown.")})
+    if not has_keypair(membership.user_id):
+        raise ValidationError(
+            {"recipient": _("This person cannot receive reports yet. Choose someone else.")}
+        )
+
+
+def _new_receipt() -> tuple[str, Any]:
+    while True:
+        code = receipt_new()
+        secret = receipt_derive(code)
+        if not Report.objects.filter(receipt_hash=secret.lookup_hash).exists():
+            return code, secret
+
+
+def _attach(report: Report, message: Message | None, files: Sequence[UploadedAttachment]) -> int:
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": _("You can add at most 5 files.")})
+    count = 0
+    for upload in files:
+        clean = clean_attachment(name=upload.name, data=upload.data)
+        attachment = Attachment(
+            report=report, message=message, size=len(clean.data),
+            meta_ciphertext=_seal_for_report(report, _json({
+                "name": clean.name, "content_type": clean.content_type,
+                "metadata_removed": clean.metadata_removed,
+            })),
+        )
+        # A random file name: the stored name says nothing about the file.
+        attachment.file.save(secrets.token_hex(16) + ".bin",
+                             ContentFile(_seal_for_report(report, clean.data)), save=False)
+        attachment.save()
+        count += 1
+    return count
+
+
+def report_submit(
+    *,
+    organisation: Organisation,
+    category: str,
+    mode: str,
+    parts: dict[str, str],
+    recipient: Membership | None = None,
+    involved: Iterable[Membership] = (),
+    unit: Unit | None = None,
+    discrimination_ground: str = "",
+    route_step: str = StepKind.ADVISOR,
+    is_whistleblowing: bool = False,
+    channel: str = Report.Channel.WEB,
+    notify_email: str = "",
+    attachments: Sequence[UploadedAttachment] = (),
+    extra_recipients: Iterable[Membership] = (),
+) -> tuple[Report, str]:
+    """Store an encrypted report for its recipient(s); return it and the receipt code (show once).
+
+    Raises ValidationError with field keys for anything the reporter can fix.
+    """
+    if category not in Category.values:
+        raise ValidationError({"category": _("Choose what it is about.")})
+    if discrimination_ground and discrimination_ground not in DiscriminationGround.values:
+        raise ValidationError({"discrimination_ground": _("Choose one of the grounds shown.")})
+    if mode not in Report.Mode.values:
+        raise ValidationError({"mode": _("Choose how you want to be known.")})
+    if route_step not in StepKind.values:
+        raise ValidationError({"route_step": _("Choose a step of the route.")})
+    if unit is not None and unit.organisation_id != organisation.pk:
+        raise ValidationError({"unit": _("Choose one of the units shown.")})
+    involved = [m for m in involved if m.organisation_id == organisation.pk]
+    cleaned = _clean_parts(parts, mode)
+    excluded = excluded_for_involved(
+        organisation_id=organisation.pk, involved_ids={m.pk for m in involved}
+    )
+    if recipient is None:
+        from .route import default_recipient
+
+        recipient = default_recipient(organisation=organisation, unit=unit, excluded=excluded)
+        if recipient is None:
+            raise ValidationError({"recipient": _(
+                "There is nobody available to receive reports right now. "
+                "Use one of the other ways on the route page."
+            )})
+    recipients = [recipient, *[m for m in extra_recipients if m.pk != recipient.pk]]
+    for member in recipients:
+        _check_recipient(organisation=organisation, membership=member, excluded=excluded)
+
+    code, secret = _new_receipt()
+    report_key = crypto.new_key()
+    box_public, box_private = crypto.keypair_generate()
+    recovery = OrganisationRecoveryKey.objects.filter(
+        organisation=organisation, retired_at__isnull=True
+    ).first()
+    email = (notify_email or "").strip()
+    with transaction.atomic():
+        try:
+            report = Report.objects.create(
+                organisation=organisation, unit=unit, category=category,
+                discrimination_ground=discrimination_ground if category == Category.DISCRIMINATIE else "",
+                mode=mode, channel=channel, route_step=route_step,
+                is_whistleblowing=is_whistleblowing,
+                receipt_hash=secret.lookup_hash,
+                reporter_sealed_key=crypto.secret_encrypt(secret.key, report_key),
+                recovery_key=recovery,
+                recovery_sealed_key=(
+                    crypto.seal(bytes(recovery.public_key), report_key) if recovery else None
+                ),
+                box_public_key=box_public,
+                box_private_ciphertext=crypto.secret_encrypt(report_key, box_private),
+                content_ciphertext=crypto.secret_encrypt(report_key, _json(cleaned)),
+                notify_ciphertext=(
+                    crypto.secret_encrypt(crypto.server_key("notify"), email.encode())
+                    if email else None
+                ),
+                involved_tags=involvement_tags(receipt_hash=secret.lookup_hash, memberships=involved),
+            )
+        except IntegrityError as error:  # a receipt collision between check and insert
+            raise ValidationError(_("Something went wrong; please send your report again.")) from error
+        for member in recipients:
+            public = _public_key_of_membership(member)
+            ReportRecipient.objects.create(
+                report=report, membership=member, sealed_key=crypto.seal(public, report_key)
+                if public else None, role_at_time=_main_role(member),
+            )
+        files = _attach(report, None, attachments)
+        audit_record(action="reporting.report_submit", target=report, data={
+            "mode": mode, "channel": channel, "recipients": [m.pk for m in recipients],
+            "attachments": files, "involved_count": len(involved),
+        }, actor_label="reporter")
+        hooks.fire("report_submitted", report)
+        _notify_recipients(report, [m.pk for m in recipients], "reporting/email/new_report")
+    return report, code
+
+
+def _main_role(member: Membership) -> str:
+    from .permissions import RECIPIENT_ROLES
+
+    roles = sorted(set(member.role_set) & set(RECIPIENT_ROLES))
+    return roles[0] if roles else ""
+
+
+def report_register_oral(
+    *, actor: Actor, private_key: bytes, category: str, mode: str, parts: dict[str, str],
+    involved: Iterable[Membership] = (), unit: Unit | None = None, is_whistleblowing: bool = False,
+    discrimination_ground: str = "",
+) -> tuple[Report, str]:
+    """A recipient writes down an oral report as minutes; the reporter approves them through the
+    dialogue (Wet bescherming klokkenluiders). Returns the report and the receipt code to hand over."""
+    if not can_register_oral_report(actor):
+        raise PermissionDenied
+    me = Membership.objects.select_related("organisation").get(pk=actor.membership_id)
+    if crypto.public_key_of(private_key) != _public_key_of_membership(me):
+        raise PermissionDenied
+    with transaction.atomic():
+        report, code = report_submit(
+            organisation=me.organisation, category=category, mode=mode, parts=parts, recipient=me,
+            involved=involved, unit=unit, is_whistleblowing=is_whistleblowing,
+            channel=Report.Channel.ORAL, discrimination_ground=discrimination_ground,
+        )
+        dialogue_ask(
+            report=report, actor=actor, kind="minutes_approval",
+            body=_("These are the minutes of your conversation with me. Please read them under "
+                   "'Your report'. Are they correct? If not, reply with what should change."),
+            choices=[("approve", "I approve the minutes"), ("correct", "Something must change")],
+            ref=f"minutes:{report.pk}",
+        )
+    return report, code
+
+
+# --- Reporter side --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReporterAccess:
+    """What a returning reporter holds for one request: the report and its key (never stored)."""
+
+    report: Report
+    report_key: bytes
+
+
+def reporter_open(*, code: str) -> ReporterAccess | None:
+    """Open a report with a (normalised) receipt code; None when it matches nothing.
+
+    Throttling is the caller's job (receipts.receipt_attempt_allowed) because it needs the
+    transient source address.
+    """
+    secret = receipt_derive(code)
+    report = Report.objects.select_related("organisation").filter(
+        receipt_hash=secret.lookup_hash
+    ).first()
+    if report is None:
+        return None
+    try:
+        key = crypto.secret_decrypt(secret.key, bytes(report.reporter_sealed_key))
+    except crypto.DecryptionError:
+        return None
+    return ReporterAccess(report=report, report_key=key)
+
+
+def reporter_reply(
+    *, access: ReporterAccess, body: str, attachments: Sequence[UploadedAttachment] = (),
+    kind: str = "text",
+) -> Message:
+    body = (body or "").strip()
+    if not body and not attachments:
+        raise ValidationError({"body": _("Write a message or add a file.")})
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ValidationError({"body": _("This text is too long (at most 20,000 characters).")})
+    report = access.report
+    with transaction.atomic():
+        message = Message.objects.create(
+            report=report, author_kind=Message.AuthorKind.REPORTER, kind=kind,
+            ciphertext=_seal_for_report(report, body.encode()),
+        )
+        files = _attach(report, message, attachments)
+        audit_record(action="reporting.reporter_reply", target=report, actor_label="reporter",
+                     data={"message_id": message.pk, "attachments": files})
+        recipient_ids = ReportRecipient.objects.filter(
+            report=report, revoked_at__isnull=True
+        ).values_list("membership_id", flat=True)
+        _notify_recipients(report, list(recipient_ids), "reporting/email/reporter_replied")
+    return message
+
+
+def reporter_mark_read(*, access: ReporterAccess) -> None:
+    now = timezone.now()
+    Message.objects.filter(report=access.report, read_by_reporter_at__isnull=True).exclude(
+        author_kind=Message.AuthorKind.REPORTER
+    ).update(read_by_reporter_at=now)
+    Report.objects.filter(pk=access.report.pk).update(reporter_last_seen_at=now)
+
+
+# --- Handler side ---------------------------------------------------------------------------
+
+
+def _is_current_recipient(actor: Actor, report: Report) -> bool:
+    return ReportRecipient.objects.filter(
+        report=report, membership_id=actor.membership_id, revoked_at__isnull=True
+    ).exists()
+
+
+def _has_active_grant(actor: Actor, report: Report) -> bool:
+    return ReportGrant.objects.filter(
+        report=report, membership_id=actor.membership_id, revoked_at__isnull=True
+    ).exists()
+
+
+def message_post(
+    *, report: Report, actor: Actor | None, body: str, kind: str = "text",
+    payload: dict[str, Any] | None = None,
+) -> Message:
+    """A message from a handler (actor) or the system (None) to the reporter."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ValidationError({"body": _("This text is too long (at most 20,000 characters).")})
+    if actor is not None:
+        if actor.organisation_id != report.organisation_id:
+            raise PermissionDenied
+        if not (_is_current_recipient(actor, report) or _has_active_grant(actor, report)):
+            raise PermissionDenied
+        if actor.membership_id in excluded_membership_ids(report):
+            raise PermissionDenied
+    with transaction.atomic():
+        message = Message.objects.create(
+            report=report,
+            author_kind=Message.AuthorKind.SYSTEM if actor is None else Message.AuthorKind.HANDLER,
+            author_id=actor.membership_id if actor is not None else None,
+            ciphertext=_seal_for_report(report, body.encode()), kind=kind, payload=payload or {},
+        )
+        audit_record(action="reporting.message_post", actor=_user(actor), target=report,
+                     data={"message_id": message.pk, "kind": kind})
+        _notify_reporter(report)
+    return message
+
+
+def dialogue_ask(
+    *, report: Report, actor: Actor | None, kind: str, body: str,
+    choices: list[tuple[str, str]], ref: str = "",
+) -> DialogueQuestion:
+    """Ask the reporter a question with fixed answers (consent, check-in, approval, ...)."""
+    choices = [(str(value), str(label)) for value, label in choices]
+    if not choices or len({value for value, _label in choices}) != len(choices):
+        raise ValidationError(_("A question needs distinct answers."))
+    with transaction.atomic():
+        message = message_post(report=report, actor=actor, body=body, kind="question",
+                               payload={"question_kind": kind})
+        question = DialogueQuestion.objects.create(
+            report=report, message=message, kind=kind, choices=[list(c) for c in choices], ref=ref
+        )
+        audit_record(action="reporting.dialogue_ask", actor=_user(actor), target=report,
+                     data={"question_id": question.pk, "kind": kind, "ref": ref})
+    return question
+
+
+def dialogue_answer(*, question: DialogueQuestion, answer: str) -> DialogueQuestion:
+    """The reporter answers; fires "question_answered". Call only with a reporter's access."""
+    values = [value for value, _label in question.choices]
+    if answer not in values:
+        raise ValidationError({"answer": _("Choose one of the answers shown.")})
+    with transaction.atomic():
+        locked = DialogueQuestion.objects.select_for_update().get(pk=question.pk)
+        if locked.answered_at is not None:
+            raise ValidationError({"answer": _("This question has already been answered.")})
+        locked.answer = answer
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["answer", "answered_at"])
+        audit_record(action="reporting.dialogue_answer", target=locked.report, actor_label="reporter",
+                     data={"question_id": locked.pk, "kind": locked.kind, "answer": answer})
+        hooks.fire("question_answered", locked, answer)
+        recipient_ids = ReportRecipient.objects.filter(
+            report_id=locked.report_id, revoked_at__isnull=True
+        ).values_list("membership_id", flat=True)
+        _notify_recipients(locked.report, list(recipient_ids), "reporting/email/reporter_replied")
+    question.answer, question.answered_at = locked.answer, locked.answered_at
+    return locked
+
+
+# --- Sharing and continuity -----------------------------------------------------------------
+
+
+def report_grant_access(
+    *, actor: Actor, report: Report, membership: Membership, parts: Iterable[str],
+    private_key: bytes, reason: str,
+) -> ReportGrant:
+    """Share chosen parts with one person (after the reporter's consent), under a new key."""
+    parts = list(dict.fromkeys(parts))
+    if not parts or any(p not in PARTS for p in parts):
+        raise ValidationError({"parts": _("Choose which parts to share.")})
+    if not _is_current_recipient(actor, report):
+        raise PermissionDenied
+    if membership.organisation_id != report.organisation_id or not membership.is_active:
+        raise ValidationError({"membership": _("Choose someone in this organisation.")})
+    if membership.pk in excluded_membership_ids(report):
+        raise ValidationError({"membership": _(
+            "This person is involved (or manages someone who is) and may not see this report."
+        )})
+    public = _public_key_of_membership(membership)
+    if public is None:
+        raise ValidationError({"membership": _("This person has no key yet: ask them to log in "
+                                                "and unlock their reports first.")})
+    report_key = report_key_for_recipient(report=report, membership_id=actor.membership_id,
+                                          private_key=private_key)
+    contents = json.loads(crypto.secret_decrypt(report_key, bytes(report.content_ciphertext)))
+    grant_key = crypto.new_key()
+    shared = {p: contents.get(p, "") for p in parts}
+    with transaction.atomic():
+        grant = ReportGrant.objects.create(
+            report=report, membership=membership, parts=parts, granted_by_id=actor.membership_id,
+            sealed_key=crypto.seal(public, grant_key),
+            ciphertext=crypto.secret_encrypt(grant_key, _json({"parts": shared, "reason": reason})),
+        )
+        audit_record(action="reporting.grant_access", actor=_user(actor), target=report,
+                     data={"grant_id": grant.pk, "membership_id": membership.pk, "parts": parts})
+        _notify_recipients(report, [membership.pk], "reporting/email/shared_with_you")
+    return grant
+
+
+def report_revoke_access(*, actor: Actor, grant: ReportGrant) -> ReportGrant:
+    """End future access: the sealed key is deleted (what was read cannot be unread)."""
+    if not _is_current_recipient(actor, grant.report):
+        raise PermissionDenied
+    with transaction.atomic():
+        grant.sealed_key = None
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["sealed_key", "revoked_at"])
+        audit_record(action="reporting.revoke_access", actor=_user(actor), target=grant.report,
+                     data={"grant_id": grant.pk})
+    return grant
+
+
+def report_add_recipient(
+    *, actor: Actor, report: Report, membership: Membership, private_key: bytes
+) -> ReportRecipient:
+    """A current recipient adds a second full recipient (a colleague advisor, an external one)."""
+    if not _is_current_recipient(actor, report):
+        raise PermissionDenied
+    _check_recipient(organisation=report.organisation, membership=membership,
+                     excluded=excluded_membership_ids(report))
+    report_key = report_key_for_recipient(report=report, membership_id=actor.membership_id,
+                                          private_key=private_key)
+    return _seal_for_new_recipient(actor=actor, report=report, membership=membership,
+                                   report_key=report_key)
+
+
+def _seal_for_new_recipient(
+    *, actor: Actor | None, report: Report, membership: Membership, report_key: bytes
+) -> ReportRecipient:
+    public = _public_key_of_membership(membership)
+    if public is None:
+        raise ValidationError({"membership": _("This person cannot receive reports yet.")})
+    with transaction.atomic():
+        recipient, _created = ReportRecipient.objects.update_or_create(
+            report=report, membership=membership,
+            defaults={"sealed_key": crypto.seal(public, report_key), "revoked_at": None,
+                      "role_at_time": _main_role(membership)},
+        )
+        audit_record(action="reporting.add_recipient", actor=_user(actor), target=report,
+                     data={"membership_id": membership.pk})
+        _notify_recipients(report, [membership.pk], "reporting/email/new_report")
+    return recipient
+
+
+def report_remove_recipient(*, actor: Actor, report: Report, membership: Membership) -> None:
+    """Stop someone's access to a report (they left, or turned out to be conflicted)."""
+    if not (_is_current_recipient(actor, report) or can_manage_recovery_key(actor)):
+        raise PermissionDenied
+    if actor.organisation_id != report.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        ReportRecipient.objects.filter(report=report, membership=membership).update(
+            sealed_key=None, revoked_at=timezone.now()
+        )
+        audit_record(action="reporting.remove_recipient", actor=_user(actor), target=report,
+                     data={"membership_id": membership.pk})
+
+
+def recovery_key_create(*, actor: Actor) -> tuple[OrganisationRecoveryKey, str]:
+    """A new organisation recovery key pair; return the private half ONCE (to keep offline)."""
+    if not can_manage_recovery_key(actor):
+        raise PermissionDenied
+    public, private = crypto.keypair_generate()
+    with transaction.atomic():
+        OrganisationRecoveryKey.objects.filter(
+            organisation_id=actor.organisation_id, retired_at__isnull=True
+        ).update(retired_at=timezone.now())
+        key = OrganisationRecoveryKey.objects.create(
+            organisation_id=actor.organisation_id, public_key=public,
+            created_by_id=actor.membership_id,
+        )
+        audit_record(action="reporting.recovery_key_create", actor=_user(actor), target=key)
+    return key, recovery_private_format(private)
+
+
+def recovery_private_format(private: bytes) -> str:
+    import base64
+
+    raw = base64.b32encode(private).decode().rstrip("=")
+    return "VNR-" + "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def recovery_private_parse(text: str) -> bytes:
+    import base64
+    import binascii
+
+    cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    cleaned = cleaned.removeprefix("VNR")
+    try:
+        data = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+    except (binascii.Error, ValueError) as error:
+        raise ValidationError({"recovery_key": _("This is not a valid recovery key.")}) from error
+    if len(data) != crypto.KEY_SIZE:
+        raise ValidationError({"recovery_key": _("This is not a valid recovery key.")})
+    return data
+
+
+def reports_recover_for(
+    *, actor: Actor, recovery_private_key: str, membership: Membership
+) -> int:
+    """Continuity (ADR 0031): with the offline organisation key, give a (new) recipient access to
+    every report sealed for that key, except reports in which they are involved. Returns how many."""
+    if not can_manage_recovery_key(actor):
+        raise PermissionDenied
+    if membership.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if not can_receive_reports(membership.role_set):
+        raise ValidationError({"membership": _("This person has no role that may receive reports.")})
+    private = recovery_private_parse(recovery_private_key)
+    public = crypto.public_key_of(private)
+    keys = OrganisationRecoveryKey.objects.filter(organisation_id=actor.organisation_id)
+    matching = [k.pk for k in keys if bytes(k.public_key) == public]
+    if not matching:
+        raise ValidationError({"recovery_key": _("This recovery key does not belong to this organisation.")})
+    count = 0
+    with transaction.atomic():
+        reports = Report.objects.filter(
+            organisation_id=actor.organisation_id, recovery_key_id__in=matching
+        ).select_related("organisation")
+        for report in reports:
+            if membership.pk in excluded_membership_ids(report):
+                continue
+            report_key = crypto.unseal(private, bytes(report.recovery_sealed_key))
+            _seal_for_new_recipient(actor=actor, report=report, membership=membership,
+                                    report_key=report_key)
+            count += 1
+        audit_record(action="reporting.recover_reports", actor=_user(actor), target=membership,
+                     data={"count": count})
+    return count
+
+
+def advisor_profile_save(*, actor: Actor, introduction: str, how_to_reach: str, availability: str,
+                         is_listed: bool, photo: Any = None, remove_photo: bool = False) -> Any:
+    from .models import AdvisorProfile
+    from .permissions import can_edit_own_profile
+
+    if not can_edit_own_profile(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        profile, _created = AdvisorProfile.objects.get_or_create(membership_id=actor.membership_id)
+        profile.introduction, profile.how_to_reach = introduction, how_to_reach
+        profile.availability, profile.is_listed = availability, is_listed
+        if remove_photo:
+            profile.photo = ""
+        elif photo:
+            profile.photo = photo
+        profile.save()
+        audit_record(action="reporting.profile_save", actor=_user(actor), target=profile)
+    return profile

@@ -1,0 +1,269 @@
+"""Public reporting pages (no login). They store no address or user agent, create no session,
+and set only functional cookies (CSRF; the returning reporter's 30-minute cookie)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vangnet.organisations.models import Organisation
+from vangnet.organisations.selectors import organisation_get_public
+
+from . import receipts, selectors, services
+from .categories import Category
+from .conflicts import excluded_for_involved, reporter_manager_involved
+from .forms import ReceiptForm, ReplyForm, ReportForm
+from .guide import WANTS, YES_NO, recommend
+from .models import StepKind
+from .reporter_cookie import reporter_access_from_cookie, reporter_cookie_clear, reporter_cookie_set
+from .route import EXTERNAL_BODIES, route_view
+
+
+def _public(request: HttpRequest, org_slug: str) -> Organisation:
+    organisation = organisation_get_public(slug=org_slug)
+    request.organisation = organisation  # type: ignore[attr-defined]
+    return organisation
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # Reporting pages should not linger in a shared computer's cache or history snapshots.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def route_page(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = _public(request, org_slug)
+    route = route_view(organisation=organisation)
+    public_url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
+    return _no_store(render(request, "reporting/route.html", {
+        "route": route, "public_url": public_url, "StepKind": StepKind,
+    }))
+
+
+def _qr_svg(url: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    out = io.BytesIO()
+    image.save(out)
+    return out.getvalue().decode()
+
+
+def qr_svg(request: HttpRequest, org_slug: str) -> HttpResponse:
+    _public(request, org_slug)
+    url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
+    return HttpResponse(_qr_svg(url), content_type="image/svg+xml")
+
+
+def poster_pdf(request: HttpRequest, org_slug: str) -> HttpResponse:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    organisation = _public(request, org_slug)
+    url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
+    route = route_view(organisation=organisation)
+    html = render_to_string("reporting/poster.html", {
+        "organisation": organisation, "route": route, "url": url, "qr": _qr_svg(url),
+    }, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="meldroute-{organisation.slug}.pdf"'
+    return response
+
+
+def guide(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """A GET form: the answers live only in the URL of this one request, never on the server."""
+    organisation = _public(request, org_slug)
+    answers = {key: request.GET.get(key, "") for key in
+               ("category", "manager_involved", "danger", "want", "speak_up")}
+    valid = (answers["category"] in Category.values
+             and answers["manager_involved"] in dict(YES_NO)
+             and answers["danger"] in dict(YES_NO) and answers["want"] in dict(WANTS)
+             and answers["speak_up"] in dict(YES_NO))
+    context: dict[str, Any] = {"answers": answers, "categories": Category.choices,
+                               "yes_no": YES_NO, "wants": WANTS, "submitted": bool(request.GET)}
+    if valid:
+        advice = recommend(**answers)
+        route = route_view(organisation=organisation, manager_involved=advice.skip_manager)
+        context["advice"] = advice
+        context["advised_steps"] = [s for kind in advice.steps if (s := route.step(kind))]
+        context["bodies"] = [EXTERNAL_BODIES[c] for c in advice.external_codes]
+    response = render(request, "reporting/guide.html", context)
+    # The answers are in the URL: keep them out of caches and out of the Referer of later requests.
+    return _no_store(response)
+
+
+def _uploads(files: list[Any]) -> list[services.UploadedAttachment]:
+    return [services.UploadedAttachment(name=f.name, data=f.read()) for f in files]
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = _public(request, org_slug)
+    excluded: set[int] = set()
+    if request.method == "POST":
+        # First pass only to learn who is involved, so the recipient list leaves them out.
+        probe = ReportForm(request.POST, organisation=organisation)
+        probe.is_valid()
+        involved_ids = {int(pk) for pk in probe.cleaned_data.get("involved_people") or [] if pk.isdigit()}
+        excluded = excluded_for_involved(organisation_id=organisation.pk, involved_ids=involved_ids)
+        form = ReportForm(request.POST, request.FILES, organisation=organisation, excluded=excluded)
+        if form.is_valid():
+            try:
+                report, code = services.report_submit(
+                    organisation=organisation, category=form.cleaned_data["category"],
+                    mode=form.cleaned_data["mode"], recipient=form.recipient_membership(),
+                    parts={key: form.cleaned_data.get(key, "") for key in services.PARTS},
+                    involved=form.involved_memberships(), unit=form.unit_object(),
+                    discrimination_ground=form.cleaned_data.get("discrimination_ground") or "",
+                    is_whistleblowing=form.cleaned_data.get("is_whistleblowing", False),
+                    notify_email=form.cleaned_data.get("notify_email") or "",
+                    attachments=_uploads(form.cleaned_data.get("attachments") or []),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return _no_store(render(request, "reporting/receipt.html", {
+                    "code": receipts.receipt_format(code), "report": report,
+                }))
+        elif "recipient" in form.errors and request.POST.get("recipient"):
+            try:
+                if int(request.POST["recipient"]) in excluded:
+                    form.errors["recipient"] = form.error_class([_(
+                        "This person is involved in what you describe, so they cannot receive your "
+                        "report. Choose someone else below."
+                    )])
+            except ValueError:
+                pass
+    else:
+        initial = {}
+        if request.GET.get("ontvanger", "").isdigit():
+            initial["recipient"] = request.GET["ontvanger"]
+        form = ReportForm(organisation=organisation, initial=initial)
+    manager_involved = False
+    if form.is_bound and hasattr(form, "cleaned_data"):
+        unit = form.cleaned_data.get("unit")
+        manager_involved = reporter_manager_involved(
+            organisation_id=organisation.pk, reporter_unit_id=int(unit) if unit else None,
+            involved_ids={int(pk) for pk in form.cleaned_data.get("involved_people") or []},
+        )
+    return _no_store(render(request, "reporting/report_form.html", {
+        "form": form, "no_recipients": not form.available, "manager_involved": manager_involved,
+    }))
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def reporter_return(request: HttpRequest, org_slug: str) -> HttpResponse:
+    _public(request, org_slug)
+    form = ReceiptForm(request.POST or None)
+    throttled = False
+    if request.method == "POST" and form.is_valid():
+        source = request.META.get("REMOTE_ADDR", "")  # used transiently, never stored
+        code = receipts.receipt_normalise(form.cleaned_data["code"])
+        if not receipts.receipt_attempt_allowed(source):
+            throttled = True
+        elif code is None:
+            form.add_error("code", _("A receipt code has 16 digits."))
+        else:
+            access = services.reporter_open(code=code)
+            if access is None or access.report.organisation.slug != org_slug:
+                receipts.receipt_attempt_failed(source)
+                form.add_error("code", _("We do not recognise this code. Check the digits and try again."))
+            else:
+                response = redirect("reporting:reporter_report", org_slug)
+                reporter_cookie_set(request, response, access)
+                return response
+    status = 429 if throttled else 200
+    return _no_store(render(request, "reporting/return.html", {"form": form, "throttled": throttled},
+                            status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reporter_report(request: HttpRequest, org_slug: str) -> HttpResponse:
+    _public(request, org_slug)
+    access = reporter_access_from_cookie(request, org_slug)
+    if access is None:
+        return redirect("reporting:return", org_slug)
+    form = ReplyForm()
+    if request.method == "POST":
+        if "answer" in request.POST:
+            question = selectors.question_get_for_reporter(
+                access=access, pk=_int(request.POST.get("question")))
+            try:
+                services.dialogue_answer(question=question, answer=request.POST["answer"])
+            except ValidationError:
+                pass  # already answered or not a choice: the page shows the current state
+            return redirect("reporting:reporter_report", org_slug)
+        form = ReplyForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.reporter_reply(access=access, body=form.cleaned_data["body"],
+                                        attachments=_uploads(form.cleaned_data["attachments"]))
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect("reporting:reporter_report", org_slug)
+    view = selectors.reporter_view(access=access)
+    services.reporter_mark_read(access=access)
+    response = render(request, "reporting/reporter_report.html", {"view": view, "form": form,
+                                                                  "parts": _part_labels()})
+    reporter_cookie_set(request, response, access)  # sliding 30 minutes
+    return _no_store(response)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as error:
+        raise Http404 from error
+
+
+def reporter_attachment(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    _public(request, org_slug)
+    access = reporter_access_from_cookie(request, org_slug)
+    if access is None:
+        raise Http404
+    view, data = selectors.attachment_data_for(actor=None, report=access.report, pk=pk, access=access)
+    return _download(view, data)
+
+
+def _download(view: Any, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=view.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{view.name}"'
+    return _no_store(response)
+
+
+@require_POST
+def reporter_close(request: HttpRequest, org_slug: str) -> HttpResponse:
+    _public(request, org_slug)
+    response = redirect("reporting:route", org_slug)
+    reporter_cookie_clear(response, org_slug)
+    return response
+
+
+def _part_labels() -> list[tuple[str, str]]:
+    return [
+        ("narrative", _("What happened")), ("when", _("When")), ("where", _("Where")),
+        ("involved", _("Who was involved")), ("witnesses", _("Witnesses")),
+        ("impact", _("What it does to you")), ("wishes", _("What you would like")),
+        ("identity", _("Name")), ("contact", _("Contact")),
+    ]

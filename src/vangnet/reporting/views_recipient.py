@@ -1,0 +1,310 @@
+"""Pages for recipients (advisors, HR, committee, coordinator). Login with two factors required
+(the accounts middleware enforces it for these roles); reading needs the unlocked private key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from vangnet.core import crypto
+from vangnet.core.audit import audit_record
+from vangnet.organisations.decorators import organisation_view
+from vangnet.organisations.models import Membership
+
+from . import keys, selectors, services
+from .forms import (
+    HandlerReplyForm,
+    OralReportForm,
+    ProfileForm,
+    RecoverForm,
+    RecoveryCreateForm,
+    RecoveryUseForm,
+    RouteForm,
+    UnlockForm,
+)
+from .models import AdvisorProfile, ReportingRoute, RouteStep, StepKind
+from .permissions import (
+    can_configure_route,
+    can_edit_own_profile,
+    can_hold_keys,
+    can_manage_recovery_key,
+    can_register_oral_report,
+)
+from .route import DEFAULT_STEPS, EXTERNAL_BODIES, recipient_choices
+from .views import _add_errors, _download, _no_store, _part_labels
+
+
+def _need_key(request: HttpRequest) -> bytes | HttpResponse:
+    private_key = keys.private_key_for_request(request)
+    if private_key is None:
+        url = reverse("reporting:unlock", args=[request.actor.organisation_slug])  # type: ignore[attr-defined]
+        return redirect(f"{url}?next={request.path}")
+    return private_key
+
+
+@never_cache
+@organisation_view
+def inbox(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_hold_keys(actor):
+        raise PermissionDenied
+    reports = list(selectors.reports_for_actor(actor=actor)[:200])
+    counts = selectors.unread_counts(actor=actor, report_ids=[r.pk for r in reports])
+    rows = [(r, counts.get(r.pk, 0)) for r in reports]
+    return _no_store(render(request, "reporting/inbox.html", {
+        "rows": rows, "unlocked": keys.private_key_for_request(request) is not None,
+        "has_keys": keys.keypair_of(request.user) is not None,
+        "can_oral": can_register_oral_report(actor), "can_profile": can_edit_own_profile(actor),
+        "can_route": can_configure_route(actor), "can_recovery": can_manage_recovery_key(actor),
+    }))
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest) -> HttpResponse:
+    """Unlock (or, the first time, create) the key pair with the login password."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_hold_keys(actor):
+        raise PermissionDenied
+    pair = keys.keypair_of(request.user)
+    form = UnlockForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    next_url = next_url or reverse("reporting:inbox", args=[actor.organisation_slug])
+    if request.method == "POST" and form.is_valid():
+        password = form.cleaned_data["password"]
+        if not request.user.check_password(password):
+            form.add_error("password", _("This password is not correct."))
+        elif pair is None:
+            _pair, private, recovery = keys.keypair_create(user=request.user, password=password)
+            response = render(request, "reporting/recovery_shown.html", {
+                "recovery": recovery, "next_url": next_url,
+            })
+            keys.remember_private_key(request, response, private)
+            return _no_store(response)
+        else:
+            try:
+                private = keys.private_key_unlock(pair=pair, password=password)
+            except crypto.DecryptionError:
+                # The login password changed since the key was wrapped: use the recovery key.
+                return redirect("reporting:recover", actor.organisation_slug)
+            response = redirect(next_url)
+            keys.remember_private_key(request, response, private)
+            return response
+    return _no_store(render(request, "reporting/unlock.html", {
+        "form": form, "first_time": pair is None, "next_url": next_url,
+    }))
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def recover(request: HttpRequest) -> HttpResponse:
+    """Password changed or forgotten (then reset): open the key with the personal recovery key."""
+    actor = request.actor  # type: ignore[attr-defined]
+    pair = keys.keypair_of(request.user)
+    if pair is None or not can_hold_keys(actor):
+        return redirect("reporting:unlock", actor.organisation_slug)
+    form = RecoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", _("This password is not correct."))
+        else:
+            try:
+                private, new_recovery = keys.private_key_recover(
+                    pair=pair, recovery_key=form.cleaned_data["recovery_key"],
+                    new_password=form.cleaned_data["password"])
+            except crypto.DecryptionError:
+                form.add_error("recovery_key", _("This recovery key does not fit."))
+            else:
+                response = render(request, "reporting/recovery_shown.html", {
+                    "recovery": new_recovery,
+                    "next_url": reverse("reporting:inbox", args=[actor.organisation_slug]),
+                })
+                keys.remember_private_key(request, response, private)
+                return _no_store(response)
+    return _no_store(render(request, "reporting/recover.html", {"form": form}))
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    report = selectors.report_get_for_actor(actor=actor, pk=pk)
+    private_key = _need_key(request)
+    if isinstance(private_key, HttpResponse):
+        return private_key
+    is_recipient = selectors.is_recipient(actor=actor, report=report)
+    form = HandlerReplyForm(request.POST or None)
+    if request.method == "POST" and is_recipient and form.is_valid():
+        try:
+            services.message_post(report=report, actor=actor, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("reporting:detail", actor.organisation_slug, report.pk)
+    contents = selectors.report_contents_for(actor=actor, report=report, private_key=private_key)
+    messages = (selectors.report_messages_for(actor=actor, report=report, private_key=private_key)
+                if is_recipient else [])
+    attachments = selectors.report_attachments_for(actor=actor, report=report, private_key=private_key)
+    parts = [(key, label, contents[key]) for key, label in _part_labels() if contents.get(key)]
+    return _no_store(render(request, "reporting/detail.html", {
+        "report": report, "parts": parts, "messages_list": messages, "form": form,
+        "attachments": attachments, "is_recipient": is_recipient,
+    }))
+
+
+@organisation_view
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    report = selectors.report_get_for_actor(actor=actor, pk=pk)
+    private_key = _need_key(request)
+    if isinstance(private_key, HttpResponse):
+        return private_key
+    view, data = selectors.attachment_data_for(actor=actor, report=report, pk=attachment_pk,
+                                               private_key=private_key)
+    return _download(view, data)
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def oral_new(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_register_oral_report(actor):
+        raise PermissionDenied
+    private_key = _need_key(request)
+    if isinstance(private_key, HttpResponse):
+        return private_key
+    form = OralReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report, code = services.report_register_oral(
+                actor=actor, private_key=private_key, category=form.cleaned_data["category"],
+                mode=form.cleaned_data["mode"],
+                parts={k: form.cleaned_data.get(k, "") for k in services.PARTS if k in form.fields},
+                is_whistleblowing=form.cleaned_data["is_whistleblowing"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            from .receipts import receipt_format
+
+            return _no_store(render(request, "reporting/oral_receipt.html", {
+                "code": receipt_format(code), "report": report}))
+    return _no_store(render(request, "reporting/oral_form.html", {"form": form}))
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_edit_own_profile(actor):
+        raise PermissionDenied
+    profile = AdvisorProfile.objects.filter(membership_id=actor.membership_id).first()
+    initial = {"is_listed": True}
+    if profile is not None:
+        initial = {"introduction": profile.introduction, "how_to_reach": profile.how_to_reach,
+                   "availability": profile.availability, "is_listed": profile.is_listed}
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.advisor_profile_save(actor=actor, photo=form.cleaned_data.get("photo"), **{
+            k: form.cleaned_data[k] for k in ("introduction", "how_to_reach", "availability", "is_listed")
+        })
+        return redirect("reporting:inbox", actor.organisation_slug)
+    return render(request, "reporting/profile_form.html", {"form": form})
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def route_edit(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_configure_route(actor):
+        raise PermissionDenied
+    organisation = request.organisation  # type: ignore[attr-defined]
+    route = ReportingRoute.objects.filter(organisation=organisation, unit__isnull=True).first()
+    labels = dict(StepKind.choices)
+    enabled = ([s.kind for s in route.steps.filter(is_enabled=True)] if route and route.steps.exists()
+               else [k for k, _text in DEFAULT_STEPS])
+    initial: dict[str, Any] = {"steps": enabled}
+    if route is not None:
+        initial.update(introduction=route.introduction,
+                       complaints_procedure_text=route.complaints_procedure_text,
+                       default_recipient=str(route.default_recipient_id or ""))
+    form = RouteForm(request.POST or None, request.FILES or None, initial=initial)
+    form.fields["steps"].choices = [(k, labels[k]) for k, _text in DEFAULT_STEPS]
+    form.fields["default_recipient"].choices = [("", _("The first available advisor"))] + [
+        (str(p.membership.pk), p.membership.user.full_name or p.membership.user.email)
+        for p in recipient_choices(organisation=organisation) if p.available
+    ]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            route, _created = ReportingRoute.objects.get_or_create(organisation=organisation,
+                                                                   unit=None)
+            route.introduction = data["introduction"]
+            route.complaints_procedure_text = data["complaints_procedure_text"]
+            if data.get("complaints_procedure_file"):
+                route.complaints_procedure_file = data["complaints_procedure_file"]
+            pk = data.get("default_recipient")
+            route.default_recipient = Membership.objects.filter(organisation=organisation,
+                                                                pk=pk).first() if pk else None
+            route.save()
+            route.steps.all().delete()
+            texts = dict(DEFAULT_STEPS)
+            for position, (kind, _text) in enumerate(DEFAULT_STEPS):
+                RouteStep.objects.create(route=route, position=position, kind=kind,
+                                         description=str(texts[kind]), is_enabled=kind in data["steps"],
+                                         external_bodies=list(EXTERNAL_BODIES))
+            audit_record(action="reporting.route_update", actor=request.user, target=route)
+        return redirect("reporting:route", organisation.slug)
+    return render(request, "reporting/route_form.html", {"form": form})
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def recovery_key(request: HttpRequest) -> HttpResponse:
+    """The coordinator creates the organisation recovery key (shown once) or uses it to give a
+    new recipient access to existing reports (ADR 0031)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_manage_recovery_key(actor):
+        raise PermissionDenied
+    organisation = request.organisation  # type: ignore[attr-defined]
+    create_form = RecoveryCreateForm(request.POST if "create" in request.POST else None)
+    use_form = RecoveryUseForm(request.POST if "use" in request.POST else None)
+    use_form.fields["membership"].choices = [
+        (str(p.membership.pk), p.membership.user.full_name or p.membership.user.email)
+        for p in recipient_choices(organisation=organisation) if p.available
+    ]
+    result = None
+    if "create" in request.POST and create_form.is_valid():
+        _key, private_text = services.recovery_key_create(actor=actor)
+        return _no_store(render(request, "reporting/recovery_org_shown.html", {"key": private_text}))
+    if "use" in request.POST and use_form.is_valid():
+        member = Membership.objects.get(organisation=organisation, pk=use_form.cleaned_data["membership"])
+        try:
+            result = services.reports_recover_for(
+                actor=actor, recovery_private_key=use_form.cleaned_data["recovery_key"],
+                membership=member)
+        except ValidationError as error:
+            _add_errors(use_form, error)
+    from .models import OrganisationRecoveryKey
+
+    current = OrganisationRecoveryKey.objects.filter(organisation=organisation,
+                                                     retired_at__isnull=True).first()
+    return _no_store(render(request, "reporting/recovery_org.html", {
+        "create_form": create_form, "use_form": use_form, "current": current, "result": result,
+    }))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
+from django.shortcuts import render
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,6 +24,22 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        """Accept an SSO login only for an e-mail domain that the provider's organisation owns.
+
+        Without this check the identity provider of one organisation could assert the e-mail
+        address of someone in another organisation and log in as them.
+        """
+        from vangnet.organisations.selectors import organisation_for_sso_login
+        from vangnet.organisations.services import membership_ensure_for_sso
+
+        if organisation_for_sso_login(sociallogin) is None:
+            raise ImmediateHttpResponse(
+                render(request, "accounts/sso_refused.html", status=403)
+            )
+        if sociallogin.is_existing:
+            membership_ensure_for_sso(user=sociallogin.user, sociallogin=sociallogin)
+
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         """SSO may create an account only for an e-mail domain its organisation trusts."""
         from vangnet.organisations.selectors import organisation_for_sso_login

@@ -159,12 +159,25 @@ def organisation_for_sso_login(sociallogin: Any) -> Organisation | None:
     """The organisation whose SSO app and e-mail domain match this login, if any."""
     email = (getattr(sociallogin.user, "email", "") or "").lower()
     domain = email.rpartition("@")[2]
-    app = getattr(sociallogin.account, "get_provider", lambda: None)()
-    app_id = getattr(getattr(app, "app", None), "pk", None)
+    provider = sociallogin.account.get_provider()
+    app_id = getattr(getattr(provider, "app", None), "pk", None)
+    if not domain or app_id is None:
+        return None
     for organisation in Organisation.objects.filter(sso_app_id=app_id):
-        if domain and domain in organisation.sso_domains:
+        if domain in organisation.sso_domains:
             return organisation
     return None
+
+
+def organisation_for_sso_domain(*, domain: str) -> Organisation | None:
+    """The organisation that logs in people of this e-mail domain through its own SSO."""
+    domain = domain.strip().lower()
+    if not domain:
+        return None
+    candidates = Organisation.objects.filter(
+        sso_app__isnull=False, sso_email_domains__icontains=domain
+    ).order_by("pk")
+    return next((o for o in candidates if domain in o.sso_domains), None)
 
 
 def import_jobs_for_actor(*, actor: Actor) -> QuerySet[ImportJob]:

@@ -264,6 +264,9 @@ def membership_ensure_for_sso(*, user: Any, sociallogin: Any) -> Membership | No
     organisation = organisation_for_sso_login(sociallogin)
     if organisation is None:
         return None
+    existing = Membership.objects.filter(user=user, organisation=organisation).first()
+    if existing is not None:
+        return existing  # keep the roles the coordinator gave; SSO only opens the door
     return membership_create(organisation=organisation, email=user.email,
                              full_name=user.full_name, roles=[Role.EMPLOYEE])
 

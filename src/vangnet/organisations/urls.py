@@ -7,6 +7,7 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.home, name="home"),
     path("hulp/", views.public_home, name="public_home"),
+    path("sso/", views.sso_login, name="sso_login"),
     path("theme.css", views.theme_css, name="theme_css"),
     path("beheer/eenheden/", views.unit_list, name="unit_list"),
     path("beheer/eenheden/nieuw/", views.unit_edit, name="unit_create"),

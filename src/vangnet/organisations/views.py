@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -254,3 +254,17 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "organisations/partials/import_progress.html", context)
     return render(request, "organisations/import_status.html", context)
+
+
+def sso_login(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Send the person to the login page of their organisation's identity provider."""
+    from urllib.parse import urlencode
+
+    organisation = selectors.organisation_get_public(slug=org_slug)
+    app = organisation.sso_app
+    if app is None or not organisation.sso_domains:
+        raise Http404
+    url = reverse("openid_connect_login", kwargs={"provider_id": app.provider_id or app.provider})
+    query = urlencode({"process": "login",
+                       "next": reverse("organisations:home", args=[organisation.slug])})
+    return redirect(f"{url}?{query}")

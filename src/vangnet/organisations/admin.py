@@ -1,0 +1,22 @@
+"""Platform admin: organisations and their single sign-on.
+
+The platform admin configures each organisation's identity provider as an allauth SocialApp
+(provider "OpenID Connect", a unique provider id, client id, secret and `{"server_url": ...}` in
+settings) and links it here with the e-mail domains it may log in. People and roles are managed by
+the organisation's own coordinator, not here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Organisation
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "sso_app", "sso_email_domains", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "primary_colour", "logo", "sso_app", "sso_email_domains")
+    list_select_related = ("sso_app",)

@@ -19,15 +19,42 @@ class FetchRefused(ValueError):
     pass
 
 
-def local_static_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Serve `file://` URLs inside our static directory; refuse everything else (no network)."""
-    from weasyprint import default_url_fetcher
+def _allowed(url: str) -> bool:
+    if not url.startswith("file://"):
+        return False
+    path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+    return path.is_relative_to(STATIC_ROOT_DIR) and path.is_file()
 
-    if url.startswith("file://"):
-        path = Path(url.removeprefix("file://")).resolve()
-        if path.is_relative_to(STATIC_ROOT_DIR) and path.is_file():
-            return default_url_fetcher(url, *args, **kwargs)
-    raise FetchRefused(f"refused to fetch {url!r} while rendering a PDF")
+
+def local_static_fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
+    """Serve `file://` URLs inside our static directory; refuse everything else (no network)."""
+    if not _allowed(url):
+        raise FetchRefused(f"refused to fetch {url!r} while rendering a PDF")
+    return _fetcher().fetch(url)
+
+
+def _fetcher() -> Any:
+    """WeasyPrint 66+ takes a `URLFetcher` object; older versions a function."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # pragma: no cover - WeasyPrint < 66
+        from weasyprint import default_url_fetcher
+
+        def fetch(url: str) -> Any:
+            if not _allowed(url):
+                raise FetchRefused(f"refused to fetch {url!r} while rendering a PDF")
+            return default_url_fetcher(url)
+
+        fetch.fetch = fetch  # type: ignore[attr-defined]
+        return fetch
+
+    class LocalStaticFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not _allowed(url):
+                raise FetchRefused(f"refused to fetch {url!r} while rendering a PDF")
+            return super().fetch(url, headers)
+
+    return LocalStaticFetcher(allowed_protocols=("file",))
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
@@ -35,5 +62,5 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 
     html = render_to_string(template, {"SITE_URL": settings.SITE_URL, **context})
     document = HTML(string=html, base_url=STATIC_ROOT_DIR.as_uri() + "/",
-                    url_fetcher=local_static_fetcher)
+                    url_fetcher=_fetcher())
     return document.write_pdf()

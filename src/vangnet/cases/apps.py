@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "vangnet.cases"
+    label = "cases"
+    verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from vangnet.core.scheduling import register_periodic
+        from vangnet.reporting import hooks
+
+        from . import services, tasks
+
+        hooks.register("report_submitted", services.on_report_submitted)
+        hooks.register("question_answered", services.on_question_answered)
+        # One job for everything due (reminders, aftercare, check-ins); one for retention.
+        register_periodic("cases.due_work", every=timedelta(hours=1), task=tasks.cases_hourly)
+        register_periodic("cases.retention", every=timedelta(days=1), task=tasks.cases_retention)

@@ -1,0 +1,210 @@
+"""Forms for cases. Validation that needs the law or the workflow lives in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.organisations.models import Membership
+from vangnet.reporting.categories import Category
+
+from .integration import REPORT_PARTS
+from .models import (
+    LEGAL_MAX_ACKNOWLEDGE_DAYS,
+    LEGAL_MAX_FEEDBACK_MONTHS,
+    AdviceContact,
+    AftercarePlan,
+    ConsentRequest,
+    LessonAction,
+)
+from .workflow import Outcome
+
+PART_LABELS = {
+    "narrative": _("What happened"),
+    "when": _("When"),
+    "where": _("Where"),
+    "involved": _("Who was involved"),
+    "witnesses": _("Witnesses"),
+    "impact": _("What it did to the reporter"),
+    "wishes": _("What the reporter would like"),
+    "identity": _("The reporter's name"),
+    "contact": _("How to reach the reporter"),
+}
+NO_NAMES = _("Write no names: this is stored without encryption, like the status.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TransitionForm(forms.Form):
+    transition = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300,
+                             help_text=NO_NAMES)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False,
+                                choices=[("", "—"), *Outcome.choices])
+    message = forms.CharField(
+        label=_("Message to the reporter"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only for confirming receipt. Leave empty for the standard text."),
+    )
+
+
+class FeedbackForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message to the reporter"), max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Tell the reporter how things stand and what happens next."),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Private note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Encrypted. Only the people who received the report can read it."),
+    )
+
+
+def _people_choices(organisation_id: int) -> Any:
+    return (Membership.objects.filter(organisation_id=organisation_id, is_active=True)
+            .select_related("user").order_by("user__full_name", "user__email"))
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        title = f" — {obj.job_title}" if obj.job_title else ""
+        return f"{obj.user}{title}"
+
+
+class ConsentForm(forms.Form):
+    recipient_kind = forms.ChoiceField(label=_("Who would receive it"),
+                                       choices=ConsentRequest.Recipient.choices)
+    recipient = PersonChoiceField(label=_("Person"), queryset=Membership.objects.none(),
+                                  required=False,
+                                  help_text=_("Not needed for an external body."))
+    external_body = forms.CharField(label=_("External body"), max_length=200, required=False,
+                                    help_text=_("For example: Huis voor Klokkenluiders."))
+    parts = forms.MultipleChoiceField(
+        label=_("What would be shared"), widget=forms.CheckboxSelectMultiple,
+        choices=[(part, PART_LABELS[part]) for part in REPORT_PARTS],
+    )
+    purpose = forms.CharField(label=_("Why (the reporter reads this)"), max_length=1000,
+                              required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = _people_choices(organisation_id)
+
+
+class AcuteDangerForm(forms.Form):
+    recipient = PersonChoiceField(label=_("Share with"), queryset=Membership.objects.none())
+    parts = forms.MultipleChoiceField(
+        label=_("What to share"), widget=forms.CheckboxSelectMultiple,
+        choices=[(part, PART_LABELS[part]) for part in REPORT_PARTS],
+    )
+    justification = forms.CharField(
+        label=_("Justification"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What is the danger, to whom, and why can it not wait for consent? "
+                    "Encrypted; recorded in the case and the audit log."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the reporter will be told what I shared and with whom."))
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = _people_choices(organisation_id)
+
+
+class AftercareMomentForm(forms.Form):
+    party = forms.ChoiceField(label=_("For"), choices=AftercarePlan.Party.choices)
+    planned_for = forms.DateField(label=_("Date"), widget=DateInput())
+    topic = forms.CharField(label=_("What"), max_length=120, help_text=NO_NAMES)
+
+
+class AccusedForm(forms.Form):
+    heard_at = forms.DateField(label=_("Heard on"), required=False, widget=DateInput(),
+                               help_text=_("Write down the hearing itself as a private note."))
+    informed_at = forms.DateField(label=_("Informed about the outcome on"), required=False,
+                                  widget=DateInput())
+
+
+class LessonForm(forms.Form):
+    text = forms.CharField(
+        label=_("Lesson for the organisation"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What could the organisation do differently? No names and nothing that "
+                    "points to a person: coordinators read this."),
+    )
+
+
+class PersonMarkForm(forms.Form):
+    person = PersonChoiceField(
+        label=_("The report is about"), queryset=Membership.objects.none(),
+        help_text=_("Stored only as a code that only confidential advisors can make. Used to "
+                    "notice when several cases concern the same person."),
+    )
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _people_choices(organisation_id)
+
+
+class AdviceContactForm(forms.Form):
+    contact_date = forms.DateField(label=_("Date"), widget=DateInput())
+    category = forms.ChoiceField(label=_("What was it about"), choices=Category.choices)
+    channel = forms.ChoiceField(label=_("How"), choices=AdviceContact.Channel.choices)
+    route_step = forms.ChoiceField(label=_("Route step discussed"), required=False, choices=[])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices,
+                                initial=Outcome.ADVICE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from vangnet.reporting.models import StepKind
+
+        kwargs.setdefault("initial", {}).setdefault("contact_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["route_step"].choices = [("", "—"), *StepKind.choices]
+
+
+class LessonActionForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=200)
+    owner = forms.CharField(label=_("Who takes it on"), max_length=150, required=False)
+    due_date = forms.DateField(label=_("Ready by"), required=False, widget=DateInput())
+
+
+class LessonActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=LessonAction.Status.choices)
+
+
+class CaseSettingsForm(forms.Form):
+    acknowledge_within_days = forms.IntegerField(
+        label=_("Confirm receipt within (days)"), min_value=1,
+        help_text=_("The law allows at most %(n)s days.") % {"n": LEGAL_MAX_ACKNOWLEDGE_DAYS})
+    feedback_within_months = forms.IntegerField(
+        label=_("Give feedback within (months)"), min_value=1,
+        help_text=_("The law allows at most %(n)s months.") % {"n": LEGAL_MAX_FEEDBACK_MONTHS})
+    checkin_months = forms.CharField(
+        label=_("Check-ins after conclusion (months)"), max_length=40,
+        help_text=_("Separate with commas, for example 3, 6, 12."))
+    retain_case_contents_months = forms.IntegerField(
+        label=_("Keep case contents (months after closing)"), min_value=1, max_value=120)
+    retain_notes_months = forms.IntegerField(
+        label=_("Keep handler notes (months after closing)"), min_value=1, max_value=120)
+    retain_advice_contacts_months = forms.IntegerField(
+        label=_("Keep advice-only contacts (months)"), min_value=12, max_value=120)
+
+    def clean_checkin_months(self) -> list[int]:
+        raw = self.cleaned_data["checkin_months"]
+        try:
+            return [int(part) for part in raw.replace(";", ",").split(",") if part.strip()]
+        except ValueError as error:
+            raise forms.ValidationError(_("Use whole numbers separated by commas.")) from error
+
+
+class YearForm(forms.Form):
+    jaar = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

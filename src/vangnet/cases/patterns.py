@@ -1,0 +1,140 @@
+"""Pattern signals: two or more cases in twelve months about the same unit or the same person.
+
+Small numbers never expose anyone (docs/adr/0045):
+- a signal names a unit only when that unit has at least k members; for a smaller team it names
+  the nearest unit above it that does (or "the organisation");
+- the number of cases is shown through core.anonymity ("< 5" below the threshold);
+- a person is only ever a keyed hash under the advisors' pattern key, never a name;
+- the e-mail to advisors says only that there is a signal and where to look.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from vangnet.core.anonymity import Cell, threshold, total_cell
+from vangnet.core.audit import audit_record
+from vangnet.organisations.models import Membership, Unit
+from vangnet.organisations.roles import Role
+
+from .models import Case, PatternSignal, PersonMark
+
+WINDOW = timedelta(days=365)
+MIN_CASES = 2
+
+
+def reporting_unit(unit_id: int | None, organisation_id: int) -> int | None:
+    """The unit a signal may name: the case's own unit if it has at least k members, else the
+    nearest unit above it that has; None means "the organisation as a whole"."""
+    if unit_id is None:
+        return None
+    k = threshold()
+    parents = dict(Unit.objects.filter(organisation_id=organisation_id)
+                   .values_list("pk", "parent_id"))
+    sizes = dict(Membership.objects.filter(organisation_id=organisation_id, is_active=True,
+                                           unit__isnull=False)
+                 .values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    children: dict[int, list[int]] = {}
+    for pk, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+
+    def subtree_size(pk: int) -> int:
+        return sizes.get(pk, 0) + sum(subtree_size(child) for child in children.get(pk, []))
+
+    current: int | None = unit_id
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        seen.add(current)
+        if subtree_size(current) >= k:
+            return current
+        current = parents.get(current)
+    return None
+
+
+def _subtree_ids(unit_id: int, organisation_id: int) -> list[int]:
+    parents = list(Unit.objects.filter(organisation_id=organisation_id)
+                   .values_list("pk", "parent_id"))
+    result, frontier = [unit_id], [unit_id]
+    while frontier:
+        frontier = [pk for pk, parent in parents if parent in frontier]
+        result += frontier
+    return result
+
+
+def unit_pattern_check(*, case: Case) -> PatternSignal | None:
+    if case.unit_id is None:
+        return None
+    shown_unit = reporting_unit(case.unit_id, case.organisation_id)
+    since = case.received_at - WINDOW
+    cases = Case.objects.filter(organisation_id=case.organisation_id, received_at__gte=since)
+    if shown_unit is None:
+        count = cases.count()
+        subject = "organisation"
+    else:
+        count = cases.filter(unit_id__in=_subtree_ids(shown_unit, case.organisation_id)).count()
+        subject = f"unit:{shown_unit}"
+    if count < MIN_CASES:
+        return None
+    return _raise(case.organisation_id, PatternSignal.Kind.UNIT, subject, count, unit_id=shown_unit)
+
+
+def person_pattern_check(*, mark: PersonMark) -> PatternSignal | None:
+    since = mark.created_at - WINDOW
+    count = (PersonMark.objects.filter(organisation_id=mark.organisation_id,
+                                       person_hash=mark.person_hash, created_at__gte=since)
+             .values("case_id").distinct().count())
+    if count < MIN_CASES:
+        return None
+    # Only a prefix of the hash names the signal: enough to tell signals apart, no more.
+    return _raise(mark.organisation_id, PatternSignal.Kind.PERSON,
+                  f"person:{mark.person_hash[:20]}", count)
+
+
+def _raise(organisation_id: int, kind: str, subject: str, count: int,
+           unit_id: int | None = None) -> PatternSignal:
+    now = timezone.now()
+    signal, created = PatternSignal.objects.get_or_create(
+        organisation_id=organisation_id, kind=kind, subject_key=subject,
+        defaults={"unit_id": unit_id, "case_count": count, "first_raised_at": now,
+                  "last_raised_at": now},
+    )
+    grew = count > signal.case_count
+    if not created:
+        signal.case_count = max(count, signal.case_count)
+        signal.last_raised_at = now
+        if grew:
+            signal.dismissed_at = None
+        signal.save(update_fields=["case_count", "last_raised_at", "dismissed_at"])
+    if created or grew:
+        audit_record(action="cases.pattern_signal", actor_label="system", target=signal,
+                     organisation_id=organisation_id, data={"kind": kind})
+        _notify_advisors(organisation_id)
+    return signal
+
+
+def _notify_advisors(organisation_id: int) -> None:
+    from vangnet.core.mail import queue_templated_email
+    from vangnet.organisations.models import Organisation
+    from vangnet.organisations.selectors import members_with_role
+
+    emails = [m.user.email for m in members_with_role(organisation_id=organisation_id,
+                                                      role=Role.ADVISOR)]
+    slug = Organisation.objects.filter(pk=organisation_id).values_list("slug", flat=True).first()
+    if emails:
+        transaction.on_commit(lambda: queue_templated_email(
+            template="cases/email/pattern", to=emails, context={"org_slug": slug}))
+
+
+def signal_count_cell(signal: PatternSignal) -> Cell:
+    """The number of cases behind a signal, as advisors may see it."""
+    return total_cell(signal.case_count)
+
+
+def signal_display(signal: PatternSignal) -> dict[str, Any]:
+    return {"signal": signal, "count": signal_count_cell(signal)}

@@ -1,0 +1,177 @@
+"""Every read of cases, scoped to the asking person. Hidden means 404, never a hint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from vangnet.core import crypto
+from vangnet.organisations.permissions import Actor
+
+from . import deadlines, integration, permissions
+from .models import (
+    AdviceContact,
+    Case,
+    CaseNote,
+    ConsentRequest,
+    Lesson,
+    LessonAction,
+    PatternSignal,
+)
+from .services import access_for
+from .workflow import OPEN_STATES
+
+LIST_FILTERS = ("open", "due", "attention", "finished", "all")
+
+
+def cases_for_actor(*, actor: Actor, view: str = "open") -> QuerySet[Case]:
+    """Cases this person handles (current recipient or active grant), in one query.
+
+    People named as involved are filtered out row by row in `case_rows` (no query: a keyed tag
+    check), and fully at the detail page (reporting.conflicts, including line managers).
+    """
+    if not permissions.can_list_cases(actor):
+        return Case.objects.none()
+    cases = (Case.objects.filter(organisation_id=actor.organisation_id)
+             .filter(integration.active_recipients_q(actor.membership_id))
+             .select_related("unit", "report"))
+    now = timezone.now()
+    if view == "open":
+        cases = cases.filter(state__in=OPEN_STATES)
+    elif view == "due":
+        cases = cases.filter(state__in=OPEN_STATES).filter(
+            Q(acknowledged_at__isnull=True) | Q(feedback_given_at__isnull=True,
+                                                feedback_due_at__lte=now + timedelta(days=30)))
+    elif view == "attention":
+        cases = cases.filter(priority=Case.Priority.HIGH)
+    elif view == "finished":
+        cases = cases.exclude(state__in=OPEN_STATES)
+    return cases.order_by("-priority", "feedback_due_at", "-received_at")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    acknowledge: deadlines.DueStatus
+    feedback: deadlines.DueStatus
+
+
+def case_rows(*, actor: Actor, cases: Any, now: datetime | None = None) -> list[CaseRow]:
+    now = now or timezone.now()
+    rows = []
+    for case in cases:
+        if case.report is not None and integration.is_involved(case.report, actor.membership_id):
+            continue
+        ack = deadlines.due_status(start=case.received_at, due=case.acknowledge_due_at,
+                                   done_at=case.acknowledged_at, now=now)
+        ack_due = case.acknowledge_due_at
+        start = (case.acknowledged_at if case.acknowledged_at and case.acknowledged_at <= ack_due
+                 else ack_due)
+        feedback = deadlines.due_status(start=start, due=case.feedback_due_at,
+                                        done_at=case.feedback_given_at, now=now)
+        rows.append(CaseRow(case=case, acknowledge=ack, feedback=feedback))
+    return rows
+
+
+def case_get_for_actor(*, actor: Actor, pk: int) -> tuple[Case, permissions.CaseAccess]:
+    case = (Case.objects.filter(organisation_id=actor.organisation_id, pk=pk)
+            .select_related("unit", "report", "organisation").first())
+    if case is None:
+        raise Http404
+    access = access_for(case)
+    if not permissions.can_view_case(actor, access):
+        raise Http404
+    return case, access
+
+
+def case_contents(*, actor: Actor, case: Case, private_key: bytes) -> dict[str, str]:
+    """The report parts this person may read: all for a recipient, the granted ones otherwise."""
+    if case.report is None:
+        return {}
+    return integration.report_contents(actor=actor, report=case.report, private_key=private_key)
+
+
+@dataclass(frozen=True)
+class NoteView:
+    pk: int
+    kind: str
+    kind_label: str
+    author: str
+    created_at: datetime
+    text: str
+
+
+def notes_for(*, actor: Actor, case: Case, access: permissions.CaseAccess,
+              private_key: bytes) -> list[NoteView]:
+    if not permissions.can_read_notes(actor, access) or case.report is None:
+        return []
+    key = integration.note_key(integration.report_key(
+        report=case.report, membership_id=actor.membership_id, private_key=private_key))
+    views = []
+    for note in case.notes.select_related("author__user"):
+        try:
+            text = crypto.secret_decrypt(key, bytes(note.ciphertext)).decode()
+        except crypto.DecryptionError:
+            text = ""
+        views.append(NoteView(pk=note.pk, kind=note.kind, kind_label=note.get_kind_display(),
+                              author=str(note.author.user) if note.author else "",
+                              created_at=note.created_at, text=text))
+    return views
+
+
+def timeline_for(*, case: Case) -> QuerySet[Any]:
+    return case.events.select_related("actor__user").order_by("created_at", "id")
+
+
+def consents_for(*, case: Case) -> QuerySet[ConsentRequest]:
+    return case.consents.select_related("recipient__user").order_by("-asked_at")
+
+
+def advice_contacts_for(*, actor: Actor) -> QuerySet[AdviceContact]:
+    if not permissions.can_record_advice_contact(actor):
+        return AdviceContact.objects.none()
+    return AdviceContact.objects.filter(organisation_id=actor.organisation_id,
+                                        advisor_id=actor.membership_id)
+
+
+def lessons_for(*, actor: Actor) -> QuerySet[Lesson]:
+    if not permissions.can_view_lessons(actor):
+        return Lesson.objects.none()
+    return (Lesson.objects.filter(organisation_id=actor.organisation_id)
+            .prefetch_related("actions").order_by("-created_at"))
+
+
+def lesson_get_for_actor(*, actor: Actor, pk: int) -> Lesson:
+    lesson = lessons_for(actor=actor).filter(pk=pk).first()
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
+def lesson_action_get_for_actor(*, actor: Actor, pk: int) -> LessonAction:
+    if not permissions.can_turn_lesson_into_action(actor):
+        raise Http404
+    action = LessonAction.objects.filter(organisation_id=actor.organisation_id, pk=pk).first()
+    if action is None:
+        raise Http404
+    return action
+
+
+def pattern_signals_for(*, actor: Actor) -> QuerySet[PatternSignal]:
+    if not permissions.can_view_pattern_signals(actor):
+        return PatternSignal.objects.none()
+    return (PatternSignal.objects.filter(organisation_id=actor.organisation_id,
+                                         dismissed_at__isnull=True)
+            .select_related("unit").order_by("-last_raised_at"))
+
+
+def note_get(*, case: Case, pk: int) -> CaseNote:
+    note = case.notes.filter(pk=pk).first()
+    if note is None:
+        raise Http404
+    return note

@@ -1,0 +1,527 @@
+"""Thin views: validate → permission → service → render. Case pages are never cached."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vangnet.core import crypto
+from vangnet.core.anonymity import threshold
+from vangnet.organisations.decorators import organisation_view
+
+from . import forms, integration, permissions, selectors, services, stats
+from .models import AftercareMoment, Case
+from .patterns import signal_display
+from .workflow import State, TransitionNotAllowed, transitions_from
+
+PAGE_SIZE = 50
+
+
+def case_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """organisation_view + no caching (case pages hold sensitive data)."""
+    return organisation_view(never_cache(view))
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _slug(request: HttpRequest) -> str:
+    return _actor(request).organisation_slug
+
+
+def _detail(request: HttpRequest, pk: int, anchor: str = "") -> HttpResponse:
+    url = reverse("cases:detail", args=[_slug(request), pk])
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+def _key_or_unlock(request: HttpRequest, next_url: str) -> bytes | HttpResponse:
+    key = integration.private_key_for_request(request)
+    if key is None:
+        messages.info(request, _("Unlock your key first: then you can continue."))
+        return redirect(integration.unlock_url(_slug(request), next_url))
+    return key
+
+
+def _error_messages(error: ValidationError) -> str:
+    return " ".join(str(m) for m in error.messages)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@case_view
+def case_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.can_list_cases(actor):
+        raise Http404
+    view = request.GET.get("toon", "open")
+    if view not in selectors.LIST_FILTERS:
+        view = "open"
+    cases = selectors.cases_for_actor(actor=actor, view=view)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = selectors.case_rows(actor=actor, cases=page.object_list)
+    filters = [("open", _("Open")), ("due", _("Due soon")), ("attention", _("Needs attention")),
+               ("finished", _("Concluded and closed")), ("all", _("All"))]
+    return render(request, "cases/case_list.html", {
+        "rows": rows, "page": page, "view": view, "filters": filters,
+        "can_advice": permissions.can_record_advice_contact(actor),
+        "can_stats": permissions.can_view_statistics(actor),
+        "can_signals": permissions.can_view_pattern_signals(actor),
+        "signal_count": selectors.pattern_signals_for(actor=actor).count()
+        if permissions.can_view_pattern_signals(actor) else 0,
+    })
+
+
+# --- one case -------------------------------------------------------------------------------
+
+
+@case_view
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    key = integration.private_key_for_request(request)
+    contents: dict[str, str] = {}
+    notes: list[Any] = []
+    key_problem = False
+    if key is not None and case.report is not None:
+        try:
+            contents = selectors.case_contents(actor=actor, case=case, private_key=key)
+            notes = selectors.notes_for(actor=actor, case=case, access=access, private_key=key)
+        except (crypto.DecryptionError, Http404):
+            key_problem = True
+    manage = permissions.can_manage_case(actor, access)
+    org_id = actor.organisation_id
+    rows = selectors.case_rows(actor=actor, cases=[case])
+    moments = (AftercareMoment.objects.filter(plan__case=case).select_related("plan")
+               .order_by("planned_for"))
+    context = {
+        "case": case, "row": rows[0] if rows else None, "manage": manage,
+        "is_grant_holder": actor.membership_id in access.grant_ids,
+        "contents": [(forms.PART_LABELS.get(part, part), text) for part, text in contents.items()],
+        "notes": notes, "key_locked": key is None, "key_problem": key_problem,
+        "unlock_url": integration.unlock_url(_slug(request), request.path),
+        "transitions": transitions_from(case.state) if manage else [],
+        "transition_form": forms.TransitionForm(),
+        "feedback_form": forms.FeedbackForm(), "note_form": forms.NoteForm(),
+        "lesson_form": forms.LessonForm(), "moment_form": forms.AftercareMomentForm(),
+        "accused_form": forms.AccusedForm(),
+        "mark_form": forms.PersonMarkForm(organisation_id=org_id),
+        "consents": selectors.consents_for(case=case) if manage else [],
+        "timeline": selectors.timeline_for(case=case) if manage else [],
+        "moments": moments if manage else [],
+        "plans": case.aftercare_plans.all() if manage else [],
+        "checkins": case.checkins.all() if manage else [],
+        "lessons": case.lessons.all() if manage else [],
+        "can_mark": manage and permissions.can_view_pattern_signals(actor),
+        "reporting_url": reverse("reporting:detail", args=[_slug(request), case.report_id])
+        if case.report_id else "",
+        "finished": case.state in (State.CONCLUDED, State.AFTERCARE, State.CLOSED),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@case_view
+@require_POST
+def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Something was missing. Please try again."))
+        return _detail(request, pk, "status")
+    try:
+        services.case_transition(actor=actor, case=case, name=form.cleaned_data["transition"],
+                                 reason=form.cleaned_data["reason"],
+                                 outcome=form.cleaned_data["outcome"],
+                                 message=form.cleaned_data["message"])
+        messages.success(request, _("The status has been changed."))
+    except TransitionNotAllowed:
+        messages.error(request, _("That step is not possible from the current status."))
+    except ValidationError as error:
+        messages.error(request, _error_messages(error))
+    return _detail(request, pk, "status")
+
+
+@case_view
+@require_POST
+def case_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    form = forms.FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_give_feedback(actor=actor, case=case, body=form.cleaned_data["body"])
+            messages.success(request, _("Your message has been sent to the reporter."))
+            return _detail(request, pk, "feedback")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _form_page(request, case, form, _("Feedback to the reporter"), "cases:feedback")
+
+
+@case_view
+@require_POST
+def case_note(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    key = _key_or_unlock(request, reverse("cases:detail", args=[_slug(request), pk]))
+    if isinstance(key, HttpResponse):
+        return key
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(actor=actor, case=case, text=form.cleaned_data["text"],
+                              private_key=key)
+            messages.success(request, _("The note has been saved, encrypted."))
+            return _detail(request, pk, "notes")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _form_page(request, case, form, _("Private note"), "cases:note")
+
+
+def _form_page(request: HttpRequest, case: Case, form: Any, title: str, url_name: str,
+               intro: str = "", template: str = "cases/form_page.html",
+               extra: dict[str, Any] | None = None) -> HttpResponse:
+    """A form shown on its own page again, with its errors and what was entered."""
+    return render(request, template, {
+        "case": case, "form": form, "title": title, "intro": intro,
+        "action": reverse(url_name, args=[_slug(request), case.pk]), **(extra or {}),
+    })
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    if not permissions.can_request_consent(actor, access):
+        raise PermissionDenied
+    form = forms.ConsentForm(request.POST or None, organisation_id=actor.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_request(actor=actor, case=case, recipient_kind=data["recipient_kind"],
+                                     recipient=data["recipient"],
+                                     external_body=data["external_body"], parts=data["parts"],
+                                     purpose=data["purpose"])
+            messages.success(request, _("Your question has been put to the reporter. You will "
+                                        "see the answer here."))
+            return _detail(request, pk, "consent")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _form_page(request, case, form, _("Ask the reporter for consent"), "cases:consent_new",
+                      intro=_("Nothing is shared until the reporter agrees. The reporter sees "
+                              "exactly what would go to whom and can say no."))
+
+
+@case_view
+@require_POST
+def consent_share(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    consent = case.consents.filter(pk=consent_pk).first()
+    if consent is None:
+        raise Http404
+    key = _key_or_unlock(request, reverse("cases:detail", args=[_slug(request), pk]))
+    if isinstance(key, HttpResponse):
+        return key
+    try:
+        services.consent_share(actor=actor, consent=consent, private_key=key)
+        messages.success(request, _("Shared: exactly the parts the reporter agreed to."))
+    except ValidationError as error:
+        messages.error(request, _error_messages(error))
+    return _detail(request, pk, "consent")
+
+
+@case_view
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    consent = case.consents.filter(pk=consent_pk).first()
+    if consent is None:
+        raise Http404
+    services.consent_withdraw(consent=consent, actor=actor)
+    messages.success(request, _("The consent has been withdrawn; access has ended."))
+    return _detail(request, pk, "consent")
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def acute_danger(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    if not permissions.can_share_without_consent(actor, access):
+        raise PermissionDenied
+    form = forms.AcuteDangerForm(request.POST or None, organisation_id=actor.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        key = _key_or_unlock(request, request.path)
+        if isinstance(key, HttpResponse):
+            return key
+        data = form.cleaned_data
+        try:
+            services.share_in_acute_danger(actor=actor, case=case, recipient=data["recipient"],
+                                           parts=data["parts"],
+                                           justification=data["justification"], private_key=key)
+            messages.warning(request, _("Shared because of acute danger. The reporter has been "
+                                        "told, and the action is in the audit log."))
+            return _detail(request, pk, "consent")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _form_page(
+        request, case, form, _("Share without consent: acute danger"), "cases:acute_danger",
+        intro=_("Only when someone is in acute danger and there is no time to ask. If there is "
+                "danger to life right now, call 112 first."),
+        template="cases/acute_danger.html")
+
+
+@case_view
+@require_POST
+def aftercare_moment(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    form = forms.AftercareMomentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.aftercare_moment_add(actor=actor, case=case, **form.cleaned_data)
+            messages.success(request, _("The aftercare moment has been planned."))
+            return _detail(request, pk, "aftercare")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _form_page(request, case, form, _("Plan an aftercare moment"), "cases:aftercare")
+
+
+@case_view
+@require_POST
+def aftercare_done(request: HttpRequest, pk: int, moment_pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    moment = AftercareMoment.objects.filter(plan__case=case, pk=moment_pk).first()
+    if moment is None:
+        raise Http404
+    services.aftercare_moment_done(actor=actor, moment=moment)
+    messages.success(request, _("Marked as done."))
+    return _detail(request, pk, "aftercare")
+
+
+@case_view
+@require_POST
+def accused(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    form = forms.AccusedForm(request.POST)
+    if form.is_valid():
+        services.accused_record(actor=actor, case=case, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return _detail(request, pk, "aftercare")
+    return _form_page(request, case, form, _("The person the report is about"), "cases:accused")
+
+
+@case_view
+@require_POST
+def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    form = forms.LessonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lesson_record(actor=actor, case=case, text=form.cleaned_data["text"])
+            messages.success(request, _("The lesson has been added to the organisation's list."))
+            return _detail(request, pk, "lessons")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _form_page(request, case, form, _("Lesson for the organisation"), "cases:lesson_new")
+
+
+@case_view
+@require_POST
+def person_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    key = _key_or_unlock(request, reverse("cases:detail", args=[_slug(request), pk]))
+    if isinstance(key, HttpResponse):
+        return key
+    form = forms.PersonMarkForm(request.POST, organisation_id=actor.organisation_id)
+    if form.is_valid():
+        try:
+            services.person_mark(actor=actor, case=case, person=form.cleaned_data["person"],
+                                 private_key=key)
+            messages.success(request, _("Recorded as a code, without the name."))
+            return _detail(request, pk, "patterns")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _form_page(request, case, form, _("Pattern signals"), "cases:person_mark")
+
+
+@case_view
+@require_POST
+def attention_clear(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    services.case_attention_clear(actor=actor, case=case)
+    return _detail(request, pk)
+
+
+# --- advice-only contacts, lessons, signals, settings --------------------------------------
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def advice_contacts(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.can_record_advice_contact(actor):
+        raise Http404
+    form = forms.AdviceContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advice_contact_record(actor=actor, **form.cleaned_data)
+            messages.success(request, _("The conversation has been counted. No names were stored."))
+            return redirect("cases:advice", _slug(request))
+        except ValidationError as error:
+            form.add_error(None, error)
+    contacts = selectors.advice_contacts_for(actor=actor)[:200]
+    return render(request, "cases/advice_contacts.html", {"form": form, "contacts": contacts})
+
+
+@case_view
+def lessons(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.can_view_lessons(actor):
+        raise Http404
+    return render(request, "cases/lessons.html", {
+        "lessons": selectors.lessons_for(actor=actor)[:200],
+        "can_act": permissions.can_turn_lesson_into_action(actor),
+        "action_form": forms.LessonActionForm(),
+        "status_choices": forms.LessonActionStatusForm.base_fields["status"].choices,
+    })
+
+
+@case_view
+@require_POST
+def lesson_action_new(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    lesson = selectors.lesson_get_for_actor(actor=actor, pk=pk)
+    if not permissions.can_turn_lesson_into_action(actor):
+        raise PermissionDenied
+    form = forms.LessonActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lesson_action_create(actor=actor, lesson=lesson, **form.cleaned_data)
+            messages.success(request, _("The action has been added."))
+            return redirect("cases:lessons", _slug(request))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "cases/lesson_action_form.html", {"form": form, "lesson": lesson})
+
+
+@case_view
+@require_POST
+def lesson_action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    action = selectors.lesson_action_get_for_actor(actor=actor, pk=pk)
+    form = forms.LessonActionStatusForm(request.POST)
+    if form.is_valid():
+        services.lesson_action_status(actor=actor, action=action, status=form.cleaned_data["status"])
+        messages.success(request, _("Saved."))
+    return redirect("cases:lessons", _slug(request))
+
+
+@case_view
+def signals(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.can_view_pattern_signals(actor):
+        raise Http404
+    found = [signal_display(s) for s in selectors.pattern_signals_for(actor=actor)[:100]]
+    return render(request, "cases/signals.html", {"signals": found, "k": threshold()})
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def case_settings(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.can_configure_cases(actor):
+        raise Http404
+    current = services.settings_for(actor.organisation_id)
+    initial = {
+        "acknowledge_within_days": current.acknowledge_within_days,
+        "feedback_within_months": current.feedback_within_months,
+        "checkin_months": ", ".join(str(m) for m in current.checkin_months),
+        "retain_case_contents_months": current.retain_case_contents_months,
+        "retain_notes_months": current.retain_notes_months,
+        "retain_advice_contacts_months": current.retain_advice_contacts_months,
+    }
+    form = forms.CaseSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_settings_update(actor=actor, **form.cleaned_data)
+            messages.success(request, _("The settings have been saved."))
+            return redirect("cases:settings", _slug(request))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "cases/settings.html", {"form": form})
+
+
+# --- yearly report --------------------------------------------------------------------------
+
+
+def _report_for(request: HttpRequest) -> stats.YearlyReport:
+    actor = _actor(request)
+    if not permissions.can_view_statistics(actor):
+        raise Http404
+    form = forms.YearForm(request.GET or None)
+    year = form.cleaned_data["jaar"] if form.is_valid() else timezone.localdate().year
+    return stats.yearly_report(organisation_id=actor.organisation_id,
+                               organisation_name=request.organisation.name,  # type: ignore[attr-defined]
+                               year=year)
+
+
+def _charts(report: stats.YearlyReport) -> list[tuple[stats.Breakdown, str]]:
+    return [(b, stats.chart_svg(b)) for b in report.breakdowns]
+
+
+@case_view
+def yearly_report(request: HttpRequest) -> HttpResponse:
+    report = _report_for(request)
+    years = list(range(timezone.localdate().year, timezone.localdate().year - 6, -1))
+    return render(request, "cases/yearly_report.html", {
+        "report": report, "charts": _charts(report), "years": years,
+    })
+
+
+@case_view
+def yearly_report_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML
+
+    report = _report_for(request)
+    html = render_to_string("cases/yearly_report_pdf.html",
+                            {"report": report, "charts": _charts(report)}, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="jaarverslag-{report.year}.pdf"'
+    return response
+
+
+@case_view
+def yearly_report_csv(request: HttpRequest) -> HttpResponse:
+    report = _report_for(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="jaarverslag-{report.year}.csv"'
+    writer = csv.writer(response, delimiter=";")
+    for row in stats.csv_rows(report):
+        writer.writerow(row)
+    return response
+
+

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
@@ -95,17 +96,6 @@ def _public_key_of_membership(membership: Membership) -> bytes | None:
     return bytes(pair.public_key) if pair is not None else None
 
 
-def _notify_email_of(report: Report) -> str:
-    if not report.notify_ciphertext:
-        return ""
-    try:
-        return crypto.secret_decrypt(
-            crypto.server_key("notify"), bytes(report.notify_ciphertext)
-        ).decode()
-    except crypto.DecryptionError:
-        return ""
-
-
 # --- Notifications (never content) ----------------------------------------------------------
 
 
@@ -124,14 +114,14 @@ def _notify_recipients(report: Report, membership_ids: Iterable[int], template: 
 
 
 def _notify_reporter(report: Report) -> None:
-    email = _notify_email_of(report)
-    if not email:
+    """Queue "there is a new message" for the reporter's address, if they left one. Only the
+    report id goes into the queue; the task decrypts the address when it sends (ADR 0030)."""
+    if not report.notify_ciphertext:
         return
-    slug = report.organisation.slug
-    transaction.on_commit(
-        lambda: queue_templated_email(template="reporting/email/reporter_new_message", to=[email],
-                                      context={"org_slug": slug})
-    )
+    from .tasks import notify_reporter
+
+    report_id = report.pk
+    transaction.on_commit(lambda: notify_reporter.enqueue(report_id=report_id))
 
 
 # --- Submitting ------------------------------------------------------------------------------
@@ -334,7 +324,8 @@ def report_register_oral(
             report=report, actor=actor, kind="minutes_approval",
             body=_("These are the minutes of your conversation with me. Please read them under "
                    "'Your report'. Are they correct? If not, reply with what should change."),
-            choices=[("approve", "I approve the minutes"), ("correct", "Something must change")],
+            choices=[("approve", gettext_noop("I approve the minutes")),
+                     ("correct", gettext_noop("Something must change"))],
             ref=f"minutes:{report.pk}",
         )
     return report, code

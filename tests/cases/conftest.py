@@ -78,3 +78,15 @@ def submit(organisation: Any, advisor: Any) -> Any:
         return report, code, Case.objects.get(report=report)
 
     return _submit
+
+
+@pytest.fixture
+def run_job(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run the due-work job and its on-commit e-mails, as a worker would."""
+    from vangnet.cases import tasks
+
+    def _run(now: Any = None) -> dict[str, int]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return tasks.run_due_work(now)
+
+    return _run

@@ -374,8 +374,6 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
     case = consent.case
     access = access_for(case)
     _require(permissions.can_request_consent(actor, access))
-    if consent.status != ConsentRequest.Status.CONSENTED:
-        raise ValidationError(_("The reporter has not (or no longer) agreed to this."))
     with transaction.atomic():
         consent = ConsentRequest.objects.select_for_update().get(pk=consent.pk)
         if consent.status != ConsentRequest.Status.CONSENTED:

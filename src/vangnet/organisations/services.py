@@ -214,7 +214,7 @@ def invitation_create(
         transaction.on_commit(lambda: queue_templated_email(
             template="organisations/email/invitation", to=[invitation.email], language=language,
             context={"organisation": organisation, "invitation": invitation,
-                     "path": reverse("organisations:invitation_accept", args=[token])},
+                     "path": reverse("organisations:invitation_accept", args=[organisation.slug, token])},
         ))
     return invitation, token
 

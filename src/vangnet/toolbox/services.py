@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -113,7 +114,8 @@ def builtin_content_load(*, bundle: ContentBundle | None = None) -> LoadResult:
 def _snapshot(werkvorm: Werkvorm) -> tuple:
     fields = ("kind", "pillars", "themes", "audience", "related", "duration_minutes", "group_min",
               "group_max", "title_nl", "title_en", "purpose_nl", "purpose_en", "body_nl", "body_en")
-    return tuple(repr(getattr(werkvorm, name)) for name in fields)
+    # JSON with sorted keys: PostgreSQL's jsonb does not keep the key order we wrote.
+    return tuple(json.dumps(getattr(werkvorm, name), sort_keys=True) for name in fields)
 
 
 # --- the organisation's own catalogue -------------------------------------------------------------

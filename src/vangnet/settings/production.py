@@ -16,7 +16,8 @@ def _refuse(reason: str) -> None:
 
 if not env_str("SECRET_KEY") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     _refuse("set SECRET_KEY to a random value of at least 50 characters.")
-if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+# The development default (localhost) is no answer here: the host names must be set on purpose.
+if not env_str("ALLOWED_HOSTS").strip() or not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     _refuse("set ALLOWED_HOSTS to the host names that serve Vangnet.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bool(
     "VANGNET_ALLOW_SQLITE", False

@@ -1,0 +1,120 @@
+"""Production settings refuse insecure configurations; a realistic one passes `check --deploy`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PYTHON = sys.executable
+CLEARED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "REDIS_URL", "DEBUG",
+           "DJANGO_SETTINGS_MODULE", "VANGNET_ALLOW_SQLITE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+def _env(tmp_path: Path, **values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env["VANGNET_DATA_DIR"] = str(tmp_path)
+    # Run against the same source tree as this test run.
+    import vangnet
+
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(vangnet.__file__).resolve().parents[1]), env.get("PYTHONPATH", "")]
+    )
+    env.update(values)
+    return env
+
+
+def realistic(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    values = {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "vangnet.example.org",
+        "DATABASE_URL": "postgres://vangnet:geheim@127.0.0.1:5432/vangnet",
+        "EMAIL_URL": "smtp://mail.example.org:587?tls=1",
+    }
+    values.update(overrides)
+    return _env(tmp_path, **{k: v for k, v in values.items() if v is not None})
+
+
+def _load_settings(env: dict[str, str], module: str = "vangnet.settings.production",
+                   expression: str = "settings.DEBUG") -> subprocess.CompletedProcess[str]:
+    code = (
+        "import django; from django.conf import settings; "
+        f"print(repr({expression}))"
+    )
+    return subprocess.run([PYTHON, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": module},
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_realistic_environment_starts(tmp_path: Path) -> None:
+    result = _load_settings(realistic(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SECRET_KEY": "kort"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "a" * 60}, "SECRET_KEY"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"DATABASE_URL": ""}, "PostgreSQL"),
+        ({"DATABASE_URL": "sqlite:////tmp/vangnet.sqlite3"}, "PostgreSQL"),
+        ({"EMAIL_URL": "file:///tmp/mail"}, "EMAIL_URL"),
+        ({"EMAIL_URL": "memory:"}, "EMAIL_URL"),
+    ],
+    ids=["no-secret", "short-secret", "boring-secret", "any-host", "no-host", "default-sqlite",
+         "sqlite-url", "file-mail", "memory-mail"],
+)
+def test_production_refuses_insecure_settings(tmp_path: Path, overrides: dict[str, str],
+                                              reason: str) -> None:
+    env = realistic(tmp_path)
+    for key, value in overrides.items():
+        if value:
+            env[key] = value
+        else:
+            env.pop(key, None)
+    result = _load_settings(env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "refuses to start" in result.stderr and reason in result.stderr
+
+
+def test_sqlite_can_be_allowed_explicitly(tmp_path: Path) -> None:
+    env = realistic(tmp_path, VANGNET_ALLOW_SQLITE="1")
+    env.pop("DATABASE_URL")
+    assert _load_settings(env).returncode == 0
+
+
+def test_check_deploy_reports_no_issues(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [PYTHON, "-m", "vangnet", "check", "--deploy", "--settings=vangnet.settings.production"],
+        env=realistic(tmp_path), capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_production_cookies_and_transport(tmp_path: Path) -> None:
+    expression = ("(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT,"
+                  " settings.SECURE_HSTS_SECONDS >= 31536000, settings.SESSION_COOKIE_NAME)")
+    result = _load_settings(realistic(tmp_path), expression=expression)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(True, True, True, True, '__Host-sessionid')"
+
+
+def test_redis_url_selects_the_redis_cache(tmp_path: Path) -> None:
+    env = _env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")
+    result = _load_settings(env, module="vangnet.settings.base",
+                            expression="(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('django.core.cache.backends.redis.RedisCache', 'redis://127.0.0.1:6379/0')"
+    without = _load_settings(_env(tmp_path), module="vangnet.settings.base",
+                             expression="settings.CACHES['default']['BACKEND']")
+    assert "LocMemCache" in without.stdout

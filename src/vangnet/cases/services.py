@@ -837,15 +837,15 @@ def retention_purge(*, now: datetime | None = None, limit: int = 500) -> dict[st
     counts = {"cases": 0, "notes": 0, "reports": 0, "advice_contacts": 0}
     skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
-        due = (Case.objects.select_for_update(skip_locked=skip_locked)
+        due = (Case.objects.select_for_update(skip_locked=skip_locked, of=("self",))
                .filter(retain_until__lte=now, contents_destroyed_at__isnull=True)
                .select_related("report")
                .order_by("retain_until")[:limit])
         for case in due:
+            had_report = case.report_id is not None
             counts["notes"] += _purge_case(case, now)
             counts["cases"] += 1
-            if case.report_id is not None:
-                counts["reports"] += 1
+            counts["reports"] += int(had_report)
     for organisation_id, months in CaseSettings.objects.values_list(
             "organisation_id", "retain_advice_contacts_months"):
         cutoff = deadlines.add_months(now, -months).date()

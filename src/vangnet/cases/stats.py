@@ -195,7 +195,7 @@ def chart_svg(breakdown: Breakdown) -> str:
     from vangnet.core.charts import bar_chart
 
     values = breakdown.chart_values
-    maximum = max([v for v in values if v is not None] or [1])
+    maximum = max([v for v in values if v is not None] + [1])
     return bar_chart(chart_id=f"chart-{breakdown.slug}", title=breakdown.title,
                      labels=[row.label for row in breakdown.rows],
                      series=[(_("Cases"), values)], max_value=float(maximum),

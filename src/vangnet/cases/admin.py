@@ -1,0 +1,14 @@
+"""The platform admin sees no case data at all: only each organisation's terms and retention
+(configuration, no content). Cases, notes, consents, marks and keys are deliberately absent."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import CaseSettings
+
+
+@admin.register(CaseSettings)
+class CaseSettingsAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "acknowledge_within_days", "feedback_within_months",
+                    "retain_case_contents_months")

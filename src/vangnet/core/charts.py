@@ -1,0 +1,154 @@
+"""Charts as inline SVG, rendered on the server with matplotlib (Agg backend).
+
+The same SVG string works in pages and in WeasyPrint PDFs. Our Content-Security-Policy has
+`style-src 'self'`, which blocks both `<style>` elements and `style="..."` attributes in the page,
+so the SVG that matplotlib writes is rewritten: its `<style>` block is dropped and every style
+attribute becomes SVG presentation attributes (`fill="#1f5c99"`), which CSP does not govern. Text
+stays text (`svg.fonttype = none`), there are no external references, and ids are prefixed so
+that several charts can share a page. Every chart must be accompanied by a table with its data
+(templates do that); the SVG itself is labelled for assistive technology with its title.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
+
+# Colour-blind-safe, dark enough for text contrast on white (Okabe–Ito, darkened).
+PALETTE = ["#1f5c99", "#b35900", "#2d6a4f", "#8e3b84", "#5c5c5c", "#a1283a", "#00697a"]
+# matplotlib's pyplot state is not thread-safe; the web server may render from several threads.
+_LOCK = threading.Lock()
+_RC: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "vangnet",
+    "font.family": "sans-serif",
+    "font.size": 10,
+    "axes.edgecolor": "#5c5c5c",
+    "axes.labelcolor": "#1a1a1a",
+    "xtick.color": "#1a1a1a",
+    "ytick.color": "#1a1a1a",
+    "text.color": "#1a1a1a",
+}
+
+_STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+_ID_ATTR = re.compile(r'\sid="([^"]+)"')
+
+
+def _style_to_attributes(match: re.Match[str]) -> str:
+    parts = []
+    for declaration in match.group(1).split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name and value:
+            parts.append(f' {name}="{html.escape(value, quote=True)}"')
+    return "".join(parts)
+
+
+def clean_svg(svg: str, *, chart_id: str, label: str) -> str:
+    """Make matplotlib's SVG safe to inline under a strict CSP (see the module docstring)."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = re.sub(r"<defs>\s*</defs>", "", svg)
+    svg = _STYLE_ATTR.sub(_style_to_attributes, svg)
+    ids = set(_ID_ATTR.findall(svg))
+    for old in sorted(ids, key=len, reverse=True):
+        new = f"{chart_id}-{old}"
+        svg = svg.replace(f'id="{old}"', f'id="{new}"')
+        svg = svg.replace(f"url(#{old})", f"url(#{new})")
+        svg = svg.replace(f'xlink:href="#{old}"', f'xlink:href="#{new}"')
+    # The root: scalable, labelled, and the defaults the dropped <style> used to give.
+    svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r"<svg \1", svg, count=1)
+    title_id = f"{chart_id}-title"
+    svg = svg.replace(
+        "<svg ",
+        f'<svg class="vn-chart__svg" role="img" aria-labelledby="{title_id}" '
+        'stroke-linejoin="round" stroke-linecap="butt" ',
+        1,
+    )
+    svg = re.sub(r"(<svg[^>]*>)", rf'\1<title id="{title_id}">{html.escape(label)}</title>', svg,
+                 count=1)
+    return svg.strip()
+
+
+def _render(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    max_value: float = 100.0,
+    value_label: str = "",
+) -> str:
+    """Horizontal grouped bars: one row per label, one bar per series; None leaves a gap.
+
+    Returns an inline `<svg>` string. Values are written at the end of each bar so the chart does
+    not depend on colour alone; the data table beside it carries the same numbers.
+    """
+    n_series = max(1, len(series))
+    height = max(1.6, 0.35 * len(labels) * n_series + 0.35 * len(labels) + 0.9)
+    with _LOCK, plt.rc_context(_RC):  # type: ignore[arg-type]
+        figure = plt.figure(figsize=(7.2, height))
+        try:
+            axes = figure.add_subplot()
+            bar_height = 0.8 / n_series
+            positions = list(range(len(labels)))
+            for index, (name, values) in enumerate(series):
+                colour = PALETTE[index % len(PALETTE)]
+                for position, value in zip(positions, values, strict=False):
+                    if value is None:
+                        continue
+                    y = position - 0.4 + bar_height * (index + 0.5)
+                    axes.barh(y, value, height=bar_height * 0.9, color=colour,
+                              label=name if position == next(
+                                  (p for p, v in zip(positions, values, strict=False)
+                                   if v is not None), None) else None)
+                    axes.text(value + max_value * 0.01, y, f"{value:.0f}", va="center",
+                              fontsize=8)
+            axes.set_yticks(positions)
+            axes.set_yticklabels([_wrap(label) for label in labels])
+            axes.invert_yaxis()
+            axes.set_xlim(0, max_value * 1.08)
+            if value_label:
+                axes.set_xlabel(value_label)
+            axes.spines["top"].set_visible(False)
+            axes.spines["right"].set_visible(False)
+            if len(series) > 1:
+                axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(3, n_series),
+                            frameon=False, fontsize=8)
+            figure.tight_layout()
+            svg = _render(figure)
+        finally:
+            plt.close(figure)
+    return clean_svg(svg, chart_id=chart_id, label=title)
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    words, lines, current = text.split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        lines.append(current)
+    return "\n".join(lines)

@@ -1,0 +1,114 @@
+"""Quickscan API: the results of a closed round, for its coordinator (session login).
+
+The figures are exactly those of the report page: the same suppressed `scoring.Results`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from vangnet.organisations.models import Membership
+from vangnet.organisations.selectors import actor_for
+
+from . import report, selectors
+from .models import Round
+from .permissions import can_manage_rounds
+
+PREFIX = "quickscan"
+router = Router(tags=["quickscan"])
+MAX_ID = 2**53
+
+
+class RoundOut(Schema):
+    id: int
+    title: str
+    status: str
+    kind: str
+    closed_at: str | None
+
+
+class GroupOut(Schema):
+    key: str
+    label: str
+    respondents: int
+
+
+class PillarOut(Schema):
+    number: int
+    title: str
+    score: float | None
+    by_group: dict[str, float | None]
+
+
+class StatementOut(Schema):
+    code: str
+    pillar: int
+    text: str
+    score: float | None
+    distribution: dict[str, int] | None
+    by_group: dict[str, float | None]
+
+
+class GapOut(Schema):
+    subject: str
+    code: str
+    high_group: str
+    low_group: str
+    high_score: float | None
+    low_score: float | None
+    difference: float | None
+
+
+class PriorityOut(Schema):
+    code: str
+    score: float | None
+    gap: float | None
+    werkvormen: list[str]
+    action: str
+
+
+class ResultsOut(Schema):
+    round: RoundOut
+    threshold: int
+    respondents: int | None
+    groups: list[GroupOut]
+    groups_not_shown: list[str]
+    pillars: list[PillarOut]
+    statements: list[StatementOut]
+    gaps: list[GapOut]
+    priorities: list[PriorityOut]
+
+
+class Problem(Schema):
+    detail: str
+
+
+@router.get("/rounds/{round_id}/results", response={200: ResultsOut, 404: Problem, 409: Problem},
+            auth=django_auth, summary="Results of a closed quickscan round (coordinators)")
+def round_results(request: HttpRequest, round_id: int) -> Any:
+    if not 0 < round_id < MAX_ID:
+        raise HttpError(404, "not found")
+    round_ = Round.objects.filter(pk=round_id).select_related("organisation").first()
+    membership = None
+    if round_ is not None:
+        membership = (Membership.objects.filter(user_id=request.user.pk or 0, is_active=True,
+                                                organisation_id=round_.organisation_id)
+                      .select_related("organisation").prefetch_related("roles").first())
+    if round_ is None or membership is None:
+        raise HttpError(404, "not found")
+    actor = actor_for(membership)
+    if not can_manage_rounds(actor):
+        raise HttpError(404, "not found")
+    try:
+        selectors.round_get_for_actor(actor=actor, pk=round_.pk, manage=True)
+    except Http404 as error:
+        raise HttpError(404, "not found") from error
+    if round_.is_open:
+        return 409, {"detail": "the round is still open; results exist once it is closed"}
+    return report.results_as_dict(round_=round_,
+                                  results=selectors.round_results(round_=round_))

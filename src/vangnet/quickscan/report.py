@@ -1,0 +1,191 @@
+"""One report, four shapes: HTML context, PDF, CSV and the API's JSON.
+
+All four are built from the same `scoring.Results`, which is already suppressed; nothing here reads
+answers itself. Groups that were left out (too small) are named only as "not shown".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from vangnet.core.charts import bar_chart
+from vangnet.organisations.models import Organisation
+
+from . import selectors
+from .content import DONT_KNOW, SCALE_VALUES, instrument
+from .models import Round
+from .scoring import Priority, Results
+
+STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
+
+
+def fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+@dataclass(frozen=True)
+class PriorityView:
+    priority: Priority
+    werkvormen: list[selectors.WerkvormLink]
+    action_text: str
+
+
+def report_context(*, round_: Round, organisation: Organisation) -> dict[str, Any]:
+    results = selectors.round_results(round_=round_)
+    previous, trend_rows = selectors.trend(round_=round_, results=results)
+    priorities = [
+        PriorityView(p, selectors.werkvormen_for(organisation=organisation,
+                                                 slugs=p.statement.werkvormen),
+                     str(p.statement.action))
+        for p in results.priorities
+    ]
+    hidden_groups = [selectors.group_label(g) for g in results.plan.dropped]
+    empty_groups = [selectors.group_label(g) for g in results.plan.empty]
+    merged_groups = [selectors.group_label(g) for g in results.plan.merged]
+    pillar_rows = [
+        {"pillar": p, "overall": fmt(p.overall),
+         "groups": [fmt(p.by_group.get(c.key)) for c in results.columns]}
+        for p in results.pillars
+    ]
+    statement_rows = [
+        {"result": s, "overall": fmt(s.overall),
+         "groups": [fmt(s.by_group.get(c.key)) for c in results.columns],
+         "distribution": [s.distribution[v] for v in (*SCALE_VALUES, DONT_KNOW)]
+         if s.distribution else []}
+        for s in results.statements
+    ]
+    by_pillar = [
+        {"pillar": p, "rows": [r for r in statement_rows
+                               if r["result"].statement.pillar == p.number]}  # type: ignore[attr-defined]
+        for p in instrument().pillars
+    ]
+    show_groups = bool(results.pillars and results.pillars[0].by_group)
+    return {
+        "round": round_,
+        "results": results,
+        "instrument": instrument(),
+        "pillar_rows": pillar_rows,
+        "statements_by_pillar": by_pillar,
+        "scale_labels": [str(o.label) for o in sorted(instrument().scale,
+                                                      key=lambda o: (o.value == 0, o.value))],
+        "show_groups": show_groups,
+        "priorities": priorities,
+        "hidden_groups": hidden_groups,
+        "empty_groups": empty_groups,
+        "merged_groups": merged_groups,
+        "previous": previous,
+        "trend_rows": trend_rows,
+        "pillar_chart": pillar_chart(results, chart_id=f"qs{round_.pk}-pillars"),
+        "suppressed_mark": f"< {results.k}",
+    }
+
+
+def pillar_chart(results: Results, *, chart_id: str) -> str:
+    if not results.has_figures:
+        return ""
+    series = [(_("Everyone"), [p.overall for p in results.pillars])]
+    if results.pillars and results.pillars[0].by_group:
+        series += [(c.label, [p.by_group.get(c.key) for p in results.pillars])
+                   for c in results.columns]
+    return bar_chart(chart_id=chart_id, title=_("Score per pillar (0–100)"),
+                     labels=[f"{p.number}. {p.title}" for p in results.pillars], series=series,
+                     value_label=_("score (0–100)"))
+
+
+def results_as_dict(*, round_: Round, results: Results) -> dict[str, Any]:
+    """The API's shape. Hidden figures are null; left-out groups are not listed with figures."""
+    return {
+        "round": {"id": round_.pk, "title": round_.title, "status": round_.status,
+                  "kind": round_.kind,
+                  "closed_at": round_.closed_at.isoformat() if round_.closed_at else None},
+        "threshold": results.k,
+        "respondents": results.respondents,
+        "groups": [{"key": c.key, "label": c.label, "respondents": c.size}
+                   for c in results.columns] if results.has_figures else [],
+        "groups_not_shown": [selectors.group_label(g) for g in results.plan.dropped],
+        "pillars": [
+            {"number": p.number, "title": p.title, "score": _round(p.overall),
+             "by_group": {k: _round(v) for k, v in p.by_group.items()}}
+            for p in results.pillars
+        ],
+        "statements": [
+            {"code": s.statement.code, "pillar": s.statement.pillar,
+             "text": str(s.statement.text), "score": _round(s.overall),
+             "distribution": ({str(k): v for k, v in s.distribution.items()}
+                              if s.distribution else None),
+             "by_group": {k: _round(v) for k, v in s.by_group.items()}}
+            for s in results.statements
+        ],
+        "gaps": [
+            {"subject": g.subject, "code": g.code, "high_group": g.high, "low_group": g.low,
+             "high_score": _round(g.high_score), "low_score": _round(g.low_score),
+             "difference": _round(g.difference)}
+            for g in results.gaps
+        ],
+        "priorities": [
+            {"code": p.statement.code, "score": _round(p.score), "gap": _round(p.gap),
+             "werkvormen": list(p.statement.werkvormen), "action": str(p.statement.action)}
+            for p in results.priorities
+        ],
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def results_csv(*, round_: Round, results: Results) -> str:
+    """Long format: one row per figure. Hidden figures are left empty and marked."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("round"), _("subject"), _("code"), _("title"), _("group"), _("score"),
+                     _("note")])
+    mark = _("hidden to protect small groups")
+    columns = [("", _("Everyone"))] + [(c.key, c.label) for c in results.columns]
+
+    def rows(subject: str, code: str, title: str, overall: float | None,
+             by_group: dict[str, float | None]) -> None:
+        for key, label in columns:
+            if key and key not in by_group:
+                continue
+            value = overall if not key else by_group[key]
+            writer.writerow([round_.title, subject, code, title, label, fmt(value),
+                             "" if value is not None else mark])
+
+    for p in results.pillars:
+        rows(_("pillar"), str(p.number), p.title, p.overall, p.by_group)
+    for s in results.statements:
+        rows(_("statement"), s.statement.code, str(s.statement.text), s.overall, s.by_group)
+    for s in results.statements:
+        if s.distribution:
+            for option in instrument().scale:
+                writer.writerow([round_.title, _("answers"), s.statement.code,
+                                 str(s.statement.text), str(option.label),
+                                 s.distribution[option.value], _("number of people")])
+    return buffer.getvalue()
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    from weasyprint import default_url_fetcher
+
+    if url.startswith("file://"):
+        path = Path(url.removeprefix("file://")).resolve()
+        if path.is_relative_to(STATIC_DIR) and path.is_file():
+            return default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
+
+
+def results_pdf(context: dict[str, Any]) -> bytes:
+    """The same report, printed. No network: only our own static files may be fetched."""
+    from weasyprint import HTML
+
+    html = render_to_string("quickscan/report_pdf.html", context)
+    return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/",
+                url_fetcher=_refuse_fetch).write_pdf()

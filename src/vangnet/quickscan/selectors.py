@@ -1,0 +1,246 @@
+"""Every read of the quickscan, scoped to the asking person (or to the respondent's link)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from vangnet.organisations.models import Membership, Organisation
+from vangnet.organisations.permissions import Actor
+
+from .content import CONTENT_DIR, Texts, instrument
+from .models import Action, RespondentToken, Response, Round, RoundGroup
+from .permissions import can_manage_rounds, can_view_actions, can_view_report
+from .scoring import Results, SubmittedAnswers, compute_results
+from .services import SOLO_GROUP, hash_token
+
+# --- rounds ----------------------------------------------------------------------------------
+
+
+def rounds_for_actor(*, actor: Actor) -> QuerySet[Round]:
+    rounds = Round.objects.filter(organisation_id=actor.organisation_id)
+    if can_manage_rounds(actor):
+        return rounds.annotate(
+            response_count=Count("responses", filter=Q(responses__submitted=True))
+        )
+    if can_view_actions(actor):
+        return rounds.filter(status=Round.Status.CLOSED, kind=Round.Kind.GROUPS).annotate(
+            response_count=Count("responses", filter=Q(responses__submitted=True))
+        )
+    return Round.objects.none()
+
+
+def round_get_for_actor(*, actor: Actor, pk: int, manage: bool = False) -> Round:
+    """The round when the actor may see its report (or manage it); 404 otherwise (no hint)."""
+    round_ = Round.objects.filter(pk=pk, organisation_id=actor.organisation_id).first()
+    if round_ is None:
+        raise Http404
+    allowed = (can_manage_rounds(actor) if manage else can_view_report(
+        actor, organisation_id=round_.organisation_id, is_closed=not round_.is_open,
+        is_solo=round_.is_solo))
+    if not allowed:
+        raise Http404
+    return round_
+
+
+def group_get_for_actor(*, actor: Actor, round_: Round, pk: int) -> RoundGroup:
+    group = RoundGroup.objects.filter(pk=pk, round=round_).select_related("round").first()
+    if group is None or not can_manage_rounds(actor):
+        raise Http404
+    return group
+
+
+def group_label(slug: str) -> str:
+    if slug == SOLO_GROUP:
+        return _("Just me")
+    kind = instrument().group(slug)
+    return str(kind.name) if kind else slug
+
+
+def merged_label() -> str:
+    return _("Other groups together")
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    group: RoundGroup
+    label: str
+    responses: int
+    links: int
+    has_shared_link: bool
+
+
+def response_counts(*, round_: Round) -> list[GroupCount]:
+    """Per group: submitted responses and links handed out. Counts only, never answers."""
+    groups = RoundGroup.objects.filter(round=round_).annotate(
+        submitted=Count("responses", filter=Q(responses__submitted=True), distinct=True),
+        link_count=Count("tokens", distinct=True),
+    )
+    return [GroupCount(g, group_label(g.slug), g.submitted, g.link_count,
+                       bool(g.shared_token_hash)) for g in groups]
+
+
+def round_results(*, round_: Round) -> Results:
+    """The round's figures, suppressed. Used by the page, the PDF, the CSV and the API."""
+    groups = list(RoundGroup.objects.filter(round=round_))
+    slug_of = {g.pk: g.slug for g in groups}
+    responses = [
+        SubmittedAnswers(group=slug_of[group_id], answers=answers)
+        for group_id, answers in Response.objects.filter(round=round_, submitted=True)
+        .values_list("group_id", "answers")
+    ]
+    return compute_results(
+        instrument=instrument(), responses=responses,
+        group_labels={g.slug: group_label(g.slug) for g in groups},
+        merged_label=merged_label(), solo=round_.is_solo,
+        k=None if round_.is_open else max(round_.threshold, 1),
+    )
+
+
+def previous_round(*, round_: Round) -> Round | None:
+    """The last closed group round of the organisation before this one (for the trend)."""
+    if round_.is_solo:
+        return None
+    return (Round.objects.filter(organisation_id=round_.organisation_id,
+                                 status=Round.Status.CLOSED, kind=Round.Kind.GROUPS,
+                                 created_at__lt=round_.created_at)
+            .exclude(pk=round_.pk).order_by("-created_at").first())
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    number: int
+    title: str
+    previous: float | None
+    current: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.previous is None or self.current is None:
+            return None
+        return self.current - self.previous
+
+
+def trend(*, round_: Round, results: Results) -> tuple[Round | None, list[TrendRow]]:
+    previous = previous_round(round_=round_)
+    if previous is None:
+        return None, []
+    before = {p.number: p.overall for p in round_results(round_=previous).pillars}
+    return previous, [TrendRow(p.number, p.title, before.get(p.number), p.overall)
+                      for p in results.pillars]
+
+
+# --- respondents -----------------------------------------------------------------------------
+
+
+def token_get_open(*, organisation: Organisation, raw: str) -> RespondentToken | None:
+    """A personal link that can still be used: unspent, in an open round of this organisation."""
+    return (RespondentToken.objects.select_related("group__round")
+            .filter(token_hash=hash_token(raw), spent=False,
+                    group__round__organisation=organisation,
+                    group__round__status=Round.Status.OPEN).first())
+
+
+def shared_group_get_open(*, organisation: Organisation, raw: str) -> RoundGroup | None:
+    if not raw:
+        return None
+    return (RoundGroup.objects.select_related("round")
+            .filter(shared_token_hash=hash_token(raw), round__organisation=organisation,
+                    round__status=Round.Status.OPEN, round__kind=Round.Kind.GROUPS).first())
+
+
+# --- werkvormen --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WerkvormLink:
+    slug: str
+    title: str
+    url: str | None
+
+
+@lru_cache(maxsize=128)
+def _werkvorm_title_from_content(slug: str) -> Texts | None:
+    path = CONTENT_DIR / "werkvormen" / f"{slug}.toml"
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return None
+    return Texts(nl=data.get("nl", {}).get("title", slug), en=data.get("en", {}).get("title", slug))
+
+
+def werkvormen_for(*, organisation: Organisation, slugs: Sequence[str]) -> list[WerkvormLink]:
+    """Linked to the toolbox when it is installed and knows the werkvorm; otherwise (toolbox not
+    installed, or its content not loaded yet) the title from the content file, without a link.
+    """
+    found: dict[str, WerkvormLink] = {}
+    if apps.is_installed("vangnet.toolbox"):
+        from vangnet.toolbox.selectors import werkvormen_by_slugs
+
+        for werkvorm in werkvormen_by_slugs(organisation.pk, list(slugs)):
+            title = Texts(nl=werkvorm.title_nl, en=werkvorm.title_en)
+            found[werkvorm.slug] = WerkvormLink(werkvorm.slug, str(title), reverse(
+                "toolbox:werkvorm_detail",
+                kwargs={"org_slug": organisation.slug, "slug": werkvorm.slug}))
+    links = []
+    for slug in slugs:
+        if slug in found:
+            links.append(found[slug])
+            continue
+        texts = _werkvorm_title_from_content(slug)
+        if texts is not None:
+            links.append(WerkvormLink(slug, str(texts), None))
+    return links
+
+
+# --- action plan -------------------------------------------------------------------------------
+
+
+def actions_for_actor(*, actor: Actor) -> QuerySet[Action]:
+    if not can_view_actions(actor):
+        return Action.objects.none()
+    return (Action.objects.filter(organisation_id=actor.organisation_id)
+            .select_related("owner__user", "round"))
+
+
+def action_get_for_actor(*, actor: Actor, pk: int) -> Action:
+    action = actions_for_actor(actor=actor).filter(pk=pk).first()
+    if action is None:
+        raise Http404
+    return action
+
+
+def action_owner_choices(*, actor: Actor) -> QuerySet[Membership]:
+    return (Membership.objects.filter(organisation_id=actor.organisation_id, is_active=True)
+            .select_related("user").order_by("user__full_name", "user__email"))
+
+
+@dataclass(frozen=True)
+class ActionProgress:
+    total: int
+    open: int
+    in_progress: int
+    done: int
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def action_progress(*, actions: QuerySet[Action]) -> ActionProgress:
+    counts = {row["status"]: row["n"] for row in actions.order_by().values("status")
+              .annotate(n=Count("pk"))}
+    return ActionProgress(
+        total=sum(counts.values()), open=counts.get(Action.Status.OPEN, 0),
+        in_progress=counts.get(Action.Status.IN_PROGRESS, 0),
+        done=counts.get(Action.Status.DONE, 0),
+    )

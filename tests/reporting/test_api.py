@@ -1,0 +1,105 @@
+"""The reporting API: the same story as the web, and schemathesis against the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+from vangnet.reporting import selectors, services
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+def test_route_api(client, organisation, advisor) -> None:
+    response = client.get(f"{API}/organisations/{organisation.slug}/route")
+    assert response.status_code == 200
+    data = response.json()
+    advisors = next(s for s in data["steps"] if s["kind"] == "advisor")["people"]
+    assert advisors[0]["name"] == "Anna Advies" and advisors[0]["can_receive_reports"]
+    assert client.get(f"{API}/organisations/nope/route").status_code == 404
+
+
+def test_whole_story_through_the_api(client, organisation, advisor, as_actor) -> None:
+    response = client.post(f"{API}/organisations/{organisation.slug}/reports", json.dumps({
+        "category": "intimidatie", "mode": "anonymous", "narrative": "Via de API gemeld.",
+        "recipient_id": advisor.pk,
+    }), content_type="application/json")
+    assert response.status_code == 201, response.content
+    code = response.json()["receipt_code"]
+    assert len(code) == 16
+    report = selectors.reports_for_actor(actor=as_actor(advisor)).get()
+    assert report.channel == "api"
+    services.message_post(report=report, actor=as_actor(advisor), body="Ontvangen, wil je praten?")
+    question = services.dialogue_ask(report=report, actor=as_actor(advisor), kind="consent",
+                                     body="Mag ik dit met HR bespreken?",
+                                     choices=[("yes", "Yes"), ("no", "No")], ref="consent:api")
+    view = client.get(f"{API}/reports/current", HTTP_X_RECEIPT=code)
+    assert view.status_code == 200
+    data = view.json()
+    assert data["contents"]["narrative"] == "Via de API gemeld."
+    assert [m["body"] for m in data["messages"]][0] == "Ontvangen, wil je praten?"
+    assert [q["id"] for q in data["open_questions"]] == [question.pk]
+    reply = client.post(f"{API}/reports/current/messages", json.dumps({"body": "Ja, graag."}),
+                        content_type="application/json", HTTP_X_RECEIPT=code)
+    assert reply.status_code == 201
+    answer = client.post(f"{API}/reports/current/questions/{question.pk}/answer",
+                         json.dumps({"answer": "yes"}), content_type="application/json",
+                         HTTP_X_RECEIPT=code)
+    assert answer.status_code == 200 and answer.json()["answer"] == "yes"
+    bodies = [m.body for m in selectors.report_messages_for(actor=as_actor(advisor), report=report,
+                                                            private_key=advisor.private_key)]
+    assert bodies[-1] == "Ja, graag."
+
+
+def test_api_errors_are_per_field(client, organisation, advisor) -> None:
+    url = f"{API}/organisations/{organisation.slug}/reports"
+    response = client.post(url, json.dumps({"category": "nonsense", "mode": "anonymous", "narrative": ""}),
+                           content_type="application/json")
+    assert response.status_code == 422
+    assert {"category", "narrative"} <= set(response.json()["fields"])
+    confidential = client.post(url, json.dumps({"category": "pesten", "mode": "confidential",
+                                                "narrative": "x"}), content_type="application/json")
+    assert confidential.status_code == 422 and "identity" in confidential.json()["fields"]
+    assert client.get(f"{API}/reports/current", HTTP_X_RECEIPT="1234").status_code == 401
+    assert client.get(f"{API}/reports/current").status_code == 401
+
+
+def test_api_receipt_throttle(client, organisation, advisor, submit, settings) -> None:
+    settings.VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR = 2
+    _report, code = submit()
+    for _ in range(2):
+        assert client.get(f"{API}/reports/current", HTTP_X_RECEIPT="1111222233334444").status_code == 401
+    assert client.get(f"{API}/reports/current", HTTP_X_RECEIPT=code).status_code == 429
+
+
+def test_api_never_fails_with_a_server_error(organisation, advisor) -> None:
+    """Schemathesis generates requests from the OpenAPI document for every reporting endpoint."""
+    from django.core.wsgi import get_wsgi_application
+    from hypothesis import given
+
+    schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", get_wsgi_application()).include(
+        path_regex=r"^/api/v1/(organisations/\{slug\}/(route|reports)|reports/current)"
+    )
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 5
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck),
+                             database=None)
+        def check(case) -> None:
+            cache.clear()
+            if case.path_parameters and "slug" in case.path_parameters:
+                case.path_parameters["slug"] = organisation.slug
+            response = case.call()
+            assert response.status_code < 500, (operation.label, response.text[:500])
+
+        check()

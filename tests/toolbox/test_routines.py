@@ -111,7 +111,7 @@ def test_ics_feed_without_login_parses_and_can_be_regenerated(team: Any, client_
     response = client.get(feed_url.removeprefix("http://testserver"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
-    events = [c for c in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     assert len(events) >= 50
     first = min(events, key=lambda e: e.decoded("dtstart"))
     start = first.decoded("dtstart")

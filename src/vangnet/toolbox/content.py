@@ -340,8 +340,9 @@ def _load_faq(path: Path, checker: _Checker) -> tuple[FaqItemData, ...]:
         texts = {}
         for language in LANGUAGES:
             lang_table = checker.language_table(table, language, where)
-            texts[language] = FaqText(question=checker.string(lang_table, "question", f"{where} [{language}]"),
-                                      answer=checker.string(lang_table, "answer", f"{where} [{language}]"))
+            label = f"{where} [{language}]"
+            texts[language] = FaqText(question=checker.string(lang_table, "question", label),
+                                      answer=checker.string(lang_table, "answer", label))
         items.append(FaqItemData(slug=checker.string(table, "slug", where),
                                  audience=checker.choice(table, "audience", where, FAQ_AUDIENCES),
                                  nl=texts["nl"], en=texts["en"]))

@@ -8,6 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.organisations.models import Unit
+
 from .content import AUDIENCES, content
 from .models import Routine, Werkvorm
 from .selectors import WerkvormFilters
@@ -47,9 +49,9 @@ class WerkvormFilterForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "nl", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pillar"].choices = [("", _("All pillars")), *pillar_choices(language)]
-        self.fields["theme"].choices = [("", _("All themes")), *theme_choices(language)]
-        self.fields["audience"].choices = [("", _("Everyone")), *audience_choices()]
+        self.fields["pillar"].choices = [("", _("All pillars")), *pillar_choices(language)]  # type: ignore[attr-defined]
+        self.fields["theme"].choices = [("", _("All themes")), *theme_choices(language)]  # type: ignore[attr-defined]
+        self.fields["audience"].choices = [("", _("Everyone")), *audience_choices()]  # type: ignore[attr-defined]
 
     def filters(self) -> WerkvormFilters:
         """The filters to apply; an invalid value is ignored rather than shown as an error page."""
@@ -75,8 +77,8 @@ class DilemmaFilterForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "nl", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pillar"].choices = [("", _("All pillars")), *pillar_choices(language)]
-        self.fields["theme"].choices = [("", _("All themes")), *theme_choices(language)]
+        self.fields["pillar"].choices = [("", _("All pillars")), *pillar_choices(language)]  # type: ignore[attr-defined]
+        self.fields["theme"].choices = [("", _("All themes")), *theme_choices(language)]  # type: ignore[attr-defined]
 
 
 def _lines(value: str) -> tuple[str, ...]:
@@ -109,9 +111,9 @@ class OwnWerkvormForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "nl", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pillars"].choices = pillar_choices(language)
-        self.fields["themes"].choices = theme_choices(language)
-        self.fields["audience"].choices = audience_choices()
+        self.fields["pillars"].choices = pillar_choices(language)  # type: ignore[attr-defined]
+        self.fields["themes"].choices = theme_choices(language)  # type: ignore[attr-defined]
+        self.fields["audience"].choices = audience_choices()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -149,28 +151,28 @@ class OwnWerkvormForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    unit = forms.ModelChoiceField(label=_("Team"), queryset=Unit.objects.none(), empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=200, initial=_("Team session"))
     planned_for = forms.DateTimeField(
         label=_("Date and time"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("The agenda shows clock times when you fill this in."))
     werkvormen = forms.ModelMultipleChoiceField(
-        label=_("Werkvormen"), queryset=None, widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        label=_("Werkvormen"), queryset=Werkvorm.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose werkvormen that together take 30 to 60 minutes. They are placed on "
                     "the agenda in the order of this list."))
 
     def __init__(self, *args: Any, units: QuerySet, werkvormen: QuerySet, language: str = "nl",
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         field = self.fields["werkvormen"]
-        field.queryset = werkvormen
-        field.label_from_instance = lambda w: f"{w.title(language)} ({w.duration_minutes} min)"
+        field.queryset = werkvormen  # type: ignore[attr-defined]
+        field.label_from_instance = lambda w: f"{w.title(language)} ({w.duration_minutes} min)"  # type: ignore[attr-defined]
 
     def ordered_werkvormen(self) -> list[Werkvorm]:
         chosen = {w.pk for w in self.cleaned_data["werkvormen"]}
-        return [w for w in self.fields["werkvormen"].queryset if w.pk in chosen]
+        return [w for w in self.fields["werkvormen"].queryset if w.pk in chosen]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -185,8 +187,8 @@ class SessionForm(forms.Form):
 
 
 class RoutineForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)  # type: ignore[arg-type]
-    werkvorm = forms.ModelChoiceField(label=_("Werkvorm"), queryset=None)  # type: ignore[arg-type]
+    unit = forms.ModelChoiceField(label=_("Team"), queryset=Unit.objects.none(), empty_label=None)
+    werkvorm = forms.ModelChoiceField(label=_("Werkvorm"), queryset=Werkvorm.objects.none())
     title = forms.CharField(label=_("Name"), max_length=200, required=False,
                             help_text=_("Leave empty to use the name of the werkvorm."))
     frequency = forms.ChoiceField(label=_("How often"), choices=Routine.Frequency.choices)
@@ -201,9 +203,9 @@ class RoutineForm(forms.Form):
     def __init__(self, *args: Any, units: QuerySet, werkvormen: QuerySet, language: str = "nl",
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["werkvorm"].queryset = werkvormen
-        self.fields["werkvorm"].label_from_instance = (
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["werkvorm"].queryset = werkvormen  # type: ignore[attr-defined]
+        self.fields["werkvorm"].label_from_instance = (  # type: ignore[attr-defined]
             lambda w: f"{w.title(language)} ({w.duration_minutes} min)")
 
 

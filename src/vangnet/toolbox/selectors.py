@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -79,7 +80,7 @@ def werkvorm_get_for_actor(*, actor: Actor, slug: str) -> Werkvorm:
     if not candidates:
         raise Http404
     werkvorm = candidates[0]
-    if werkvorm.is_hidden and not permissions.can_manage_catalogue(actor):
+    if werkvorm.is_hidden and not permissions.can_manage_catalogue(actor):  # type: ignore[attr-defined]
         raise Http404
     return werkvorm
 
@@ -124,7 +125,7 @@ def _search(queryset: QuerySet[Werkvorm], query: str, language: str) -> QuerySet
         queryset = queryset.filter(in_title | in_purpose | in_body)
         rank_parts.append(Case(When(in_title, then=Value(4)), When(in_purpose, then=Value(2)),
                                default=Value(1), output_field=IntegerField()))
-    rank = rank_parts[0]
+    rank: Any = rank_parts[0]
     for part in rank_parts[1:]:
         rank = rank + part
     return queryset.annotate(rank=rank).order_by("-rank", "title_nl", "pk")

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
@@ -98,7 +99,7 @@ def _require(allowed: bool) -> None:
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("report").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("report").get(pk=case.pk)
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -338,7 +339,7 @@ def consent_request(*, actor: Actor, case: Case, recipient_kind: str,
             body += "\n\n" + _("Why: %(purpose)s") % {"purpose": purpose.strip()}
         question = integration.dialogue_ask(
             report=case.report, actor=actor, kind="consent", body=body,
-            choices=[["yes", str(_("Yes, that is fine"))], ["no", str(_("No, please don't"))]],
+            choices=[["yes", gettext_noop("Yes, that is fine")], ["no", gettext_noop("No, please don't")]],
             ref=f"{REF_PREFIX}consent:{consent.pk}",
         )
         consent.question_id = question.pk
@@ -393,7 +394,7 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
             body=_("I have shared %(parts)s with %(who)s, as you agreed. If you no longer want "
                    "this, press the button: from then on they cannot open it any more.")
             % {"parts": _parts_label(consent.parts), "who": _recipient_label(consent)},
-            choices=[["withdraw", str(_("Withdraw my consent"))]],
+            choices=[["withdraw", gettext_noop("Withdraw my consent")]],
             ref=f"{REF_PREFIX}withdraw:{consent.pk}",
         )
         consent.withdraw_question_id = question.pk
@@ -556,7 +557,7 @@ def checkin_send(*, checkin: RetaliationCheckin) -> RetaliationCheckin:
                "negative consequences because you reported, for example being left out, "
                "treated differently or threatened? Your answer goes only to your confidential "
                "advisor."),
-        choices=[["no", str(_("No"))], ["yes", str(_("Yes"))]],
+        choices=[["no", gettext_noop("No")], ["yes", gettext_noop("Yes")]],
         ref=f"{REF_PREFIX}checkin:{checkin.pk}",
     )
     checkin.sent_at = timezone.now()
@@ -626,13 +627,13 @@ def _ask_satisfaction_and_tell_retention(actor: Actor, case: Case) -> None:
     integration.dialogue_ask(
         report=case.report, actor=actor, kind="satisfaction",
         body=_("One last, optional question: do you feel your report was handled well?"),
-        choices=[["yes", str(_("Yes"))], ["no", str(_("No"))]],
+        choices=[["yes", gettext_noop("Yes")], ["no", gettext_noop("No")]],
         ref=f"{REF_PREFIX}satisfaction:handled_well:{case.pk}",
     )
     integration.dialogue_ask(
         report=case.report, actor=actor, kind="satisfaction",
         body=_("And would you report something again, if it happened?"),
-        choices=[["yes", str(_("Yes"))], ["no", str(_("No"))]],
+        choices=[["yes", gettext_noop("Yes")], ["no", gettext_noop("No")]],
         ref=f"{REF_PREFIX}satisfaction:report_again:{case.pk}",
     )
 

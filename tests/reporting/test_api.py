@@ -84,11 +84,26 @@ def test_api_never_fails_with_a_server_error(organisation, advisor) -> None:
     from django.core.wsgi import get_wsgi_application
     from hypothesis import given
 
-    schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", get_wsgi_application()).include(
-        path_regex=r"^/api/v1/(organisations/\{slug\}/(route|reports)|reports/current)"
-    )
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 5
+    # Like Django's test client: keep the test's database connection open between requests.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", get_wsgi_application()).include(
+            path_regex=r"^/api/v1/(organisations/\{slug\}/(route|reports)|reports/current)"
+        )
+        operations = [result.ok() for result in schema.get_all_operations()]
+        assert len(operations) == 5
+        _run(operations, organisation)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _run(operations, organisation) -> None:
+    from hypothesis import given
 
     for operation in operations:
 

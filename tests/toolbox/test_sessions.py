@@ -67,8 +67,25 @@ def test_presets_prefill_the_builder(team: Any, client_for: Any) -> None:
     for pillar in (1, 2, 3, 4):
         assert f"?pillar={pillar}" in listing
     page = client.get(url("session_builder", team.organisation), {"pillar": "2"}).content.decode()
-    werkdruk = ids("werkdruk-check-in")[0]
-    assert f'value="{werkdruk}" id=' in page and "checked" in page
+    import re
+
+    checked = set(re.findall(r'<input type="checkbox" name="werkvormen" value="(\d+)"[^>]*checked', page))
+    assert checked == set(ids("werkdruk-check-in", "signalen-herkennen"))
+
+
+def test_session_list_query_count_is_constant(team: Any, client_for: Any,
+                                              django_assert_max_num_queries: Any) -> None:
+    client = client_for(team.employee)
+    werkvormen = selectors.werkvormen_by_slugs(team.organisation.pk, ["dilemma-bespreken"])
+    services.session_create(actor=actor(team.manager), unit=team.unit, title="Een", werkvormen=werkvormen)
+    client.get(url("session_list", team.organisation))
+    with django_assert_max_num_queries(20) as few:
+        client.get(url("session_list", team.organisation))
+    for number in range(8):
+        services.session_create(actor=actor(team.manager), unit=team.unit, title=f"S{number}",
+                                werkvormen=werkvormen)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "S7" in client.get(url("session_list", team.organisation)).content.decode()
 
 
 def test_who_may_plan_for_which_team(team: Any, client_for: Any) -> None:

@@ -256,3 +256,33 @@ def test_navigation_items_per_role(team: Any) -> None:
     assert "Compose a session" not in employee and "Sessie samenstellen" not in employee
     assert len(manager) == len(employee) + 1
     assert any(i.in_menu for i in nav_items(actor(team.employee)))
+
+
+def test_pages_follow_the_active_language(team: Any, client_for: Any) -> None:
+    from django.conf import settings
+
+    client = client_for(team.employee)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url("werkvorm_detail", team.organisation, "wekelijkse-check-in")).content.decode()
+    assert "Weekly check-in" in english and "Why it works" in english
+    assert "#term-vertrouwenspersoon" in english  # English glossary terms are linked too
+    pdf = client.get(url("werkvorm_pdf", team.organisation, "wekelijkse-check-in"))
+    assert "Weekly check-in" in pdf_text(pdf.content)
+    found = client.get(url("werkvorm_list", team.organisation), {"q": "feedback"}).content.decode()
+    assert "Asking for feedback" in found or "feedback" in found.lower()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    dutch = client.get(url("werkvorm_detail", team.organisation, "wekelijkse-check-in")).content.decode()
+    assert "Wekelijkse check-in" in dutch and "Waarom het werkt" in dutch
+
+
+def test_demo_seed_is_idempotent(db: Any) -> None:
+    from vangnet.organisations.demo import seed_organisations
+    from vangnet.toolbox import demo
+    from vangnet.toolbox.models import Routine, TeamSession
+
+    organisation, people = seed_organisations()
+    demo.seed(organisation=organisation, people=people)
+    counts = (Werkvorm.objects.count(), TeamSession.objects.count(), Routine.objects.count())
+    demo.seed(organisation=organisation, people=people)
+    assert counts == (Werkvorm.objects.count(), TeamSession.objects.count(), Routine.objects.count())
+    assert counts[1] == 1 and counts[2] == 2

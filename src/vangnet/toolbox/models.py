@@ -27,7 +27,7 @@ class Werkvorm(models.Model):
     # Lists kept as ",a,b," tokens: filterable with one `contains` on SQLite and PostgreSQL alike
     # (JSON containment is not available on SQLite). The JSON lists are the source of truth.
     pillars = models.JSONField(default=list)
-    themes = models.JSONField(default=list)
+    themes = models.JSONField(default=list, blank=True)
     audience = models.JSONField(default=list)
     related = models.JSONField(default=list, blank=True)
     pillars_tag = models.CharField(max_length=20, blank=True)

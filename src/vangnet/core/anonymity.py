@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R", bound=Hashable)
@@ -340,9 +339,6 @@ class GroupPlan(Generic[G]):
 
     def is_hidden(self, group: G) -> bool:
         return group in self.dropped or group in self.merged
-
-
-MERGED_GROUP_LABEL = _("Other groups together")
 
 
 def groups_to_report(sizes: Mapping[G, int], *, k: int | None = None) -> GroupPlan[G]:

@@ -87,7 +87,7 @@ class PillarAnswersForm(forms.Form):
                 label=f"{statement.code} {statement.text}", choices=answer_choices(),
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose an answer. Not sure? Choose "
-                                              "\u201cDon't know\u201d.")},
+                                              "“Don't know”.")},
             )
 
     def partial_answers(self) -> dict[str, str]:

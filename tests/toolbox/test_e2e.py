@@ -63,6 +63,10 @@ def test_manager_pages_and_flows_are_accessible(page: Any, login: Any,
                                                 planned: dict[str, Any]) -> None:
     login(planned["manager"])
     base = f"/o/{planned['org']}/toolbox"
+    _visit(page, f"{base}/sessies/{planned['session']}/")  # with the buttons to reorder
+    page.locator("button[value=down]").first.click()
+    page.wait_for_load_state()
+    assert_accessible(page)
     _visit(page, f"{base}/sessies/nieuw/?pillar=1")
     # Submitting an invalid session shows errors that are accessible too.
     page.fill("input[name=title]", "Te kort")

@@ -135,3 +135,23 @@ def test_session_delete_only_by_planner(team: Any, client_for: Any) -> None:
     assert client_for(team.employee).post(url("session_delete", team.organisation, session.pk)).status_code == 403
     assert client_for(team.manager).post(url("session_delete", team.organisation, session.pk)).status_code == 302
     assert not TeamSession.objects.exists()
+
+
+def test_planner_reorders_the_agenda(team: Any, client_for: Any) -> None:
+    session = services.session_create(
+        actor=actor(team.manager), unit=team.unit, title="Volgorde",
+        werkvormen=selectors.werkvormen_by_slugs(
+            team.organisation.pk, ["werkdruk-check-in", "wekelijkse-check-in", "feedback-vragen"]))
+    move = reverse("toolbox:session_item_move", args=[team.organisation.slug, session.pk, 3])
+    assert client_for(team.employee).post(move, {"direction": "up"}).status_code == 403
+    client = client_for(team.manager)
+    assert client.post(move, {"direction": "up"}).status_code == 302
+    order = [i.werkvorm.slug for i in session.items.order_by("position")]
+    assert order == ["werkdruk-check-in", "feedback-vragen", "wekelijkse-check-in"]
+    first = reverse("toolbox:session_item_move", args=[team.organisation.slug, session.pk, 1])
+    client.post(first, {"direction": "up"})  # already first: nothing changes
+    assert [i.werkvorm.slug for i in session.items.order_by("position")] == order
+    gone = reverse("toolbox:session_item_move", args=[team.organisation.slug, session.pk, 9])
+    assert client.post(gone, {"direction": "down"}).status_code == 302
+    page = client.get(url("session_detail", team.organisation, session.pk)).content.decode()
+    assert page.index("Feedback vragen") < page.index("Wekelijkse check-in")

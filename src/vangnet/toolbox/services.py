@@ -252,6 +252,28 @@ def session_create(*, actor: Actor, unit: Unit, title: str, werkvormen: Sequence
     return session
 
 
+def session_item_move(*, actor: Actor, session: TeamSession, position: int, up: bool) -> None:
+    """Swap an agenda item with its neighbour, so a team leader can set the order without script."""
+    _require_planner(actor, session.unit)
+    with transaction.atomic():
+        items = list(session.items.select_for_update().order_by("position"))
+        index = next((i for i, item in enumerate(items) if item.position == position), None)
+        if index is None:
+            raise ValidationError(_("This part is no longer on the agenda."))
+        other = index - 1 if up else index + 1
+        if not 0 <= other < len(items):
+            return
+        items[index], items[other] = items[other], items[index]
+        # Two passes: positions are unique per session, so park them out of the way first.
+        for offset, item in enumerate(items, start=1):
+            item.position = 1000 + offset
+            item.save(update_fields=["position"])
+        for offset, item in enumerate(items, start=1):
+            item.position = offset
+            item.save(update_fields=["position"])
+        audit_record(action="toolbox.session_reorder", actor=_user(actor), target=session)
+
+
 def session_delete(*, actor: Actor, session: TeamSession) -> None:
     _require_planner(actor, session.unit)
     with transaction.atomic():

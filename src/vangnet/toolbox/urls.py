@@ -21,6 +21,8 @@ urlpatterns = [
     path("toolbox/sessies/nieuw/", views.session_builder, name="session_builder"),
     path("toolbox/sessies/<int:pk>/", views.session_detail, name="session_detail"),
     path("toolbox/sessies/<int:pk>/agenda.pdf", views.session_pdf, name="session_pdf"),
+    path("toolbox/sessies/<int:pk>/onderdeel/<int:position>/verplaatsen/", views.session_item_move,
+         name="session_item_move"),
     path("toolbox/sessies/<int:pk>/verwijderen/", views.session_delete, name="session_delete"),
     path("toolbox/teamroutines/", views.routine_list, name="routine_list"),
     path("toolbox/teamroutines/nieuw/", views.routine_create, name="routine_create"),

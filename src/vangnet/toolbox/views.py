@@ -300,7 +300,7 @@ def _agenda(session: Any, language: str) -> list[dict[str, Any]]:
         rows.append({
             "werkvorm": werkvorm, "title": werkvorm.title(language),
             "purpose": werkvorm.purpose(language), "body": werkvorm.body(language),
-            "minutes": item.minutes, "offset": offset,
+            "minutes": item.minutes, "offset": offset, "position": item.position,
             "clock": (start + timedelta(minutes=offset)) if start else None,
         })
         offset += item.minutes
@@ -325,6 +325,19 @@ def session_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session, "agenda": agenda, "total": sum(r["minutes"] for r in agenda),
         "organisation": request.organisation})  # type: ignore[attr-defined]
     return _pdf_response(data, f"sessie-{slugify(session.title) or session.pk}.pdf")
+
+
+@organisation_view
+@require_POST
+def session_item_move(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    actor = _actor(request)
+    session = selectors.session_get_for_actor(actor=actor, pk=pk)
+    try:
+        services.session_item_move(actor=actor, session=session, position=position,
+                                   up=request.POST.get("direction") == "up")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("toolbox:session_detail", args=[_slug(request), session.pk]) + "#agenda")
 
 
 @organisation_view

@@ -44,7 +44,7 @@ def test_whole_story_through_the_api(client, organisation, advisor, as_actor) ->
     assert view.status_code == 200
     data = view.json()
     assert data["contents"]["narrative"] == "Via de API gemeld."
-    assert [m["body"] for m in data["messages"]][0] == "Ontvangen, wil je praten?"
+    assert next(m["body"] for m in data["messages"]) == "Ontvangen, wil je praten?"
     assert [q["id"] for q in data["open_questions"]] == [question.pk]
     reply = client.post(f"{API}/reports/current/messages", json.dumps({"body": "Ja, graag."}),
                         content_type="application/json", HTTP_X_RECEIPT=code)
@@ -81,11 +81,9 @@ def test_api_receipt_throttle(client, organisation, advisor, submit, settings) -
 
 def test_api_never_fails_with_a_server_error(organisation, advisor) -> None:
     """Schemathesis generates requests from the OpenAPI document for every reporting endpoint."""
-    from django.core.wsgi import get_wsgi_application
-    from hypothesis import given
-
     # Like Django's test client: keep the test's database connection open between requests.
     from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
     from django.db import close_old_connections
 
     request_started.disconnect(close_old_connections)
@@ -115,6 +113,6 @@ def _run(operations, organisation) -> None:
             if case.path_parameters and "slug" in case.path_parameters:
                 case.path_parameters["slug"] = organisation.slug
             response = case.call()
-            assert response.status_code < 500, (operation.label, response.text[:500])
+            assert response.status_code < 500, (case.operation.label, response.text[:500])
 
         check()

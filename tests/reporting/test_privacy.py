@@ -111,7 +111,7 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
     assert_absent(list(MARKERS.values()), text, blob, "the database")
     assert_absent(list(MARKERS.values()), "", storage_bytes(), "the file storage")
     logs = "\n".join(r.getMessage() for r in caplog.records)
-    assert_absent(list(MARKERS.values()) + [IP, AGENT], logs, b"", "the logs")
+    assert_absent([*list(MARKERS.values()), IP, AGENT], logs, b"", "the logs")
     # No address, no user agent, no session anywhere.
     assert_absent([IP, AGENT], text, blob, "the database")
     assert not Session.objects.exists()

@@ -170,3 +170,36 @@ def test_keypair_unlock_and_recovery(advisor) -> None:
     with pytest.raises(DecryptionError):
         keys.private_key_unlock(pair=pair, password="wrong-password-1")
     assert ReportRecipient.objects.count() == 0
+
+
+def test_oral_report_minutes_approval(advisor, submit, as_actor) -> None:
+    report, code = services.report_register_oral(
+        actor=as_actor(advisor), private_key=advisor.private_key, category="integriteit",
+        mode="confidential", parts={"narrative": "Verslag van het gesprek", "identity": "Kees"},
+        is_whistleblowing=True,
+    )
+    assert report.channel == "oral" and report.is_whistleblowing
+    access = services.reporter_open(code=code)
+    view = selectors.reporter_view(access=access)
+    assert view.contents["narrative"] == "Verslag van het gesprek"
+    question = view.open_questions[0]
+    assert question.kind == "minutes_approval"
+    services.reporter_reply(access=access, body="Het was dinsdag, niet maandag.")
+    services.dialogue_answer(question=question, answer="correct")
+
+
+def test_demo_seed_is_idempotent(settings) -> None:
+    from vangnet.organisations import demo as org_demo
+    from vangnet.reporting import demo
+
+    organisation, people = org_demo.seed_organisations()
+    demo.seed(organisation=organisation, people=people)
+    demo.seed(organisation=organisation, people=people)
+    assert Report.objects.filter(organisation=organisation).count() == 2
+    advisor = people["vertrouwenspersoon@demo.vangnet.nl"]
+    pair = keys.keypair_of(advisor.user)
+    private = keys.private_key_unlock(pair=pair, password=org_demo.DEMO_PASSWORD)
+    from vangnet.organisations.selectors import actor_for
+
+    report = Report.objects.filter(organisation=organisation).first()
+    assert selectors.report_contents_for(actor=actor_for(advisor), report=report, private_key=private)

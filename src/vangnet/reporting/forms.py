@@ -40,13 +40,17 @@ MODE_CHOICES = [
 
 
 class ReportForm(forms.Form):
-    recipient = forms.ChoiceField(label=_("Who should receive your report?"))
+    recipient = forms.ChoiceField(
+        label=_("Who should receive your report?"), required=False,
+        help_text=_("Not sure? Leave the first option: your report then goes to the organisation's "
+                    "default confidential advisor (never to someone you name as involved)."),
+    )
     mode = forms.ChoiceField(label=_("How do you want to be known?"), choices=MODE_CHOICES,
                              widget=forms.RadioSelect, initial=Report.Mode.ANONYMOUS)
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
     discrimination_ground = forms.ChoiceField(
         label=_("If it is discrimination: on what ground?"), required=False,
-        choices=[("", _("Not applicable"))] + list(DiscriminationGround.choices),
+        choices=[("", _("Not applicable")), *list(DiscriminationGround.choices)],
     )
     is_whistleblowing = forms.BooleanField(
         label=_("I suspect wrongdoing that affects the public interest (for example fraud or danger "
@@ -103,18 +107,19 @@ class ReportForm(forms.Form):
         self.organisation = organisation
         people = recipient_choices(organisation=organisation, excluded=excluded)
         self.available = [p for p in people if p.available]
-        self.fields["recipient"].choices = [
+        fields: Any = self.fields
+        fields["recipient"].choices = [("", _("The default recipient"))] + [
             (str(p.membership.pk), _person_label(p.membership)) for p in self.available
         ]
-        self.fields["involved_people"].choices = [
+        fields["involved_people"].choices = [
             (str(m.pk), _person_label(m)) for m in involvable_people(organisation=organisation)
         ]
-        self.fields["unit"].choices = [("", _("I'd rather not say"))] + [
+        fields["unit"].choices = [("", _("I'd rather not say"))] + [
             (str(u.pk), u.name) for u in Unit.objects.filter(organisation=organisation).order_by("name")
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("mode") in (Report.Mode.CONFIDENTIAL, Report.Mode.OPEN) and not data.get("identity"):
             self.add_error("identity", _("Fill in your name, so the recipient knows who you are."))
         return data

@@ -123,7 +123,7 @@ def _people(organisation: Organisation, role: str, excluded: set[int]) -> list[R
     return people
 
 
-STEP_ROLES = {
+STEP_ROLES: dict[str, str] = {
     StepKind.ADVISOR: Role.ADVISOR,
     StepKind.HR: Role.HR,
     StepKind.COMPLAINTS_COMMITTEE: Role.COMPLAINTS_COMMITTEE,

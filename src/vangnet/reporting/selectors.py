@@ -67,7 +67,7 @@ def report_contents_for(*, actor: Actor, report: Report, private_key: bytes) -> 
                                         revoked_at__isnull=True, sealed_key__isnull=False)
     for grant in grants.order_by("created_at"):
         try:
-            grant_key = crypto.unseal(private_key, bytes(grant.sealed_key))
+            grant_key = crypto.unseal(private_key, bytes(grant.sealed_key or b""))
             data = json.loads(crypto.secret_decrypt(grant_key, bytes(grant.ciphertext)))
         except crypto.DecryptionError:
             continue

@@ -80,7 +80,7 @@ def report_key_for_recipient(*, report: Report, membership_id: int, private_key:
     ).first()
     if recipient is None:
         raise PermissionDenied
-    return crypto.unseal(private_key, bytes(recipient.sealed_key))
+    return crypto.unseal(private_key, bytes(recipient.sealed_key or b""))
 
 
 def box_private_key(*, report: Report, report_key: bytes) -> bytes:
@@ -644,7 +644,7 @@ def reports_recover_for(
         for report in reports:
             if membership.pk in excluded_membership_ids(report):
                 continue
-            report_key = crypto.unseal(private, bytes(report.recovery_sealed_key))
+            report_key = crypto.unseal(private, bytes(report.recovery_sealed_key or b""))
             _seal_for_new_recipient(actor=actor, report=report, membership=membership,
                                     report_key=report_key)
             count += 1

@@ -3,6 +3,7 @@ and set only functional cookies (CSRF; the returning reporter's 30-minute cookie
 
 from __future__ import annotations
 
+import contextlib
 import io
 from typing import Any
 
@@ -208,10 +209,9 @@ def reporter_report(request: HttpRequest, org_slug: str) -> HttpResponse:
         if "answer" in request.POST:
             question = selectors.question_get_for_reporter(
                 access=access, pk=_int(request.POST.get("question")))
-            try:
+            # Already answered or not a choice: the page simply shows the current state.
+            with contextlib.suppress(ValidationError):
                 services.dialogue_answer(question=question, answer=request.POST["answer"])
-            except ValidationError:
-                pass  # already answered or not a choice: the page shows the current state
             return redirect("reporting:reporter_report", org_slug)
         form = ReplyForm(request.POST, request.FILES)
         if form.is_valid():

@@ -214,7 +214,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if not can_edit_own_profile(actor):
         raise PermissionDenied
     profile = AdvisorProfile.objects.filter(membership_id=actor.membership_id).first()
-    initial = {"is_listed": True}
+    initial: dict[str, Any] = {"is_listed": True}
     if profile is not None:
         initial = {"introduction": profile.introduction, "how_to_reach": profile.how_to_reach,
                    "availability": profile.availability, "is_listed": profile.is_listed}
@@ -244,8 +244,9 @@ def route_edit(request: HttpRequest) -> HttpResponse:
                        complaints_procedure_text=route.complaints_procedure_text,
                        default_recipient=str(route.default_recipient_id or ""))
     form = RouteForm(request.POST or None, request.FILES or None, initial=initial)
-    form.fields["steps"].choices = [(k, labels[k]) for k, _text in DEFAULT_STEPS]
-    form.fields["default_recipient"].choices = [("", _("The first available advisor"))] + [
+    fields: Any = form.fields
+    fields["steps"].choices = [(k, labels[k]) for k, _text in DEFAULT_STEPS]
+    fields["default_recipient"].choices = [("", _("The first available advisor"))] + [
         (str(p.membership.pk), p.membership.user.full_name or p.membership.user.email)
         for p in recipient_choices(organisation=organisation) if p.available
     ]
@@ -285,7 +286,8 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     create_form = RecoveryCreateForm(request.POST if "create" in request.POST else None)
     use_form = RecoveryUseForm(request.POST if "use" in request.POST else None)
-    use_form.fields["membership"].choices = [
+    use_fields: Any = use_form.fields
+    use_fields["membership"].choices = [
         (str(p.membership.pk), p.membership.user.full_name or p.membership.user.email)
         for p in recipient_choices(organisation=organisation) if p.available
     ]

@@ -155,3 +155,13 @@ def test_planner_reorders_the_agenda(team: Any, client_for: Any) -> None:
     assert client.post(gone, {"direction": "down"}).status_code == 302
     page = client.get(url("session_detail", team.organisation, session.pk)).content.decode()
     assert page.index("Feedback vragen") < page.index("Wekelijkse check-in")
+
+
+def test_print_without_saving(team: Any, client_for: Any) -> None:
+    response = client_for(team.manager).post(url("session_builder", team.organisation), {
+        "unit": team.unit.pk, "title": "Alleen printen", "planned_for": "2026-03-02T10:00",
+        "werkvormen": ids("werkdruk-check-in", "signalen-herkennen"), "action": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Alleen printen" in text and "10:10" in text
+    assert not TeamSession.objects.exists()

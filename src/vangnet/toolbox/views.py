@@ -278,6 +278,17 @@ def session_builder(request: HttpRequest) -> HttpResponse:
             "pillar": content().pillar_titles(language).get(preset.pillar, "")}
     form = SessionForm(request.POST or None, initial=initial, units=units, werkvormen=werkvormen,
                        language=language)
+    if request.method == "POST" and form.is_valid() and request.POST.get("action") == "pdf":
+        # Print straight away, without saving: the same agenda and script as a saved session.
+        werkvormen = form.ordered_werkvormen()
+        agenda = _agenda_rows([(w, w.duration_minutes, i) for i, w in enumerate(werkvormen, 1)],
+                              form.cleaned_data["planned_for"], language)
+        preview = {"title": form.cleaned_data["title"], "unit": form.cleaned_data["unit"],
+                   "planned_for": form.cleaned_data["planned_for"]}
+        data = render_pdf("toolbox/pdf/session.html", {
+            "session": preview, "agenda": agenda, "total": sum(r["minutes"] for r in agenda),
+            "organisation": request.organisation})  # type: ignore[attr-defined]
+        return _pdf_response(data, f"sessie-{slugify(preview['title']) or 'concept'}.pdf")
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(
@@ -291,20 +302,26 @@ def session_builder(request: HttpRequest) -> HttpResponse:
     return render(request, "toolbox/session_builder.html", {"form": form})
 
 
-def _agenda(session: Any, language: str) -> list[dict[str, Any]]:
-    """Agenda rows with start minute (and clock time when the session has a date)."""
+def _agenda_rows(parts: list[tuple[Werkvorm, int, int]], planned_for: Any,
+                 language: str) -> list[dict[str, Any]]:
+    """Agenda rows (werkvorm, minutes, position) with start minute, and clock time if dated."""
     rows, offset = [], 0
-    start = timezone.localtime(session.planned_for) if session.planned_for else None
-    for item in session.items.select_related("werkvorm"):
-        werkvorm = item.werkvorm
+    start = timezone.localtime(planned_for) if planned_for else None
+    for werkvorm, minutes, position in parts:
         rows.append({
             "werkvorm": werkvorm, "title": werkvorm.title(language),
             "purpose": werkvorm.purpose(language), "body": werkvorm.body(language),
-            "minutes": item.minutes, "offset": offset, "position": item.position,
+            "minutes": minutes, "offset": offset, "position": position,
             "clock": (start + timedelta(minutes=offset)) if start else None,
         })
-        offset += item.minutes
+        offset += minutes
     return rows
+
+
+def _agenda(session: Any, language: str) -> list[dict[str, Any]]:
+    parts = [(item.werkvorm, item.minutes, item.position)
+             for item in session.items.select_related("werkvorm")]
+    return _agenda_rows(parts, session.planned_for, language)
 
 
 @organisation_view

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -32,6 +32,7 @@ from .models import Action, RespondentToken, Response, Round, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds
 
 SOLO_GROUP = "solo"
+DRAFT_RETENTION = timedelta(days=30)
 MAX_LINKS_PER_REQUEST = 500
 VALID_ANSWERS = frozenset((*SCALE_VALUES, DONT_KNOW))
 
@@ -300,3 +301,13 @@ def action_update(*, actor: Actor, action: Action, title: str, description: str,
         audit_record(action="quickscan.action.update", actor=_user(actor), target=action,
                      data={"status": status})
     return action
+
+
+def drafts_delete_abandoned() -> int:
+    """Retention: drafts nobody touched for DRAFT_RETENTION go. Counted, never described."""
+    with transaction.atomic():
+        deleted, _ = Response.objects.filter(
+            submitted=False, draft_updated_at__lt=timezone.now() - DRAFT_RETENTION).delete()
+        if deleted:
+            audit_record(action="quickscan.drafts.delete", data={"count": deleted})
+    return deleted

@@ -93,9 +93,14 @@ class BrandingForm(forms.ModelForm):
         widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"})}
 
     def clean_logo(self) -> Any:
+        from django.core.files.uploadedfile import UploadedFile
+
+        from .images import clean_logo
+
         logo = self.cleaned_data.get("logo")
-        if logo and getattr(logo, "size", 0) > 1024 * 1024:
-            raise forms.ValidationError(_("The logo may be at most 1 MB."))
+        if isinstance(logo, UploadedFile):
+            # Checked and re-encoded here so that errors show next to the field.
+            return clean_logo(logo, name_hint=self.instance.slug or "logo")
         return logo
 
 

@@ -44,20 +44,29 @@ def organisation_update_branding(
     *, actor: Actor, organisation: Organisation, name: str, primary_colour: str,
     logo: Any = None, remove_logo: bool = False,
 ) -> Organisation:
+    """Name, colour and logo. A logo is re-encoded without metadata (see images.py)."""
+    from .images import clean_logo
+
     _require_manager(actor)
     if organisation.pk != actor.organisation_id:
         raise PermissionDenied
+    # From the database: a bound ModelForm may already have put the new file on this instance.
+    old_logo = Organisation.objects.filter(pk=organisation.pk).values_list("logo", flat=True).first() or ""
     with transaction.atomic():
         organisation.name = name
         organisation.primary_colour = primary_colour
         if remove_logo:
             organisation.logo = ""
         elif logo:
-            organisation.logo = logo
+            organisation.logo = clean_logo(logo, name_hint=organisation.slug)
         organisation.full_clean()
         organisation.save()
         audit_record(action="organisation.branding", actor_label="", actor=_user(actor),
-                     target=organisation)
+                     target=organisation, data={"logo_changed": bool(remove_logo or logo)})
+        new_logo = organisation.logo.name if organisation.logo else ""
+        if old_logo and old_logo != new_logo:
+            storage = organisation.logo.storage
+            transaction.on_commit(lambda: storage.delete(old_logo))
     return organisation
 
 

@@ -31,22 +31,38 @@ def _mix(hex_colour: str, towards: tuple[int, int, int], amount: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
+AA_TEXT = 4.5
+WHITE = "#ffffff"
+# The page backgrounds the primary colour is used on as text colour (links); see theme.css.
+SURFACES = (WHITE, "#f4f5f7")
+DEFAULT_PRIMARY = "#1f5c99"
+
+
 def accessible_primary(hex_colour: str) -> str:
-    """Darken the chosen colour until white text on it meets WCAG AA (4.5:1)."""
-    colour = hex_colour
-    for _step in range(20):
-        if contrast_ratio(colour, "#ffffff") >= 4.5:
+    """Darken the chosen colour until it meets WCAG AA (4.5:1) as a background for white text
+    and as text on every page surface. The hue is kept; only lightness changes."""
+    colour = hex_colour.lower()
+    for _step in range(40):
+        if all(contrast_ratio(colour, surface) >= AA_TEXT for surface in SURFACES):
             return colour
-        colour = _mix(colour, (0, 0, 0), 0.1)
-    return "#1f5c99"
+        colour = _mix(colour, (0, 0, 0), 0.08)
+    return DEFAULT_PRIMARY
+
+
+def theme_tokens(hex_colour: str) -> dict[str, str]:
+    """The organisation's colour tokens. Every pair the stylesheet combines meets AA:
+    white on primary and on primary-dark, primary on the surfaces, primary-dark on primary-light."""
+    primary = accessible_primary(hex_colour)
+    light = _mix(primary, (255, 255, 255), 0.9)
+    dark = _mix(primary, (0, 0, 0), 0.3)
+    for _step in range(20):
+        if contrast_ratio(dark, light) >= AA_TEXT:
+            break
+        dark = _mix(dark, (0, 0, 0), 0.15)
+    return {"primary": primary, "primary-dark": dark, "primary-light": light}
 
 
 def theme_css_for(organisation: Organisation) -> str:
-    primary = accessible_primary(organisation.primary_colour)
-    return (
-        ".vangnet-theme.vangnet-org {\n"
-        f"  --vangnet-primary: {primary};\n"
-        f"  --vangnet-primary-dark: {_mix(primary, (0, 0, 0), 0.3)};\n"
-        f"  --vangnet-primary-light: {_mix(primary, (255, 255, 255), 0.9)};\n"
-        "}\n"
-    )
+    tokens = theme_tokens(organisation.primary_colour)
+    lines = "".join(f"  --vangnet-{name}: {value};\n" for name, value in tokens.items())
+    return ".vangnet-theme.vangnet-org {\n" + lines + "}\n"

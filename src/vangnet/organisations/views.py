@@ -201,7 +201,8 @@ def branding(request: HttpRequest) -> HttpResponse:
         services.organisation_update_branding(
             actor=request.actor, organisation=organisation,  # type: ignore[attr-defined]
             name=form.cleaned_data["name"], primary_colour=form.cleaned_data["primary_colour"],
-            logo=request.FILES.get("logo"), remove_logo=form.cleaned_data["remove_logo"],
+            logo=form.cleaned_data["logo"] if "logo" in request.FILES else None,
+            remove_logo=form.cleaned_data["remove_logo"],
         )
         messages.success(request, _("The look of your organisation has been saved."))
         return redirect("organisations:branding", organisation.slug)

@@ -286,3 +286,9 @@ def test_demo_seed_is_idempotent(db: Any) -> None:
     demo.seed(organisation=organisation, people=people)
     assert counts == (Werkvorm.objects.count(), TeamSession.objects.count(), Routine.objects.count())
     assert counts[1] == 1 and counts[2] == 2
+
+
+@pytest.mark.parametrize("query", ['"', "!&|:*", "-", "a", "' OR 1=1 --", "grens & (", "ééé", "x" * 100])
+def test_odd_search_input_never_breaks_the_page(team: Any, client_for: Any, query: str) -> None:
+    response = client_for(team.employee).get(url("werkvorm_list", team.organisation), {"q": query})
+    assert response.status_code == 200

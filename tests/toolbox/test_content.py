@@ -115,3 +115,17 @@ def test_load_content_check_changes_nothing(db: object) -> None:
 
     call_command("load_content", "--check", stdout=StringIO())
     assert not Werkvorm.objects.exists()
+
+
+def test_werkvormen_recommended_by_the_quickscan_exist() -> None:
+    """The quickscan links its statements to werkvormen by slug; a rename must not break that."""
+    import tomllib
+
+    path = CONTENT_DIR / "quickscan" / "statements.toml"
+    if not path.exists():
+        pytest.skip("no quickscan content")
+    with path.open("rb") as handle:
+        statements = tomllib.load(handle).get("statement", [])
+    known = {w.slug for w in load_content().werkvormen}
+    referenced = {slug for statement in statements for slug in statement.get("werkvormen", [])}
+    assert referenced and referenced <= known, sorted(referenced - known)

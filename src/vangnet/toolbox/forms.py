@@ -160,7 +160,7 @@ class SessionForm(forms.Form):
     werkvormen = forms.ModelMultipleChoiceField(
         label=_("Werkvormen"), queryset=Werkvorm.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose werkvormen that together take 30 to 60 minutes. They are placed on "
-                    "the agenda in the order of this list."))
+                    "the agenda in the order of this list; you can change the order after saving."))
 
     def __init__(self, *args: Any, units: QuerySet, werkvormen: QuerySet, language: str = "nl",
                  **kwargs: Any) -> None:

@@ -177,6 +177,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
 }
+# Behind a reverse proxy every request comes from the proxy's address, and the per-IP limits above
+# would become one limit for everybody. Set TRUSTED_PROXY_COUNT to the number of proxies in front
+# (production defaults to 1) so allauth takes the client address from X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SOCIALACCOUNT_ADAPTER = "vangnet.accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DATABASES, EMAIL_BACKEND, SECRET_KEY, env_bool, env_str
+from .base import ALLOWED_HOSTS, DATABASES, EMAIL_BACKEND, SECRET_KEY, env_bool, env_int, env_str
 
 DEBUG = False
 
@@ -28,6 +28,8 @@ if EMAIL_BACKEND.endswith(("filebased.EmailBackend", "locmem.EmailBackend")):
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs behind one TLS-terminating proxy unless told otherwise (see ADR 0005).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -197,3 +197,46 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     assert page.locator(".qs-priority button").count() == 0
     _visit(page, f"/o/{slug}/quickscan/")
     _visit(page, f"/o/{slug}/quickscan/acties/")
+
+
+def test_solo_round_and_no_csp_violation_on_the_report(page: Any, login: Any, live_server: Any,
+                                                        browser: Any, organisation: Any) -> None:
+    coordinator = make_member(organisation, Role.EMPLOYEE, Role.COORDINATOR,
+                              email="solo@example.org")
+    slug = organisation.slug
+    login(coordinator.user.email)
+    page.goto(f"/o/{slug}/quickscan/")
+    page.get_by_role("button", name="Alleen beginnen").click()
+    page.wait_for_load_state()
+    assert "/quickscan/invullen/" in page.url
+    assert_accessible(page)
+    page.get_by_role("link", name="Beginnen").click()
+    for pillar in instrument().pillars:
+        for statement in instrument().statements_of(pillar.number):
+            page.locator(f"input[name='{field_name(statement.code)}'][value='3']").check()
+        page.get_by_role("button", name=re.compile("Opslaan en (verder|controleren)")).click()
+        page.wait_for_load_state()
+    page.get_by_role("button", name="Mijn antwoorden versturen").click()
+    page.wait_for_load_state()
+    assert "/rapport/" in page.url
+    assert page.locator(".qs-solo-note").is_visible()
+    assert_accessible(page)
+    report_url = page.url
+
+    # The same report in a browser that enforces our CSP: no violation may be reported.
+    strict = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    strict.add_cookies(page.context.cookies())
+    strict_page = strict.new_page()
+    problems: list[str] = []
+    strict_page.on("console", lambda message: problems.append(message.text)
+                   if "Content Security Policy" in message.text else None)
+    strict_page.goto(report_url)
+    strict_page.wait_for_load_state("networkidle")
+    assert strict_page.locator("figure.vn-chart svg").count() == 1
+    assert problems == []
+    # The listener does catch a violation (so the empty list above means something).
+    strict_page.evaluate(
+        """() => document.body.insertAdjacentHTML('beforeend', '<div style="color: red">x</div>')""")
+    strict_page.wait_for_timeout(300)
+    assert problems
+    strict.close()

@@ -356,3 +356,40 @@ def test_werkvormen_link_to_the_toolbox_when_it_has_them(organisation):
     builtin_content_load()
     [link] = werkvormen_for(organisation=organisation, slugs=["rollen-helder"])
     assert link.url == f"/o/{organisation.slug}/toolbox/werkvormen/rollen-helder/"
+
+
+def test_report_in_english(client, coordinator, organisation, closed_round):
+    client.force_login(coordinator.user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/o/{organisation.slug}/quickscan/rondes/{closed_round.pk}/rapport/"
+                      ).content.decode()
+    assert str(instrument().statement("1.1").text.en) in html
+    assert "Managers and directors" in html
+
+
+def test_bad_input_never_gives_a_server_error(client, coordinator, organisation, closed_round,
+                                              coordinator_actor, make_links):
+    client.force_login(coordinator.user)
+    base = f"/o/{organisation.slug}/quickscan/"
+    assert client.post(f"{base}rondes/{closed_round.pk}/uitspraken/9.9/actie/").status_code == 404
+    assert client.get(f"{base}rondes/999999/rapport/").status_code == 404
+    g = RoundGroup.objects.filter(round=closed_round).first()
+    # Links for a closed round: a message, no new links.
+    response = client.post(f"{base}rondes/{closed_round.pk}/groepen/{g.pk}/links/",
+                           {f"g{g.pk}-count": "2"})
+    assert response.status_code in (302, 404)
+    assert not RespondentToken.objects.filter(group=g, spent=False).exists()
+    open_round = services.round_start(actor=coordinator_actor, title="Open",
+                                      group_slugs=["employees"])
+    og = RoundGroup.objects.get(round=open_round)
+    response = client.post(f"{base}rondes/{open_round.pk}/groepen/{og.pk}/links/",
+                           {f"g{og.pk}-count": "0"})
+    assert response.status_code == 400
+    [link] = make_links(og, 1)
+    assert client.post(f"{link}stap/7/", {"button": "next"}).status_code == 404
+    response = client.post(f"{link}stap/1/", {"s_1_1": "99", "s_1_2": "abc", "button": "next"})
+    assert response.status_code == 400
+    assert Response.objects.get(round=open_round).answers == {}
+    assert client.post(f"{link}versturen/").status_code == 400
+    assert client.get("/api/v1/quickscan/rounds/99999999999999999999/results").status_code in (
+        404, 422)

@@ -137,3 +137,22 @@ def test_solo_shows_one_persons_view():
     # Pillar 1: (100 + 5 × 25) / 6 = 37.5
     assert pillar(res, 1).overall == 37.5
     assert [p.statement.code for p in res.priorities][:1] == ["1.2"]
+
+
+def test_threshold_is_configurable_but_never_below_three(settings):
+    responses = [SubmittedAnswers("employees", everyone(4)) for _ in range(6)]
+    responses += [SubmittedAnswers("or", everyone(2)) for _ in range(3)]
+    labels = {"employees": "Medewerkers", "or": "OR"}
+
+    def plan():
+        return compute_results(instrument=instrument(), responses=responses, group_labels=labels,
+                               merged_label="Overig").plan
+
+    settings.VANGNET_ANONYMITY_THRESHOLD = 5
+    assert plan().dropped == ("or",)
+    settings.VANGNET_ANONYMITY_THRESHOLD = 3
+    assert plan().alone == ("employees", "or")
+    settings.VANGNET_ANONYMITY_THRESHOLD = 2  # below the minimum: 3 is used
+    res = compute_results(instrument=instrument(), responses=responses[:6] + responses[6:8],
+                          group_labels=labels, merged_label="Overig")
+    assert res.plan.dropped == ("or",) and res.k == 3

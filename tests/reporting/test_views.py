@@ -179,3 +179,50 @@ def test_non_recipient_gets_404_or_403(client, organisation, advisor, submit) ->
     client.force_login(employee.user)
     assert client.get(reverse("reporting:detail", args=[organisation.slug, report.pk])).status_code == 404
     assert client.get(reverse("reporting:inbox", args=[organisation.slug])).status_code == 403
+
+
+def test_unit_route_override_and_managers(client, organisation, advisor) -> None:
+    from support.people import make_unit
+    from vangnet.reporting.models import ReportingRoute
+
+    manager = make_member(organisation, Role.MANAGER, name="Mila Manager")
+    team = make_unit(organisation, "Team Zuid", managers=[manager])
+    ReportingRoute.objects.create(organisation=organisation, unit=team, introduction="Eigen route Zuid")
+    url = reverse("reporting:route", args=[organisation.slug])
+    page = client.get(url, {"eenheid": team.pk}).content.decode()
+    assert "Eigen route Zuid" in page and "Mila Manager" in page
+    assert "Eigen route Zuid" not in client.get(url).content.decode()
+    assert client.get(url, {"eenheid": "99999999999999999999"}).status_code == 200
+
+
+def test_coordinator_sets_route_and_adds_second_recipient(client, organisation, advisor,
+                                                          external_advisor, submit) -> None:
+    coordinator = make_member(organisation, Role.COORDINATOR)
+    client.force_login(coordinator.user)
+    response = client.post(reverse("reporting:route_edit", args=[organisation.slug]), {
+        "introduction": "Onze route", "steps": ["advisor", "hr", "external"],
+        "default_recipient": str(external_advisor.pk)})
+    assert response.status_code == 302
+    route_page = client.get(reverse("reporting:route", args=[organisation.slug])).content.decode()
+    assert "Onze route" in route_page
+    report, _ = submit()
+    assert report.recipients.get().membership == external_advisor  # the route's default
+    client.force_login(external_advisor.user)
+    client.post(reverse("reporting:unlock", args=[organisation.slug]), {"password": PASSWORD})
+    detail = reverse("reporting:detail", args=[organisation.slug, report.pk])
+    client.post(detail, {"add_recipient": "1", "membership": str(advisor.pk)})
+    assert set(report.recipients.values_list("membership_id", flat=True)) == {advisor.pk, external_advisor.pk}
+
+
+def test_inbox_queries_do_not_grow_with_reports(client, organisation, advisor, submit,
+                                                django_assert_max_num_queries) -> None:
+    client.force_login(advisor.user)
+    url = reverse("reporting:inbox", args=[organisation.slug])
+    submit()
+    client.get(url)
+    with django_assert_max_num_queries(16) as first:
+        client.get(url)
+    for _ in range(5):
+        submit()
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(url)

@@ -162,6 +162,14 @@ class HandlerReplyForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class AddRecipientForm(forms.Form):
+    membership = forms.ChoiceField(
+        label=_("Add a second recipient"),
+        help_text=_("For example a colleague or an external advisor, so the report stays readable "
+                    "when you are away. People involved in the report are not listed."),
+    )
+
+
 class UnlockForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(
         attrs={"autocomplete": "current-password"}))

@@ -42,11 +42,20 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def route_page(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The route of the organisation, or of one unit (`?eenheid=<id>`: its own route if it has
+    one, and its managers on the manager step)."""
+    from vangnet.organisations.models import Unit
+
     organisation = _public(request, org_slug)
-    route = route_view(organisation=organisation)
+    unit_id = request.GET.get("eenheid", "")
+    unit = (Unit.objects.filter(organisation=organisation, pk=int(unit_id)).first()
+            if unit_id.isdigit() and len(unit_id) < 12 else None)
+    route = route_view(organisation=organisation, unit=unit)
     public_url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
+    if unit is not None:
+        public_url += f"?eenheid={unit.pk}"
     return _no_store(render(request, "reporting/route.html", {
-        "route": route, "public_url": public_url, "StepKind": StepKind,
+        "route": route, "public_url": public_url, "StepKind": StepKind, "unit": unit,
     }))
 
 

@@ -21,7 +21,9 @@ from vangnet.organisations.decorators import organisation_view
 from vangnet.organisations.models import Membership
 
 from . import keys, selectors, services
+from .conflicts import excluded_membership_ids
 from .forms import (
+    AddRecipientForm,
     HandlerReplyForm,
     OralReportForm,
     ProfileForm,
@@ -147,7 +149,26 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(private_key, HttpResponse):
         return private_key
     is_recipient = selectors.is_recipient(actor=actor, report=report)
-    form = HandlerReplyForm(request.POST or None)
+    add_form = AddRecipientForm(request.POST if "add_recipient" in request.POST else None)
+    add_fields: Any = add_form.fields
+    excluded = excluded_membership_ids(report)
+    current = set(report.recipients.filter(revoked_at__isnull=True).values_list("membership_id", flat=True))
+    add_fields["membership"].choices = [
+        (str(p.membership.pk), p.membership.user.full_name or p.membership.user.email)
+        for p in recipient_choices(organisation=report.organisation, excluded=excluded | current)
+        if p.available
+    ]
+    if "add_recipient" in request.POST and is_recipient and add_form.is_valid():
+        member = Membership.objects.get(organisation_id=report.organisation_id,
+                                        pk=add_form.cleaned_data["membership"])
+        try:
+            services.report_add_recipient(actor=actor, report=report, membership=member,
+                                          private_key=private_key)
+        except ValidationError as error:
+            _add_errors(add_form, error)
+        else:
+            return redirect("reporting:detail", actor.organisation_slug, report.pk)
+    form = HandlerReplyForm(request.POST if "body" in request.POST else None)
     if request.method == "POST" and is_recipient and form.is_valid():
         try:
             services.message_post(report=report, actor=actor, body=form.cleaned_data["body"])
@@ -162,7 +183,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parts = [(key, label, contents[key]) for key, label in _part_labels() if contents.get(key)]
     return _no_store(render(request, "reporting/detail.html", {
         "report": report, "parts": parts, "messages_list": messages, "form": form,
-        "attachments": attachments, "is_recipient": is_recipient,
+        "attachments": attachments, "is_recipient": is_recipient, "add_form": add_form,
+        "recipients": report.recipients.filter(revoked_at__isnull=True).select_related("membership__user"),
     }))
 
 
@@ -234,7 +256,12 @@ def route_edit(request: HttpRequest) -> HttpResponse:
     if not can_configure_route(actor):
         raise PermissionDenied
     organisation = request.organisation  # type: ignore[attr-defined]
-    route = ReportingRoute.objects.filter(organisation=organisation, unit__isnull=True).first()
+    from vangnet.organisations.models import Unit
+
+    units = list(Unit.objects.filter(organisation=organisation).order_by("name"))
+    unit_id = request.GET.get("eenheid", "")
+    unit = next((u for u in units if str(u.pk) == unit_id), None)
+    route = ReportingRoute.objects.filter(organisation=organisation, unit=unit).first()
     labels = dict(StepKind.choices)
     enabled = ([s.kind for s in route.steps.filter(is_enabled=True)] if route and route.steps.exists()
                else [k for k, _text in DEFAULT_STEPS])
@@ -254,7 +281,7 @@ def route_edit(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         with transaction.atomic():
             route, _created = ReportingRoute.objects.get_or_create(organisation=organisation,
-                                                                   unit=None)
+                                                                   unit=unit)
             route.introduction = data["introduction"]
             route.complaints_procedure_text = data["complaints_procedure_text"]
             if data.get("complaints_procedure_file"):
@@ -270,8 +297,9 @@ def route_edit(request: HttpRequest) -> HttpResponse:
                                          description=str(texts[kind]), is_enabled=kind in data["steps"],
                                          external_bodies=list(EXTERNAL_BODIES))
             audit_record(action="reporting.route_update", actor=request.user, target=route)
-        return redirect("reporting:route", organisation.slug)
-    return render(request, "reporting/route_form.html", {"form": form})
+        target = reverse("reporting:route", args=[organisation.slug])
+        return redirect(f"{target}?eenheid={unit.pk}" if unit else target)
+    return render(request, "reporting/route_form.html", {"form": form, "units": units, "unit": unit})
 
 
 @never_cache

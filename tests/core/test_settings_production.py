@@ -103,10 +103,11 @@ def test_check_deploy_reports_no_issues(tmp_path: Path) -> None:
 
 def test_production_cookies_and_transport(tmp_path: Path) -> None:
     expression = ("(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT,"
-                  " settings.SECURE_HSTS_SECONDS >= 31536000, settings.SESSION_COOKIE_NAME)")
+                  " settings.SECURE_HSTS_SECONDS >= 31536000, settings.SESSION_COOKIE_NAME,"
+                  " settings.ALLAUTH_TRUSTED_PROXY_COUNT)")
     result = _load_settings(realistic(tmp_path), expression=expression)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "(True, True, True, True, '__Host-sessionid')"
+    assert result.stdout.strip() == "(True, True, True, True, '__Host-sessionid', 1)"
 
 
 def test_redis_url_selects_the_redis_cache(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,7 +258,7 @@ def _validate_person(
                                  row.get("unit_code", ""), row.get("job_title", "")))
 
 
-def _reject_cycles(plan: Plan, existing_units: dict[str, str | None]) -> None:
+def _reject_cycles(plan: Plan, existing_units: Mapping[str, str | None]) -> None:
     parents: dict[str, str] = {code: parent or "" for code, parent in existing_units.items()}
     parents.update({unit.code: unit.parent_code for unit in plan.units})
     in_file = {unit.code: unit.line for unit in plan.units}
@@ -361,9 +361,9 @@ def _apply_people(organisation_id: int, people: list[PersonRow]) -> dict[str, in
     user_ids = [users[p.email].pk for p in people]
     memberships: dict[int, Membership] = {}
     for start in range(0, len(user_ids), 900):
-        chunk = user_ids[start:start + 900]
+        id_chunk = user_ids[start:start + 900]
         memberships.update({m.user_id: m for m in Membership.objects.filter(
-            organisation_id=organisation_id, user_id__in=chunk)})
+            organisation_id=organisation_id, user_id__in=id_chunk)})
     new_memberships, changed = [], []
     for person in people:
         user_id = users[person.email].pk
@@ -381,9 +381,9 @@ def _apply_people(organisation_id: int, people: list[PersonRow]) -> dict[str, in
     Membership.objects.bulk_create(new_memberships, batch_size=1000)
     Membership.objects.bulk_update(changed, ["unit", "job_title"], batch_size=1000)
     for start in range(0, len(user_ids), 900):
-        chunk = user_ids[start:start + 900]
+        id_chunk = user_ids[start:start + 900]
         memberships.update({m.user_id: m for m in Membership.objects.filter(
-            organisation_id=organisation_id, user_id__in=chunk)})
+            organisation_id=organisation_id, user_id__in=id_chunk)})
     roles = [
         MembershipRole(membership_id=memberships[users[p.email].pk].pk, role=role)
         for p in people for role in sorted(p.roles)

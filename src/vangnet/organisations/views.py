@@ -227,7 +227,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = services.import_job_create(actor=actor, file_name=request.FILES["csv_file"].name,
+        upload = request.FILES["csv_file"]
+        job = services.import_job_create(actor=actor, file_name=str(getattr(upload, "name", "")),
                                          csv_text=form.cleaned_data["csv_file"])
         return redirect("organisations:import_status", actor.organisation_slug, job.pk)
     jobs = selectors.import_jobs_for_actor(actor=actor)[:10]

@@ -189,5 +189,10 @@ def test_lessons_feed_the_list_and_become_actions(submit, advisor, coordinator, 
     action = services.lesson_action_create(actor=actor_of(coordinator), lesson=lesson,
                                            title="Vertrouwenspersoon voorstellen bij onboarding")
     assert action.lesson_id == lesson.pk
+    # The quickscan's action plan is installed: the action lives there too, linked back.
+    from vangnet.quickscan.models import Action
+
+    linked = Action.objects.get(pk=action.quickscan_action_id)
+    assert linked.title == action.title and linked.organisation_id == lesson.organisation_id
     with pytest.raises(PermissionDenied):
         services.lesson_action_create(actor=actor_of(advisor), lesson=lesson, title="x")

@@ -45,7 +45,7 @@ def test_case_list_queries_do_not_grow_with_cases(client, submit, advisor,
     with CaptureQueriesContext(connection) as many:
         response = client.get(url + "?toon=all")
     assert response.content.decode().count("/dossiers/") >= 15
-    assert len(many.captured_queries) == len(few.captured_queries)
+    assert 3 < len(many.captured_queries) == len(few.captured_queries)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url + "?toon=due")
 

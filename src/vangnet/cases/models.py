@@ -81,8 +81,11 @@ class Case(models.Model):
     track = models.CharField(_("track"), max_length=20, choices=Track.choices, blank=True,
                              default=Track.NONE)
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    # "high" sorts before "normal": lists order by priority ascending, so urgent cases come first.
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices,
                                 default=Priority.NORMAL)
+    # Denormalised from `state` (workflow.OPEN_STATES) so that the lists walk one index.
+    is_open = models.BooleanField(default=True)
     attention_reason = models.CharField(max_length=40, blank=True)
     # Copied from the report when the case is made (metadata, never content).
     category = models.CharField(_("category"), max_length=40, choices=Category.choices)
@@ -116,10 +119,18 @@ class Case(models.Model):
                                     name="case_reference_unique_per_organisation"),
         ]
         indexes = [
-            models.Index(fields=["organisation", "-received_at"], name="case_org_received"),
+            # One index per list of the case overview (selectors.cases_for_actor).
+            models.Index(fields=["organisation", "-received_at", "-id"], name="case_org_received"),
+            models.Index(fields=["organisation", "is_open", "priority", "feedback_due_at", "id"],
+                         name="case_org_open_due"),
+            models.Index(fields=["organisation", "is_open", "-received_at"],
+                         name="case_org_open_received"),
             models.Index(fields=["organisation", "state"], name="case_org_state"),
-            models.Index(fields=["acknowledged_at", "acknowledge_due_at"], name="case_ack_due"),
-            models.Index(fields=["feedback_given_at", "feedback_due_at"], name="case_feedback_due"),
+            # The reminder job scans only the terms still running.
+            models.Index(fields=["acknowledge_due_at"], name="case_ack_pending",
+                         condition=models.Q(acknowledged_at__isnull=True, is_open=True)),
+            models.Index(fields=["feedback_due_at"], name="case_feedback_pending",
+                         condition=models.Q(feedback_given_at__isnull=True, is_open=True)),
             models.Index(fields=["retain_until"], name="case_retain_until"),
             models.Index(fields=["organisation", "unit", "received_at"], name="case_org_unit"),
         ]

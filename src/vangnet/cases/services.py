@@ -42,7 +42,7 @@ from .models import (
     PersonMark,
     RetaliationCheckin,
 )
-from .workflow import Outcome, State, find_transition, track_for
+from .workflow import Outcome, State, find_transition, is_open, track_for
 
 REF_PREFIX = "cases."
 MIN_JUSTIFICATION = 30
@@ -190,6 +190,7 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
         now = timezone.now()
         previous = case.state
         case.state = transition.target
+        case.is_open = is_open(case.state)
         case.track = track_for(case.state, case.track)
         terms = _terms(settings_for(case.organisation_id))
         if transition.target == State.ACKNOWLEDGED:
@@ -733,20 +734,24 @@ def lesson_action_create(*, actor: Actor, lesson: Lesson, title: str, owner: str
 
 
 def _quickscan_action(actor: Actor, action: LessonAction) -> int | None:
-    """Create the matching quickscan action when its service exists (best effort, same tx)."""
+    """Put the action in the quickscan's action plan when that app is installed and the actor may
+    manage it there; the cases row keeps the link (same transaction)."""
     from django.apps import apps
 
     if not apps.is_installed("vangnet.quickscan"):
         return None
-    try:
-        from vangnet.quickscan import services as quickscan_services
-    except ImportError:
+    from vangnet.quickscan import permissions as quickscan_permissions
+    from vangnet.quickscan import services as quickscan_services
+
+    if not quickscan_permissions.can_manage_actions(actor):
         return None
-    create = getattr(quickscan_services, "action_create_from_lesson", None)
-    if create is None:
-        return None
-    created = create(actor=actor, title=action.title, owner=action.owner, due_date=action.due_date)
-    return getattr(created, "pk", None)
+    description = action.lesson.text
+    if action.owner:
+        description += "\n\n" + _("Who takes it on: %(owner)s") % {"owner": action.owner}
+    created = quickscan_services.action_create(actor=actor, title=action.title,
+                                               description=description,
+                                               due_date=action.due_date)
+    return created.pk
 
 
 def lesson_action_status(*, actor: Actor, action: LessonAction, status: str) -> LessonAction:

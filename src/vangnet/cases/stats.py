@@ -186,7 +186,7 @@ def csv_rows(report: YearlyReport) -> list[list[str]]:
             rows.append([breakdown.title, row.label, row.cell.display])
         rows.append([breakdown.title, _("Total"), breakdown.total.display])
     for measure in report.measures:
-        rows.append([_("Measures"), measure.label, measure.display])
+        rows.append([_("Key figures"), measure.label, measure.display])
     return rows
 
 

@@ -38,7 +38,7 @@ def _skip_locked() -> bool:
 
 def record_due_reminders(now: datetime) -> int:
     """Create the reminder rows that are due now (ignoring ones that exist). Returns how many."""
-    open_cases = Case.objects.filter(state__in=OPEN_STATES, contents_destroyed_at__isnull=True)
+    open_cases = Case.objects.filter(is_open=True, contents_destroyed_at__isnull=True)
     rows: list[DeadlineReminder] = []
     ack_pending = open_cases.filter(acknowledged_at__isnull=True,
                                     acknowledge_due_at__lte=now + ACKNOWLEDGE_LOOKAHEAD)

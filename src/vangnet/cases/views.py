@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -72,8 +71,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if view not in selectors.LIST_FILTERS:
         view = "open"
     cases = selectors.cases_for_actor(actor=actor, view=view)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    rows = selectors.case_rows(actor=actor, cases=page.object_list)
+    page = selectors.window(cases, page=request.GET.get("pagina"), size=PAGE_SIZE)
+    rows = selectors.case_rows(actor=actor, cases=page.rows)
     filters = [("open", _("Open")), ("due", _("Due soon")), ("attention", _("Needs attention")),
                ("finished", _("Concluded and closed")), ("all", _("All"))]
     return render(request, "cases/case_list.html", {

@@ -8,6 +8,7 @@ History is never edited; reopening is a transition like any other, with a requir
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,13 +74,13 @@ class Transition:
     name: str
     source: str
     target: str
-    label: str
+    label: Any  # lazy: translated when shown
     requires_reason: bool = False
     requires_outcome: bool = False
 
 
-def _t(name: str, source: str, target: str, label: str, **flags: bool) -> Transition:
-    return Transition(name=name, source=source, target=target, label=str(label), **flags)
+def _t(name: str, source: str, target: str, label: Any, **flags: bool) -> Transition:
+    return Transition(name=name, source=source, target=target, label=label, **flags)
 
 
 _CHOOSE_TRACK = [

@@ -99,3 +99,39 @@ def test_coordinator_and_advisor_pages_are_accessible(page, login, organisation)
                  "meldingen/mondeling/"):
         page.goto(f"/o/{slug}/{path}")
         assert_accessible(page)
+
+
+def test_remaining_pages_are_accessible(page, login, organisation, advisor) -> None:
+    slug = organisation.slug
+    # The report form showing errors (nothing lost), and the reporter's return page with an error.
+    page.goto(f"/o/{slug}/melden/nieuw/")
+    page.check("input[name=mode][value=confidential]")
+    page.fill("textarea[name=narrative]", "Blijft bewaard")
+    page.click("main form button[type=submit]")
+    assert "Blijft bewaard" in page.content()
+    assert_accessible(page)
+    page.goto(f"/o/{slug}/melden/terug/")
+    page.fill("input[name=code]", "12")
+    page.click("main form button[type=submit]")
+    assert_accessible(page)
+    # Coordinator: the organisation recovery key shown once; an oral report and its receipt;
+    # the personal recovery page.
+    make_member(organisation, Role.ADVISOR, Role.COORDINATOR, email="coord2@example.org", name="Co Ord")
+    login("coord2@example.org")
+    page.goto(f"/o/{slug}/meldingen/ontgrendelen/")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.goto(f"/o/{slug}/meldingen/herstelsleutel/")
+    page.check("input[name=confirm]")
+    page.click("main button[name=create]")
+    assert page.locator("[data-testid=org-recovery-key]").inner_text().startswith("VNR-")
+    assert_accessible(page)
+    page.goto(f"/o/{slug}/meldingen/mondeling/")
+    page.check("input[name=mode][value=confidential]")
+    page.fill("textarea[name=narrative]", "Verslag van een telefoongesprek.")
+    page.fill("input[name=identity]", "Bram")
+    page.click("main form button[type=submit]")
+    assert page.locator("[data-testid=receipt-code]").count() == 1
+    assert_accessible(page)
+    page.goto(f"/o/{slug}/meldingen/herstellen/")
+    assert_accessible(page)

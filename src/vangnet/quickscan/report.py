@@ -23,6 +23,8 @@ from .content import DONT_KNOW, SCALE_VALUES, instrument
 from .models import Round
 from .scoring import Priority, Results
 
+# The largest statement gaps listed in the gaps section; all figures stay in the statements table.
+GAPS_LISTED = 8
 STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
 
 
@@ -67,7 +69,11 @@ def report_context(*, round_: Round, organisation: Organisation) -> dict[str, An
         for p in instrument().pillars
     ]
     show_groups = bool(results.pillars and results.pillars[0].by_group)
+    pillar_gaps = [g for g in results.gaps if g.subject == "pillar"]
+    statement_gaps = [g for g in results.gaps if g.subject == "statement"]
     return {
+        "gaps_shown": pillar_gaps + statement_gaps[:GAPS_LISTED],
+        "gaps_more": max(0, len(statement_gaps) - GAPS_LISTED),
         "round": round_,
         "results": results,
         "instrument": instrument(),

@@ -186,7 +186,7 @@ def test_retaliation_checkin_yes_raises_attention(submit, advisor, run_job, djan
 
     from vangnet.cases.models import Case, RetaliationCheckin
 
-    report, _code, case = submit()
+    _report, _code, case = submit()
     actor = actor_of(advisor)
     for name in ("acknowledge", "start_conversation"):
         services.case_transition(actor=actor, case=case, name=name)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -16,8 +15,6 @@ from vangnet.cases.models import Case, DeadlineReminder
 from vangnet.core.scheduling import registered_jobs
 
 from .conftest import actor_of
-
-UTC = dt_timezone.utc
 
 
 def test_acknowledge_within_seven_days_feedback_three_months_after():

@@ -99,7 +99,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = _people_choices(organisation_id)
+        self.fields["recipient"].queryset = _people_choices(organisation_id)  # type: ignore[attr-defined]
 
 
 class AcuteDangerForm(forms.Form):
@@ -118,7 +118,7 @@ class AcuteDangerForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = _people_choices(organisation_id)
+        self.fields["recipient"].queryset = _people_choices(organisation_id)  # type: ignore[attr-defined]
 
 
 class AftercareMomentForm(forms.Form):
@@ -152,7 +152,7 @@ class PersonMarkForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = _people_choices(organisation_id)
+        self.fields["person"].queryset = _people_choices(organisation_id)  # type: ignore[attr-defined]
 
 
 class AdviceContactForm(forms.Form):
@@ -168,7 +168,7 @@ class AdviceContactForm(forms.Form):
 
         kwargs.setdefault("initial", {}).setdefault("contact_date", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["route_step"].choices = [("", "—"), *StepKind.choices]
+        self.fields["route_step"].choices = [("", "—"), *StepKind.choices]  # type: ignore[attr-defined]
 
 
 class LessonActionForm(forms.Form):

@@ -129,7 +129,7 @@ def dialogue_ask(*, report: Any, actor: Actor | None, kind: str, body: str,
     from vangnet.reporting import services
 
     return services.dialogue_ask(report=report, actor=actor, kind=kind, body=body,
-                                 choices=choices, ref=ref)
+                                 choices=[(value, label) for value, label in choices], ref=ref)
 
 
 def message_post(*, report: Any, actor: Actor | None, body: str, kind: str = "text",

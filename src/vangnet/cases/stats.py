@@ -160,7 +160,7 @@ def yearly_report(*, organisation_id: int, organisation_name: str, year: int) ->
     return report
 
 
-def _unit_breakdown(organisation_id: int, cases: list[dict[str, Any]], k: int) -> Breakdown:
+def _unit_breakdown(organisation_id: int, cases: list[Any], k: int) -> Breakdown:
     """Units with at least k cases by name; the rest together as 'other units'."""
     counts = Counter(c["unit_id"] for c in cases)
     names = dict(Unit.objects.filter(organisation_id=organisation_id).values_list("pk", "name"))

@@ -22,7 +22,7 @@ from vangnet.core.anonymity import threshold
 from vangnet.organisations.decorators import organisation_view
 
 from . import forms, integration, permissions, selectors, services, stats
-from .models import AftercareMoment, Case
+from .models import AftercareMoment, Case, LessonAction
 from .patterns import signal_display
 from .workflow import State, TransitionNotAllowed, transitions_from
 
@@ -404,7 +404,7 @@ def lessons(request: HttpRequest) -> HttpResponse:
         "lessons": selectors.lessons_for(actor=actor)[:200],
         "can_act": permissions.can_turn_lesson_into_action(actor),
         "action_form": forms.LessonActionForm(),
-        "status_choices": forms.LessonActionStatusForm.base_fields["status"].choices,
+        "status_choices": LessonAction.Status.choices,
     })
 
 

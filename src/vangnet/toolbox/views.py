@@ -374,7 +374,8 @@ def routine_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     routines = list(selectors.routines_for_actor(actor=actor))
     today = timezone.localdate()
-    units = list(selectors.visible_routine_units(actor=actor))
+    # Calendar addresses only for teams that have routines (a coordinator sees every unit).
+    units = sorted({r.unit for r in routines if r.is_active}, key=lambda unit: unit.name)
     return render(request, "toolbox/routine_list.html", {
         "upcoming": selectors.upcoming_routines(routines=routines, today=today),
         "stopped": [r for r in routines if not r.is_active],

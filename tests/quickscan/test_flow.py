@@ -393,3 +393,12 @@ def test_bad_input_never_gives_a_server_error(client, coordinator, organisation,
     assert client.post(f"{link}versturen/").status_code == 400
     assert client.get("/api/v1/quickscan/rounds/99999999999999999999/results").status_code in (
         404, 422)
+
+
+def test_api_refuses_an_open_round(client, coordinator, coordinator_actor):
+    open_round = services.round_start(actor=coordinator_actor, title="Open",
+                                      group_slugs=["employees"])
+    client.force_login(coordinator.user)
+    response = client.get(f"/api/v1/quickscan/rounds/{open_round.pk}/results")
+    assert response.status_code == 409
+    assert "open" in response.json()["detail"]

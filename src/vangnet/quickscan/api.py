@@ -109,6 +109,6 @@ def round_results(request: HttpRequest, round_id: int) -> Any:
     except Http404 as error:
         raise HttpError(404, "not found") from error
     if round_.is_open:
-        return 409, {"detail": "the round is still open; results exist once it is closed"}
+        raise HttpError(409, "the round is still open; results exist once it is closed")
     return report.results_as_dict(round_=round_,
                                   results=selectors.round_results(round_=round_))

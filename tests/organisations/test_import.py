@@ -218,3 +218,17 @@ def test_ten_thousand_rows_import_in_seconds(coordinator: Membership, organisati
     assert Unit.objects.filter(organisation=organisation).count() == 200
     assert Membership.objects.filter(organisation=organisation).count() == 9_801
     assert elapsed < 60
+
+
+@pytest.mark.django_db
+def test_a_deep_tree_imports_without_recursion_limits(coordinator: Membership, organisation: Any,
+                                                      django_capture_on_commit_callbacks: Any) -> None:
+    # Listed bottom-up, 1,500 levels deep: deeper than Python's recursion limit.
+    lines = [HEADER.strip()] + [
+        f"unit,U{n},Eenheid {n},{f'U{n - 1}' if n else ''},,,," for n in reversed(range(1500))
+    ]
+    job = _run(coordinator, "\n".join(lines) + "\n", django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.DONE, job.errors[:3]
+    deepest = Unit.objects.get(organisation=organisation, code="U1499")
+    assert deepest.parent.code == "U1498"
+    assert Unit.objects.get(organisation=organisation, code="U0").parent is None

@@ -259,22 +259,26 @@ def _validate_person(
 
 
 def _reject_cycles(plan: Plan, existing_units: Mapping[str, str | None]) -> None:
+    """Report every unit of the file that is part of a loop of parents (file and database
+    together). Linear: each unit is walked once, then remembered as safe or as part of a loop."""
     parents: dict[str, str] = {code: parent or "" for code, parent in existing_units.items()}
     parents.update({unit.code: unit.parent_code for unit in plan.units})
     in_file = {unit.code: unit.line for unit in plan.units}
-    reported: set[str] = set()
+    settled: set[str] = set()
+    in_loop: set[str] = set()
     for start in in_file:
-        seen: list[str] = []
+        path: list[str] = []
+        on_path: set[str] = set()
         node = start
-        while node and node not in seen:
-            seen.append(node)
+        while node and node not in settled and node not in on_path:
+            path.append(node)
+            on_path.add(node)
             node = parents.get(node, "")
-        if node and node in seen:
-            loop = seen[seen.index(node):]
-            for code in loop:
-                if code in in_file and code not in reported:
-                    reported.add(code)
-                    plan.reject(in_file[code], "cycle", code=code)
+        if node and node in on_path:  # walked into our own path: everything from there loops
+            in_loop.update(path[path.index(node):])
+        settled.update(path)
+    for code in sorted(in_loop & set(in_file), key=in_file.__getitem__):
+        plan.reject(in_file[code], "cycle", code=code)
 
 
 def apply(*, organisation_id: int, plan: Plan, actor_user_id: int | None) -> dict[str, int]:
@@ -294,19 +298,19 @@ def _user(user_id: int | None) -> Any:
 
 
 def _unit_depths(units: list[UnitRow]) -> dict[str, int]:
-    by_code = {unit.code: unit for unit in units}
+    """Depth of each unit within the file (0: its parent is not in the file). Iterative, so a
+    deep tree cannot exhaust the stack; cycles were rejected during validation."""
+    parent_of = {unit.code: unit.parent_code for unit in units}
     depths: dict[str, int] = {}
-
-    def depth(code: str) -> int:
-        if code in depths:
-            return depths[code]
-        unit = by_code[code]
-        parent = unit.parent_code
-        depths[code] = 0 if not parent or parent not in by_code else depth(parent) + 1
-        return depths[code]
-
     for unit in units:
-        depth(unit.code)
+        path: list[str] = []
+        code = unit.code
+        while code in parent_of and code not in depths:
+            path.append(code)
+            code = parent_of[code]
+        base = depths.get(code, -1) if code in parent_of else -1
+        for offset, step in enumerate(reversed(path), start=1):
+            depths[step] = base + offset
     return depths
 
 
@@ -314,14 +318,17 @@ def _apply_units(organisation_id: int, units: list[UnitRow]) -> dict[str, int]:
     existing = {u.code: u for u in Unit.objects.filter(organisation_id=organisation_id).exclude(code="")}
     has_children = {unit.parent_code for unit in units if unit.parent_code}
     depths = _unit_depths(units)
-    created = updated = 0
-    # Parents first: one bulk insert per level of the tree.
-    for level in sorted(set(depths.values())):
-        code_to_pk = {code: unit.pk for code, unit in existing.items()}
+    by_level: dict[int, list[UnitRow]] = {}
+    for row in units:
+        by_level.setdefault(depths[row.code], []).append(row)
+    created = 0
+    changed: list[Unit] = []
+    # Parents first: one bulk insert per level of the tree, so every parent has its id.
+    for level in sorted(by_level):
         new: list[Unit] = []
-        changed: list[Unit] = []
-        for row in (u for u in units if depths[u.code] == level):
-            parent_id = code_to_pk.get(row.parent_code) if row.parent_code else None
+        for row in by_level[level]:
+            parent = existing.get(row.parent_code) if row.parent_code else None
+            parent_id = parent.pk if parent is not None else None
             kind = row.kind or (Unit.Kind.DEPARTMENT if row.code in has_children else Unit.Kind.TEAM)
             unit = existing.get(row.code)
             if unit is None:
@@ -333,11 +340,13 @@ def _apply_units(organisation_id: int, units: list[UnitRow]) -> dict[str, int]:
                     unit.kind = row.kind
                 changed.append(unit)
         Unit.objects.bulk_create(new, batch_size=1000)
-        Unit.objects.bulk_update(changed, ["name", "parent", "kind"], batch_size=1000)
+        if any(unit.pk is None for unit in new):  # a backend that cannot return ids
+            codes = [unit.code for unit in new]
+            new = list(Unit.objects.filter(organisation_id=organisation_id, code__in=codes))
+        existing.update({unit.code: unit for unit in new})
         created += len(new)
-        updated += len(changed)
-        existing = {u.code: u for u in Unit.objects.filter(organisation_id=organisation_id).exclude(code="")}
-    return {"units_created": created, "units_updated": updated}
+    Unit.objects.bulk_update(changed, ["name", "parent", "kind"], batch_size=1000)
+    return {"units_created": created, "units_updated": len(changed)}
 
 
 def _apply_people(organisation_id: int, people: list[PersonRow]) -> dict[str, int]:

@@ -203,3 +203,11 @@ def test_demo_seed_is_idempotent(settings) -> None:
 
     report = Report.objects.filter(organisation=organisation).first()
     assert selectors.report_contents_for(actor=actor_for(advisor), report=report, private_key=private)
+
+
+def test_route_step_follows_the_recipient(organisation, submit) -> None:
+    hr = make_member(organisation, Role.HR)
+    keys.keypair_create(user=hr.user, password=PASSWORD)
+    report, _ = submit(recipient=hr)
+    assert report.route_step == "hr"
+    assert report.recipients.get().role_at_time == "hr"

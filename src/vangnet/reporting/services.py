@@ -31,6 +31,7 @@ from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_templated_email
 from vangnet.organisations.models import Membership, Organisation, Unit
 from vangnet.organisations.permissions import Actor
+from vangnet.organisations.roles import Role
 
 from . import hooks
 from .attachments import MAX_ATTACHMENTS, clean_attachment
@@ -209,7 +210,7 @@ def report_submit(
     involved: Iterable[Membership] = (),
     unit: Unit | None = None,
     discrimination_ground: str = "",
-    route_step: str = StepKind.ADVISOR,
+    route_step: str | None = None,
     is_whistleblowing: bool = False,
     channel: str = Report.Channel.WEB,
     notify_email: str = "",
@@ -226,7 +227,7 @@ def report_submit(
         raise ValidationError({"discrimination_ground": _("Choose one of the grounds shown.")})
     if mode not in Report.Mode.values:
         raise ValidationError({"mode": _("Choose how you want to be known.")})
-    if route_step not in StepKind.values:
+    if route_step is not None and route_step not in StepKind.values:
         raise ValidationError({"route_step": _("Choose a step of the route.")})
     if unit is not None and unit.organisation_id != organisation.pk:
         raise ValidationError({"unit": _("Choose one of the units shown.")})
@@ -247,6 +248,9 @@ def report_submit(
     recipients = [recipient, *[m for m in extra_recipients if m.pk != recipient.pk]]
     for member in recipients:
         _check_recipient(organisation=organisation, membership=member, excluded=excluded)
+    if route_step is None:
+        # The step follows from whom the reporter chose (an advisor, HR, the committee).
+        route_step = STEP_OF_ROLE.get(_main_role(recipient), StepKind.ADVISOR)
 
     code, secret = _new_receipt()
     report_key = crypto.new_key()
@@ -295,11 +299,18 @@ def report_submit(
     return report, code
 
 
-def _main_role(member: Membership) -> str:
-    from .permissions import RECIPIENT_ROLES
+STEP_OF_ROLE: dict[str, str] = {
+    Role.ADVISOR: StepKind.ADVISOR,
+    Role.HR: StepKind.HR,
+    Role.COMPLAINTS_COMMITTEE: StepKind.COMPLAINTS_COMMITTEE,
+}
+# When someone holds several recipient roles, the most confidential one describes the step.
+ROLE_PREFERENCE = (Role.ADVISOR, Role.COMPLAINTS_COMMITTEE, Role.HR, Role.COORDINATOR)
 
-    roles = sorted(set(member.role_set) & set(RECIPIENT_ROLES))
-    return roles[0] if roles else ""
+
+def _main_role(member: Membership) -> str:
+    roles = set(member.role_set)
+    return next((str(role) for role in ROLE_PREFERENCE if role in roles), "")
 
 
 def report_register_oral(

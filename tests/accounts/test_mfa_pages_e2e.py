@@ -115,3 +115,24 @@ def test_webauthn_key_can_be_added_under_our_csp(strict_page: tuple[Any, list[st
     assert Authenticator.objects.filter(user=member.user, type=Authenticator.Type.WEBAUTHN).exists()
     csp = [p for p in problems if "Content Security Policy" in p]
     assert not csp, csp
+
+
+def test_sso_pages_are_accessible(page: Any, live_server: Any) -> None:
+    from allauth.socialaccount.models import SocialApp
+
+    organisation = make_organisation()
+    organisation.sso_app = SocialApp.objects.create(
+        provider="openid_connect", provider_id="org-sso", name="Org SSO", client_id="x", secret="y",
+        settings={"server_url": "https://login.invalid"},
+    )
+    organisation.sso_email_domains = "org.example"
+    organisation.save()
+    page.goto("/accounts/sso/")
+    _assert_our_layout(page)
+    assert_accessible(page)
+    page.fill("input[name=email]", "iemand@org.example")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/accounts/oidc/org-sso/login/" in page.url  # allauth's confirmation step
+    _assert_our_layout(page)
+    assert_accessible(page)

@@ -70,3 +70,38 @@ def test_second_recipient(organisation, advisor, external_advisor, submit, as_ac
     contents = selectors.report_contents_for(actor=as_actor(external_advisor), report=report,
                                              private_key=external_advisor.private_key)
     assert contents["narrative"]
+
+
+def test_older_reports_get_sealed_for_a_new_recovery_key(organisation, advisor, submit, as_actor) -> None:
+    report, _ = submit()  # before any organisation recovery key exists
+    assert report.recovery_key_id is None
+    coordinator = make_member(organisation, Role.COORDINATOR)
+    key, offline = services.recovery_key_create(actor=as_actor(coordinator))
+    assert services.report_seal_for_recovery(actor=as_actor(advisor), report=report,
+                                             private_key=advisor.private_key)
+    report.refresh_from_db()
+    assert report.recovery_key_id == key.pk
+    successor = make_member(organisation, Role.ADVISOR)
+    keypair_create(user=successor.user, password=PASSWORD)
+    assert services.reports_recover_for(actor=as_actor(coordinator), recovery_private_key=offline,
+                                        membership=successor) == 1
+
+
+def test_single_sign_on_user_chooses_a_key_passphrase(client, organisation) -> None:
+    from django.urls import reverse
+
+    member = make_member(organisation, Role.ADVISOR)
+    member.user.set_unusable_password()
+    member.user.save()
+    client.force_login(member.user)
+    url = reverse("reporting:unlock", args=[organisation.slug])
+    mismatch = client.post(url, {"password": "lange-zin-voor-mijn-sleutel", "password_again": "anders"})
+    assert mismatch.status_code == 200 and "password_again" in mismatch.context["form"].errors
+    created = client.post(url, {"password": "lange-zin-voor-mijn-sleutel",
+                                "password_again": "lange-zin-voor-mijn-sleutel"})
+    assert created.status_code == 200 and created.context["recovery"]
+    client.cookies.pop("vn_keywrap")
+    wrong = client.post(url, {"password": "niet-de-goede-zin"})
+    assert wrong.status_code == 200 and "password" in wrong.context["form"].errors
+    right = client.post(url, {"password": "lange-zin-voor-mijn-sleutel"})
+    assert right.status_code == 302

@@ -175,6 +175,25 @@ class UnlockForm(forms.Form):
         attrs={"autocomplete": "current-password"}))
 
 
+class KeyPassphraseForm(forms.Form):
+    """For people who log in with single sign-on: they have no Vangnet password, so they choose a
+    separate passphrase that protects their key."""
+
+    password = forms.CharField(
+        label=_("Choose a passphrase for your key"), min_length=12,
+        help_text=_("At least 12 characters. You log in with your organisation's account, so this "
+                    "passphrase only protects your reports."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(label=_("The same passphrase again"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passphrases are not the same."))
+        return data
+
+
 class RecoverForm(forms.Form):
     recovery_key = forms.CharField(label=_("Your recovery key"), max_length=100)
     password = forms.CharField(label=_("Your current password"), widget=forms.PasswordInput(

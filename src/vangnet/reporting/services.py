@@ -630,6 +630,27 @@ def recovery_private_parse(text: str) -> bytes:
     return data
 
 
+def report_seal_for_recovery(*, actor: Actor, report: Report, private_key: bytes) -> bool:
+    """When a recipient opens a report made before the organisation's current recovery key
+    existed, also seal its key for that recovery key (ADR 0031). Returns True when it did."""
+    recovery = OrganisationRecoveryKey.objects.filter(
+        organisation_id=report.organisation_id, retired_at__isnull=True
+    ).first()
+    if recovery is None or report.recovery_key_id == recovery.pk:
+        return False
+    report_key = report_key_for_recipient(report=report, membership_id=actor.membership_id,
+                                          private_key=private_key)
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, recovery_key_id=report.recovery_key_id).update(
+            recovery_key=recovery, recovery_sealed_key=crypto.seal(bytes(recovery.public_key), report_key)
+        )
+        if updated:
+            audit_record(action="reporting.recovery_seal", actor=_user(actor), target=report,
+                         data={"recovery_key_id": recovery.pk})
+    report.recovery_key_id = recovery.pk
+    return bool(updated)
+
+
 def reports_recover_for(
     *, actor: Actor, recovery_private_key: str, membership: Membership
 ) -> int:

@@ -25,6 +25,7 @@ from .conflicts import excluded_membership_ids
 from .forms import (
     AddRecipientForm,
     HandlerReplyForm,
+    KeyPassphraseForm,
     OralReportForm,
     ProfileForm,
     RecoverForm,
@@ -79,14 +80,17 @@ def unlock(request: HttpRequest) -> HttpResponse:
     if not can_hold_keys(actor):
         raise PermissionDenied
     pair = keys.keypair_of(request.user)
-    form = UnlockForm(request.POST or None)
+    # Single sign-on accounts have no password here: their key gets its own passphrase.
+    uses_password = _user_of(request).has_usable_password()
+    form: Any = (UnlockForm if uses_password or pair is not None else KeyPassphraseForm)(
+        request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
     next_url = next_url or reverse("reporting:inbox", args=[actor.organisation_slug])
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
-        if not request.user.check_password(password):
+        if uses_password and not request.user.check_password(password):
             form.add_error("password", _("This password is not correct."))
         elif pair is None:
             _pair, private, recovery = keys.keypair_create(user=request.user, password=password)
@@ -99,6 +103,10 @@ def unlock(request: HttpRequest) -> HttpResponse:
             try:
                 private = keys.private_key_unlock(pair=pair, password=password)
             except crypto.DecryptionError:
+                if not uses_password:
+                    form.add_error("password", _("This passphrase does not open your key."))
+                    return _no_store(render(request, "reporting/unlock.html", {
+                        "form": form, "first_time": False, "next_url": next_url}))
                 # The login password changed since the key was wrapped: use the recovery key.
                 return redirect("reporting:recover", actor.organisation_slug)
             response = redirect(next_url)
@@ -120,7 +128,9 @@ def recover(request: HttpRequest) -> HttpResponse:
         return redirect("reporting:unlock", actor.organisation_slug)
     form = RecoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not request.user.check_password(form.cleaned_data["password"]):
+        if _user_of(request).has_usable_password() and not request.user.check_password(
+            form.cleaned_data["password"]
+        ):
             form.add_error("password", _("This password is not correct."))
         else:
             try:
@@ -176,6 +186,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             return redirect("reporting:detail", actor.organisation_slug, report.pk)
+    if is_recipient:
+        services.report_seal_for_recovery(actor=actor, report=report, private_key=private_key)
     contents = selectors.report_contents_for(actor=actor, report=report, private_key=private_key)
     messages = (selectors.report_messages_for(actor=actor, report=report, private_key=private_key)
                 if is_recipient else [])
@@ -338,3 +350,8 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
     return _no_store(render(request, "reporting/recovery_org.html", {
         "create_form": create_form, "use_form": use_form, "current": current, "result": result,
     }))
+
+
+def _user_of(request: HttpRequest) -> Any:
+    """The logged-in user (organisation_view guarantees one)."""
+    return request.user

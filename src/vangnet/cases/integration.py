@@ -26,15 +26,24 @@ def report_model() -> Any:
 
 def active_recipients_q(membership_id: int) -> Q:
     """Cases whose report this membership currently receives or holds an active grant for."""
-    from vangnet.reporting.models import ReportGrant, ReportRecipient
+    return recipient_q(membership_id) | grant_q(membership_id)
 
-    recipient = ReportRecipient.objects.filter(
-        report_id=OuterRef("report_id"), membership_id=membership_id, revoked_at__isnull=True
-    )
-    grant = ReportGrant.objects.filter(
-        report_id=OuterRef("report_id"), membership_id=membership_id, revoked_at__isnull=True
-    )
-    return Q(Exists(recipient)) | Q(Exists(grant))
+
+def recipient_q(membership_id: int) -> Q:
+    """Cases whose report this membership currently receives. On its own (not OR-ed), PostgreSQL
+    probes reporting's unique (report, membership) index per row instead of hashing every report
+    the person ever received: the first page stays as cheap at 100,000 cases as at 1,000."""
+    from vangnet.reporting.models import ReportRecipient
+
+    return Q(Exists(ReportRecipient.objects.filter(
+        report_id=OuterRef("report_id"), membership_id=membership_id, revoked_at__isnull=True)))
+
+
+def grant_q(membership_id: int) -> Q:
+    from vangnet.reporting.models import ReportGrant
+
+    return Q(Exists(ReportGrant.objects.filter(
+        report_id=OuterRef("report_id"), membership_id=membership_id, revoked_at__isnull=True)))
 
 
 def recipient_ids(report_id: int) -> frozenset[int]:

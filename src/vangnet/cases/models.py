@@ -186,12 +186,10 @@ class DeadlineReminder(models.Model):
     class Term(models.TextChoices):
         ACKNOWLEDGE = "acknowledge", _("Confirm receipt")
         FEEDBACK = "feedback", _("Feedback")
-        AFTERCARE = "aftercare", _("Aftercare moment")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
     term = models.CharField(max_length=20, choices=Term.choices)
-    # Percentage of the term that had passed (50, 75, 90) or 100 for "overdue"; for aftercare
-    # moments the moment's id is folded in by the service so each moment is reminded once.
+    # Percentage of the term that had passed (50, 75, 90), or 100 for "overdue".
     threshold = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -308,7 +306,8 @@ class AftercareMoment(models.Model):
 
     class Meta:
         ordering = ["planned_for", "id"]
-        indexes = [models.Index(fields=["done_at", "planned_for"], name="aftercare_due")]
+        indexes = [models.Index(fields=["planned_for"], name="aftercare_due",
+                                condition=models.Q(done_at__isnull=True, reminded_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.planned_for} {self.topic}"
@@ -363,7 +362,8 @@ class AdviceContact(models.Model):
 
     class Meta:
         ordering = ["-contact_date", "-id"]
-        indexes = [models.Index(fields=["organisation", "contact_date"], name="advice_org_date")]
+        indexes = [models.Index(fields=["organisation", "contact_date"], name="advice_org_date"),
+                   models.Index(fields=["advisor", "-contact_date"], name="advice_advisor_date")]
 
     def __str__(self) -> str:
         return f"{self.contact_date} {self.category}"
@@ -476,6 +476,9 @@ class PatternSignal(models.Model):
 
     class Meta:
         ordering = ["-last_raised_at"]
+        indexes = [models.Index(fields=["organisation", "-last_raised_at"],
+                                name="patternsignal_org_recent",
+                                condition=models.Q(dismissed_at__isnull=True))]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "kind", "subject_key"],
                                     name="patternsignal_once"),

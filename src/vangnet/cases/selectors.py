@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,31 +29,64 @@ from .services import access_for
 LIST_FILTERS = ("open", "due", "attention", "finished", "all")
 
 
-def cases_for_actor(*, actor: Actor, view: str = "open") -> QuerySet[Case]:
-    """Cases this person handles (current recipient or active grant), in one query.
+# Report columns the list needs (the conflict tag check); the ciphertexts stay in the database.
+_LIST_REPORT_FIELDS = ("report__id", "report__receipt_hash", "report__involved_tags")
 
-    Each view walks one index (see Case.Meta.indexes), so the first page costs the same at a
-    thousand cases as at a hundred thousand. People named as involved are filtered out row by
-    row in `case_rows` (no query: a keyed tag check), and fully at the detail page
-    (reporting.conflicts, including line managers).
+
+@dataclass(frozen=True)
+class CaseList:
+    """The cases a person handles, as two queries that each walk one index: reports they
+    received, and reports shared with them (a grant). `window` merges the two in order."""
+
+    as_recipient: QuerySet[Case]
+    as_grantee: QuerySet[Case]
+    sort_key: Callable[[Case], Any]
+
+    def __iter__(self) -> Iterator[Case]:
+        return iter(window(self, page="1", size=10_000).rows)
+
+
+def _newest_first(case: Case) -> Any:
+    return (-case.received_at.timestamp(), -case.pk)
+
+
+def _most_urgent_first(case: Case) -> Any:
+    return (case.priority, case.feedback_due_at, case.pk)
+
+
+def cases_for_actor(*, actor: Actor, view: str = "open") -> CaseList:
+    """Cases this person handles (current recipient or active grant).
+
+    Each view walks one index (see Case.Meta.indexes), so a page costs the same at a thousand
+    cases as at a hundred thousand. People named as involved are filtered out row by row in
+    `case_rows` (no query: a keyed tag check), and fully at the detail page (reporting.conflicts,
+    including line managers).
     """
     if not permissions.can_list_cases(actor):
-        return Case.objects.none()
+        return CaseList(Case.objects.none(), Case.objects.none(), _newest_first)
     cases = (Case.objects.filter(organisation_id=actor.organisation_id)
-             .filter(integration.active_recipients_q(actor.membership_id))
-             .select_related("unit", "report"))
+             .select_related("unit", "report")
+             .only(*[f.name for f in Case._meta.concrete_fields], "unit__name",
+                   *_LIST_REPORT_FIELDS))
+    key = _most_urgent_first
     if view == "all":
-        return cases.order_by("-received_at", "-id")
-    if view == "finished":
-        return cases.filter(is_open=False).order_by("-received_at")
-    cases = cases.filter(is_open=True)
-    if view == "due":
-        soon = timezone.now() + timedelta(days=30)
-        cases = cases.filter(Q(acknowledged_at__isnull=True)
-                             | Q(feedback_given_at__isnull=True, feedback_due_at__lte=soon))
-    elif view == "attention":
-        cases = cases.filter(priority=Case.Priority.HIGH)
-    return cases.order_by("priority", "feedback_due_at", "id")
+        cases, key = cases.order_by("-received_at", "-id"), _newest_first
+    elif view == "finished":
+        cases, key = cases.filter(is_open=False).order_by("-received_at", "-id"), _newest_first
+    else:
+        cases = cases.filter(is_open=True)
+        if view == "due":
+            soon = timezone.now() + timedelta(days=30)
+            cases = cases.filter(Q(acknowledged_at__isnull=True)
+                                 | Q(feedback_given_at__isnull=True, feedback_due_at__lte=soon))
+        elif view == "attention":
+            cases = cases.filter(priority=Case.Priority.HIGH)
+        cases = cases.order_by("priority", "feedback_due_at", "id")
+    return CaseList(
+        as_recipient=cases.filter(integration.recipient_q(actor.membership_id)),
+        as_grantee=cases.filter(integration.grant_q(actor.membership_id)),
+        sort_key=key,
+    )
 
 
 @dataclass(frozen=True)
@@ -76,11 +110,16 @@ class Window:
         return self.number - 1
 
 
-def window(queryset: QuerySet[Any], *, page: str | None, size: int) -> Window:
+def window(cases: CaseList, *, page: str | None, size: int) -> Window:
+    """Page `page` of the merged list: LIMIT end+1 on both queries, merge, slice."""
     number = int(page) if page and page.isdigit() and 0 < int(page) < 10_000 else 1
     start = (number - 1) * size
-    rows = list(queryset[start:start + size + 1])
-    return Window(rows=rows[:size], number=number, has_next=len(rows) > size)
+    end = start + size + 1
+    merged: dict[int, Case] = {}
+    for case in [*cases.as_recipient[:end], *cases.as_grantee[:end]]:
+        merged.setdefault(case.pk, case)
+    ordered = sorted(merged.values(), key=cases.sort_key)[start:end]
+    return Window(rows=ordered[:size], number=number, has_next=len(ordered) > size)
 
 
 @dataclass(frozen=True)

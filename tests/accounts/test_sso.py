@@ -67,7 +67,7 @@ def test_matching_domain_gets_account_and_employee_membership(
                                    {"sub": "42", "email": "Anna@Gemeente.example", "name": "Anna Bos"})
     assert response.status_code == 302, response.content.decode()[:500]
     assert response["Location"] == f"/o/{sso_organisation.slug}/"
-    user = get_user_model().objects.get(email__iexact="anna@gemeente.example")
+    user = get_user_model().objects.get(email="anna@gemeente.example")  # stored in lower case
     membership = Membership.objects.get(user=user, organisation=sso_organisation)
     assert membership.role_set == {Role.EMPLOYEE}
     assert provider.token_requests, "the token endpoint was called"

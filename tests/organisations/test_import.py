@@ -232,3 +232,18 @@ def test_a_deep_tree_imports_without_recursion_limits(coordinator: Membership, o
     deepest = Unit.objects.get(organisation=organisation, code="U1499")
     assert deepest.parent.code == "U1498"
     assert Unit.objects.get(organisation=organisation, code="U0").parent is None
+
+
+@pytest.mark.django_db
+def test_existing_account_with_capitals_is_found_not_duplicated(
+    coordinator: Membership, organisation: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    existing = User.objects.create(email="Mixed.Case@Example.org", full_name="Al Bestaand")
+    job = _run(coordinator, HEADER + "person,,Al Bestaand,,mixed.case@example.org,,,\n",
+               django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert User.objects.filter(email__iexact="mixed.case@example.org").count() == 1
+    assert Membership.objects.filter(organisation=organisation, user=existing).exists()

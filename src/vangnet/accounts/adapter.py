@@ -46,6 +46,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
         return organisation_for_sso_login(sociallogin) is not None
 
+    def populate_user(self, request: HttpRequest, sociallogin: Any, data: dict[str, Any]) -> Any:
+        # Addresses are stored in lower case everywhere (see accounts.models.EmailUserManager).
+        user = super().populate_user(request, sociallogin, data)
+        user.email = (user.email or "").strip().lower()
+        return user
+
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
         from vangnet.organisations.services import membership_ensure_for_sso
 

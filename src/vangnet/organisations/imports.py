@@ -33,6 +33,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -355,17 +356,19 @@ def _apply_people(organisation_id: int, people: list[PersonRow]) -> dict[str, in
         Unit.objects.filter(organisation_id=organisation_id).exclude(code="").values_list("code", "pk")
     )
     emails = [p.email for p in people]
-    users = {}
+    users: dict[str, Any] = {}
+    # Case-insensitive: an address may have been stored with capitals (e.g. by an SSO provider).
+    by_lower_email = User.objects.annotate(email_lower=Lower("email"))
     for start in range(0, len(emails), 900):  # stay below SQLite's variable limit
         chunk = emails[start:start + 900]
-        users.update({u.email.lower(): u for u in User.objects.filter(email__in=chunk)})
+        users.update({u.email.lower(): u for u in by_lower_email.filter(email_lower__in=chunk)})
     unusable = make_password(None)  # people log in through SSO or set a password via "forgot"
     new_users = [User(email=p.email, full_name=p.name, password=unusable)
                  for p in people if p.email not in users]
     User.objects.bulk_create(new_users, batch_size=1000)
     for start in range(0, len(emails), 900):
         chunk = emails[start:start + 900]
-        users.update({u.email.lower(): u for u in User.objects.filter(email__in=chunk)})
+        users.update({u.email.lower(): u for u in by_lower_email.filter(email_lower__in=chunk)})
 
     user_ids = [users[p.email].pk for p in people]
     memberships: dict[int, Membership] = {}

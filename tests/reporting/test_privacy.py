@@ -153,3 +153,15 @@ def test_throttle_arithmetic_exceeds_a_century() -> None:
     years = receipts.expected_years_to_guess(valid_codes=1_000_000, attempts_per_second=rate)
     assert years > 100
     assert round(years) == 317
+
+
+def test_submissions_per_source_are_limited(client, organisation, advisor, settings) -> None:
+    settings.VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR = 2
+    url = reverse("reporting:report_new", args=[organisation.slug])
+    data = {"recipient": "", "mode": "anonymous", "category": "pesten", "narrative": "x"}
+    for _ in range(2):
+        assert "code" in client.post(url, data).context
+    blocked = client.post(url, data)
+    assert "code" not in blocked.context and blocked.context["form"].non_field_errors()
+    assert Report.objects.count() == 2
+    assert client.post(url, data, REMOTE_ADDR="198.51.100.9").context.get("code")

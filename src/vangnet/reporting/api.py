@@ -133,10 +133,14 @@ def _fields(error: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in error.messages]}
 
 
-@router.post("/organisations/{slug}/reports", response={201: ReceiptOut, 404: Problem, 422: Problem},
+@router.post("/organisations/{slug}/reports",
+             response={201: ReceiptOut, 404: Problem, 422: Problem, 429: Problem},
              auth=None, summary="Submit a report; the receipt code is returned once")
 def post_report(request: HttpRequest, slug: str, payload: ReportIn) -> Any:
     organisation = organisation_get_public(slug=slug)
+    source = request.META.get("REMOTE_ADDR", "")  # transient, never stored
+    if not receipts.submission_allowed(source):
+        raise HttpError(429, "Too many reports from this network; try again later.")
     recipient = None
     if payload.recipient_id is not None:
         recipient = Membership.objects.filter(organisation=organisation, pk=payload.recipient_id).first()
@@ -167,6 +171,7 @@ def post_report(request: HttpRequest, slug: str, payload: ReportIn) -> Any:
         )
     except ValidationError as error:
         return 422, {"detail": "invalid", "fields": _fields(error)}
+    receipts.submission_made(source)
     return 201, {"receipt_code": code, "created_at": report.created_at}
 
 

@@ -108,3 +108,25 @@ def expected_years_to_guess(*, valid_codes: int, attempts_per_second: float) -> 
     """Expected time for an online guesser to hit any valid code (ADR 0032)."""
     expected_attempts = RECEIPT_SPACE / (valid_codes + 1)
     return expected_attempts / attempts_per_second / (365.25 * 24 * 3600)
+
+
+# --- Submissions ----------------------------------------------------------------------------
+
+
+def submission_budget() -> int:
+    """Reports per hour from one source: generous for an office, a brake on flooding (each
+    submission costs an Argon2id derivation and notifies people)."""
+    return int(getattr(settings, "VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR", 20))
+
+
+def _submission_key(source: str) -> str:
+    window = _window()
+    return f"vn:report:src:{window}:{crypto.keyed_hash('throttle-submit', f'{window}:{source}')[:32]}"
+
+
+def submission_allowed(source: str) -> bool:
+    return cache.get(_submission_key(source), 0) < submission_budget()
+
+
+def submission_made(source: str) -> None:
+    _increment(_submission_key(source))

@@ -128,7 +128,11 @@ def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         involved_ids = {int(pk) for pk in probe.cleaned_data.get("involved_people") or [] if pk.isdigit()}
         excluded = excluded_for_involved(organisation_id=organisation.pk, involved_ids=involved_ids)
         form = ReportForm(request.POST, request.FILES, organisation=organisation, excluded=excluded)
-        if form.is_valid():
+        source = request.META.get("REMOTE_ADDR", "")  # transient, never stored
+        if not receipts.submission_allowed(source):
+            form.add_error(None, _("Many reports were just sent from this network. To protect the "
+                                   "service, please try again in an hour. Nothing was sent."))
+        elif form.is_valid():
             try:
                 report, code = services.report_submit(
                     organisation=organisation, category=form.cleaned_data["category"],
@@ -143,6 +147,7 @@ def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
             except ValidationError as error:
                 _add_errors(form, error)
             else:
+                receipts.submission_made(source)
                 return _no_store(render(request, "reporting/receipt.html", {
                     "code": receipts.receipt_format(code), "report": report,
                 }))

@@ -106,6 +106,13 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     assert_accessible(page)
     round_url = page.url
 
+    # Asking for links without saying how many: an accessible error, nothing lost.
+    page.locator("section.qs-group-links").first.locator(
+        "button[name=format][value=html]").click()
+    page.wait_for_load_state()
+    assert page.locator(".utrecht-alert--error").count() == 1
+    assert_accessible(page)
+    page.goto(round_url)
     management = _make_links(page, "Leidinggevenden en directie", 5)
     employees = _make_links(page, "Medewerkers", 6)
     council_links = _make_links(page, OR_NAME, 2)
@@ -140,22 +147,34 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     guest.get_by_role("button", name="Opslaan en later verder").click()
     guest.wait_for_load_state()
     assert_accessible(guest)
+    # Continue later in the same browser, send, and come back: "already sent".
+    guest.goto(shared)
+    guest.get_by_role("button", name="Verder waar ik was").click()
+    for pillar in instrument().pillars:
+        for statement in instrument().statements_of(pillar.number):
+            guest.locator(f"input[name='{field_name(statement.code)}'][value='2']").check()
+        guest.get_by_role("button", name=re.compile("Opslaan en (verder|controleren)")).click()
+        guest.wait_for_load_state()
+    guest.get_by_role("button", name="Mijn antwoorden versturen").click()
+    guest.wait_for_load_state()
+    _visit(guest, shared)
+    assert "al antwoorden verstuurd" in guest.locator("main").inner_text()
     _visit(guest, f"/o/{slug}/quickscan/invullen/bestaat-niet/", status=404)
     guest.context.close()
 
     # While the round runs the coordinator sees counts only; then closes it.
     _visit(page, round_url)
-    assert page.locator("tfoot td").first.inner_text() == "13"
+    assert page.locator("tfoot td").first.inner_text() == "14"
     page.get_by_role("button", name=re.compile("Sluit de ronde")).click()
     page.wait_for_load_state()
     assert "/rapport/" in page.url
     assert_accessible(page)
 
     content = page.locator("main").inner_text()
-    # Pillar scores: everyone (5·100 + 6·25) / 11 = 59; management 100; employees 25.
+    # Pillar scores: everyone (5·100 + 7·25) / 12 = 56; management 100; employees 25.
     pillar_table = page.get_by_role("table", name="Score per pijler (0–100)")
     first_row = pillar_table.locator("tbody tr").first.inner_text()
-    assert "59" in first_row and "100" in first_row and "25" in first_row
+    assert "56" in first_row and "100" in first_row and "25" in first_row
     # Gaps and priorities with werkvormen.
     assert page.locator("table.qs-gaps tbody tr").count() >= 4
     assert "75" in page.locator("table.qs-gaps").inner_text()
@@ -172,7 +191,7 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     pdf = page.request.get(report_url.replace("/rapport/", "/rapport.pdf"))
     assert pdf.headers["content-type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
-    assert "59" in text and "Wie doet wat" in text
+    assert "56" in text and "Wie doet wat" in text
     assert text.count("Ondernemingsraad") == 1
     csv_text = page.request.get(report_url.replace("/rapport/", "/rapport.csv")).text()
     assert "Ondernemingsraad" not in csv_text

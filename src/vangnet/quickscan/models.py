@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vangnet.organisations.models import Membership, Organisation
 
@@ -21,8 +22,9 @@ class Round(models.Model):
         SOLO = "solo", _("On my own")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        # Contexts keep these short words from clashing with other apps' catalogues.
+        OPEN = "open", pgettext_lazy("quickscan round", "Open")
+        CLOSED = "closed", pgettext_lazy("quickscan round", "Closed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
                                      related_name="quickscan_rounds")
@@ -112,9 +114,9 @@ class Action(models.Model):
     """One action of the organisation's action plan, usually born from a priority."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
+        OPEN = "open", pgettext_lazy("quickscan action", "Open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("quickscan action", "In progress")
+        DONE = "done", pgettext_lazy("quickscan action", "Done")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
                                      related_name="quickscan_actions")

@@ -339,6 +339,11 @@ def test_trend_compares_with_the_previous_round(client, coordinator, organisatio
                       ).content.decode()
     assert "Voorjaar" in html
     assert "+16" in html  # 75 now against 59 before
+    # Two charts (pillars, trend) on one page: ids stay unique.
+    import re
+    assert html.count("<svg") == 2
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
 
 
 def test_werkvormen_link_to_the_toolbox_when_it_has_them(organisation):

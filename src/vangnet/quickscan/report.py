@@ -89,6 +89,7 @@ def report_context(*, round_: Round, organisation: Organisation) -> dict[str, An
         "previous": previous,
         "trend_rows": trend_rows,
         "pillar_chart": pillar_chart(results, chart_id=f"qs{round_.pk}-pillars"),
+        "trend_chart": trend_chart(previous, trend_rows, chart_id=f"qs{round_.pk}-trend"),
         "suppressed_mark": f"< {results.k}",
     }
 
@@ -102,6 +103,16 @@ def pillar_chart(results: Results, *, chart_id: str) -> str:
                    for c in results.columns]
     return bar_chart(chart_id=chart_id, title=_("Score per pillar (0–100)"),
                      labels=[f"{p.number}. {p.title}" for p in results.pillars], series=series,
+                     value_label=_("score (0–100)"))
+
+
+def trend_chart(previous: Round | None, rows: list[selectors.TrendRow], *, chart_id: str) -> str:
+    if previous is None or not rows:
+        return ""
+    return bar_chart(chart_id=chart_id, title=_("Score per pillar: previous round and this round"),
+                     labels=[f"{r.number}. {r.title}" for r in rows],
+                     series=[(previous.title, [r.previous for r in rows]),
+                             (_("This round"), [r.current for r in rows])],
                      value_label=_("score (0–100)"))
 
 

@@ -72,10 +72,18 @@ def excluded_for_involved(*, organisation_id: int, involved_ids: set[int]) -> se
 
 
 def excluded_membership_ids(report: Report) -> set[int]:
-    """Everyone who may never receive, see or be notified of this report."""
-    return excluded_for_involved(
-        organisation_id=report.organisation_id, involved_ids=involved_membership_ids(report)
-    )
+    """Everyone who may never receive, see or be notified of this report.
+
+    Memoised on the report instance for one request: it recomputes one HMAC per member of the
+    organisation when someone was named (most reports name nobody and cost nothing)."""
+    cached: set[int] | None = getattr(report, "_vangnet_excluded_ids", None)
+    if cached is None or getattr(report, "_vangnet_excluded_tags", None) != report.involved_tags:
+        cached = excluded_for_involved(
+            organisation_id=report.organisation_id, involved_ids=involved_membership_ids(report)
+        )
+        report._vangnet_excluded_ids = cached  # type: ignore[attr-defined]
+        report._vangnet_excluded_tags = list(report.involved_tags or [])  # type: ignore[attr-defined]
+    return set(cached)
 
 
 def reporter_manager_involved(*, organisation_id: int, reporter_unit_id: int | None,

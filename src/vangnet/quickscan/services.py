@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -181,12 +181,16 @@ def shared_link_create(*, actor: Actor, group: RoundGroup) -> str:
 
 
 def draft_for_token(*, token: RespondentToken) -> Response:
-    with transaction.atomic():
-        response = Response.objects.filter(token=token, submitted=False).first()
-        if response is None:
-            response = Response.objects.create(round_id=token.group.round_id, group=token.group,
-                                               token=token, draft_updated_at=timezone.now())
-    return response
+    response = Response.objects.filter(token=token, submitted=False).first()
+    if response is not None:
+        return response
+    try:
+        with transaction.atomic():
+            return Response.objects.create(round_id=token.group.round_id, group=token.group,
+                                           token=token, draft_updated_at=timezone.now())
+    except IntegrityError:
+        # The same link opened twice at the same moment: use the draft the other request made.
+        return Response.objects.get(token=token)
 
 
 def draft_for_shared_link(*, group: RoundGroup, draft_key: str | None) -> tuple[Response, str]:

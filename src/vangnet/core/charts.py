@@ -85,7 +85,9 @@ def clean_svg(svg: str, *, chart_id: str, label: str) -> str:
 
 def _render(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # bbox_inches="tight" keeps long legend entries and labels inside the picture.
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
+                   bbox_inches="tight")
     return buffer.getvalue()
 
 
@@ -104,7 +106,7 @@ def bar_chart(
     not depend on colour alone; the data table beside it carries the same numbers.
     """
     n_series = max(1, len(series))
-    height = max(1.6, 0.35 * len(labels) * n_series + 0.35 * len(labels) + 0.9)
+    height = max(1.6, 0.22 * len(labels) * n_series + 0.3 * len(labels) + 1.0)
     with _LOCK, plt.rc_context(_RC):  # type: ignore[arg-type]
         figure = plt.figure(figsize=(7.2, height))
         try:
@@ -132,7 +134,7 @@ def bar_chart(
             axes.spines["top"].set_visible(False)
             axes.spines["right"].set_visible(False)
             if len(series) > 1:
-                axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(3, n_series),
+                axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(2, n_series),
                             frameon=False, fontsize=8)
             figure.tight_layout()
             svg = _render(figure)

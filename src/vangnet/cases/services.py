@@ -658,6 +658,8 @@ def on_question_answered(question: Any, answer: str) -> None:
     if not ref.startswith(REF_PREFIX):
         return
     kind, _sep, rest = ref[len(REF_PREFIX):].partition(":")
+    if kind != "satisfaction" and not rest.isdigit():
+        return  # not one of ours after all; never break the reporter's answer
     if kind == "consent":
         consent = ConsentRequest.objects.filter(pk=int(rest)).first()
         if consent is not None:

@@ -94,7 +94,39 @@ def test_hr_sees_exactly_the_consented_parts_on_the_page(client, submit, advisor
     body = client.get(reverse("cases:detail", args=[hr.organisation.slug, case.pk])).content.decode()
     assert "scheldt" in body
     assert "kantine" not in body and "slaap" not in body and "Piet Melder" not in body
-    assert "Private notes" not in body and "Privénotities" not in body
+    assert "Private notes" not in body and "Eigen notities" not in body
+    # The case is in HR's list (the grant half of the merged list), with no content in it.
+    listing = client.get(reverse("cases:list", args=[hr.organisation.slug]) + "?toon=all")
+    assert case.reference in listing.content.decode()
+    assert "scheldt" not in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_window_merges_received_and_shared_cases_in_order(submit, advisor, organisation):
+    from support.people import make_member
+    from vangnet.cases import selectors
+    from vangnet.organisations.roles import Role
+
+    from .conftest import give_keys
+
+    second = make_member(organisation, Role.ADVISOR, name="Tweede")
+    second.private_key = give_keys(second)
+    own = [submit(recipient=second)[2] for _ in range(3)]
+    _shared_report, _code, shared = submit()
+    consent = services.consent_request(actor=actor_of(advisor), case=shared,
+                                       recipient_kind="advisor", recipient=second,
+                                       parts=["narrative"])
+    dialogue_answer(question=DialogueQuestion.objects.get(pk=consent.question_id), answer="yes")
+    services.consent_share(actor=actor_of(advisor), consent=consent,
+                           private_key=advisor.private_key)
+    cases = selectors.cases_for_actor(actor=actor_of(second), view="all")
+    first = selectors.window(cases, page="1", size=2)
+    second_page = selectors.window(cases, page="2", size=2)
+    seen = [c.pk for c in first.rows + second_page.rows]
+    assert first.has_next and not second_page.has_next
+    assert sorted(seen) == sorted([c.pk for c in own] + [shared.pk])
+    assert seen == [c.pk for c in sorted(Case.objects.filter(pk__in=seen),
+                                         key=lambda c: (-c.received_at.timestamp(), -c.pk))]
 
 
 @pytest.mark.django_db

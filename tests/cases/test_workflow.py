@@ -62,12 +62,14 @@ def test_report_becomes_case_and_history_is_appended(submit, advisor):
     services.case_transition(actor=actor, case=case, name="informal")
     services.case_transition(actor=actor, case=case, name="conclude", outcome="informal_solution")
     services.case_transition(actor=actor, case=case, name="close")
+    case.refresh_from_db()
+    assert not case.is_open and case.closed_at is not None
     with pytest.raises(ValidationError):
         services.case_transition(actor=actor, case=case, name="reopen", reason="")
     services.case_transition(actor=actor, case=case, name="reopen",
                              reason="Melder meldt nieuwe voorvallen")
     case.refresh_from_db()
-    assert case.state == State.IN_CONVERSATION
+    assert case.state == State.IN_CONVERSATION and case.is_open
     assert case.closed_at is None and case.retain_until is None
     changes = list(case.events.filter(kind=CaseEvent.Kind.STATUS)
                    .values_list("from_state", "to_state"))

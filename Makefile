@@ -44,8 +44,11 @@ pytest:
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; \
 	exit $$status
 
+## bench: benchmarks with figures (not part of make test); the case list needs PostgreSQL
 bench: install-dev
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_reporting.py
+	$(BIN)/python scripts/bench_reporting.py --database-url postgres://postgres@127.0.0.1:5432/vn_bench_reporting
+	$(BIN)/python scripts/bench_cases.py
 
 ## messages: extract msgids into every catalogue and compile them (needs GNU gettext)
 messages: install-dev

@@ -65,6 +65,15 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
+def _wait_for_fresh_totp_window(margin: float = 4.0) -> None:
+    """A code typed in the last seconds of its 30-second window may expire before it is checked."""
+    import time
+
+    remaining = 30 - (time.time() % 30)
+    if remaining < margin:
+        time.sleep(remaining + 0.2)
+
+
 @pytest.fixture
 def login(page: Any) -> Any:
     """Log in through the real login form, answering the two-factor step when it comes."""
@@ -76,6 +85,7 @@ def login(page: Any) -> Any:
         with page.expect_navigation():
             page.click("main form button[type=submit]")
         if "/accounts/2fa/authenticate" in page.url:
+            _wait_for_fresh_totp_window()
             page.fill("input[name=code]", totp_code())
             with page.expect_navigation():
                 page.click("main form button[type=submit]")

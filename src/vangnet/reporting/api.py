@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
@@ -145,12 +145,12 @@ def post_report(request: HttpRequest, slug: str, payload: ReportIn) -> Any:
     if payload.recipient_id is not None:
         recipient = Membership.objects.filter(organisation=organisation, pk=payload.recipient_id).first()
         if recipient is None:
-            return 422, {"detail": "invalid", "fields": {"recipient_id": ["Unknown recipient."]}}
+            return Status(422, {"detail": "invalid", "fields": {"recipient_id": ["Unknown recipient."]}})
     unit = None
     if payload.unit_id is not None:
         unit = Unit.objects.filter(organisation=organisation, pk=payload.unit_id).first()
         if unit is None:
-            return 422, {"detail": "invalid", "fields": {"unit_id": ["Unknown unit."]}}
+            return Status(422, {"detail": "invalid", "fields": {"unit_id": ["Unknown unit."]}})
     email = payload.notify_email.strip()
     if email:
         from django.core.validators import validate_email
@@ -158,7 +158,7 @@ def post_report(request: HttpRequest, slug: str, payload: ReportIn) -> Any:
         try:
             validate_email(email)
         except ValidationError:
-            return 422, {"detail": "invalid", "fields": {"notify_email": ["Not an e-mail address."]}}
+            return Status(422, {"detail": "invalid", "fields": {"notify_email": ["Not an e-mail address."]}})
     involved = list(Membership.objects.filter(organisation=organisation,
                                               pk__in=[i for i in payload.involved_ids if 0 < i <= MAX_ID]))
     try:
@@ -170,9 +170,9 @@ def post_report(request: HttpRequest, slug: str, payload: ReportIn) -> Any:
             is_whistleblowing=payload.is_whistleblowing, channel="api", notify_email=email,
         )
     except ValidationError as error:
-        return 422, {"detail": "invalid", "fields": _fields(error)}
+        return Status(422, {"detail": "invalid", "fields": _fields(error)})
     receipts.submission_made(source)
-    return 201, {"receipt_code": code, "created_at": report.created_at}
+    return Status(201, {"receipt_code": code, "created_at": report.created_at})
 
 
 class ReceiptAuth(APIKeyHeader):
@@ -262,8 +262,8 @@ def post_message(request: HttpRequest, payload: MessageIn) -> Any:
     try:
         message = services.reporter_reply(access=request.auth, body=payload.body)  # type: ignore[attr-defined]
     except ValidationError as error:
-        return 422, {"detail": "invalid", "fields": _fields(error)}
-    return 201, {"id": message.pk, "created_at": message.created_at}
+        return Status(422, {"detail": "invalid", "fields": _fields(error)})
+    return Status(201, {"id": message.pk, "created_at": message.created_at})
 
 
 class AnswerIn(Schema):
@@ -275,10 +275,10 @@ class AnswerIn(Schema):
              auth=receipt_auth, summary="The reporter answers a question (consent, check-in, ...)")
 def post_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> Any:
     if not 0 < question_id <= MAX_ID:
-        return 404, {"detail": "not found"}
+        return Status(404, {"detail": "not found"})
     question = selectors.question_get_for_reporter(access=request.auth, pk=question_id)  # type: ignore[attr-defined]
     try:
         question = services.dialogue_answer(question=question, answer=payload.answer)
     except ValidationError as error:
-        return 422, {"detail": "invalid", "fields": _fields(error)}
-    return 200, _question(question)
+        return Status(422, {"detail": "invalid", "fields": _fields(error)})
+    return Status(200, _question(question))

@@ -226,6 +226,9 @@ class ProfileForm(forms.Form):
     photo = forms.ImageField(label=_("Photo"), required=False)
 
 
+COMPLAINTS_PROCEDURE_MAX_BYTES = 5 * 1024 * 1024
+
+
 class RouteForm(forms.Form):
     introduction = forms.CharField(label=_("Introduction on the public page"), max_length=3000,
                                    required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -236,6 +239,21 @@ class RouteForm(forms.Form):
     default_recipient = forms.ChoiceField(label=_("Default recipient of reports"), required=False)
     steps = forms.MultipleChoiceField(label=_("Steps shown on the route"), required=False,
                                       widget=forms.CheckboxSelectMultiple)
+
+    def clean_complaints_procedure_file(self) -> Any:
+        """Only a real PDF of reasonable size: it is offered for download on a public page."""
+        upload = self.cleaned_data.get("complaints_procedure_file")
+        if not upload:
+            return upload
+        if upload.size > COMPLAINTS_PROCEDURE_MAX_BYTES:
+            raise forms.ValidationError(_("The complaints procedure may be at most 5 MB."))
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(
+                _("This file is not a PDF. Save the complaints procedure as PDF and try again.")
+            )
+        return upload
 
 
 class RecoveryCreateForm(forms.Form):

@@ -7,10 +7,9 @@ role and the main menu are both built from these items.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
+from .discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -26,15 +25,7 @@ class NavItem:
 
 def nav_items_for(actor: Any) -> list[NavItem]:
     items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("vangnet."):
-            continue
-        try:
-            module = import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.navigation":
-                raise
-            continue
+    for _label, module in app_modules("navigation"):
         provider = getattr(module, "nav_items", None)
         if provider is not None:
             items.extend(provider(actor))

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from vangnet.core.discovery import app_modules
 from vangnet.organisations import demo
 
 
@@ -14,16 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation, people = demo.seed_organisations()
-        for config in apps.get_app_configs():
-            if not config.name.startswith("vangnet.") or config.label == "organisations":
-                continue
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as error:
-                if error.name != f"{config.name}.demo":
-                    raise
-                continue
-            module.seed(organisation=organisation, people=people)
+        for label, module in app_modules("demo"):
+            if label != "organisations":  # seeded above: the others build on its people
+                module.seed(organisation=organisation, people=people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Password for every demo account: {demo.DEMO_PASSWORD}")
         for person in demo.DEMO_PEOPLE:

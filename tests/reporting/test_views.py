@@ -197,11 +197,15 @@ def test_unit_route_override_and_managers(client, organisation, advisor) -> None
 
 def test_coordinator_sets_route_and_adds_second_recipient(client, organisation, advisor,
                                                           external_advisor, submit) -> None:
+    from support.forms import form_data
+
     coordinator = make_member(organisation, Role.COORDINATOR)
     client.force_login(coordinator.user)
-    response = client.post(reverse("reporting:route_edit", args=[organisation.slug]), {
-        "introduction": "Onze route", "steps": ["advisor", "hr", "external"],
-        "default_recipient": str(external_advisor.pk)})
+    url = reverse("reporting:route_edit", args=[organisation.slug])
+    editor = client.get(url).context["editor"]
+    data = form_data(editor.form, *editor.steps, editor.contacts)
+    data.update({"introduction": "Onze route", "default_recipient": str(external_advisor.pk)})
+    response = client.post(url, data)
     assert response.status_code == 302
     route_page = client.get(reverse("reporting:route", args=[organisation.slug])).content.decode()
     assert "Onze route" in route_page

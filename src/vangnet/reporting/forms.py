@@ -236,9 +236,11 @@ class RouteForm(forms.Form):
         label=_("Complaints procedure"), max_length=20000, required=False,
         widget=forms.Textarea(attrs={"rows": 6}))
     complaints_procedure_file = forms.FileField(label=_("Complaints procedure (PDF)"), required=False)
-    default_recipient = forms.ChoiceField(label=_("Default recipient of reports"), required=False)
-    steps = forms.MultipleChoiceField(label=_("Steps shown on the route"), required=False,
-                                      widget=forms.CheckboxSelectMultiple)
+    remove_complaints_procedure_file = forms.BooleanField(
+        label=_("Remove the current document"), required=False)
+    default_recipient = forms.ChoiceField(
+        label=_("Default recipient of reports"), required=False,
+        help_text=_("Who receives a report when the reporter does not choose someone."))
 
     def clean_complaints_procedure_file(self) -> Any:
         """Only a real PDF of reasonable size: it is offered for download on a public page."""
@@ -254,6 +256,49 @@ class RouteForm(forms.Form):
                 _("This file is not a PDF. Save the complaints procedure as PDF and try again.")
             )
         return upload
+
+
+class RouteStepForm(forms.Form):
+    """One step of the route. Rendered once per step kind, with the kind as prefix."""
+
+    position = forms.IntegerField(label=_("Place on the route"), min_value=1, max_value=20,
+                                  widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    is_enabled = forms.BooleanField(label=_("Show this step"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=150, required=False,
+                            help_text=_("Leave empty to use the standard title."))
+    description = forms.CharField(
+        label=_("What happens at this step"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Leave empty to use the standard text."))
+    external_bodies = forms.MultipleChoiceField(
+        label=_("Organisations shown"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, data: Any = None, *, kind: str, label: str,
+                 body_choices: list[tuple[str, str]], initial: dict[str, Any] | None = None) -> None:
+        super().__init__(data, prefix=f"step-{kind}", initial=initial)
+        self.kind, self.label = kind, label
+        fields: Any = self.fields
+        if body_choices:
+            fields["external_bodies"].choices = body_choices
+        else:
+            del self.fields["external_bodies"]
+
+
+class RouteContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    description = forms.CharField(label=_("What they can do for you"), max_length=500, required=False)
+    phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
+    url = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("name") and any(data.get(k) for k in ("description", "phone", "url")):
+            self.add_error("name", _("Fill in the name of this contact."))
+        return data
+
+
+RouteContactFormSet = forms.formset_factory(
+    RouteContactForm, extra=2, can_delete=True, max_num=10, validate_max=True, absolute_max=10)
 
 
 class RecoveryCreateForm(forms.Form):

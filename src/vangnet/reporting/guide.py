@@ -50,7 +50,7 @@ def recommend(*, category: str, manager_involved: str, danger: str, want: str, s
     if category == "integriteit":
         advice.external_codes.append("huis_klokkenluiders")
     if category == "discriminatie":
-        advice.external_codes.append("crm")
+        advice.external_codes += ["crm", "discriminatie_nl"]
     if category in {"werkdruk", "agressie_geweld"}:
         advice.external_codes.append("arbeidsinspectie")
     if advice.external_codes:

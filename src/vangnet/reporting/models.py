@@ -62,7 +62,8 @@ class ReportingRoute(models.Model):
 
 
 class RouteStep(models.Model):
-    """One step of a route, in order. `external_bodies` lists codes from `external.BODIES`."""
+    """One step of a route, in order; each kind at most once. `external_bodies` lists codes
+    from `route.EXTERNAL_BODIES` (the external step only)."""
 
     route = models.ForeignKey(ReportingRoute, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -76,9 +77,32 @@ class RouteStep(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("route step")
         verbose_name_plural = _("route steps")
+        constraints = [
+            models.UniqueConstraint(fields=["route", "kind"], name="routestep_kind_once_per_route")
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.kind}"
+
+
+class RouteContact(models.Model):
+    """A place outside the organisation that the coordinator adds to the route's external step
+    (a local anti-discrimination office, the company doctor, the sector's helpline, ...)."""
+
+    route = models.ForeignKey(ReportingRoute, on_delete=models.CASCADE, related_name="contacts")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.CharField(_("what they can do for you"), max_length=500, blank=True)
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    url = models.URLField(_("website"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("contact outside the organisation")
+        verbose_name_plural = _("contacts outside the organisation")
+
+    def __str__(self) -> str:
+        return f"contact {self.pk} of route {self.route_id}"
 
 
 class AdvisorProfile(models.Model):

@@ -16,7 +16,7 @@ from vangnet.organisations.models import Membership, Organisation, Unit
 from vangnet.organisations.roles import Role
 from vangnet.organisations.selectors import line_managers_of, unit_ancestor_ids
 
-from .models import AdvisorProfile, ReportingRoute, RouteStep, StepKind, UserKeyPair
+from .models import AdvisorProfile, ReportingRoute, RouteContact, RouteStep, StepKind, UserKeyPair
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,10 @@ EXTERNAL_BODIES: dict[str, ExternalBody] = {
         ExternalBody("crm", "College voor de Rechten van de Mens", _(
             "An independent judgement on whether you were discriminated against."),
             "030 888 38 88", "https://www.mensenrechten.nl"),
+        ExternalBody("discriminatie_nl", "Discriminatie.nl", _(
+            "The national place to report discrimination: an anti-discrimination office near you "
+            "listens, advises and can help you with a complaint."),
+            "", "https://www.discriminatie.nl"),
     )
 }
 
@@ -94,6 +98,19 @@ class RouteView:
         return next((s for s in self.steps if s.kind == kind), None)
 
 
+def default_step_text(kind: str) -> str:
+    return str(dict(DEFAULT_STEPS).get(kind, ""))
+
+
+def step_label(kind: str) -> str:
+    return str(dict(StepKind.choices).get(kind, kind))
+
+
+def contact_as_body(contact: RouteContact) -> ExternalBody:
+    return ExternalBody(code=f"contact-{contact.pk}", name=contact.name,
+                        description=contact.description, contact=contact.phone, url=contact.url)
+
+
 def route_config_for(*, organisation: Organisation, unit: Unit | None = None) -> ReportingRoute | None:
     """The unit's own route if it (or a unit above it) has one, else the organisation's."""
     routes = {r.unit_id: r for r in ReportingRoute.objects.filter(organisation=organisation)}
@@ -138,13 +155,15 @@ def route_view(
     with `manager_involved` the manager step is marked skipped and shows nobody."""
     excluded = excluded or set()
     route = route_config_for(organisation=organisation, unit=unit)
-    configured = list(RouteStep.objects.filter(route=route, is_enabled=True)) if route else []
-    labels = dict(StepKind.choices)
+    configured = list(RouteStep.objects.filter(route=route)) if route else []
+    contacts: list[ExternalBody] = []
     if configured:
-        raw = [(s.kind, s.title or str(labels.get(s.kind, s.kind)), s.description,
-                s.external_bodies) for s in configured]
+        raw = [(s.kind, s.title or step_label(s.kind), s.description or default_step_text(s.kind),
+                s.external_bodies) for s in configured if s.is_enabled]
+        if any(s.kind == StepKind.EXTERNAL and s.is_enabled for s in configured):
+            contacts = [contact_as_body(c) for c in RouteContact.objects.filter(route=route)]
     else:
-        raw = [(kind, str(labels[kind]), str(text), list(EXTERNAL_BODIES)) for kind, text in DEFAULT_STEPS]
+        raw = [(kind, step_label(kind), str(text), list(EXTERNAL_BODIES)) for kind, text in DEFAULT_STEPS]
     steps: list[RouteStepView] = []
     for kind, title, description, body_codes in raw:
         step = RouteStepView(kind=kind, title=title, description=description)
@@ -159,6 +178,7 @@ def route_view(
                                managers.select_related("user") if m.pk not in excluded][:3]
         elif kind == StepKind.EXTERNAL:
             step.bodies = [EXTERNAL_BODIES[c] for c in (body_codes or []) if c in EXTERNAL_BODIES]
+            step.bodies += contacts
         steps.append(step)
     return RouteView(organisation=organisation, route=route, steps=steps)
 

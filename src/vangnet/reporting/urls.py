@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_recipient
+from . import views, views_recipient, views_route
 
 app_name = "reporting"
 
@@ -21,7 +21,9 @@ urlpatterns = [
     path("meldingen/herstellen/", views_recipient.recover, name="recover"),
     path("meldingen/mondeling/", views_recipient.oral_new, name="oral_new"),
     path("meldingen/profiel/", views_recipient.profile_edit, name="profile"),
-    path("meldingen/route/", views_recipient.route_edit, name="route_edit"),
+    path("meldingen/route/", views_route.route_edit, name="route_edit"),
+    path("meldingen/route/eenheid/<int:unit_pk>/eigen-route-weg/", views_route.route_remove_unit,
+         name="route_remove_unit"),
     path("meldingen/herstelsleutel/", views_recipient.recovery_key, name="recovery_key"),
     path("meldingen/<int:pk>/", views_recipient.report_detail, name="detail"),
     path("meldingen/<int:pk>/bijlage/<int:attachment_pk>/", views_recipient.attachment,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from vangnet.core import crypto
-from vangnet.core.audit import audit_record
 from vangnet.organisations.decorators import organisation_view
 from vangnet.organisations.models import Membership
 
@@ -31,10 +29,9 @@ from .forms import (
     RecoverForm,
     RecoveryCreateForm,
     RecoveryUseForm,
-    RouteForm,
     UnlockForm,
 )
-from .models import AdvisorProfile, ReportingRoute, RouteStep, StepKind
+from .models import AdvisorProfile
 from .permissions import (
     can_configure_route,
     can_edit_own_profile,
@@ -42,7 +39,7 @@ from .permissions import (
     can_manage_recovery_key,
     can_register_oral_report,
 )
-from .route import DEFAULT_STEPS, EXTERNAL_BODIES, recipient_choices
+from .route import recipient_choices
 from .views import _add_errors, _download, _no_store, _part_labels
 
 
@@ -259,59 +256,6 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         })
         return redirect("reporting:inbox", actor.organisation_slug)
     return render(request, "reporting/profile_form.html", {"form": form})
-
-
-@organisation_view
-@require_http_methods(["GET", "POST"])
-def route_edit(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    if not can_configure_route(actor):
-        raise PermissionDenied
-    organisation = request.organisation  # type: ignore[attr-defined]
-    from vangnet.organisations.models import Unit
-
-    units = list(Unit.objects.filter(organisation=organisation).order_by("name"))
-    unit_id = request.GET.get("eenheid", "")
-    unit = next((u for u in units if str(u.pk) == unit_id), None)
-    route = ReportingRoute.objects.filter(organisation=organisation, unit=unit).first()
-    labels = dict(StepKind.choices)
-    enabled = ([s.kind for s in route.steps.filter(is_enabled=True)] if route and route.steps.exists()
-               else [k for k, _text in DEFAULT_STEPS])
-    initial: dict[str, Any] = {"steps": enabled}
-    if route is not None:
-        initial.update(introduction=route.introduction,
-                       complaints_procedure_text=route.complaints_procedure_text,
-                       default_recipient=str(route.default_recipient_id or ""))
-    form = RouteForm(request.POST or None, request.FILES or None, initial=initial)
-    fields: Any = form.fields
-    fields["steps"].choices = [(k, labels[k]) for k, _text in DEFAULT_STEPS]
-    fields["default_recipient"].choices = [("", _("The first available advisor"))] + [
-        (str(p.membership.pk), p.membership.user.full_name or p.membership.user.email)
-        for p in recipient_choices(organisation=organisation) if p.available
-    ]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            route, _created = ReportingRoute.objects.get_or_create(organisation=organisation,
-                                                                   unit=unit)
-            route.introduction = data["introduction"]
-            route.complaints_procedure_text = data["complaints_procedure_text"]
-            if data.get("complaints_procedure_file"):
-                route.complaints_procedure_file = data["complaints_procedure_file"]
-            pk = data.get("default_recipient")
-            route.default_recipient = Membership.objects.filter(organisation=organisation,
-                                                                pk=pk).first() if pk else None
-            route.save()
-            route.steps.all().delete()
-            texts = dict(DEFAULT_STEPS)
-            for position, (kind, _text) in enumerate(DEFAULT_STEPS):
-                RouteStep.objects.create(route=route, position=position, kind=kind,
-                                         description=str(texts[kind]), is_enabled=kind in data["steps"],
-                                         external_bodies=list(EXTERNAL_BODIES))
-            audit_record(action="reporting.route_update", actor=request.user, target=route)
-        target = reverse("reporting:route", args=[organisation.slug])
-        return redirect(f"{target}?eenheid={unit.pk}" if unit else target)
-    return render(request, "reporting/route_form.html", {"form": form, "units": units, "unit": unit})
 
 
 @never_cache

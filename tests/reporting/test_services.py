@@ -203,6 +203,13 @@ def test_demo_seed_is_idempotent(settings) -> None:
 
     report = Report.objects.filter(organisation=organisation).first()
     assert selectors.report_contents_for(actor=actor_for(advisor), report=report, private_key=private)
+    # The demo route is configured once, with the organisation's own contact outside it.
+    from vangnet.reporting.models import ReportingRoute
+    from vangnet.reporting.route import route_view
+
+    assert ReportingRoute.objects.filter(organisation=organisation).count() == 1
+    external = route_view(organisation=organisation).step("external")
+    assert external.bodies[-1].name == "Bedrijfsarts (Arbodienst Zonnedal)"
 
 
 def test_route_step_follows_the_recipient(organisation, submit) -> None:

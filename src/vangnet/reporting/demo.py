@@ -40,6 +40,39 @@ EXAMPLES = [
 ]
 
 
+COMPLAINTS_PROCEDURE = (
+    "Een klacht over ongewenst gedrag dien je schriftelijk in bij de klachtencommissie. De commissie "
+    "bevestigt binnen een week dat ze je klacht heeft ontvangen en hoort daarna jou en degene over "
+    "wie je klaagt, apart van elkaar. Binnen tien weken geeft de commissie een advies aan de "
+    "directie. Je mag je laten bijstaan door een vertrouwenspersoon."
+)
+OWN_CONTACTS = [
+    ("Bedrijfsarts (Arbodienst Zonnedal)",
+     "Als klachten op je werk je gezondheid raken. Wat je vertelt, blijft bij de bedrijfsarts.",
+     "0599 765 432"),
+]
+
+
+def _seed_route(organisation: Organisation, coordinator: Membership | None) -> None:
+    """The demo route: the standard steps with the organisation's own procedure and a contact."""
+    from .models import ReportingRoute
+    from .route import DEFAULT_STEPS, EXTERNAL_BODIES
+    from .services import ContactSetting, StepSetting, route_save
+
+    if coordinator is None or ReportingRoute.objects.filter(organisation=organisation).exists():
+        return
+    route_save(
+        actor=actor_for(coordinator), unit=None, default_recipient=None,
+        introduction="Bij Gemeente Zonnedal mag je altijd aan de bel trekken. Twijfel je? Begin "
+                     "dan bij een vertrouwenspersoon: die denkt met je mee en doet niets zonder jou.",
+        steps=[StepSetting(kind=kind, position=position, external_bodies=tuple(EXTERNAL_BODIES))
+               for position, (kind, _text) in enumerate(DEFAULT_STEPS)],
+        contacts=[ContactSetting(name=name, description=what, phone=phone)
+                  for name, what, phone in OWN_CONTACTS],
+        complaints_procedure_text=COMPLAINTS_PROCEDURE,
+    )
+
+
 def _ensure_keys(membership: Membership, password: str) -> None:
     from .keys import keypair_create
 
@@ -63,6 +96,7 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
                 membership=people[email],
                 defaults={"introduction": intro, "how_to_reach": reach, "availability": when},
             )
+    _seed_route(organisation, people.get("coordinator@demo.vangnet.nl"))
     if Report.objects.filter(organisation=organisation).exists():
         return
     advisor = people.get(ADVISOR_EMAILS[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 
 import pytest
@@ -9,6 +11,7 @@ import schemathesis
 from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from PIL import Image
 
 from vangnet.reporting import selectors, services
 
@@ -26,16 +29,30 @@ def test_route_api(client, organisation, advisor) -> None:
     assert client.get(f"{API}/organisations/nope/route").status_code == 404
 
 
+def _image_base64(image_format: str, **save: object) -> str:
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), (10, 200, 90)).save(out, format=image_format, **save)
+    return base64.b64encode(out.getvalue()).decode()
+
+
 def test_whole_story_through_the_api(client, organisation, advisor, as_actor) -> None:
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (52.0, 5.0, 0.0)})  # GPS
     response = client.post(f"{API}/organisations/{organisation.slug}/reports", json.dumps({
         "category": "intimidatie", "mode": "anonymous", "narrative": "Via de API gemeld.",
         "recipient_id": advisor.pk,
+        "attachments": [{"name": "bewijs.jpg", "content_base64": _image_base64("JPEG", exif=exif)}],
     }), content_type="application/json")
     assert response.status_code == 201, response.content
     code = response.json()["receipt_code"]
     assert len(code) == 16
     report = selectors.reports_for_actor(actor=as_actor(advisor)).get()
     assert report.channel == "api"
+    [photo] = selectors.report_attachments_for(actor=as_actor(advisor), report=report,
+                                               private_key=advisor.private_key)
+    _view, photo_data = selectors.attachment_data_for(
+        actor=as_actor(advisor), report=report, pk=photo.attachment.pk, private_key=advisor.private_key)
+    assert photo.metadata_removed and not Image.open(io.BytesIO(photo_data)).getexif()
     services.message_post(report=report, actor=as_actor(advisor), body="Ontvangen, wil je praten?")
     question = services.dialogue_ask(report=report, actor=as_actor(advisor), kind="consent",
                                      body="Mag ik dit met HR bespreken?",
@@ -46,16 +63,22 @@ def test_whole_story_through_the_api(client, organisation, advisor, as_actor) ->
     assert data["contents"]["narrative"] == "Via de API gemeld."
     assert next(m["body"] for m in data["messages"]) == "Ontvangen, wil je praten?"
     assert [q["id"] for q in data["open_questions"]] == [question.pk]
-    reply = client.post(f"{API}/reports/current/messages", json.dumps({"body": "Ja, graag."}),
-                        content_type="application/json", HTTP_X_RECEIPT=code)
+    assert [(a["id"], a["name"]) for a in data["attachments"]] == [(photo.attachment.pk, "bewijs.jpg")]
+    download = client.get(f"{API}/reports/current/attachments/{photo.attachment.pk}", HTTP_X_RECEIPT=code)
+    assert download.status_code == 200 and download.content == photo_data
+    reply = client.post(f"{API}/reports/current/messages", json.dumps({
+        "body": "Ja, graag.",
+        "attachments": [{"name": "scherm.png", "content_base64": _image_base64("PNG")}],
+    }), content_type="application/json", HTTP_X_RECEIPT=code)
     assert reply.status_code == 201
     answer = client.post(f"{API}/reports/current/questions/{question.pk}/answer",
                          json.dumps({"answer": "yes"}), content_type="application/json",
                          HTTP_X_RECEIPT=code)
     assert answer.status_code == 200 and answer.json()["answer"] == "yes"
-    bodies = [m.body for m in selectors.report_messages_for(actor=as_actor(advisor), report=report,
-                                                            private_key=advisor.private_key)]
-    assert bodies[-1] == "Ja, graag."
+    messages = selectors.report_messages_for(actor=as_actor(advisor), report=report,
+                                             private_key=advisor.private_key)
+    assert messages[-1].body == "Ja, graag."
+    assert [(a.name, a.content_type) for a in messages[-1].attachments] == [("scherm.png", "image/png")]
 
 
 def test_api_errors_are_per_field(client, organisation, advisor) -> None:
@@ -93,7 +116,7 @@ def test_api_never_fails_with_a_server_error(organisation, advisor) -> None:
             path_regex=r"^/api/v1/(organisations/\{slug\}/(route|reports)|reports/current)"
         )
         operations = [result.ok() for result in schema.get_all_operations()]
-        assert len(operations) == 5
+        assert len(operations) == 6
         _run(operations, organisation)
     finally:
         request_started.connect(close_old_connections)

@@ -3,23 +3,33 @@
 Mounted with an empty prefix because the paths live under two roots (/organisations/... and
 /reports/...). The reporter authenticates each request with the receipt code in `X-Receipt`;
 failed codes count against the same throttle as the web form (ADR 0032).
+
+Files travel as base64 inside the JSON. The two routes that take files read their body themselves
+with a larger limit (`MAX_BODY_BYTES`, enough for 5 files of 5 MB) instead of the site-wide
+DATA_UPLOAD_MAX_MEMORY_SIZE, and only after the throttle or the receipt check (ADR 0034).
 """
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+import pydantic
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.utils.http import content_disposition_header
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import APIKeyHeader
 
 from vangnet.organisations.models import Membership, Unit
 from vangnet.organisations.selectors import organisation_get_public
 
 from . import receipts, selectors, services
+from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .categories import Category, DiscriminationGround
 from .route import route_view
 
@@ -101,6 +111,27 @@ def get_route(request: HttpRequest, slug: str) -> Any:
 
 Text = Field(default="", max_length=5000)
 
+# base64 turns every 3 bytes into 4 characters: the longest encoding of a file of at most 5 MB.
+MAX_BASE64_CHARS = -(-MAX_ATTACHMENT_BYTES // 3) * 4  # 6 990 508
+# Everything but the files fits in 1 MiB even at the text fields' maximum lengths with every
+# character written as a JSON escape (36 054 characters x 12 bytes for a surrogate pair = 433 kB).
+MAX_JSON_OVERHEAD_BYTES = 1024 * 1024
+MAX_BODY_BYTES = MAX_ATTACHMENTS * MAX_BASE64_CHARS + MAX_JSON_OVERHEAD_BYTES  # 36 001 116 (34.3 MiB)
+
+
+class AttachmentIn(Schema):
+    name: str = Field(min_length=1, max_length=200,
+                      description="The file name; only used to name the stored copy.")
+    content_base64: str = Field(
+        min_length=1, max_length=MAX_BASE64_CHARS,
+        description="The file, base64 (RFC 4648, with padding, no line breaks); at most 5 MB decoded. "
+                    "JPEG, PNG or PDF, decided from the content; images lose their metadata.",
+    )
+
+
+Attachments: Any = Field(default_factory=list, max_length=MAX_ATTACHMENTS,
+                         description="At most 5 files of at most 5 MB each.")
+
 
 class ReportIn(Schema):
     category: Literal[tuple(Category.values)]  # type: ignore[valid-type]
@@ -120,6 +151,7 @@ class ReportIn(Schema):
     discrimination_ground: Literal[("", *DiscriminationGround.values)] = ""  # type: ignore[valid-type]
     is_whistleblowing: bool = False
     notify_email: str = Field(default="", max_length=254)
+    attachments: list[AttachmentIn] = Attachments
 
 
 class ReceiptOut(Schema):
@@ -133,14 +165,91 @@ def _fields(error: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in error.messages]}
 
 
+SchemaT = TypeVar("SchemaT", bound=Schema)
+
+
+def _read_json(request: HttpRequest, model: type[SchemaT]) -> SchemaT:
+    """The JSON body of a route that takes files, read with MAX_BODY_BYTES as its limit.
+
+    `request.body` would refuse anything above DATA_UPLOAD_MAX_MEMORY_SIZE (5 MB, for the whole
+    site) with Django's HTML 400 page, so these routes read the stream themselves, like
+    `HttpRequest.body` does: refuse early on Content-Length, and never read past the limit.
+    """
+    too_big = HttpError(413, f"The request body may be at most {MAX_BODY_BYTES} bytes "
+                             "(5 files of 5 MB as base64, plus the text).")
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0  # the read below still stops at the limit
+    if declared > MAX_BODY_BYTES:
+        raise too_big
+    try:
+        raw = request.read(MAX_BODY_BYTES + 1)
+    except UnreadablePostError as error:
+        raise HttpError(400, "The request body could not be read.") from error
+    if len(raw) > MAX_BODY_BYTES:
+        raise too_big
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except pydantic.ValidationError as error:
+        errors = error.errors(include_url=False, include_context=False, include_input=False)
+        if any(e["type"] == "json_invalid" for e in errors):
+            raise HttpError(400, "Cannot parse request body") from error
+        # The same shape as ninja's own validation errors (see api/main.py).
+        raise NinjaValidationError(
+            [{**e, "loc": ("body", "payload", *e["loc"])} for e in errors]  # type: ignore[typeddict-item]
+        ) from error
+
+
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {key: _inline_refs(value, defs) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(value, defs) for value in node]
+    return node
+
+
+def _json_body(model: type[Schema]) -> dict[str, Any]:
+    """The OpenAPI request body of a route that reads its body with `_read_json`."""
+    schema = model.model_json_schema(schema_generator=NinjaGenerateJsonSchema)
+    defs = schema.pop("$defs", {})
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": _inline_refs(schema, defs)},
+    }}}
+
+
+def _uploads(files: list[AttachmentIn]) -> list[services.UploadedAttachment]:
+    """Decode the files; the service decides their type and cleans them (attachments.py)."""
+    uploads, problems = [], []
+    for number, file in enumerate(files, start=1):
+        try:
+            data = base64.b64decode(file.content_base64, validate=True)
+        except ValueError:  # binascii.Error, or characters outside ASCII
+            problems.append(f"File {number} is not valid base64.")
+            continue
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            problems.append(f"File {number} is larger than 5 MB.")
+            continue
+        uploads.append(services.UploadedAttachment(name=file.name, data=data))
+    if problems:
+        raise ValidationError({"attachments": problems})
+    return uploads
+
+
 @router.post("/organisations/{slug}/reports",
-             response={201: ReceiptOut, 404: Problem, 422: Problem, 429: Problem},
-             auth=None, summary="Submit a report; the receipt code is returned once")
-def post_report(request: HttpRequest, slug: str, payload: ReportIn) -> Any:
+             response={201: ReceiptOut, 400: Problem, 404: Problem, 413: Problem, 422: Problem,
+                       429: Problem},
+             auth=None, summary="Submit a report; the receipt code is returned once",
+             openapi_extra=_json_body(ReportIn))
+def post_report(request: HttpRequest, slug: str) -> Any:
     organisation = organisation_get_public(slug=slug)
     source = request.META.get("REMOTE_ADDR", "")  # transient, never stored
     if not receipts.submission_allowed(source):
         raise HttpError(429, "Too many reports from this network; try again later.")
+    payload = _read_json(request, ReportIn)  # only now: a refused sender's body is never read
     recipient = None
     if payload.recipient_id is not None:
         recipient = Membership.objects.filter(organisation=organisation, pk=payload.recipient_id).first()
@@ -162,12 +271,14 @@ def post_report(request: HttpRequest, slug: str, payload: ReportIn) -> Any:
     involved = list(Membership.objects.filter(organisation=organisation,
                                               pk__in=[i for i in payload.involved_ids if 0 < i <= MAX_ID]))
     try:
+        files = _uploads(payload.attachments)
         report, code = services.report_submit(
             organisation=organisation, category=payload.category, mode=payload.mode,
             parts={key: getattr(payload, key) for key in services.PARTS},
             recipient=recipient, involved=involved, unit=unit,
             discrimination_ground=payload.discrimination_ground,
             is_whistleblowing=payload.is_whistleblowing, channel="api", notify_email=email,
+            attachments=files,
         )
     except ValidationError as error:
         return Status(422, {"detail": "invalid", "fields": _fields(error)})
@@ -203,6 +314,15 @@ class QuestionOut(Schema):
     answered_at: datetime | None
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int = Field(description="Bytes, as stored (after cleaning).")
+    metadata_removed: bool
+    created_at: datetime
+
+
 class MessageOut(Schema):
     id: int
     author_kind: str
@@ -210,6 +330,7 @@ class MessageOut(Schema):
     body: str
     kind: str
     question: QuestionOut | None
+    attachments: list[AttachmentOut]
 
 
 class ReporterReportOut(Schema):
@@ -218,6 +339,7 @@ class ReporterReportOut(Schema):
     created_at: datetime
     contents: dict[str, str]
     recipients: list[str]
+    attachments: list[AttachmentOut] = Field(description="Files sent with the report itself.")
     messages: list[MessageOut]
     open_questions: list[QuestionOut]
 
@@ -227,6 +349,12 @@ def _question(q: Any) -> dict[str, Any] | None:
         return None
     return {"id": q.pk, "kind": q.kind, "choices": [list(map(str, c)) for c in q.choices],
             "answer": q.answer, "answered_at": q.answered_at}
+
+
+def _attachment(view: selectors.AttachmentView) -> dict[str, Any]:
+    a = view.attachment
+    return {"id": a.pk, "name": view.name, "content_type": view.content_type, "size": a.size,
+            "metadata_removed": view.metadata_removed, "created_at": a.created_at}
 
 
 @router.get("/reports/current", response={200: ReporterReportOut, 401: Problem, 429: Problem},
@@ -239,15 +367,42 @@ def get_current(request: HttpRequest) -> Any:
         "category": view.report.category, "mode": view.report.mode,
         "created_at": view.report.created_at, "contents": view.contents,
         "recipients": view.recipients,
+        "attachments": [_attachment(a) for a in view.attachments],
         "messages": [{"id": m.message.pk, "author_kind": m.author_kind, "created_at": m.created_at,
-                      "body": m.body, "kind": m.message.kind, "question": _question(m.question)}
+                      "body": m.body, "kind": m.message.kind, "question": _question(m.question),
+                      "attachments": [_attachment(a) for a in m.attachments]}
                      for m in view.messages],
         "open_questions": [_question(q) for q in view.open_questions],
     }
 
 
+FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
+
+
+@router.get("/reports/current/attachments/{attachment_id}",
+            response={401: Problem, 404: Problem, 429: Problem}, auth=receipt_auth,
+            summary="Download a file of the reporter's own report (decrypted)",
+            openapi_extra={"responses": {200: {
+                "description": "The file, as `Content-Disposition: attachment`.",
+                "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in FILE_TYPES},
+            }}})
+def get_attachment(request: HttpRequest, attachment_id: int) -> Any:
+    if not 0 < attachment_id <= MAX_ID:
+        return Status(404, {"detail": "not found"})
+    access = request.auth  # type: ignore[attr-defined]
+    # 404 for an attachment of another report: the selector only looks inside access.report.
+    view, data = selectors.attachment_data_for(actor=None, report=access.report, pk=attachment_id,
+                                               access=access)
+    response = HttpResponse(data, content_type=view.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, view.name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class MessageIn(Schema):
-    body: str = Field(min_length=1, max_length=20000)
+    body: str = Field(default="", max_length=20000,
+                      description="May be empty when files are added.")
+    attachments: list[AttachmentIn] = Attachments
 
 
 class MessageCreatedOut(Schema):
@@ -256,11 +411,15 @@ class MessageCreatedOut(Schema):
 
 
 @router.post("/reports/current/messages",
-             response={201: MessageCreatedOut, 401: Problem, 422: Problem, 429: Problem},
-             auth=receipt_auth, summary="The reporter replies or adds information")
-def post_message(request: HttpRequest, payload: MessageIn) -> Any:
+             response={201: MessageCreatedOut, 400: Problem, 401: Problem, 413: Problem,
+                       422: Problem, 429: Problem},
+             auth=receipt_auth, summary="The reporter replies or adds information or files",
+             openapi_extra=_json_body(MessageIn))
+def post_message(request: HttpRequest) -> Any:
+    payload = _read_json(request, MessageIn)  # after the receipt check
     try:
-        message = services.reporter_reply(access=request.auth, body=payload.body)  # type: ignore[attr-defined]
+        message = services.reporter_reply(access=request.auth, body=payload.body,  # type: ignore[attr-defined]
+                                          attachments=_uploads(payload.attachments))
     except ValidationError as error:
         return Status(422, {"detail": "invalid", "fields": _fields(error)})
     return Status(201, {"id": message.pk, "created_at": message.created_at})

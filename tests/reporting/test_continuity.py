@@ -35,6 +35,8 @@ def test_organisation_recovery_key_gives_a_new_advisor_access(organisation, advi
     _key, offline = services.recovery_key_create(actor=as_actor(coordinator))
     report, _ = submit(parts={"narrative": "Voor de opvolger"})
     # The advisor leaves; their key is gone with them.
+    advisor.is_active = False
+    advisor.save(update_fields=["is_active"])
     services.report_remove_recipient(actor=as_actor(coordinator), report=report, membership=advisor)
     successor = make_member(organisation, Role.ADVISOR)
     _pair, successor_private, _r = keypair_create(user=successor.user, password=PASSWORD)

@@ -135,3 +135,25 @@ def test_remaining_pages_are_accessible(page, login, organisation, advisor) -> N
     assert_accessible(page)
     page.goto(f"/o/{slug}/meldingen/herstellen/")
     assert_accessible(page)
+    # Removing a recipient: the report page with its remove links, the confirmation, and the
+    # coordinator's overview and "remove from all reports" for someone who left.
+    from vangnet.organisations.models import Membership
+    from vangnet.reporting.services import report_submit
+
+    me = Membership.objects.get(organisation=organisation, user__email="coord2@example.org")
+    report, _code = report_submit(organisation=organisation, category="pesten", mode="anonymous",
+                                  parts={"narrative": "Twee ontvangers"}, recipient=me,
+                                  extra_recipients=[advisor])
+    page.goto(f"/o/{slug}/meldingen/{report.pk}/")
+    assert_accessible(page)
+    page.click(f"a[href='/o/{slug}/meldingen/{report.pk}/ontvangers/{advisor.pk}/verwijderen/']")
+    assert page.locator("main button[name=confirm]").count() == 1
+    assert_accessible(page)
+    page.goto(f"/o/{slug}/meldingen/ontvangers/")
+    assert_accessible(page)
+    Membership.objects.filter(pk=advisor.pk).update(is_active=False)
+    page.goto(f"/o/{slug}/meldingen/ontvangers/{advisor.pk}/verwijderen/")
+    assert_accessible(page)
+    page.click("main button[name=confirm]")
+    assert page.url.endswith(f"/o/{slug}/meldingen/ontvangers/")
+    assert_accessible(page)

@@ -157,31 +157,25 @@ def grant_access(*, actor: Actor, report: Any, membership: Any, parts: list[str]
                                         parts=parts, private_key=private_key, reason=reason)
 
 
-def revoke_access(*, actor: Actor | None, grant_id: int) -> None:
-    """End a grant's future access.
+def revoke_access(*, grant_id: int, actor: Actor | None = None, question: Any = None) -> None:
+    """End a grant's future access: by an advisor (`actor`, a withdrawal told in person), or by
+    the reporter, whose answer to the withdraw question (`question`) is the proof reporting asks
+    for. Reporting audits either way; a grant already ended is left alone."""
+    from django.core.exceptions import PermissionDenied
 
-    With an actor (an advisor) this is reporting's own service. Without one, the reporter withdrew
-    consent in the dialogue: reporting's `report_revoke_access` only accepts a current recipient
-    as actor, so cases does the same two-field change itself (drop the sealed key, set
-    revoked_at) and audits it as the reporter's act. Impersonating the advisor would put the
-    wrong person in the audit log.
-    """
-    from django.utils import timezone
-
-    from vangnet.core.audit import audit_record
     from vangnet.reporting import services
     from vangnet.reporting.models import ReportGrant
 
+    if actor is None and question is None:
+        raise PermissionDenied  # nobody asked: never revoke on no one's word
     grant = ReportGrant.objects.select_related("report").filter(
         pk=grant_id, revoked_at__isnull=True).first()
     if grant is None:
         return
     if actor is not None:
         services.report_revoke_access(actor=actor, grant=grant)
-        return
-    ReportGrant.objects.filter(pk=grant.pk).update(sealed_key=None, revoked_at=timezone.now())
-    audit_record(action="reporting.revoke_access", actor_label="reporter", target=grant.report,
-                 data={"grant_id": grant.pk, "via": "cases.consent_withdraw"})
+    else:
+        services.report_revoke_access_for_reporter(grant=grant, question=question)
 
 
 def report_contents(*, actor: Actor, report: Any, private_key: bytes) -> dict[str, str]:

@@ -408,19 +408,25 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
     return consent
 
 
-def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None) -> ConsentRequest:
-    """Consent withdrawn (by the reporter in the dialogue, or recorded by the advisor): the grant
-    is revoked for the future. What the recipient already read cannot be unread; the timeline
-    says so honestly."""
+def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None,
+                     question: Any = None) -> ConsentRequest:
+    """Consent withdrawn: recorded by the advisor (`actor`), or by the reporter in the dialogue
+    (`question`: their answer to this consent's withdraw question, which reporting checks again).
+    The grant is revoked for the future. What the recipient already read cannot be unread; the
+    timeline says so honestly."""
+    if (actor is None) == (question is None):
+        raise PermissionDenied
     if actor is not None:
         _require(permissions.can_request_consent(actor, access_for(consent.case)))
+    elif question.pk != consent.withdraw_question_id:
+        raise PermissionDenied
     with transaction.atomic():
         consent = ConsentRequest.objects.select_for_update().select_related("case").get(pk=consent.pk)
         if consent.status not in (ConsentRequest.Status.SHARED, ConsentRequest.Status.CONSENTED,
                                   ConsentRequest.Status.ASKED):
             return consent
         if consent.grant_id:
-            integration.revoke_access(actor=actor, grant_id=consent.grant_id)
+            integration.revoke_access(grant_id=consent.grant_id, actor=actor, question=question)
         consent.status = ConsentRequest.Status.WITHDRAWN
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["status", "withdrawn_at"])
@@ -666,8 +672,9 @@ def on_question_answered(question: Any, answer: str) -> None:
             consent_answer(consent=consent, answer=answer)
     elif kind == "withdraw":
         consent = ConsentRequest.objects.filter(pk=int(rest)).first()
-        if consent is not None and answer == "withdraw":
-            consent_withdraw(consent=consent)
+        if (consent is not None and answer == "withdraw"
+                and consent.withdraw_question_id == getattr(question, "pk", None)):
+            consent_withdraw(consent=consent, question=question)
     elif kind == "checkin":
         checkin = RetaliationCheckin.objects.filter(pk=int(rest)).first()
         if checkin is not None:

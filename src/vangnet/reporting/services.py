@@ -533,15 +533,55 @@ def report_grant_access(
 
 
 def report_revoke_access(*, actor: Actor, grant: ReportGrant) -> ReportGrant:
-    """End future access: the sealed key is deleted (what was read cannot be unread)."""
-    if not _is_current_recipient(actor, grant.report):
+    """A current recipient ends a grant's future access (e.g. a withdrawal the reporter told them
+    in person): the sealed key is deleted. What was already read cannot be unread."""
+    report = grant.report
+    if actor.organisation_id != report.organisation_id or not _is_current_recipient(actor, report):
+        raise PermissionDenied
+    if actor.membership_id in excluded_membership_ids(report):
         raise PermissionDenied
     with transaction.atomic():
-        grant.sealed_key = None
-        grant.revoked_at = timezone.now()
-        grant.save(update_fields=["sealed_key", "revoked_at"])
-        audit_record(action="reporting.revoke_access", actor=_user(actor), target=grant.report,
-                     data={"grant_id": grant.pk})
+        return _end_grant(grant, actor=actor, data={})
+
+
+# A reporter withdraws consent by answering a question of this kind with this value (cases asks
+# it after every hand-off, ADR 0042). Nothing else counts as the reporter's word.
+CONSENT_QUESTION_KIND = "consent"
+WITHDRAW_ANSWER = "withdraw"
+
+
+def report_revoke_access_for_reporter(
+    *, grant: ReportGrant, question: DialogueQuestion
+) -> ReportGrant:
+    """The reporter withdrew consent in the dialogue: end the grant's future access.
+
+    There is no actor (the reporter has no account); the proof that the reporter asked is
+    `question`, read again from the database: a consent question of the grant's own report, asked
+    after the grant was made, answered with "withdraw". Call it from the `question_answered` hook,
+    which runs in the reporter's request. Audited as the reporter's act.
+    """
+    asked = DialogueQuestion.objects.filter(
+        pk=question.pk, report_id=grant.report_id, kind=CONSENT_QUESTION_KIND,
+        answer=WITHDRAW_ANSWER, answered_at__isnull=False, created_at__gte=grant.created_at,
+    ).exists()
+    if not asked:
+        raise PermissionDenied
+    with transaction.atomic():
+        return _end_grant(grant, actor=None, data={"question_id": question.pk})
+
+
+def _end_grant(grant: ReportGrant, *, actor: Actor | None, data: dict[str, Any]) -> ReportGrant:
+    """Drop the grant's sealed key and mark it revoked, once (a second call changes nothing and
+    writes no audit entry). Call inside a transaction."""
+    locked = ReportGrant.objects.select_for_update().select_related("report").get(pk=grant.pk)
+    if locked.revoked_at is None:
+        locked.sealed_key = None
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["sealed_key", "revoked_at"])
+        audit_record(action="reporting.revoke_access", actor=_user(actor), target=locked.report,
+                     actor_label="" if actor is not None else "reporter",
+                     data={"grant_id": locked.pk, **data})
+    grant.sealed_key, grant.revoked_at = locked.sealed_key, locked.revoked_at
     return grant
 
 
@@ -577,18 +617,215 @@ def _seal_for_new_recipient(
     return recipient
 
 
-def report_remove_recipient(*, actor: Actor, report: Report, membership: Membership) -> None:
-    """Stop someone's access to a report (they left, or turned out to be conflicted)."""
-    if not (_is_current_recipient(actor, report) or can_manage_recovery_key(actor)):
-        raise PermissionDenied
+def report_remove_recipient(
+    *, actor: Actor, report: Report, membership: Membership
+) -> ReportRecipient:
+    """Stop someone's access to a report (they left, or turned out to be conflicted): their sealed
+    copy of the report key is deleted, the report leaves their inbox and case list, and they get
+    no more e-mails about it.
+
+    Allowed for a current recipient (any fellow recipient, or themselves) and for the coordinator
+    when the person has left (`permissions.can_remove_recipient`). Raises ValidationError when the
+    person is not a current recipient of this report, or when the report would be left without
+    anyone who can open it (`permissions.removal_keeps_report_openable`).
+    """
+    from .permissions import can_remove_recipient, has_left_recipients, removal_keeps_report_openable
+
     if actor.organisation_id != report.organisation_id:
         raise PermissionDenied
+    by_recipient = _is_current_recipient(actor, report)
+    if by_recipient and actor.membership_id in excluded_membership_ids(report):
+        raise PermissionDenied
+    left = has_left_recipients(is_active=membership.is_active, roles=membership.role_set)
+    if not can_remove_recipient(actor, is_recipient=by_recipient, removed_has_left=left):
+        raise PermissionDenied
+    if membership.organisation_id != report.organisation_id:
+        raise ValidationError({"membership": _("This person is not a recipient of this report.")})
     with transaction.atomic():
-        ReportRecipient.objects.filter(report=report, membership=membership).update(
-            sealed_key=None, revoked_at=timezone.now()
-        )
+        # One removal per report at a time: two recipients removing each other at the same
+        # moment must not both succeed and leave nobody.
+        locked = Report.objects.select_for_update().only("pk", "recovery_sealed_key").get(pk=report.pk)
+        recipient = ReportRecipient.objects.filter(
+            report=report, membership=membership, revoked_at__isnull=True
+        ).first()
+        if recipient is None:
+            raise ValidationError({"membership": _("This person is not a recipient of this report.")})
+        if recipient.sealed_key is not None and not removal_keeps_report_openable(
+            by_recipient=by_recipient, has_recovery_copy=locked.recovery_sealed_key is not None,
+            **_other_key_holders(report_id=report.pk, membership_id=membership.pk),
+        ):
+            raise ValidationError({"membership": _(
+                "This person is the last one who can open this report, so they cannot be "
+                "removed: a report must never become unreadable. Add a second recipient first. "
+                "If nobody can take it over, ask the coordinator: with the organisation recovery "
+                "key they can give the report to a successor."
+            ) if by_recipient else _(
+                "Nobody else can open this report and it has no copy for the organisation "
+                "recovery key, so this person cannot be removed: the report would become "
+                "unreadable for good."
+            )})
+        recipient.sealed_key = None
+        recipient.revoked_at = timezone.now()
+        recipient.save(update_fields=["sealed_key", "revoked_at"])
         audit_record(action="reporting.remove_recipient", actor=_user(actor), target=report,
-                     data={"membership_id": membership.pk})
+                     data={"membership_id": membership.pk, "by_coordinator": not by_recipient})
+    return recipient
+
+
+def _other_key_holders(*, report_id: int, membership_id: int) -> dict[str, bool]:
+    """Does anyone besides this person hold the report key (and is one of them still active)?"""
+    active = list(ReportRecipient.objects.filter(
+        report_id=report_id, revoked_at__isnull=True, sealed_key__isnull=False,
+    ).exclude(membership_id=membership_id).values_list("membership__is_active", flat=True))
+    return {"other_key_holders": bool(active), "other_active_key_holders": any(active)}
+
+
+def _holding_rows(*, organisation_id: int, membership_id: int | None = None) -> Any:
+    """Current recipient rows of the organisation's reports, each with: does this row hold the
+    key, does someone else (active) hold it, does the organisation recovery key have a copy."""
+    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+
+    others = ReportRecipient.objects.filter(
+        report_id=OuterRef("report_id"), revoked_at__isnull=True, sealed_key__isnull=False,
+    ).exclude(membership_id=OuterRef("membership_id"))
+    rows = ReportRecipient.objects.filter(
+        report__organisation_id=organisation_id, revoked_at__isnull=True,
+        membership__organisation_id=organisation_id,
+    )
+    if membership_id is not None:
+        rows = rows.filter(membership_id=membership_id)
+    return rows.annotate(
+        has_key=ExpressionWrapper(Q(sealed_key__isnull=False), output_field=BooleanField()),
+        other_active=Exists(others.filter(membership__is_active=True)),
+        other=Exists(others),
+        has_copy=ExpressionWrapper(Q(report__recovery_sealed_key__isnull=False),
+                                   output_field=BooleanField()),
+    )
+
+
+@dataclass(frozen=True)
+class RecipientHolding:
+    """How many reports one person receives, and how many depend on them. Counts only."""
+
+    membership: Membership
+    reports: int
+    alone: int  # nobody else who is still active holds the key: a successor is needed
+    stuck: int  # nobody else holds the key and there is no recovery copy: cannot be removed
+    has_left: bool
+
+    @property
+    def can_remove_everywhere(self) -> bool:
+        return self.has_left and self.reports > 0 and self.stuck == 0
+
+
+@dataclass(frozen=True)
+class RecipientOverview:
+    holdings: list[RecipientHolding]
+    unreadable: int  # reports that no active recipient can open right now
+    unreadable_recoverable: int  # ... of which the organisation recovery key has a copy
+
+
+def recipient_holdings(*, actor: Actor, membership: Membership | None = None) -> RecipientOverview:
+    """For the coordinator (ADR 0031): per person the number of reports they receive, how many
+    rest on them alone, and how many reports nobody active can open. A read, but it lives next to
+    the removal rule it shows, so that the page and `reports_remove_recipient` cannot disagree."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from .permissions import has_left_recipients, removal_keeps_report_openable
+
+    if not can_manage_recovery_key(actor):
+        raise PermissionDenied
+    organisation_id = actor.organisation_id
+    counts: dict[int, dict[str, int]] = {}
+    grouped = (
+        _holding_rows(organisation_id=organisation_id,
+                      membership_id=membership.pk if membership is not None else None)
+        .values("membership_id", "has_key", "other_active", "other", "has_copy")
+        .annotate(n=Count("pk")).order_by()
+    )
+    for row in grouped:
+        count = counts.setdefault(row["membership_id"], {"reports": 0, "alone": 0, "stuck": 0})
+        count["reports"] += row["n"]
+        if row["has_key"] and not row["other_active"]:
+            count["alone"] += row["n"]
+            if not removal_keeps_report_openable(
+                by_recipient=False, other_active_key_holders=False,
+                other_key_holders=row["other"], has_recovery_copy=row["has_copy"],
+            ):
+                count["stuck"] += row["n"]
+    people = Membership.objects.filter(organisation_id=organisation_id, pk__in=list(counts))
+    holdings = [
+        RecipientHolding(
+            membership=person, has_left=has_left_recipients(is_active=person.is_active,
+                                                            roles=person.role_set),
+            **counts[person.pk],
+        )
+        for person in people.select_related("user").prefetch_related("roles")
+    ]
+    readers = ReportRecipient.objects.filter(
+        report_id=OuterRef("pk"), revoked_at__isnull=True, sealed_key__isnull=False,
+        membership__is_active=True,
+    )
+    orphans = Report.objects.filter(organisation_id=organisation_id).exclude(Exists(readers))
+    totals = orphans.aggregate(
+        total=Count("pk"), recoverable=Count("pk", filter=Q(recovery_sealed_key__isnull=False))
+    )
+    return RecipientOverview(holdings=holdings, unreadable=totals["total"] or 0,
+                             unreadable_recoverable=totals["recoverable"] or 0)
+
+
+def reports_remove_recipient(*, actor: Actor, membership: Membership) -> int:
+    """The coordinator removes someone who left from every report they still receive, at once.
+
+    All or nothing: refused while any of those reports would keep no copy of its key at all (no
+    other key holder, no organisation recovery copy). Reports that rest on this person alone but
+    have a recovery copy wait, unreadable, for a successor (`reports_recover_for`); the
+    coordinator's page says so first. Returns how many reports they were removed from.
+    """
+    from django.utils.translation import ngettext
+
+    from .permissions import has_left_recipients, removal_keeps_report_openable
+
+    if not can_manage_recovery_key(actor):
+        raise PermissionDenied
+    if membership.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if not has_left_recipients(is_active=membership.is_active, roles=membership.role_set):
+        raise ValidationError(_(
+            "This person still works here with a role that receives reports. They can pass their "
+            "reports on themselves, on each report's page. Remove someone here once they have left."
+        ))
+    with transaction.atomic():
+        rows = _holding_rows(organisation_id=actor.organisation_id, membership_id=membership.pk)
+        report_ids = sorted(rows.values_list("report_id", flat=True))
+        # Lock the reports (in a fixed order) so no recipient leaves them meanwhile.
+        list(Report.objects.select_for_update().filter(pk__in=report_ids).order_by("pk")
+             .values_list("pk", flat=True))
+        stuck = sum(
+            1 for has_key, other_active, other, has_copy in rows.values_list(
+                "has_key", "other_active", "other", "has_copy")
+            if has_key and not removal_keeps_report_openable(
+                by_recipient=False, other_active_key_holders=other_active,
+                other_key_holders=other, has_recovery_copy=has_copy)
+        )
+        if stuck:
+            raise ValidationError(ngettext(
+                "%(count)d report can only be opened by this person and has no copy for the "
+                "organisation recovery key. Removing them would make it unreadable for good, so "
+                "nothing was changed.",
+                "%(count)d reports can only be opened by this person and have no copy for the "
+                "organisation recovery key. Removing them would make them unreadable for good, so "
+                "nothing was changed.", stuck) % {"count": stuck})
+        removed = ReportRecipient.objects.filter(
+            membership=membership, report_id__in=report_ids, revoked_at__isnull=True
+        ).update(sealed_key=None, revoked_at=timezone.now())
+        for report_id in report_ids:
+            audit_record(action="reporting.remove_recipient", actor=_user(actor),
+                         target=Report(pk=report_id, organisation_id=actor.organisation_id),
+                         data={"membership_id": membership.pk, "by_coordinator": True})
+        audit_record(action="reporting.remove_recipient_everywhere", actor=_user(actor),
+                     target=membership, data={"count": removed})
+    return removed
 
 
 def recovery_key_create(*, actor: Actor) -> tuple[OrganisationRecoveryKey, str]:

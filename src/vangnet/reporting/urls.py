@@ -25,7 +25,12 @@ urlpatterns = [
     path("meldingen/route/eenheid/<int:unit_pk>/eigen-route-weg/", views_route.route_remove_unit,
          name="route_remove_unit"),
     path("meldingen/herstelsleutel/", views_recipient.recovery_key, name="recovery_key"),
+    path("meldingen/ontvangers/", views_recipient.recipients_overview, name="recipients"),
+    path("meldingen/ontvangers/<int:membership_pk>/verwijderen/",
+         views_recipient.recipient_remove_everywhere, name="recipient_remove_everywhere"),
     path("meldingen/<int:pk>/", views_recipient.report_detail, name="detail"),
+    path("meldingen/<int:pk>/ontvangers/<int:membership_pk>/verwijderen/",
+         views_recipient.recipient_remove, name="recipient_remove"),
     path("meldingen/<int:pk>/bijlage/<int:attachment_pk>/", views_recipient.attachment,
          name="attachment"),
 ]

@@ -190,10 +190,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if is_recipient else [])
     attachments = selectors.report_attachments_for(actor=actor, report=report, private_key=private_key)
     parts = [(key, label, contents[key]) for key, label in _part_labels() if contents.get(key)]
+    recipients = list(report.recipients.filter(revoked_at__isnull=True).select_related("membership__user"))
+    rows = _recipient_rows(report, recipients)
     return _no_store(render(request, "reporting/detail.html", {
         "report": report, "parts": parts, "messages_list": messages, "form": form,
         "attachments": attachments, "is_recipient": is_recipient, "add_form": add_form,
-        "recipients": report.recipients.filter(revoked_at__isnull=True).select_related("membership__user"),
+        "recipients": recipients, "recipient_rows": rows, "me": actor.membership_id,
+        "only_me": any(r.membership_id == actor.membership_id and not ok for r, ok in rows),
     }))
 
 
@@ -207,6 +210,126 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
     view, data = selectors.attachment_data_for(actor=actor, report=report, pk=attachment_pk,
                                                private_key=private_key)
     return _download(view, data)
+
+
+# --- Removing a recipient (a colleague who left or is conflicted; yourself; ADR 0031) ---------
+
+
+def _recipient_rows(report: Any, recipients: list[Any]) -> list[tuple[Any, bool]]:
+    """Each current recipient, and whether a fellow recipient may remove them: never the last
+    active person who holds the key (the same rule the service applies). No queries."""
+    from .permissions import removal_keeps_report_openable
+
+    holders = [r for r in recipients if r.sealed_key is not None]
+    rows = []
+    for recipient in recipients:
+        others = [h for h in holders if h.pk != recipient.pk]
+        rows.append((recipient, recipient.sealed_key is None or removal_keeps_report_openable(
+            by_recipient=True, other_key_holders=bool(others),
+            other_active_key_holders=any(h.membership.is_active for h in others),
+            has_recovery_copy=report.recovery_sealed_key is not None,
+        )))
+    return rows
+
+
+def _name(membership: Membership) -> str:
+    return str(membership.user.full_name or membership.user.email)
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def recipient_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """A recipient removes a fellow recipient, or themselves, from this report. A GET only asks;
+    the confirmation is a POST. Recipients only (others get 404, like the report page)."""
+    from django.contrib import messages
+    from django.http import Http404
+
+    actor = request.actor  # type: ignore[attr-defined]
+    report = selectors.report_get_for_actor(actor=actor, pk=pk)
+    if not selectors.is_recipient(actor=actor, report=report):
+        raise Http404
+    recipients = list(report.recipients.filter(revoked_at__isnull=True).select_related("membership__user"))
+    row = next((row for row in _recipient_rows(report, recipients)
+                if row[0].membership_id == membership_pk), None)
+    if row is None:
+        raise Http404
+    recipient, removable = row
+    is_self = membership_pk == actor.membership_id
+    error = "" if removable else _(
+        "This person is the last one who can open this report, so they cannot be removed: a "
+        "report must never become unreadable. Add a second recipient first. If nobody can take "
+        "it over, ask the coordinator: with the organisation recovery key they can give the "
+        "report to a successor."
+    )
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        membership = Membership.objects.prefetch_related("roles").get(pk=membership_pk)
+        try:
+            services.report_remove_recipient(actor=actor, report=report, membership=membership)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if is_self:
+                messages.success(request, _(
+                    "You have been removed from the report. It is no longer in your list."))
+                return redirect("reporting:inbox", actor.organisation_slug)
+            messages.success(request, _("%(name)s can no longer open this report.")
+                             % {"name": _name(recipient.membership)})
+            return redirect("reporting:detail", actor.organisation_slug, report.pk)
+    return _no_store(render(request, "reporting/recipient_remove.html", {
+        "report": report, "recipient": recipient, "name": _name(recipient.membership),
+        "is_self": is_self, "removable": removable, "error": error,
+    }))
+
+
+@never_cache
+@organisation_view
+def recipients_overview(request: HttpRequest) -> HttpResponse:
+    """The coordinator's view of who receives reports: counts per person, never a report."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_manage_recovery_key(actor):
+        raise PermissionDenied
+    return _no_store(render(request, "reporting/recipients.html", {
+        "overview": services.recipient_holdings(actor=actor),
+    }))
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def recipient_remove_everywhere(request: HttpRequest, membership_pk: int) -> HttpResponse:
+    """The coordinator removes someone who left from all their reports at once. A GET only asks."""
+    from django.contrib import messages
+    from django.http import Http404
+    from django.utils.translation import ngettext
+
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_manage_recovery_key(actor):
+        raise PermissionDenied
+    membership = (Membership.objects.filter(organisation_id=actor.organisation_id, pk=membership_pk)
+                  .select_related("user").prefetch_related("roles").first())
+    if membership is None:
+        raise Http404
+    holding = next(iter(services.recipient_holdings(actor=actor, membership=membership).holdings),
+                   None)
+    if holding is None:
+        messages.info(request, _("%(name)s does not receive any report.") % {"name": _name(membership)})
+        return redirect("reporting:recipients", actor.organisation_slug)
+    error = ""
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            count = services.reports_remove_recipient(actor=actor, membership=membership)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, ngettext(
+                "%(name)s has been removed from %(count)d report.",
+                "%(name)s has been removed from %(count)d reports.", count,
+            ) % {"name": _name(membership), "count": count})
+            return redirect("reporting:recipients", actor.organisation_slug)
+    return _no_store(render(request, "reporting/recipient_remove_everywhere.html", {
+        "holding": holding, "name": _name(membership), "error": error,
+    }))
 
 
 @never_cache

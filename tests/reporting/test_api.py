@@ -59,6 +59,7 @@ def test_whole_story_through_the_api(client, organisation, advisor, as_actor) ->
                                      choices=[("yes", "Yes"), ("no", "No")], ref="consent:api")
     view = client.get(f"{API}/reports/current", HTTP_X_RECEIPT=code)
     assert view.status_code == 200
+    assert response["Cache-Control"] == "no-store" and view["Cache-Control"] == "no-store"
     data = view.json()
     assert data["contents"]["narrative"] == "Via de API gemeld."
     assert next(m["body"] for m in data["messages"]) == "Ontvangen, wil je praten?"

@@ -168,8 +168,20 @@ def test_wrong_files_are_refused_per_field(client, organisation, advisor) -> Non
     exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"This program cannot be run in DOS mode." * 10
     disguised = post_report(client, organisation, advisor, [file_in(exe, "vakantie.jpg")])
     assert disguised.status_code == 422
-    # The service raises this without a field key, so `_fields` puts it under __all__.
-    assert disguised.json()["fields"] == {"__all__": [nl("Only JPEG, PNG and PDF files can be added.")]}
+    # The service names the file the problem is about, under the field's key.
+    assert disguised.json()["fields"] == {"attachments": [
+        "Bestand 1 (vakantie.jpg): " + nl("Only JPEG, PNG and PDF files can be added.")]}
+    # A good photo next to a bad file: refused before anything is stored, not even the photo.
+    from django.core.files.storage import default_storage
+
+    stored_before = default_storage.listdir("reporting/files")[1] if default_storage.exists(
+        "reporting/files") else []
+    mixed = post_report(client, organisation, advisor, [photo, file_in(exe, "tweede.jpg")])
+    assert mixed.status_code == 422
+    assert list(mixed.json()["fields"]["attachments"][0].split(":")[:1]) == ["Bestand 2 (tweede.jpg)"]
+    stored_after = default_storage.listdir("reporting/files")[1] if default_storage.exists(
+        "reporting/files") else []
+    assert stored_after == stored_before
     # A reply is checked the same way.
     _report_code = post_report(client, organisation, advisor, []).json()["receipt_code"]
     reply = post_message(client, _report_code, body="Hier", attachments=[file_in(exe, "a.png")])
@@ -247,3 +259,14 @@ def test_oversized_body_is_a_clear_413(client, organisation, advisor, submit, se
     throttled = client.post(f"{API}/organisations/{organisation.slug}/reports", too_big,
                             content_type="application/json")
     assert throttled.status_code == 429
+
+
+def test_other_routes_answer_a_too_large_body_with_json(client, organisation, advisor, submit,
+                                                        settings) -> None:
+    """Routes that take no files keep the site-wide limit, and say so in JSON, not an HTML page."""
+    _report, code = submit(recipient=advisor)
+    body = json.dumps({"answer": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)})
+    response = client.post(f"{API}/reports/current/questions/1/answer", body,
+                           content_type="application/json", HTTP_X_RECEIPT=code)
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large."}

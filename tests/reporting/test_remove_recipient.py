@@ -83,7 +83,7 @@ def test_a_recipient_removes_themselves_but_never_as_the_last(advisor, external_
     with pytest.raises(ValidationError) as refused:
         services.report_remove_recipient(actor=as_actor(advisor), report=report,
                                          membership=_member(advisor))
-    assert "recovery key" in str(refused.value)
+    assert "herstelsleutel" in str(refused.value)
     assert _is_recipient(report, advisor)
 
 
@@ -157,7 +157,7 @@ def test_the_coordinator_never_removes_the_last_copy_of_the_key(advisor, submit,
     with pytest.raises(ValidationError) as refused:
         services.report_remove_recipient(actor=as_actor(coordinator), report=report,
                                          membership=_member(advisor))
-    assert "unreadable" in str(refused.value)
+    assert "onleesbaar" in str(refused.value)
     assert _is_recipient(report, advisor)
 
 
@@ -172,13 +172,13 @@ def test_coordinator_removes_someone_who_left_from_all_reports(organisation, adv
     alone, _ = submit(recipient=advisor)
     not_theirs, _ = submit(recipient=external_advisor)
     me = as_actor(coordinator)
-    before = {h.membership.pk: h for h in services.recipient_holdings(actor=me).holdings}
+    before = {h.membership.pk: h for h in selectors.recipient_holdings(actor=me).holdings}
     assert (before[advisor.pk].reports, before[advisor.pk].alone, before[advisor.pk].stuck) == (2, 1, 0)
     assert not before[advisor.pk].has_left and not before[advisor.pk].can_remove_everywhere
     with pytest.raises(ValidationError):  # still working here
         services.reports_remove_recipient(actor=me, membership=_member(advisor))
     _leave(advisor)
-    overview = services.recipient_holdings(actor=me)
+    overview = selectors.recipient_holdings(actor=me)
     assert overview.unreadable == 1 and overview.unreadable_recoverable == 1
     assert services.reports_remove_recipient(actor=me, membership=_member(advisor)) == 2
     assert not _is_recipient(shared, advisor) and not _is_recipient(alone, advisor)
@@ -187,7 +187,7 @@ def test_coordinator_removes_someone_who_left_from_all_reports(organisation, adv
     assert sorted(int(e.object_id) for e in entries) == sorted([shared.pk, alone.pk])
     summary = AuditEntry.objects.get(action="reporting.remove_recipient_everywhere")
     assert summary.data == {"count": 2} and summary.object_id == str(advisor.pk)
-    after = services.recipient_holdings(actor=me)
+    after = selectors.recipient_holdings(actor=me)
     assert advisor.pk not in {h.membership.pk for h in after.holdings}
     assert after.unreadable == 1  # waits for a successor via the recovery key
 
@@ -198,11 +198,11 @@ def test_removing_everywhere_is_all_or_nothing(advisor, external_advisor, submit
     only_copy, _ = submit(recipient=advisor)  # no recovery key exists: the advisor's is the only copy
     _leave(advisor)
     me = as_actor(coordinator)
-    holding = services.recipient_holdings(actor=me, membership=_member(advisor)).holdings[0]
+    holding = selectors.recipient_holdings(actor=me, membership=_member(advisor)).holdings[0]
     assert holding.stuck == 1 and not holding.can_remove_everywhere
     with pytest.raises(ValidationError) as refused:
         services.reports_remove_recipient(actor=me, membership=_member(advisor))
-    assert "nothing was changed" in str(refused.value)
+    assert "niets veranderd" in str(refused.value)
     assert _is_recipient(shared, advisor) and _is_recipient(only_copy, advisor)
     assert not AuditEntry.objects.filter(action__startswith="reporting.remove_recipient").exists()
 
@@ -218,7 +218,7 @@ def test_only_the_coordinator_of_the_organisation_removes_everywhere(
             services.reports_remove_recipient(actor=as_actor(outsider), membership=_member(advisor))
         if outsider.organisation_id == organisation.pk and not outsider.role_set & {Role.COORDINATOR}:
             with pytest.raises(PermissionDenied):
-                services.recipient_holdings(actor=as_actor(outsider))
+                selectors.recipient_holdings(actor=as_actor(outsider))
     elsewhere = make_member(other_organisation, Role.ADVISOR)
     _leave(elsewhere)
     coordinator = make_member(organisation, Role.COORDINATOR)
@@ -285,7 +285,7 @@ def test_the_last_recipient_is_refused_with_a_clear_message(client, advisor, sub
     page = client.get(_remove_url(report, advisor))
     assert page.status_code == 200 and b'name="confirm"' not in page.content
     refused = client.post(_remove_url(report, advisor), {"confirm": "1"})
-    assert refused.status_code == 200 and "recovery key" in refused.context["error"]
+    assert refused.status_code == 200 and "herstelsleutel" in refused.context["error"]
     assert _is_recipient(report, advisor)
 
 

@@ -7,14 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from vangnet.core import crypto
+from vangnet.organisations.models import Membership
 from vangnet.organisations.permissions import Actor
 
 from .conflicts import excluded_membership_ids
+from .holdings import recipient_rows
 from .models import Attachment, DialogueQuestion, Message, Report, ReportGrant, ReportRecipient
+from .permissions import can_manage_recovery_key, has_left_recipients, removal_keeps_report_openable
 from .services import PARTS, ReporterAccess, box_private_key, report_key_for_recipient
 
 
@@ -216,3 +220,73 @@ def unread_counts(*, actor: Actor, report_ids: list[int]) -> dict[int, Any]:
         .values("report_id").annotate(n=Count("pk"))
     )
     return {row["report_id"]: row["n"] for row in rows}
+
+
+# --- Who holds which report (the coordinator's recipients page) ---------------------------
+
+
+@dataclass(frozen=True)
+class RecipientHolding:
+    """How many reports one person receives, and how many depend on them. Counts only."""
+
+    membership: Membership
+    reports: int
+    alone: int  # nobody else who is still active holds the key: a successor is needed
+    stuck: int  # nobody else holds the key and there is no recovery copy: cannot be removed
+    has_left: bool
+
+    @property
+    def can_remove_everywhere(self) -> bool:
+        return self.has_left and self.reports > 0 and self.stuck == 0
+
+
+@dataclass(frozen=True)
+class RecipientOverview:
+    holdings: list[RecipientHolding]
+    unreadable: int  # reports that no active recipient can open right now
+    unreadable_recoverable: int  # ... of which the organisation recovery key has a copy
+
+
+def recipient_holdings(*, actor: Actor, membership: Membership | None = None) -> RecipientOverview:
+    """For the coordinator (ADR 0031): per person the number of reports they receive, how many
+    rest on them alone, and how many reports nobody active can open. Counts only, no content;
+    `holdings.recipient_rows` is the same query `services.reports_remove_recipient` decides on."""
+    if not can_manage_recovery_key(actor):
+        raise PermissionDenied
+    organisation_id = actor.organisation_id
+    counts: dict[int, dict[str, int]] = {}
+    grouped = (
+        recipient_rows(organisation_id=organisation_id,
+                      membership_id=membership.pk if membership is not None else None)
+        .values("membership_id", "has_key", "other_active", "other", "has_copy")
+        .annotate(n=Count("pk")).order_by()
+    )
+    for row in grouped:
+        count = counts.setdefault(row["membership_id"], {"reports": 0, "alone": 0, "stuck": 0})
+        count["reports"] += row["n"]
+        if row["has_key"] and not row["other_active"]:
+            count["alone"] += row["n"]
+            if not removal_keeps_report_openable(
+                by_recipient=False, other_active_key_holders=False,
+                other_key_holders=row["other"], has_recovery_copy=row["has_copy"],
+            ):
+                count["stuck"] += row["n"]
+    people = Membership.objects.filter(organisation_id=organisation_id, pk__in=list(counts))
+    holdings = [
+        RecipientHolding(
+            membership=person, has_left=has_left_recipients(is_active=person.is_active,
+                                                            roles=person.role_set),
+            **counts[person.pk],
+        )
+        for person in people.select_related("user").prefetch_related("roles")
+    ]
+    readers = ReportRecipient.objects.filter(
+        report_id=OuterRef("pk"), revoked_at__isnull=True, sealed_key__isnull=False,
+        membership__is_active=True,
+    )
+    orphans = Report.objects.filter(organisation_id=organisation_id).exclude(Exists(readers))
+    totals = orphans.aggregate(
+        total=Count("pk"), recoverable=Count("pk", filter=Q(recovery_sealed_key__isnull=False))
+    )
+    return RecipientOverview(holdings=holdings, unreadable=totals["total"] or 0,
+                             unreadable_recoverable=totals["recoverable"] or 0)

@@ -21,10 +21,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
@@ -34,27 +35,39 @@ from vangnet.organisations.permissions import Actor
 from vangnet.organisations.roles import Role
 
 from . import hooks
-from .attachments import MAX_ATTACHMENTS, clean_attachment
+from .attachments import MAX_ATTACHMENTS, CleanFile, clean_attachment
 from .categories import Category, DiscriminationGround
 from .conflicts import excluded_for_involved, excluded_membership_ids, involvement_tags
+from .holdings import recipient_rows
 from .keys import has_keypair
 from .models import (
+    AdvisorProfile,
     Attachment,
     DialogueQuestion,
     Message,
     OrganisationRecoveryKey,
     Report,
     ReportGrant,
+    ReportingRoute,
     ReportRecipient,
+    RouteContact,
+    RouteStep,
     StepKind,
     UserKeyPair,
 )
 from .permissions import (
+    can_configure_route,
+    can_edit_own_profile,
     can_manage_recovery_key,
     can_receive_reports,
     can_register_oral_report,
+    can_remove_recipient,
+    has_left_recipients,
+    removal_keeps_report_openable,
 )
 from .receipts import receipt_derive, receipt_new
+from .route import EXTERNAL_BODIES, default_step_text, step_label
+from .route import default_recipient as route_default_recipient
 
 # The parts of a reporter's account. Every one is encrypted; grants share a subset.
 PARTS = ("narrative", "when", "where", "involved", "witnesses", "impact", "wishes", "identity",
@@ -179,12 +192,26 @@ def _new_receipt() -> tuple[str, Any]:
             return code, secret
 
 
-def _attach(report: Report, message: Message | None, files: Sequence[UploadedAttachment]) -> int:
+def _clean_uploads(files: Sequence[UploadedAttachment]) -> list[CleanFile]:
+    """Check and clean every file before anything is stored, so that a refused file leaves no
+    report, message or stored file behind. Each problem names the file it is about."""
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError({"attachments": _("You can add at most 5 files.")})
-    count = 0
-    for upload in files:
-        clean = clean_attachment(name=upload.name, data=upload.data)
+    cleaned, problems = [], []
+    for number, upload in enumerate(files, start=1):
+        try:
+            cleaned.append(clean_attachment(name=upload.name, data=upload.data))
+        except ValidationError as error:
+            problems += [_("File %(number)d (%(name)s): %(problem)s") % {
+                "number": number, "name": upload.name[:80], "problem": message}
+                for message in error.messages]
+    if problems:
+        raise ValidationError({"attachments": problems})
+    return cleaned
+
+
+def _attach(report: Report, message: Message | None, files: Sequence[CleanFile]) -> int:
+    for clean in files:
         attachment = Attachment(
             report=report, message=message, size=len(clean.data),
             meta_ciphertext=_seal_for_report(report, _json({
@@ -196,8 +223,7 @@ def _attach(report: Report, message: Message | None, files: Sequence[UploadedAtt
         attachment.file.save(secrets.token_hex(16) + ".bin",
                              ContentFile(_seal_for_report(report, clean.data)), save=False)
         attachment.save()
-        count += 1
-    return count
+    return len(files)
 
 
 def report_submit(
@@ -237,9 +263,7 @@ def report_submit(
         organisation_id=organisation.pk, involved_ids={m.pk for m in involved}
     )
     if recipient is None:
-        from .route import default_recipient
-
-        recipient = default_recipient(organisation=organisation, unit=unit, excluded=excluded)
+        recipient = route_default_recipient(organisation=organisation, unit=unit, excluded=excluded)
         if recipient is None:
             raise ValidationError({"recipient": _(
                 "There is nobody available to receive reports right now. "
@@ -248,6 +272,7 @@ def report_submit(
     recipients = [recipient, *[m for m in extra_recipients if m.pk != recipient.pk]]
     for member in recipients:
         _check_recipient(organisation=organisation, membership=member, excluded=excluded)
+    clean_files = _clean_uploads(attachments)
     if route_step is None:
         # The step follows from whom the reporter chose (an advisor, HR, the committee).
         route_step = STEP_OF_ROLE.get(_main_role(recipient), StepKind.ADVISOR)
@@ -289,7 +314,7 @@ def report_submit(
                 report=report, membership=member, sealed_key=crypto.seal(public, report_key)
                 if public else None, role_at_time=_main_role(member),
             )
-        files = _attach(report, None, attachments)
+        files = _attach(report, None, clean_files)
         audit_record(action="reporting.report_submit", target=report, data={
             "mode": mode, "channel": channel, "recipients": [m.pk for m in recipients],
             "attachments": files, "involved_count": len(involved),
@@ -382,12 +407,13 @@ def reporter_reply(
     if len(body) > MAX_MESSAGE_LENGTH:
         raise ValidationError({"body": _("This text is too long (at most 20,000 characters).")})
     report = access.report
+    clean_files = _clean_uploads(attachments)
     with transaction.atomic():
         message = Message.objects.create(
             report=report, author_kind=Message.AuthorKind.REPORTER, kind=kind,
             ciphertext=_seal_for_report(report, body.encode()),
         )
-        files = _attach(report, message, attachments)
+        files = _attach(report, message, clean_files)
         audit_record(action="reporting.reporter_reply", target=report, actor_label="reporter",
                      data={"message_id": message.pk, "attachments": files})
         recipient_ids = ReportRecipient.objects.filter(
@@ -629,8 +655,6 @@ def report_remove_recipient(
     person is not a current recipient of this report, or when the report would be left without
     anyone who can open it (`permissions.removal_keeps_report_openable`).
     """
-    from .permissions import can_remove_recipient, has_left_recipients, removal_keeps_report_openable
-
     if actor.organisation_id != report.organisation_id:
         raise PermissionDenied
     by_recipient = _is_current_recipient(actor, report)
@@ -680,100 +704,6 @@ def _other_key_holders(*, report_id: int, membership_id: int) -> dict[str, bool]
     return {"other_key_holders": bool(active), "other_active_key_holders": any(active)}
 
 
-def _holding_rows(*, organisation_id: int, membership_id: int | None = None) -> Any:
-    """Current recipient rows of the organisation's reports, each with: does this row hold the
-    key, does someone else (active) hold it, does the organisation recovery key have a copy."""
-    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
-
-    others = ReportRecipient.objects.filter(
-        report_id=OuterRef("report_id"), revoked_at__isnull=True, sealed_key__isnull=False,
-    ).exclude(membership_id=OuterRef("membership_id"))
-    rows = ReportRecipient.objects.filter(
-        report__organisation_id=organisation_id, revoked_at__isnull=True,
-        membership__organisation_id=organisation_id,
-    )
-    if membership_id is not None:
-        rows = rows.filter(membership_id=membership_id)
-    return rows.annotate(
-        has_key=ExpressionWrapper(Q(sealed_key__isnull=False), output_field=BooleanField()),
-        other_active=Exists(others.filter(membership__is_active=True)),
-        other=Exists(others),
-        has_copy=ExpressionWrapper(Q(report__recovery_sealed_key__isnull=False),
-                                   output_field=BooleanField()),
-    )
-
-
-@dataclass(frozen=True)
-class RecipientHolding:
-    """How many reports one person receives, and how many depend on them. Counts only."""
-
-    membership: Membership
-    reports: int
-    alone: int  # nobody else who is still active holds the key: a successor is needed
-    stuck: int  # nobody else holds the key and there is no recovery copy: cannot be removed
-    has_left: bool
-
-    @property
-    def can_remove_everywhere(self) -> bool:
-        return self.has_left and self.reports > 0 and self.stuck == 0
-
-
-@dataclass(frozen=True)
-class RecipientOverview:
-    holdings: list[RecipientHolding]
-    unreadable: int  # reports that no active recipient can open right now
-    unreadable_recoverable: int  # ... of which the organisation recovery key has a copy
-
-
-def recipient_holdings(*, actor: Actor, membership: Membership | None = None) -> RecipientOverview:
-    """For the coordinator (ADR 0031): per person the number of reports they receive, how many
-    rest on them alone, and how many reports nobody active can open. A read, but it lives next to
-    the removal rule it shows, so that the page and `reports_remove_recipient` cannot disagree."""
-    from django.db.models import Count, Exists, OuterRef, Q
-
-    from .permissions import has_left_recipients, removal_keeps_report_openable
-
-    if not can_manage_recovery_key(actor):
-        raise PermissionDenied
-    organisation_id = actor.organisation_id
-    counts: dict[int, dict[str, int]] = {}
-    grouped = (
-        _holding_rows(organisation_id=organisation_id,
-                      membership_id=membership.pk if membership is not None else None)
-        .values("membership_id", "has_key", "other_active", "other", "has_copy")
-        .annotate(n=Count("pk")).order_by()
-    )
-    for row in grouped:
-        count = counts.setdefault(row["membership_id"], {"reports": 0, "alone": 0, "stuck": 0})
-        count["reports"] += row["n"]
-        if row["has_key"] and not row["other_active"]:
-            count["alone"] += row["n"]
-            if not removal_keeps_report_openable(
-                by_recipient=False, other_active_key_holders=False,
-                other_key_holders=row["other"], has_recovery_copy=row["has_copy"],
-            ):
-                count["stuck"] += row["n"]
-    people = Membership.objects.filter(organisation_id=organisation_id, pk__in=list(counts))
-    holdings = [
-        RecipientHolding(
-            membership=person, has_left=has_left_recipients(is_active=person.is_active,
-                                                            roles=person.role_set),
-            **counts[person.pk],
-        )
-        for person in people.select_related("user").prefetch_related("roles")
-    ]
-    readers = ReportRecipient.objects.filter(
-        report_id=OuterRef("pk"), revoked_at__isnull=True, sealed_key__isnull=False,
-        membership__is_active=True,
-    )
-    orphans = Report.objects.filter(organisation_id=organisation_id).exclude(Exists(readers))
-    totals = orphans.aggregate(
-        total=Count("pk"), recoverable=Count("pk", filter=Q(recovery_sealed_key__isnull=False))
-    )
-    return RecipientOverview(holdings=holdings, unreadable=totals["total"] or 0,
-                             unreadable_recoverable=totals["recoverable"] or 0)
-
-
 def reports_remove_recipient(*, actor: Actor, membership: Membership) -> int:
     """The coordinator removes someone who left from every report they still receive, at once.
 
@@ -782,10 +712,6 @@ def reports_remove_recipient(*, actor: Actor, membership: Membership) -> int:
     have a recovery copy wait, unreadable, for a successor (`reports_recover_for`); the
     coordinator's page says so first. Returns how many reports they were removed from.
     """
-    from django.utils.translation import ngettext
-
-    from .permissions import has_left_recipients, removal_keeps_report_openable
-
     if not can_manage_recovery_key(actor):
         raise PermissionDenied
     if membership.organisation_id != actor.organisation_id:
@@ -796,7 +722,7 @@ def reports_remove_recipient(*, actor: Actor, membership: Membership) -> int:
             "reports on themselves, on each report's page. Remove someone here once they have left."
         ))
     with transaction.atomic():
-        rows = _holding_rows(organisation_id=actor.organisation_id, membership_id=membership.pk)
+        rows = recipient_rows(organisation_id=actor.organisation_id, membership_id=membership.pk)
         report_ids = sorted(rows.values_list("report_id", flat=True))
         # Lock the reports (in a fixed order) so no recipient leaves them meanwhile.
         list(Report.objects.select_for_update().filter(pk__in=report_ids).order_by("pk")
@@ -924,9 +850,6 @@ def reports_recover_for(
 
 def advisor_profile_save(*, actor: Actor, introduction: str, how_to_reach: str, availability: str,
                          is_listed: bool, photo: Any = None, remove_photo: bool = False) -> Any:
-    from .models import AdvisorProfile
-    from .permissions import can_edit_own_profile
-
     if not can_edit_own_profile(actor):
         raise PermissionDenied
     with transaction.atomic():
@@ -971,8 +894,6 @@ class ContactSetting:
 
 
 def _clean_steps(steps: Sequence[StepSetting]) -> list[StepSetting]:
-    from .route import EXTERNAL_BODIES, default_step_text, step_label
-
     kinds = [step.kind for step in steps]
     if any(kind not in StepKind.values for kind in kinds) or len(set(kinds)) != len(kinds):
         raise ValidationError({"steps": _("Each step can be on the route once.")})
@@ -1004,8 +925,6 @@ def _clean_steps(steps: Sequence[StepSetting]) -> list[StepSetting]:
 
 
 def _clean_contacts(contacts: Sequence[ContactSetting]) -> list[ContactSetting]:
-    from django.core.validators import URLValidator
-
     if len(contacts) > MAX_ROUTE_CONTACTS:
         raise ValidationError({"contacts": _("You can add at most 10 contacts.")})
     cleaned = []
@@ -1050,9 +969,6 @@ def route_save(
 ) -> Any:
     """Write the route of the organisation (unit None) or a unit's own route, all at once:
     texts, the default recipient, the steps in order, and contacts outside the organisation."""
-    from .models import ReportingRoute, RouteContact, RouteStep
-    from .permissions import can_configure_route
-
     if not can_configure_route(actor):
         raise PermissionDenied
     if unit is not None and unit.organisation_id != actor.organisation_id:
@@ -1102,9 +1018,6 @@ def route_save(
 
 def route_remove_unit_route(*, actor: Actor, unit: Unit) -> bool:
     """A unit stops having its own route and follows the route above it again."""
-    from .models import ReportingRoute
-    from .permissions import can_configure_route
-
     if not can_configure_route(actor) or unit.organisation_id != actor.organisation_id:
         raise PermissionDenied
     with transaction.atomic():

@@ -290,7 +290,7 @@ def recipients_overview(request: HttpRequest) -> HttpResponse:
     if not can_manage_recovery_key(actor):
         raise PermissionDenied
     return _no_store(render(request, "reporting/recipients.html", {
-        "overview": services.recipient_holdings(actor=actor),
+        "overview": selectors.recipient_holdings(actor=actor),
     }))
 
 
@@ -310,7 +310,7 @@ def recipient_remove_everywhere(request: HttpRequest, membership_pk: int) -> Htt
                   .select_related("user").prefetch_related("roles").first())
     if membership is None:
         raise Http404
-    holding = next(iter(services.recipient_holdings(actor=actor, membership=membership).holdings),
+    holding = next(iter(selectors.recipient_holdings(actor=actor, membership=membership).holdings),
                    None)
     if holding is None:
         messages.info(request, _("%(name)s does not receive any report.") % {"name": _name(membership)})

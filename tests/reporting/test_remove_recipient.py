@@ -175,11 +175,15 @@ def test_coordinator_removes_someone_who_left_from_all_reports(organisation, adv
     before = {h.membership.pk: h for h in selectors.recipient_holdings(actor=me).holdings}
     assert (before[advisor.pk].reports, before[advisor.pk].alone, before[advisor.pk].stuck) == (2, 1, 0)
     assert not before[advisor.pk].has_left and not before[advisor.pk].can_remove_everywhere
+    # Small numbers of someone who still works here are not shown exactly on the page.
+    assert (before[advisor.pk].reports_shown, before[advisor.pk].alone_shown) == ("< 5", "< 5")
     with pytest.raises(ValidationError):  # still working here
         services.reports_remove_recipient(actor=me, membership=_member(advisor))
     _leave(advisor)
     overview = selectors.recipient_holdings(actor=me)
     assert overview.unreadable == 1 and overview.unreadable_recoverable == 1
+    leaver = next(h for h in overview.holdings if h.membership.pk == advisor.pk)
+    assert (leaver.reports_shown, leaver.alone_shown) == ("2", "1")  # the work to do, exactly
     assert services.reports_remove_recipient(actor=me, membership=_member(advisor)) == 2
     assert not _is_recipient(shared, advisor) and not _is_recipient(alone, advisor)
     assert _is_recipient(shared, external_advisor) and _is_recipient(not_theirs, external_advisor)
@@ -363,6 +367,9 @@ def test_coordinator_pages(client, organisation, other_organisation, advisor, ex
     body = page.content.decode()
     assert page.status_code == 200 and "Anna Advies" in body and "Geheim verhaal" not in body
     assert remove_url not in body  # Anna still works here
+    assert "&lt; 5" in body  # ... so her small numbers are not shown exactly
+    still_here = client.get(remove_url).content.decode()  # typed in by hand: no count either
+    assert "ontvangt nog" not in still_here and "werkt hier nog" in still_here
     _leave(advisor)
     body = client.get(overview_url).content.decode()
     assert remove_url in body

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from vangnet.core import crypto
+from vangnet.core import anonymity, crypto
 from vangnet.organisations.models import Membership
 from vangnet.organisations.permissions import Actor
 
@@ -238,6 +238,22 @@ class RecipientHolding:
     @property
     def can_remove_everywhere(self) -> bool:
         return self.has_left and self.reports > 0 and self.stuck == 0
+
+    # What the page shows. For someone who still works here the coordinator needs no exact small
+    # number (it would hint at who turned to whom): 1 to k-1 read "< k". For someone who left the
+    # exact numbers are the work to do (give them to a successor), so they are shown as they are.
+    @property
+    def reports_shown(self) -> str:
+        return self._shown(self.reports)
+
+    @property
+    def alone_shown(self) -> str:
+        return self._shown(self.alone)
+
+    def _shown(self, count: int) -> str:
+        if self.has_left or count == 0 or count >= anonymity.threshold():
+            return str(count)
+        return anonymity.suppressed_label()
 
 
 @dataclass(frozen=True)

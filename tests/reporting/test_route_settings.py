@@ -307,3 +307,27 @@ def test_editor_queries_do_not_grow_with_units_and_contacts(
             page_count = len(page_queries.captured_queries)
         else:
             assert len(page_queries.captured_queries) == page_count
+
+
+def test_the_api_gives_a_units_route_and_the_complaints_procedure(
+    client, organisation, other_organisation, coordinator, as_actor
+) -> None:
+    team = make_unit(organisation, "Team Noord")
+    steps = [services.StepSetting(kind="complaints_committee", position=1)]
+    services.route_save(actor=as_actor(coordinator), unit=None, introduction="Hele organisatie",
+                        default_recipient=None, steps=steps, complaints_procedure_text="Artikel 1",
+                        complaints_procedure_file=SimpleUploadedFile("r.pdf", PDF, "application/pdf"))
+    services.route_save(actor=as_actor(coordinator), unit=team, introduction="Alleen Noord",
+                        default_recipient=None, steps=steps)
+    url = f"/api/v1/organisations/{organisation.slug}/route"
+    whole = client.get(url).json()
+    assert whole["unit"] is None and whole["introduction"] == "Hele organisatie"
+    assert whole["complaints_procedure_text"] == "Artikel 1"
+    assert whole["complaints_procedure_url"].startswith("http://testserver/media/reporting/procedures/")
+    north = client.get(url, {"unit_id": team.pk}).json()
+    assert north["unit"] == "Team Noord" and north["introduction"] == "Alleen Noord"
+    assert north["complaints_procedure_url"] is None
+    foreign = make_unit(other_organisation, "Elders")
+    assert client.get(url, {"unit_id": foreign.pk}).status_code == 404
+    assert client.get(url, {"unit_id": "0"}).status_code == 422
+    assert client.get(url, {"unit_id": "x"}).status_code == 422

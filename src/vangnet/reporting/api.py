@@ -19,7 +19,7 @@ import pydantic
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.utils.http import content_disposition_header
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.schema import NinjaGenerateJsonSchema
@@ -73,7 +73,10 @@ class StepOut(Schema):
 
 class RouteOut(Schema):
     organisation: str
+    unit: str | None
     introduction: str
+    complaints_procedure_text: str
+    complaints_procedure_url: str | None
     steps: list[StepOut]
 
 
@@ -91,13 +94,24 @@ def _person(person: Any) -> dict[str, Any]:
 
 
 @router.get("/organisations/{slug}/route", response={200: RouteOut, 404: Problem}, auth=None,
-            summary="The organisation's public reporting route")
-def get_route(request: HttpRequest, slug: str) -> Any:
+            summary="The organisation's public reporting route (of one unit with unit_id)")
+def get_route(request: HttpRequest, slug: str,
+              unit_id: int | None = Query(default=None, ge=1, le=MAX_ID)) -> Any:
     organisation = organisation_get_public(slug=slug)
-    route = route_view(organisation=organisation)
+    unit = None
+    if unit_id is not None:
+        unit = Unit.objects.filter(organisation=organisation, pk=unit_id).first()
+        if unit is None:
+            return Status(404, {"detail": "Unknown unit."})
+    route = route_view(organisation=organisation, unit=unit)
+    config = route.route
+    document = config.complaints_procedure_file if config is not None else None
     return {
         "organisation": organisation.name,
-        "introduction": route.route.introduction if route.route else "",
+        "unit": unit.name if unit is not None else None,
+        "introduction": config.introduction if config else "",
+        "complaints_procedure_text": config.complaints_procedure_text if config else "",
+        "complaints_procedure_url": request.build_absolute_uri(document.url) if document else None,
         "steps": [
             {"kind": s.kind, "title": s.title, "description": s.description,
              # Managers are only shown on the page, not listed by the API.

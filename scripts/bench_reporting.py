@@ -33,6 +33,11 @@ def main() -> None:
     data_dir = tempfile.mkdtemp(prefix="vangnet-bench-")
     os.environ["VANGNET_DATA_DIR"] = data_dir
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
+    if args.database_url.startswith("postgres"):
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_support import ensure_database
+
+        ensure_database(args.database_url, fresh=True)  # throw-away, like the SQLite file
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vangnet.settings.test")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

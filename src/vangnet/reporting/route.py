@@ -113,12 +113,20 @@ def contact_as_body(contact: RouteContact) -> ExternalBody:
 
 def route_config_for(*, organisation: Organisation, unit: Unit | None = None) -> ReportingRoute | None:
     """The unit's own route if it (or a unit above it) has one, else the organisation's."""
-    routes = {r.unit_id: r for r in ReportingRoute.objects.filter(organisation=organisation)}
+    routes = list(ReportingRoute.objects.filter(organisation=organisation))
+    return route_in_force(routes, organisation_id=organisation.pk, unit=unit)
+
+
+def route_in_force(
+    routes: list[ReportingRoute], *, organisation_id: int, unit: Unit | None
+) -> ReportingRoute | None:
+    """Of an organisation's routes, the one that applies to `unit` (see route_config_for)."""
+    by_unit = {r.unit_id: r for r in routes}
     if unit is not None:
-        for unit_id in unit_ancestor_ids(unit_id=unit.pk, organisation_id=organisation.pk):
-            if unit_id in routes:
-                return routes[unit_id]
-    return routes.get(None)
+        for unit_id in unit_ancestor_ids(unit_id=unit.pk, organisation_id=organisation_id):
+            if unit_id in by_unit:
+                return by_unit[unit_id]
+    return by_unit.get(None)
 
 
 def _people(organisation: Organisation, role: str, excluded: set[int]) -> list[RoutePerson]:

@@ -12,13 +12,27 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from vangnet.core import anonymity, crypto
-from vangnet.organisations.models import Membership
+from vangnet.organisations.models import Membership, Unit
 from vangnet.organisations.permissions import Actor
 
 from .conflicts import excluded_membership_ids
 from .holdings import recipient_rows
-from .models import Attachment, DialogueQuestion, Message, Report, ReportGrant, ReportRecipient
-from .permissions import can_manage_recovery_key, has_left_recipients, removal_keeps_report_openable
+from .models import (
+    Attachment,
+    DialogueQuestion,
+    Message,
+    Report,
+    ReportGrant,
+    ReportingRoute,
+    ReportRecipient,
+)
+from .permissions import (
+    can_configure_route,
+    can_manage_recovery_key,
+    has_left_recipients,
+    removal_keeps_report_openable,
+)
+from .route import route_in_force
 from .services import PARTS, ReporterAccess, box_private_key, report_key_for_recipient
 
 
@@ -306,3 +320,24 @@ def recipient_holdings(*, actor: Actor, membership: Membership | None = None) ->
     )
     return RecipientOverview(holdings=holdings, unreadable=totals["total"] or 0,
                              unreadable_recoverable=totals["recoverable"] or 0)
+
+
+# --- The route settings (coordinator) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteSettings:
+    own: ReportingRoute | None  # the route stored for exactly this unit (or the organisation)
+    in_force: ReportingRoute | None  # what people see now: `own`, or the route above it
+    units_with_own_route: set[int]
+
+
+def route_settings_for(*, actor: Actor, unit: Unit | None) -> RouteSettings:
+    """The route a coordinator edits for `unit` (None: the whole organisation)."""
+    if not can_configure_route(actor):
+        raise PermissionDenied
+    routes = list(ReportingRoute.objects.filter(organisation_id=actor.organisation_id))
+    own = next((r for r in routes if r.unit_id == (unit.pk if unit else None)), None)
+    in_force = own or route_in_force(routes, organisation_id=actor.organisation_id, unit=unit)
+    return RouteSettings(own=own, in_force=in_force,
+                         units_with_own_route={r.unit_id for r in routes if r.unit_id is not None})

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.organisations.decorators import organisation_view
-from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.organisations.selectors import unit_tree
+from vangnet.organisations.models import Organisation, Unit
+from vangnet.organisations.selectors import person_get_for_actor, unit_get_for_actor, unit_tree
 
-from . import services
+from . import selectors, services
 from .forms import RouteContactFormSet, RouteForm, RouteStepForm
 from .models import ReportingRoute, RouteStep, StepKind
 from .permissions import can_configure_route
@@ -30,7 +30,6 @@ from .route import (
     EXTERNAL_BODIES,
     default_step_text,
     recipient_choices,
-    route_config_for,
     step_label,
 )
 
@@ -132,11 +131,15 @@ def _editor(request: HttpRequest, organisation: Organisation, source: ReportingR
     return RouteEditor(form=form, steps=steps, contacts=contacts)
 
 
-def _selected_unit(request: HttpRequest, organisation: Organisation) -> Unit | None:
+def _selected_unit(request: HttpRequest) -> Unit | None:
+    """The unit of `?eenheid=`; the whole organisation for anything else (also a unit elsewhere)."""
     unit_id = request.GET.get("eenheid", "")
     if not (unit_id.isdigit() and len(unit_id) < 12):
         return None
-    return Unit.objects.filter(organisation=organisation, pk=int(unit_id)).first()
+    try:
+        return unit_get_for_actor(actor=request.actor, pk=int(unit_id))  # type: ignore[attr-defined]
+    except Http404:
+        return None
 
 
 def _editor_url(organisation: Organisation, unit: Unit | None) -> str:
@@ -144,14 +147,14 @@ def _editor_url(organisation: Organisation, unit: Unit | None) -> str:
     return f"{url}?eenheid={unit.pk}" if unit is not None else url
 
 
-def _save(request: HttpRequest, editor: RouteEditor, unit: Unit | None, source: ReportingRoute | None,
-          own: ReportingRoute | None) -> bool:
+def _save(request: HttpRequest, editor: RouteEditor, unit: Unit | None,
+          settings: selectors.RouteSettings) -> bool:
     """Call the service with what the forms hold. Returns False (errors added) when refused."""
+    own, source = settings.own, settings.in_force
     data = editor.form.cleaned_data
-    organisation = request.organisation  # type: ignore[attr-defined]
-    recipient_id = data.get("default_recipient")
-    recipient = (Membership.objects.filter(organisation=organisation, pk=recipient_id).first()
-                 if recipient_id else None)
+    actor = request.actor  # type: ignore[attr-defined]
+    recipient_id = data.get("default_recipient")  # one of the offered choices (the form checks)
+    recipient = person_get_for_actor(actor=actor, pk=int(recipient_id)) if recipient_id else None
     upload = data.get("complaints_procedure_file")
     remove = data.get("remove_complaints_procedure_file", False)
     if own is None and source is not None and source.complaints_procedure_file and not upload and not remove:
@@ -160,7 +163,7 @@ def _save(request: HttpRequest, editor: RouteEditor, unit: Unit | None, source: 
             upload = ContentFile(handle.read())
     try:
         services.route_save(
-            actor=request.actor, unit=unit,  # type: ignore[attr-defined]
+            actor=actor, unit=unit,
             introduction=data["introduction"], default_recipient=recipient,
             steps=editor.step_settings(), contacts=editor.contact_settings(),
             complaints_procedure_text=data["complaints_procedure_text"],
@@ -179,19 +182,15 @@ def route_edit(request: HttpRequest) -> HttpResponse:
     if not can_configure_route(actor):
         raise PermissionDenied
     organisation = request.organisation  # type: ignore[attr-defined]
-    unit = _selected_unit(request, organisation)
-    own = ReportingRoute.objects.filter(organisation=organisation, unit=unit).first()
-    # A unit without its own route starts from the route it follows now.
-    source = own or route_config_for(organisation=organisation, unit=unit)
-    editor = _editor(request, organisation, source)
-    if request.method == "POST" and editor.is_valid() and _save(request, editor, unit, source, own):
+    unit = _selected_unit(request)
+    settings = selectors.route_settings_for(actor=actor, unit=unit)
+    editor = _editor(request, organisation, settings.in_force)
+    if request.method == "POST" and editor.is_valid() and _save(request, editor, unit, settings):
         messages.success(request, _("The reporting route has been saved."))
         return redirect(_editor_url(organisation, unit))
-    with_own_route = set(ReportingRoute.objects.filter(organisation=organisation, unit__isnull=False)
-                         .values_list("unit_id", flat=True))
     return render(request, "reporting/route_form.html", {
-        "editor": editor, "unit": unit, "own": own, "source": source,
-        "units": unit_tree(actor=actor), "with_own_route": with_own_route,
+        "editor": editor, "unit": unit, "own": settings.own, "source": settings.in_force,
+        "units": unit_tree(actor=actor), "with_own_route": settings.units_with_own_route,
         "public_url": reverse("reporting:route", args=[organisation.slug])
         + (f"?eenheid={unit.pk}" if unit is not None else ""),
     })
@@ -204,9 +203,7 @@ def route_remove_unit(request: HttpRequest, unit_pk: int) -> HttpResponse:
     if not can_configure_route(actor):
         raise PermissionDenied
     organisation = request.organisation  # type: ignore[attr-defined]
-    unit = Unit.objects.filter(organisation=organisation, pk=unit_pk).first()
-    if unit is None:
-        raise Http404
+    unit = unit_get_for_actor(actor=actor, pk=unit_pk)
     if request.POST.get("confirm") == "yes" and services.route_remove_unit_route(actor=actor, unit=unit):
         messages.success(request, _("%(unit)s follows the route above it again.") % {"unit": unit.name})
     return redirect(_editor_url(organisation, unit))

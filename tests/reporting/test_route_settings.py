@@ -212,7 +212,6 @@ def test_who_may_set_the_route(client, organisation, other_organisation, coordin
     remove = reverse("reporting:route_remove_unit", args=[organisation.slug, foreign.pk])
     assert client.post(remove, {"confirm": "yes"}).status_code == 404
     url_foreign_unit = f"{url}?eenheid={foreign.pk}"
-    client.get(url_foreign_unit)
     assert client.get(url_foreign_unit).context["unit"] is None
 
 
@@ -256,6 +255,9 @@ def test_service_rules_cannot_be_bypassed(organisation, other_organisation, coor
     with pytest.raises(ValidationError):
         services.route_save(actor=actor, unit=None, introduction="", default_recipient=None,
                             steps=_steps(), contacts=[services.ContactSetting(name=f"C{i}") for i in range(11)])
+    with pytest.raises(ValidationError):  # refused, not silently cut short
+        services.route_save(actor=actor, unit=None, introduction="", default_recipient=None,
+                            steps=_steps(), contacts=[services.ContactSetting(name="x" * 151)])
     assert not ReportingRoute.objects.exists()
     route = services.route_save(actor=actor, unit=None, introduction="Tekst", default_recipient=advisor,
                                 steps=_steps())

@@ -66,6 +66,15 @@ def is_recipient(*, actor: Actor, report: Report) -> bool:
     ).exists()
 
 
+def report_recipients_for(*, actor: Actor, report: Report) -> list[ReportRecipient]:
+    """The current recipients of a report the actor may open (report_get_for_actor first), with
+    their user and roles loaded: names for the page, roles for the removal rule."""
+    if report.organisation_id != actor.organisation_id:
+        raise Http404
+    return list(report.recipients.filter(revoked_at__isnull=True)
+                .select_related("membership__user").prefetch_related("membership__roles"))
+
+
 def _report_key(actor: Actor, report: Report, private_key: bytes) -> bytes:
     try:
         return report_key_for_recipient(report=report, membership_id=actor.membership_id,

@@ -643,6 +643,15 @@ def _seal_for_new_recipient(
     return recipient
 
 
+def last_key_holder_message() -> str:
+    return _(
+        "This person is the last one who can open this report, so they cannot be removed: a "
+        "report must never become unreadable. Add a second recipient first. If nobody can take "
+        "it over, ask the coordinator: with the organisation recovery key they can give the "
+        "report to a successor."
+    )
+
+
 def report_remove_recipient(
     *, actor: Actor, report: Report, membership: Membership
 ) -> ReportRecipient:
@@ -678,12 +687,7 @@ def report_remove_recipient(
             by_recipient=by_recipient, has_recovery_copy=locked.recovery_sealed_key is not None,
             **_other_key_holders(report_id=report.pk, membership_id=membership.pk),
         ):
-            raise ValidationError({"membership": _(
-                "This person is the last one who can open this report, so they cannot be "
-                "removed: a report must never become unreadable. Add a second recipient first. "
-                "If nobody can take it over, ask the coordinator: with the organisation recovery "
-                "key they can give the report to a successor."
-            ) if by_recipient else _(
+            raise ValidationError({"membership": last_key_holder_message() if by_recipient else _(
                 "Nobody else can open this report and it has no copy for the organisation "
                 "recovery key, so this person cannot be removed: the report would become "
                 "unreadable for good."
@@ -939,8 +943,11 @@ def _clean_contacts(contacts: Sequence[ContactSetting]) -> list[ContactSetting]:
                 raise ValidationError(
                     {"contacts": _("Fill in a web address that starts with https://.")}
                 ) from error
-        cleaned.append(ContactSetting(name=name[:150], description=contact.description.strip()[:500],
-                                      phone=contact.phone.strip()[:40], url=url[:300]))
+        description, phone = contact.description.strip(), contact.phone.strip()
+        if len(name) > 150 or len(description) > 500 or len(phone) > 40 or len(url) > 300:
+            raise ValidationError({"contacts": _(
+                "A contact's name, text, phone number or web address is too long.")})
+        cleaned.append(ContactSetting(name=name, description=description, phone=phone, url=url))
     return cleaned
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from vangnet.core import crypto
 from vangnet.organisations.decorators import organisation_view
 from vangnet.organisations.models import Membership
+from vangnet.organisations.selectors import person_get_for_actor
 
 from . import keys, selectors, services
 from .conflicts import excluded_membership_ids
@@ -38,6 +41,7 @@ from .permissions import (
     can_hold_keys,
     can_manage_recovery_key,
     can_register_oral_report,
+    removal_keeps_report_openable,
 )
 from .route import recipient_choices
 from .views import _add_errors, _download, _no_store, _part_labels
@@ -186,14 +190,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if is_recipient:
         services.report_seal_for_recovery(actor=actor, report=report, private_key=private_key)
     contents = selectors.report_contents_for(actor=actor, report=report, private_key=private_key)
-    messages = (selectors.report_messages_for(actor=actor, report=report, private_key=private_key)
-                if is_recipient else [])
+    thread = (selectors.report_messages_for(actor=actor, report=report, private_key=private_key)
+              if is_recipient else [])
     attachments = selectors.report_attachments_for(actor=actor, report=report, private_key=private_key)
     parts = [(key, label, contents[key]) for key, label in _part_labels() if contents.get(key)]
-    recipients = list(report.recipients.filter(revoked_at__isnull=True).select_related("membership__user"))
+    recipients = selectors.report_recipients_for(actor=actor, report=report)
     rows = _recipient_rows(report, recipients)
     return _no_store(render(request, "reporting/detail.html", {
-        "report": report, "parts": parts, "messages_list": messages, "form": form,
+        "report": report, "parts": parts, "messages_list": thread, "form": form,
         "attachments": attachments, "is_recipient": is_recipient, "add_form": add_form,
         "recipients": recipients, "recipient_rows": rows, "me": actor.membership_id,
         "only_me": any(r.membership_id == actor.membership_id and not ok for r, ok in rows),
@@ -218,8 +222,6 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
 def _recipient_rows(report: Any, recipients: list[Any]) -> list[tuple[Any, bool]]:
     """Each current recipient, and whether a fellow recipient may remove them: never the last
     active person who holds the key (the same rule the service applies). No queries."""
-    from .permissions import removal_keeps_report_openable
-
     holders = [r for r in recipients if r.sealed_key is not None]
     rows = []
     for recipient in recipients:
@@ -242,30 +244,22 @@ def _name(membership: Membership) -> str:
 def recipient_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     """A recipient removes a fellow recipient, or themselves, from this report. A GET only asks;
     the confirmation is a POST. Recipients only (others get 404, like the report page)."""
-    from django.contrib import messages
-    from django.http import Http404
-
     actor = request.actor  # type: ignore[attr-defined]
     report = selectors.report_get_for_actor(actor=actor, pk=pk)
     if not selectors.is_recipient(actor=actor, report=report):
         raise Http404
-    recipients = list(report.recipients.filter(revoked_at__isnull=True).select_related("membership__user"))
+    recipients = selectors.report_recipients_for(actor=actor, report=report)
     row = next((row for row in _recipient_rows(report, recipients)
                 if row[0].membership_id == membership_pk), None)
     if row is None:
         raise Http404
     recipient, removable = row
     is_self = membership_pk == actor.membership_id
-    error = "" if removable else _(
-        "This person is the last one who can open this report, so they cannot be removed: a "
-        "report must never become unreadable. Add a second recipient first. If nobody can take "
-        "it over, ask the coordinator: with the organisation recovery key they can give the "
-        "report to a successor."
-    )
+    error = "" if removable else services.last_key_holder_message()
     if request.method == "POST" and request.POST.get("confirm") == "1":
-        membership = Membership.objects.prefetch_related("roles").get(pk=membership_pk)
         try:
-            services.report_remove_recipient(actor=actor, report=report, membership=membership)
+            services.report_remove_recipient(actor=actor, report=report,
+                                             membership=recipient.membership)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -299,17 +293,10 @@ def recipients_overview(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recipient_remove_everywhere(request: HttpRequest, membership_pk: int) -> HttpResponse:
     """The coordinator removes someone who left from all their reports at once. A GET only asks."""
-    from django.contrib import messages
-    from django.http import Http404
-    from django.utils.translation import ngettext
-
     actor = request.actor  # type: ignore[attr-defined]
     if not can_manage_recovery_key(actor):
         raise PermissionDenied
-    membership = (Membership.objects.filter(organisation_id=actor.organisation_id, pk=membership_pk)
-                  .select_related("user").prefetch_related("roles").first())
-    if membership is None:
-        raise Http404
+    membership = person_get_for_actor(actor=actor, pk=membership_pk)
     holding = next(iter(selectors.recipient_holdings(actor=actor, membership=membership).holdings),
                    None)
     if holding is None:

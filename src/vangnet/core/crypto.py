@@ -99,6 +99,14 @@ def server_key(purpose: str) -> bytes:
     return hmac.new(root.encode(), f"vangnet:{purpose}".encode(), hashlib.sha256).digest()
 
 
+def server_keys(purpose: str) -> list[bytes]:
+    """Every server key that may still have protected data for `purpose`: the current one first.
+
+    Decrypt or verify with each in turn; encrypt or sign with `server_key(purpose)` only.
+    """
+    return [server_key(purpose)]
+
+
 def keyed_hash(purpose: str, value: str) -> str:
     """HMAC-SHA256 under a server key, hex: a tag that only the server can compute."""
     return hmac.new(server_key(purpose), value.encode(), hashlib.sha256).hexdigest()

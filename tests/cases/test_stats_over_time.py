@@ -246,3 +246,30 @@ def test_a_unit_named_like_a_formula_stays_text_in_the_csv(
     assert unit_rows and all(r[1].startswith("'=") for r in unit_rows)
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r
                    if not cell.lstrip("+-").replace(",", "").isdigit())
+
+
+# --- the live figure that remains: pattern signals (advisors only) ---------------------------
+
+
+@pytest.mark.django_db
+def test_looking_at_the_signals_again_after_one_new_report_learns_nothing(
+        client: Any, organisation: Any, advisor: Any, submit: Any) -> None:
+    from support.people import make_member
+    from vangnet.organisations.roles import Role
+
+    unit = make_unit(organisation, "Team Groot")
+    for _ in range(6):
+        make_member(organisation, Role.EMPLOYEE, unit=unit)
+    for _ in range(5):
+        submit(unit=unit)
+    client.force_login(advisor.user)
+    before = client.get(f"/o/{organisation.slug}/dossiers/signalen/")
+    assert before.status_code == 200
+    assert "5–9" in before.content.decode()
+
+    submit(unit=unit)  # one more report about this unit (5 → 6)
+
+    after = client.get(f"/o/{organisation.slug}/dossiers/signalen/")
+    assert _without_csrf(after) == _without_csrf(before)
+    html = after.content.decode()
+    assert ">6<" not in html and ">5<" not in html

@@ -3,7 +3,9 @@
 The finding (issue 10, low): the quickscan report and its CSV, and the people list, were sent
 without `Cache-Control: no-store`, so a shared computer's browser cache or a caching proxy kept
 them. The sweep below asks every organisation page that takes no id as a person who holds every
-role, and then the pages with ids that show personal or case data.
+role, then the pages with ids that show personal or case data, and the account pages (e-mail
+addresses, second factor). `core.cache_headers.PrivatePagesMiddleware` does it for every page
+behind login; the named views also say `never_cache` themselves.
 """
 
 from __future__ import annotations
@@ -111,6 +113,24 @@ def test_pages_with_people_results_and_figures_are_no_store(client: Any, organis
         _assert_not_stored(response, what)
     people = client.get(pages["people list"]).content.decode()
     assert "Piet Persoon" in people  # the page that must not be cached does show a person
+
+
+@pytest.mark.django_db
+def test_account_pages_with_addresses_and_second_factors_are_no_store(
+        client: Any, organisation: Any, everyone: Any) -> None:
+    client.force_login(everyone.user)
+    for path in ("/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        _assert_not_stored(response, path)
+
+
+@pytest.mark.django_db
+def test_a_view_that_chose_its_own_caching_keeps_it(client: Any, organisation: Any,
+                                                    everyone: Any) -> None:
+    client.force_login(everyone.user)
+    response = client.get(f"/o/{organisation.slug}/theme.css")
+    assert "public" in response["Cache-Control"]  # colours only, the same for everyone
 
 
 @pytest.mark.django_db

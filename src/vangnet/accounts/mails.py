@@ -65,7 +65,7 @@ def password_reset(*, user_id: int, email_address_id: int = 0) -> Mail | None:
     url = settings.SITE_URL + reverse("account_reset_password_from_key",
                                       kwargs={"uidb36": uid, "key": key})
     return Mail({"user": user, "password_reset_url": url, "uid": uid, "key": key,
-                 "current_site": site_for_mail()},
+                 "current_site": site_for_mail(), "email": address},
                 addresses=(address,), language=getattr(user, "preferred_language", ""))
 
 
@@ -82,8 +82,9 @@ def queue_account_mail(*, template_prefix: str, email: str, context: dict[str, A
             ids["email_address_id"] = address.pk
         queue_mail(PASSWORD_RESET_KEY, **ids)
         return
-    message = get_adapter().render_mail(template_prefix, email,
-                                        {"current_site": site_for_mail(), **context})
+    # What allauth's own send_mail adds to every mail's context.
+    message = get_adapter().render_mail(
+        template_prefix, email, {"current_site": site_for_mail(), "email": email, **context})
     html = next((content for content, mimetype in getattr(message, "alternatives", [])
                  if mimetype == "text/html"), "")
     queue_sealed_email(subject=str(message.subject), body=str(message.body), to=list(message.to),

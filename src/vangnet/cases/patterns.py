@@ -119,16 +119,14 @@ def _raise(organisation_id: int, kind: str, subject: str, count: int,
 
 
 def _notify_advisors(organisation_id: int) -> None:
-    from vangnet.core.mail import queue_templated_email
-    from vangnet.organisations.models import Organisation
+    from vangnet.core.mail import queue_mail
     from vangnet.organisations.selectors import members_with_role
 
-    emails = [m.user.email for m in members_with_role(organisation_id=organisation_id,
-                                                      role=Role.ADVISOR)]
-    slug = Organisation.objects.filter(pk=organisation_id).values_list("slug", flat=True).first()
-    if emails:
-        transaction.on_commit(lambda: queue_templated_email(
-            template="cases/email/pattern", to=emails, context={"org_slug": slug}))
+    user_ids = [m.user_id for m in members_with_role(organisation_id=organisation_id,
+                                                     role=Role.ADVISOR)]
+    if user_ids:
+        transaction.on_commit(lambda: queue_mail(
+            "cases/email/pattern", user_ids=user_ids, organisation_id=organisation_id))
 
 
 def signal_count_cell(signal: PatternSignal) -> Cell:

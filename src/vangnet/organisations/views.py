@@ -163,6 +163,23 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
                   {"form": form, "invitations": invitations})
 
 
+@organisation_view
+@require_http_methods(["POST"])
+def invitation_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    invitation = selectors.invitation_get_for_actor(actor=actor, pk=pk)
+    try:
+        services.invitation_send_again(actor=actor, invitation=invitation,
+                                       language=request.LANGUAGE_CODE)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("A new invitation has been sent to %(email)s. The previous "
+                                    "link no longer works.") % {"email": invitation.email})
+    return redirect("organisations:invitation_list", request.organisation.slug)  # type: ignore[attr-defined]
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:

@@ -123,13 +123,14 @@ def test_throttle_per_source_and_global(organisation, advisor, submit, settings)
     settings.VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR = 3
     settings.VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR = 5
     for _ in range(3):
-        assert receipts.receipt_attempt_allowed("10.0.0.1")
-        receipts.receipt_attempt_failed("10.0.0.1")
-    assert not receipts.receipt_attempt_allowed("10.0.0.1")  # this source is done for the hour
-    assert receipts.receipt_attempt_allowed("10.0.0.2")  # others are not (one office, one NAT)
-    receipts.receipt_attempt_failed("10.0.0.2")
-    receipts.receipt_attempt_failed("10.0.0.3")
-    assert not receipts.receipt_attempt_allowed("10.0.0.4")  # the global budget is spent
+        assert receipts.receipt_attempt_start("10.0.0.1")  # reserved as failed until proven right
+    assert not receipts.receipt_attempt_start("10.0.0.1")  # this source is done for the hour
+    assert receipts.receipt_attempt_start("10.0.0.2")  # others are not (one office, one NAT)
+    assert receipts.receipt_attempt_start("10.0.0.3")  # the fifth failure: the global budget
+    assert not receipts.receipt_attempt_start("10.0.0.4")  # is spent
+    # A right code gives its place back: the source and the global budget are free again.
+    receipts.receipt_attempt_succeeded("10.0.0.3")
+    assert receipts.receipt_attempt_start("10.0.0.4")
     # The IP never appears in a cache key.
     assert all("10.0.0" not in str(k) for k in getattr(cache, "_cache", {}))
 

@@ -26,6 +26,7 @@ from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import APIKeyHeader
 
 from vangnet.core.client import throttle_source
+from vangnet.core.input import invalid_input_message, json_has_invalid_text
 from vangnet.organisations.models import Membership, Unit
 from vangnet.organisations.selectors import organisation_get_public
 
@@ -204,6 +205,9 @@ def _read_json(request: HttpRequest, model: type[SchemaT]) -> SchemaT:
         raise HttpError(400, "The request body could not be read.") from error
     if len(raw) > MAX_BODY_BYTES:
         raise too_big
+    # The middleware checks bodies up to the site-wide limit only; these may be larger.
+    if json_has_invalid_text(raw):
+        raise HttpError(400, invalid_input_message())
     try:
         return model.model_validate_json(raw or b"{}")
     except pydantic.ValidationError as error:

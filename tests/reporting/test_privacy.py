@@ -58,8 +58,11 @@ def database_text() -> tuple[str, bytes]:
 
 
 def storage_bytes() -> bytes:
-    root = Path(settings.MEDIA_ROOT)
-    return b"".join(p.read_bytes() for p in root.rglob("*") if p.is_file()) if root.exists() else b""
+    """Every stored file: the public media and the private storage of attachments."""
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.VANGNET_PRIVATE_ROOT)]
+    files = [p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()]
+    assert any(p.is_relative_to(roots[1]) for p in files), "no attachment was stored: nothing checked"
+    return b"".join(p.read_bytes() for p in files)
 
 
 def assert_absent(needles: list[str], text: str, blob: bytes, where: str) -> None:

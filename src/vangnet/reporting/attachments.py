@@ -27,7 +27,8 @@ ALLOWED_DESCRIPTION = "JPEG, PNG, PDF"
 # whose JPEGs still fit in 5 MB (a 40 Mpixel sensor: 7296 x 5472 = 39.9 Mpixel); 48 to 200 Mpixel
 # modes give files far above 5 MB anyway. Measured cost at the budget: see docs/adr/0034.
 MAX_IMAGE_PIXELS = 40_000_000
-Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # Pillow's own check stays as a second line
+# Pillow's process-wide limit (warn above 89 Mpixel, refuse above 179) is left alone: the check
+# below is stricter, runs first, and does not change how other code opens images.
 # One image decode at a time per process bounds memory to one image at the budget, also when
 # the web server runs threads; others wait their turn (briefly: ~1 s at the budget).
 _DECODE_SLOTS = threading.BoundedSemaphore(1)

@@ -7,8 +7,9 @@ before any view runs (core.middleware.RejectInvalidInputMiddleware), with a 400 
 wrong.
 
 Where we look, and why there:
-- the path and the query string, decoded strictly from their raw bytes (Django itself would
-  replace broken UTF-8 with U+FFFD and let NUL through);
+- the path (control characters, lone surrogates, and bytes that were not UTF-8, which Django
+  re-percent-encodes) and the query string, decoded strictly from its raw bytes (Django itself
+  would replace broken UTF-8 with U+FFFD and let NUL through);
 - url-encoded form bodies, raw and strictly decoded; multipart forms after parsing (field values
   and file names), because reading the raw multipart body would defeat streaming uploads;
 - JSON bodies up to DATA_UPLOAD_MAX_MEMORY_SIZE, raw, including the escapes `\\u0000` and unpaired
@@ -30,6 +31,9 @@ from django.utils.translation import gettext as _
 
 # Control characters never belong in a path (tab and newline included).
 _PATH_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Django (WSGIRequest) turns path bytes that are not UTF-8 back into "%XX" (upper case, always a
+# byte >= 0x80) before any middleware sees them; our routes never contain such a sequence.
+_REPERCENTED = re.compile(r"%[89A-F][0-9A-F]")
 _JSON_ESCAPE = re.compile(rb"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
 _FORM_TYPES = ("application/x-www-form-urlencoded",)
 _MULTIPART = "multipart/form-data"
@@ -108,8 +112,8 @@ def _content_length(request: HttpRequest) -> int:
 
 def request_has_invalid_input(request: HttpRequest) -> bool:
     meta = request.META
-    path_raw = _raw_wsgi(meta.get("PATH_INFO", "") or "")
-    if raw_is_invalid(path_raw) or _PATH_CONTROL.search(request.path_info) or text_is_invalid(request.path):
+    path = request.path_info
+    if text_is_invalid(request.path) or _PATH_CONTROL.search(path) or _REPERCENTED.search(path):
         return True
     if percent_encoded_is_invalid(_raw_wsgi(meta.get("QUERY_STRING", "") or "")):
         return True

@@ -258,15 +258,20 @@ def _open_as_reporter(client: Any, organisation: Any, code: str, **headers: str)
 
 
 def test_reporter_messages_on_the_web_are_limited_per_report(client, organisation, advisor, submit,
-                                                            settings, mailoutbox) -> None:
+                                                            settings, mailoutbox,
+                                                            django_capture_on_commit_callbacks) -> None:
     settings.VANGNET_REPORTER_MESSAGES_PER_REPORT_PER_HOUR = 3
     report, code = submit(recipient=advisor)
     _open_as_reporter(client, organisation, code)
     url = reverse("reporting:reporter_report", args=[organisation.slug])
-    for number in range(3):
-        assert client.post(url, {"body": f"Aanvulling {number}"}).status_code == 302
+    mails_at_start = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            assert client.post(url, {"body": f"Aanvulling {number}"}).status_code == 302
     mails_before = len(mailoutbox)
-    refused = client.post(url, {"body": "Nog een aanvulling"})
+    assert mails_before == mails_at_start + 3  # each accepted message e-mailed the advisor
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(url, {"body": "Nog een aanvulling"})
     assert refused.status_code == 429
     assert "Je hebt in korte tijd veel berichten gestuurd" in refused.content.decode()
     assert Message.objects.filter(report=report).count() == 3

@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 export VANGNET_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test install install-dev lint typecheck check-migrations pytest e2e bench messages vendor-css clean
+.PHONY: demo test install install-dev lint typecheck check-migrations pytest e2e bench messages vendor-css clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ pytest:
 	@$(BIN)/pytest -q -p no:randomly; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; \
 	exit $$status
+
+## audit: known vulnerabilities in the installed dependencies (pip-audit against PyPI; CI runs it
+## once, after the tests). Findings fail; an index that cannot be asked is reported as NOT AUDITED.
+audit: install-dev
+	$(BIN)/python scripts/dependency_audit.py
 
 ## bench: benchmarks with figures (not part of make test); the case list needs PostgreSQL
 bench: install-dev

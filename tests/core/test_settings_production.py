@@ -12,7 +12,8 @@ import pytest
 
 PYTHON = sys.executable
 CLEARED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "REDIS_URL", "DEBUG",
-           "DJANGO_SETTINGS_MODULE", "VANGNET_ALLOW_SQLITE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+           "DJANGO_SETTINGS_MODULE", "VANGNET_ALLOW_SQLITE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+           "VANGNET_SINGLE_PROCESS", "WEB_CONCURRENCY", "VANGNET_PRIVATE_ROOT")
 
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
@@ -34,6 +35,7 @@ def realistic(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "vangnet.example.org",
         "DATABASE_URL": "postgres://vangnet:geheim@127.0.0.1:5432/vangnet",
         "EMAIL_URL": "smtp://mail.example.org:587?tls=1",
+        "REDIS_URL": "redis://127.0.0.1:6379/6",
     }
     values.update(overrides)
     return _env(tmp_path, **{k: v for k, v in values.items() if v is not None})
@@ -67,9 +69,12 @@ def test_realistic_environment_starts(tmp_path: Path) -> None:
         ({"DATABASE_URL": "sqlite:////tmp/vangnet.sqlite3"}, "PostgreSQL"),
         ({"EMAIL_URL": "file:///tmp/mail"}, "EMAIL_URL"),
         ({"EMAIL_URL": "memory:"}, "EMAIL_URL"),
+        # Several web processes, each counting its own throttles (issue #10, finding 6).
+        ({"REDIS_URL": ""}, "REDIS_URL"),
+        ({"REDIS_URL": "", "VANGNET_SINGLE_PROCESS": "1", "WEB_CONCURRENCY": "4"}, "WEB_CONCURRENCY"),
     ],
     ids=["no-secret", "short-secret", "boring-secret", "any-host", "no-host", "default-sqlite",
-         "sqlite-url", "file-mail", "memory-mail"],
+         "sqlite-url", "file-mail", "memory-mail", "no-redis", "single-process-but-four-workers"],
 )
 def test_production_refuses_insecure_settings(tmp_path: Path, overrides: dict[str, str],
                                               reason: str) -> None:
@@ -83,6 +88,22 @@ def test_production_refuses_insecure_settings(tmp_path: Path, overrides: dict[st
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "refuses to start" in result.stderr and reason in result.stderr
+
+
+def test_one_declared_process_may_run_without_redis(tmp_path: Path) -> None:
+    env = realistic(tmp_path, VANGNET_SINGLE_PROCESS="1")
+    env.pop("REDIS_URL")
+    result = _load_settings(env, expression="settings.CACHES['default']['BACKEND']")
+    assert result.returncode == 0, result.stderr
+    assert "LocMemCache" in result.stdout
+
+
+def test_private_files_cannot_be_put_under_the_web_root(tmp_path: Path) -> None:
+    env = realistic(tmp_path, VANGNET_PRIVATE_ROOT=str(tmp_path / "media" / "private"))
+    result = _load_settings(env, expression="__import__('django.core.files.storage', fromlist=['x'])"
+                                            ".storages['private'].location")
+    assert result.returncode != 0
+    assert "must not be inside a publicly served directory" in result.stderr
 
 
 def test_sqlite_can_be_allowed_explicitly(tmp_path: Path) -> None:

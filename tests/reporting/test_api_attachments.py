@@ -88,7 +88,7 @@ def test_photo_through_the_api_loses_its_exif(client, organisation, advisor, as_
     assert stored.format == "JPEG" and stored.size == (40, 30)
     assert not stored.getexif() and not stored.getexif().get_ifd(GPS) and "exif" not in stored.info
     # On disk only ciphertext under a random name.
-    on_disk = (Path(django_settings.MEDIA_ROOT) / view.attachment.file.name).read_bytes()
+    on_disk = (Path(django_settings.VANGNET_PRIVATE_ROOT) / view.attachment.file.name).read_bytes()
     assert b"CameraMaker" not in on_disk and b"JFIF" not in on_disk and "foto" not in view.attachment.file.name
 
     # The reporter lists the file and downloads it.
@@ -172,15 +172,14 @@ def test_wrong_files_are_refused_per_field(client, organisation, advisor) -> Non
     assert disguised.json()["fields"] == {"attachments": [
         "Bestand 1 (vakantie.jpg): " + nl("Only JPEG, PNG and PDF files can be added.")]}
     # A good photo next to a bad file: refused before anything is stored, not even the photo.
-    from django.core.files.storage import default_storage
+    from vangnet.core.storage import private_storage
 
-    stored_before = default_storage.listdir("reporting/files")[1] if default_storage.exists(
-        "reporting/files") else []
+    storage = private_storage()
+    stored_before = storage.listdir("reporting/files")[1] if storage.exists("reporting/files") else []
     mixed = post_report(client, organisation, advisor, [photo, file_in(exe, "tweede.jpg")])
     assert mixed.status_code == 422
     assert list(mixed.json()["fields"]["attachments"][0].split(":")[:1]) == ["Bestand 2 (tweede.jpg)"]
-    stored_after = default_storage.listdir("reporting/files")[1] if default_storage.exists(
-        "reporting/files") else []
+    stored_after = storage.listdir("reporting/files")[1] if storage.exists("reporting/files") else []
     assert stored_after == stored_before
     # A reply is checked the same way.
     _report_code = post_report(client, organisation, advisor, []).json()["receipt_code"]

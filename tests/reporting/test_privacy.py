@@ -29,6 +29,7 @@ MARKERS = {
     "identity": "MARKERIDENTITY1187",
 }
 IP = "203.0.113.77"
+PROXY_IP = "198.51.100.254"
 AGENT = "MarkerAgent/9.9 (UNIQUEUA)"
 
 
@@ -58,8 +59,11 @@ def database_text() -> tuple[str, bytes]:
 
 
 def storage_bytes() -> bytes:
-    root = Path(settings.MEDIA_ROOT)
-    return b"".join(p.read_bytes() for p in root.rglob("*") if p.is_file()) if root.exists() else b""
+    """Every stored file: the public media and the private storage of attachments."""
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.VANGNET_PRIVATE_ROOT)]
+    files = [p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()]
+    assert any(p.is_relative_to(roots[1]) for p in files), "no attachment was stored: nothing checked"
+    return b"".join(p.read_bytes() for p in files)
 
 
 def assert_absent(needles: list[str], text: str, blob: bytes, where: str) -> None:
@@ -75,7 +79,10 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
     # A real task queue in the database, so that queued notices are part of the dump.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     caplog.set_level(logging.DEBUG)
-    headers = {"REMOTE_ADDR": IP, "HTTP_USER_AGENT": AGENT}
+    # Behind the reverse proxy: the client's real address arrives in X-Forwarded-For and is used
+    # for the throttles, transiently; neither it nor the proxy's address may be kept anywhere.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    headers = {"REMOTE_ADDR": PROXY_IP, "HTTP_X_FORWARDED_FOR": IP, "HTTP_USER_AGENT": AGENT}
     pdf = io.BytesIO(b"%PDF-1.4\n% " + MARKERS["attachment"].encode() + b"\n%%EOF")
     pdf.name = "verslag.pdf"
     response = client.post(reverse("reporting:report_new", args=[organisation.slug]), {
@@ -111,25 +118,26 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
     assert_absent(list(MARKERS.values()), text, blob, "the database")
     assert_absent(list(MARKERS.values()), "", storage_bytes(), "the file storage")
     logs = "\n".join(r.getMessage() for r in caplog.records)
-    assert_absent([*list(MARKERS.values()), IP, AGENT], logs, b"", "the logs")
+    assert_absent([*list(MARKERS.values()), IP, PROXY_IP, AGENT], logs, b"", "the logs")
     # No address, no user agent, no session anywhere.
-    assert_absent([IP, AGENT], text, blob, "the database")
+    assert_absent([IP, PROXY_IP, AGENT], text, blob, "the database")
     assert not Session.objects.exists()
     cache_keys = " ".join(str(k) for k in getattr(cache, "_cache", {}))
-    assert IP not in cache_keys
+    assert cache_keys and IP not in cache_keys and PROXY_IP not in cache_keys
 
 
 def test_throttle_per_source_and_global(organisation, advisor, submit, settings) -> None:
     settings.VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR = 3
     settings.VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR = 5
     for _ in range(3):
-        assert receipts.receipt_attempt_allowed("10.0.0.1")
-        receipts.receipt_attempt_failed("10.0.0.1")
-    assert not receipts.receipt_attempt_allowed("10.0.0.1")  # this source is done for the hour
-    assert receipts.receipt_attempt_allowed("10.0.0.2")  # others are not (one office, one NAT)
-    receipts.receipt_attempt_failed("10.0.0.2")
-    receipts.receipt_attempt_failed("10.0.0.3")
-    assert not receipts.receipt_attempt_allowed("10.0.0.4")  # the global budget is spent
+        assert receipts.receipt_attempt_start("10.0.0.1")  # reserved as failed until proven right
+    assert not receipts.receipt_attempt_start("10.0.0.1")  # this source is done for the hour
+    assert receipts.receipt_attempt_start("10.0.0.2")  # others are not (one office, one NAT)
+    assert receipts.receipt_attempt_start("10.0.0.3")  # the fifth failure: the global budget
+    assert not receipts.receipt_attempt_start("10.0.0.4")  # is spent
+    # A right code gives its place back: the source and the global budget are free again.
+    receipts.receipt_attempt_succeeded("10.0.0.3")
+    assert receipts.receipt_attempt_start("10.0.0.4")
     # The IP never appears in a cache key.
     assert all("10.0.0" not in str(k) for k in getattr(cache, "_cache", {}))
 

@@ -45,3 +45,25 @@ class DutchFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectInvalidInputMiddleware:
+    """Answer 400 when a request carries a NUL byte or text that is not valid UTF-8.
+
+    PostgreSQL cannot store or even compare a NUL character in text, so a `%00` in a path or query
+    used to reach a query and end in a 500 (issue #10, finding 8); lone surrogates cannot be
+    encoded at all. Rather than guard every view, this refuses such requests first, with a clear
+    message: a Dutch page, or JSON under /api/. It looks at the path, the query string, form
+    fields (url-encoded and multipart, file names included), JSON bodies (escapes `\\u0000` and
+    unpaired `\\ud800`…`\\udfff`), cookies and the headers Django decodes. See core/input.py.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from vangnet.core.input import invalid_input_response, request_has_invalid_input
+
+        if request_has_invalid_input(request):
+            return invalid_input_response(request)
+        return self.get_response(request)

@@ -25,6 +25,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import APIKeyHeader
 
+from vangnet.core.client import throttle_source
+from vangnet.core.input import invalid_input_message, json_has_invalid_text
 from vangnet.organisations.models import Membership, Unit
 from vangnet.organisations.selectors import organisation_get_public
 
@@ -203,6 +205,9 @@ def _read_json(request: HttpRequest, model: type[SchemaT]) -> SchemaT:
         raise HttpError(400, "The request body could not be read.") from error
     if len(raw) > MAX_BODY_BYTES:
         raise too_big
+    # The middleware checks bodies up to the site-wide limit only; these may be larger.
+    if json_has_invalid_text(raw):
+        raise HttpError(400, invalid_input_message())
     try:
         return model.model_validate_json(raw or b"{}")
     except pydantic.ValidationError as error:
@@ -260,9 +265,22 @@ def _uploads(files: list[AttachmentIn]) -> list[services.UploadedAttachment]:
              openapi_extra=_json_body(ReportIn))
 def post_report(request: HttpRequest, slug: str) -> Any:
     organisation = organisation_get_public(slug=slug)
-    source = request.META.get("REMOTE_ADDR", "")  # transient, never stored
-    if not receipts.submission_allowed(source):
+    source = throttle_source(request)  # transient: only a keyed hash reaches the cache
+    # Reserved before the work, so parallel requests cannot overshoot; given back when refused.
+    if not receipts.submission_start(source):
         raise HttpError(429, "Too many reports from this network; try again later.")
+    try:
+        result = _post_report(request, organisation)
+    except BaseException:
+        receipts.submission_refused(source)
+        raise
+    if result.status_code != 201:
+        receipts.submission_refused(source)
+    return result
+
+
+def _post_report(request: HttpRequest, organisation: Any) -> Status[Any]:
+    """The submission itself; any answer but 201 gives the reserved place back."""
     payload = _read_json(request, ReportIn)  # only now: a refused sender's body is never read
     recipient = None
     if payload.recipient_id is not None:
@@ -296,7 +314,6 @@ def post_report(request: HttpRequest, slug: str) -> Any:
         )
     except ValidationError as error:
         return Status(422, {"detail": "invalid", "fields": _fields(error)})
-    receipts.submission_made(source)
     return Status(201, {"receipt_code": code, "created_at": report.created_at})
 
 
@@ -306,14 +323,16 @@ class ReceiptAuth(APIKeyHeader):
     param_name = "X-Receipt"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        source = request.META.get("REMOTE_ADDR", "")  # transient, never stored
-        if not receipts.receipt_attempt_allowed(source):
+        source = throttle_source(request)  # transient: only a keyed hash reaches the cache
+        # The attempt is reserved as failed BEFORE the code is tried, so parallel guesses cannot
+        # overshoot the budget; a right code gives its place back.
+        if not receipts.receipt_attempt_start(source):
             raise HttpError(429, "Too many wrong receipt codes; try again later.")
         code = receipts.receipt_normalise(key or "")
         access = services.reporter_open(code=code) if code else None
         if access is None:
-            receipts.receipt_attempt_failed(source)
             return None
+        receipts.receipt_attempt_succeeded(source)
         return access
 
 
@@ -430,12 +449,22 @@ class MessageCreatedOut(Schema):
              auth=receipt_auth, summary="The reporter replies or adds information or files",
              openapi_extra=_json_body(MessageIn))
 def post_message(request: HttpRequest) -> Any:
-    payload = _read_json(request, MessageIn)  # after the receipt check
+    access = request.auth  # type: ignore[attr-defined]
+    source = throttle_source(request)  # transient: only a keyed hash reaches the cache
+    # Each message e-mails every recipient: reserved per report and per source before the body is
+    # read, given back when the message is refused.
+    if not receipts.message_start(report_id=access.report.pk, source=source):
+        raise HttpError(429, "Too many messages; try again later.")
     try:
-        message = services.reporter_reply(access=request.auth, body=payload.body,  # type: ignore[attr-defined]
+        payload = _read_json(request, MessageIn)  # after the receipt check and the throttle
+        message = services.reporter_reply(access=access, body=payload.body,
                                           attachments=_uploads(payload.attachments))
     except ValidationError as error:
+        receipts.message_refused(report_id=access.report.pk, source=source)
         return Status(422, {"detail": "invalid", "fields": _fields(error)})
+    except BaseException:
+        receipts.message_refused(report_id=access.report.pk, source=source)
+        raise
     return Status(201, {"id": message.pk, "created_at": message.created_at})
 
 

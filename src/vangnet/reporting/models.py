@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.storage import private_storage
 from vangnet.organisations.models import Membership, Organisation, Unit
 
 from .categories import Category, DiscriminationGround
@@ -285,7 +286,8 @@ class Attachment(models.Model):
     message = models.ForeignKey(
         Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
     )
-    file = models.FileField(upload_to="reporting/files/")
+    # Outside the web root (core.storage): only the access-checking views ever read it.
+    file = models.FileField(upload_to="reporting/files/", storage=private_storage)
     # {"name": ..., "content_type": ..., "metadata_removed": bool}, sealed like the file.
     meta_ciphertext = models.BinaryField()
     size = models.PositiveIntegerField(default=0)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vangnet.core.client import throttle_source
 from vangnet.organisations.models import Organisation
 from vangnet.organisations.selectors import organisation_get_public
 
@@ -121,6 +122,7 @@ def _uploads(files: list[Any]) -> list[services.UploadedAttachment]:
 def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _public(request, org_slug)
     excluded: set[int] = set()
+    throttled = False
     if request.method == "POST":
         # First pass only to learn who is involved, so the recipient list leaves them out.
         probe = ReportForm(request.POST, organisation=organisation)
@@ -128,30 +130,32 @@ def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         involved_ids = {int(pk) for pk in probe.cleaned_data.get("involved_people") or [] if pk.isdigit()}
         excluded = excluded_for_involved(organisation_id=organisation.pk, involved_ids=involved_ids)
         form = ReportForm(request.POST, request.FILES, organisation=organisation, excluded=excluded)
-        source = request.META.get("REMOTE_ADDR", "")  # transient, never stored
-        if not receipts.submission_allowed(source):
-            form.add_error(None, _("Many reports were just sent from this network. To protect the "
-                                   "service, please try again in an hour. Nothing was sent."))
-        elif form.is_valid():
-            try:
-                report, code = services.report_submit(
-                    organisation=organisation, category=form.cleaned_data["category"],
-                    mode=form.cleaned_data["mode"], recipient=form.recipient_membership(),
-                    parts={key: form.cleaned_data.get(key, "") for key in services.PARTS},
-                    involved=form.involved_memberships(), unit=form.unit_object(),
-                    discrimination_ground=form.cleaned_data.get("discrimination_ground") or "",
-                    is_whistleblowing=form.cleaned_data.get("is_whistleblowing", False),
-                    notify_email=form.cleaned_data.get("notify_email") or "",
-                    attachments=_uploads(form.cleaned_data.get("attachments") or []),
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
+        if form.is_valid():
+            source = throttle_source(request)  # transient: only a keyed hash reaches the cache
+            if not receipts.submission_start(source):
+                throttled = True
+                form.add_error(None, _("Many reports were just sent from this network. To protect "
+                                       "the service, please try again in an hour. Nothing was sent."))
             else:
-                receipts.submission_made(source)
-                return _no_store(render(request, "reporting/receipt.html", {
-                    "code": receipts.receipt_format(code), "report": report,
-                }))
-        elif "recipient" in form.errors and request.POST.get("recipient"):
+                try:
+                    report, code = services.report_submit(
+                        organisation=organisation, category=form.cleaned_data["category"],
+                        mode=form.cleaned_data["mode"], recipient=form.recipient_membership(),
+                        parts={key: form.cleaned_data.get(key, "") for key in services.PARTS},
+                        involved=form.involved_memberships(), unit=form.unit_object(),
+                        discrimination_ground=form.cleaned_data.get("discrimination_ground") or "",
+                        is_whistleblowing=form.cleaned_data.get("is_whistleblowing", False),
+                        notify_email=form.cleaned_data.get("notify_email") or "",
+                        attachments=_uploads(form.cleaned_data.get("attachments") or []),
+                    )
+                except ValidationError as error:
+                    receipts.submission_refused(source)
+                    _add_errors(form, error)
+                else:
+                    return _no_store(render(request, "reporting/receipt.html", {
+                        "code": receipts.receipt_format(code), "report": report,
+                    }))
+        if not throttled and "recipient" in form.errors and request.POST.get("recipient"):
             try:
                 if int(request.POST["recipient"]) in excluded:
                     form.errors["recipient"] = form.error_class([_(
@@ -172,9 +176,10 @@ def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
             organisation_id=organisation.pk, reporter_unit_id=int(unit) if unit else None,
             involved_ids={int(pk) for pk in form.cleaned_data.get("involved_people") or []},
         )
+    # A refused submission is a 429, so that clients and monitoring see the throttle.
     return _no_store(render(request, "reporting/report_form.html", {
         "form": form, "no_recipients": not form.available, "manager_involved": manager_involved,
-    }))
+    }, status=429 if throttled else 200))
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -191,18 +196,18 @@ def reporter_return(request: HttpRequest, org_slug: str) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
     throttled = False
     if request.method == "POST" and form.is_valid():
-        source = request.META.get("REMOTE_ADDR", "")  # used transiently, never stored
         code = receipts.receipt_normalise(form.cleaned_data["code"])
-        if not receipts.receipt_attempt_allowed(source):
+        source = throttle_source(request)  # transient: only a keyed hash reaches the cache
+        if code is None:
+            form.add_error("code", _("A receipt code has 16 digits."))  # not a guess: costs nothing
+        elif not receipts.receipt_attempt_start(source):
             throttled = True
-        elif code is None:
-            form.add_error("code", _("A receipt code has 16 digits."))
         else:
             access = services.reporter_open(code=code)
             if access is None or access.report.organisation.slug != org_slug:
-                receipts.receipt_attempt_failed(source)
                 form.add_error("code", _("We do not recognise this code. Check the digits and try again."))
             else:
+                receipts.receipt_attempt_succeeded(source)
                 response = redirect("reporting:reporter_report", org_slug)
                 reporter_cookie_set(request, response, access)
                 return response
@@ -219,6 +224,7 @@ def reporter_report(request: HttpRequest, org_slug: str) -> HttpResponse:
     if access is None:
         return redirect("reporting:return", org_slug)
     form = ReplyForm()
+    status = 200
     if request.method == "POST":
         if "answer" in request.POST:
             question = selectors.question_get_for_reporter(
@@ -229,17 +235,26 @@ def reporter_report(request: HttpRequest, org_slug: str) -> HttpResponse:
             return redirect("reporting:reporter_report", org_slug)
         form = ReplyForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                services.reporter_reply(access=access, body=form.cleaned_data["body"],
-                                        attachments=_uploads(form.cleaned_data["attachments"]))
-            except ValidationError as error:
-                _add_errors(form, error)
+            source = throttle_source(request)  # transient: only a keyed hash reaches the cache
+            if not receipts.message_start(report_id=access.report.pk, source=source):
+                # Each message e-mails every recipient: a brake on flooding their mailboxes.
+                status = 429
+                form.add_error(None, _("You have sent many messages in a short time. Your "
+                                       "message was not sent; please try again in an hour."))
             else:
-                return redirect("reporting:reporter_report", org_slug)
+                try:
+                    services.reporter_reply(access=access, body=form.cleaned_data["body"],
+                                            attachments=_uploads(form.cleaned_data["attachments"]))
+                except ValidationError as error:
+                    receipts.message_refused(report_id=access.report.pk, source=source)
+                    _add_errors(form, error)
+                else:
+                    return redirect("reporting:reporter_report", org_slug)
     view = selectors.reporter_view(access=access)
     services.reporter_mark_read(access=access)
     response = render(request, "reporting/reporter_report.html", {"view": view, "form": form,
-                                                                  "parts": _part_labels()})
+                                                                  "parts": _part_labels()},
+                      status=status)
     reporter_cookie_set(request, response, access)  # sliding 30 minutes
     return _no_store(response)
 

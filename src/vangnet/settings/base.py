@@ -62,6 +62,8 @@ INSTALLED_APPS += [
 ]
 
 MIDDLEWARE = [
+    # First: a NUL byte or broken text anywhere in the request is a 400 before anything reads it.
+    "vangnet.core.middleware.RejectInvalidInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vangnet.core.middleware.SecurityHeadersMiddleware",
@@ -182,6 +184,11 @@ ACCOUNT_RATE_LIMITS = {
 # would become one limit for everybody. Set TRUSTED_PROXY_COUNT to the number of proxies in front
 # (production defaults to 1) so allauth takes the client address from X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Vangnet's own throttles (receipts, reports, reporter messages) read the same number through
+# core.client, reserve before the work (core.throttle) and count in the cache: Redis with more
+# than one process (production refuses otherwise). ADR 0005 and 0032.
+VANGNET_REPORTER_MESSAGES_PER_REPORT_PER_HOUR = env_int("VANGNET_REPORTER_MESSAGES_PER_REPORT_PER_HOUR", 20)
+VANGNET_REPORTER_MESSAGES_PER_SOURCE_PER_HOUR = env_int("VANGNET_REPORTER_MESSAGES_PER_SOURCE_PER_HOUR", 60)
 SOCIALACCOUNT_ADAPTER = "vangnet.accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
@@ -243,9 +250,13 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing, even th
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Encrypted attachments: outside MEDIA_ROOT (which the proxy serves), no URL (ADR 0034).
+VANGNET_PRIVATE_ROOT = env_path("VANGNET_PRIVATE_ROOT", DATA_DIR / "private")
+PRIVATE_STORAGE = {"BACKEND": "vangnet.core.storage.PrivateFileSystemStorage"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

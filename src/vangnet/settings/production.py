@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DATABASES, EMAIL_BACKEND, SECRET_KEY, env_bool, env_int, env_str
+from .base import (
+    ALLOWED_HOSTS,
+    DATABASES,
+    EMAIL_BACKEND,
+    PRIVATE_STORAGE,
+    REDIS_URL,
+    SECRET_KEY,
+    env_bool,
+    env_int,
+    env_str,
+)
 
 DEBUG = False
 
@@ -25,6 +35,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bo
     _refuse("use PostgreSQL (DATABASE_URL=postgres://...), or set VANGNET_ALLOW_SQLITE=1.")
 if EMAIL_BACKEND.endswith(("filebased.EmailBackend", "locmem.EmailBackend")):
     _refuse("set EMAIL_URL to an SMTP server (smtp://... or smtps://...).")
+# Throttles count in the cache. Without Redis every web process counts alone, so four workers
+# would allow four times every limit (ADR 0005). Redis is required unless the operator declares
+# one single web process; gunicorn takes WEB_CONCURRENCY as its worker count, so a declared
+# single process with WEB_CONCURRENCY above 1 is a contradiction.
+_single_process = env_bool("VANGNET_SINGLE_PROCESS", False)
+if not REDIS_URL and not _single_process:
+    _refuse("set REDIS_URL (throttles must be shared by every web process), or set "
+            "VANGNET_SINGLE_PROCESS=1 if exactly one web process serves Vangnet.")
+if not REDIS_URL and env_int("WEB_CONCURRENCY", 1) > 1:
+    _refuse("WEB_CONCURRENCY is above 1 but REDIS_URL is not set: each process would count its "
+            "own throttles.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -40,5 +61,6 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 WHITENOISE_USE_FINDERS = False

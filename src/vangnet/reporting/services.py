@@ -1083,8 +1083,8 @@ def recovery_request_decide(
 def _recovery_message(*, successor: Membership, unavailable: bool) -> str:
     """What the reporter reads in their dialogue: who holds the report now, and why."""
     name = successor.user.full_name or successor.user.email
-    role = str(Role(successor_role_for_membership(successor)).label).lower()
     with translation.override(settings.LANGUAGE_CODE):
+        role = str(Role(successor_role_for_membership(successor)).label).lower()
         why = (_("the person who had your report cannot handle it for now") if unavailable
                else _("nobody who had your report works on it here any more"))
         return _(

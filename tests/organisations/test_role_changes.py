@@ -175,3 +175,29 @@ def test_a_removed_person_with_a_recovery_copy_waits_for_a_successor(organisatio
     successor = _with_keys(make_member(organisation, Role.ADVISOR))
     plan = reporting_services.recovery_plan(organisation_id=organisation.pk, successor=successor)
     assert plan.report_ids == [report.pk]
+
+
+def test_an_import_cannot_give_the_importer_a_reading_role_and_announces_new_readers(
+    organisation, coordinator, advisor, mailoutbox, django_capture_on_commit_callbacks,
+) -> None:
+    from vangnet.organisations.models import ImportJob
+
+    header = "type,code,name,parent_code,email,roles,unit_code,job_title\n"
+    own = f"person,,Cor,,{coordinator.user.email.upper()},coordinator;vertrouwenspersoon,,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.import_job_create(actor=_actor(coordinator), file_name="a.csv",
+                                         csv_text=header + own)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert [e["code"] for e in job.errors] == ["self_case_reading_role"]
+    assert Role.ADVISOR not in Membership.objects.get(pk=coordinator.pk).role_set
+    mailoutbox.clear()
+    other = "person,,Henk,,henk@example.org,hr,,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_create(actor=_actor(coordinator), file_name="b.csv",
+                                   csv_text=header + other)
+    henk = Membership.objects.get(user__email="henk@example.org")
+    entry = AuditEntry.objects.get(action="membership.roles_change", object_id=str(henk.pk))
+    assert entry.data["added"] == [Role.HR] and entry.data["by_import"] is True
+    told = sorted(address for mail in mailoutbox for address in mail.to)
+    assert told == sorted([advisor.user.email, "henk@example.org"])

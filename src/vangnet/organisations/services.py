@@ -247,6 +247,25 @@ def _notify_role_change(*, membership: Membership, added: frozenset[str], remove
     transaction.on_commit(send)
 
 
+def roles_added_by_import(*, added: dict[int, set[str]], actor_user_id: int | None) -> None:
+    """An import gave these memberships new case-reading roles: audit each and tell the person
+    and the advisors, as on the person page. (Imports only add roles, never remove them.)"""
+    members = Membership.objects.filter(pk__in=list(added)).select_related("user", "organisation")
+    for membership in members:
+        new_roles = frozenset(added[membership.pk])
+        audit_record(action="membership.roles_change", actor=_user_by_id(actor_user_id),
+                     target=membership, organisation_id=membership.organisation_id,
+                     data={"membership_id": membership.pk, "added": sorted(new_roles),
+                           "removed": [], "active": membership.is_active,
+                           "was_active": membership.is_active, "by_import": True})
+        _notify_role_change(membership=membership, added=new_roles, removed=frozenset(),
+                            created=False, was_active=membership.is_active)
+
+
+def _user_by_id(user_id: int | None) -> Any:
+    return get_user_model()(pk=user_id) if user_id else None
+
+
 def membership_update(
     *, actor: Actor, membership: Membership, roles: Iterable[str], unit: Unit | None,
     job_title: str, is_external: bool, is_active: bool,

@@ -197,7 +197,14 @@ def test_an_import_cannot_give_the_importer_a_reading_role_and_announces_new_rea
         services.import_job_create(actor=_actor(coordinator), file_name="b.csv",
                                    csv_text=header + other)
     henk = Membership.objects.get(user__email="henk@example.org")
-    entry = AuditEntry.objects.get(action="membership.roles_change", object_id=str(henk.pk))
-    assert entry.data["added"] == [Role.HR] and entry.data["by_import"] is True
-    told = sorted(address for mail in mailoutbox for address in mail.to)
-    assert told == sorted([advisor.user.email, "henk@example.org"])
+    entry = AuditEntry.objects.get(action="membership.roles_change_import")
+    assert entry.data == {"changes": [[henk.pk, [Role.HR]]], "count": 1}
+    assert [mail.to for mail in mailoutbox] == [[advisor.user.email]]
+    assert "Henk" in mailoutbox[0].body
+    # An existing colleague who gets a reading role by file is told personally as well.
+    mailoutbox.clear()
+    piet = make_member(organisation, Role.EMPLOYEE, email="piet@example.org", name="Piet")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_create(actor=_actor(coordinator), file_name="c.csv",
+                                   csv_text=header + "person,,Piet,,piet@example.org,hr,,\n")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([advisor.user.email, piet.user.email])

@@ -424,7 +424,10 @@ def _apply_people(organisation_id: int, people: list[PersonRow],
     if new_readers:
         from .services import roles_added_by_import
 
-        roles_added_by_import(added=new_readers, actor_user_id=actor_user_id)
+        new_user_ids = {m.user_id for m in new_memberships}
+        created_ids = {m.pk for m in memberships.values() if m.user_id in new_user_ids}
+        roles_added_by_import(organisation_id=organisation_id, added=new_readers,
+                              created_ids=created_ids, actor_user_id=actor_user_id)
     return {"people_created": len(new_memberships), "people_updated": len(changed),
             "accounts_created": len(new_users)}
 

@@ -214,7 +214,7 @@ def _change_roles(
 
 
 def _notify_role_change(*, membership: Membership, added: frozenset[str], removed: frozenset[str],
-                        created: bool, was_active: bool) -> None:
+                        created: bool, was_active: bool, tell_advisors: bool = True) -> None:
     """The person hears of every change to an existing membership (and of a new case-reading
     role); the organisation's advisors hear of every new case-reading role, so that a role given
     to a stranger or a puppet account does not go unnoticed (issue #10)."""
@@ -227,7 +227,7 @@ def _notify_role_change(*, membership: Membership, added: frozenset[str], remove
                "was_active": was_active}
     person = [] if created and not new_readers else [(user.email, user.preferred_language)]
     advisors = []
-    if new_readers and membership.is_active:
+    if new_readers and membership.is_active and tell_advisors:
         advisors = list(
             Membership.objects.filter(organisation_id=membership.organisation_id, is_active=True,
                                       roles__role=Role.ADVISOR)
@@ -247,19 +247,44 @@ def _notify_role_change(*, membership: Membership, added: frozenset[str], remove
     transaction.on_commit(send)
 
 
-def roles_added_by_import(*, added: dict[int, set[str]], actor_user_id: int | None) -> None:
-    """An import gave these memberships new case-reading roles: audit each and tell the person
-    and the advisors, as on the person page. (Imports only add roles, never remove them.)"""
-    members = Membership.objects.filter(pk__in=list(added)).select_related("user", "organisation")
-    for membership in members:
-        new_roles = frozenset(added[membership.pk])
-        audit_record(action="membership.roles_change", actor=_user_by_id(actor_user_id),
-                     target=membership, organisation_id=membership.organisation_id,
-                     data={"membership_id": membership.pk, "added": sorted(new_roles),
-                           "removed": [], "active": membership.is_active,
-                           "was_active": membership.is_active, "by_import": True})
-        _notify_role_change(membership=membership, added=new_roles, removed=frozenset(),
-                            created=False, was_active=membership.is_active)
+def roles_added_by_import(*, organisation_id: int, added: dict[int, set[str]],
+                          created_ids: set[int], actor_user_id: int | None) -> None:
+    """An import gave these memberships new case-reading roles (imports only add roles). One
+    audit entry lists every change (ids and role names); people whose existing membership
+    changed are told; the advisors get one e-mail for the whole import, so a file that slips in
+    a reader is noticed without a flood of mail for a large organisation."""
+    changes = [[pk, sorted(roles)] for pk, roles in sorted(added.items())]
+    audit_record(action="membership.roles_change_import", actor=_user_by_id(actor_user_id),
+                 organisation_id=organisation_id,
+                 data={"changes": changes, "count": len(changes)})
+    organisation = Organisation.objects.get(pk=organisation_id)
+    changed = list(Membership.objects.filter(pk__in=set(added) - created_ids)
+                   .select_related("user", "organisation"))
+    readers = list(Membership.objects.filter(pk__in=list(added)).select_related("user")
+                   .order_by("user__full_name", "user__email")[:MAX_NAMES_IN_NOTICE])
+    advisors = list(
+        Membership.objects.filter(organisation_id=organisation_id, is_active=True,
+                                  roles__role=Role.ADVISOR)
+        .exclude(pk__in=list(added)).distinct()
+        .values_list("user__email", "user__preferred_language")
+    )
+    context = {"organisation_name": organisation.name, "org_slug": organisation.slug,
+               "count": len(added), "names": [m.user.full_name or m.user.email for m in readers],
+               "more": max(0, len(added) - len(readers))}
+
+    def send() -> None:
+        for email, language in advisors:
+            queue_templated_email(template="organisations/email/case_readers_imported",
+                                  to=[email], language=language, context=context)
+
+    transaction.on_commit(send)
+    for membership in changed:
+        _notify_role_change(membership=membership, added=frozenset(added[membership.pk]),
+                            removed=frozenset(), created=False, was_active=membership.is_active,
+                            tell_advisors=False)
+
+
+MAX_NAMES_IN_NOTICE = 50
 
 
 def _user_by_id(user_id: int | None) -> Any:

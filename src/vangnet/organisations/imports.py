@@ -457,8 +457,8 @@ def _run(job: ImportJob) -> ImportJob:
         # Committed right away (outside the import transaction) so the progress page sees it.
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
 
-    importer = get_user_model().objects.filter(pk=job.created_by_id).values_list(
-        "email", flat=True).first() or ""
+    importer = (get_user_model().objects.filter(pk=job.created_by_id).values_list(
+        "email", flat=True).first() or "") if job.created_by_id else ""
     plan = validate(organisation_id=job.organisation_id, csv_text=job.csv_text, progress=progress,
                     actor_email=importer)
     job.refresh_from_db(fields=["processed_rows", "total_rows"])

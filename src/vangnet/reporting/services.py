@@ -914,7 +914,7 @@ def recipient_unavailable_declare(
                      data={"declaration_id": declaration.pk, "membership_id": membership.pk})
         # The person hears of it at once: if it is not true, they can end it and tell others.
         _email_members([membership.pk], "reporting/email/declared_unavailable",
-                       {"org_slug": actor.organisation_slug, "declared_at": declaration.declared_at})
+                       {"org_slug": actor.organisation_slug})
     return declaration
 
 

@@ -18,7 +18,7 @@ from .conftest import actor_of
 
 
 def _ask_hr(case, advisor, hr, parts=("narrative", "where")):
-    return services.consent_request(actor=actor_of(advisor), case=case, recipient_kind="hr",
+    return services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key, case=case, recipient_kind="hr",
                                     recipient=hr, parts=list(parts),
                                     purpose="HR kan een gesprek met het team regelen.")
 
@@ -120,7 +120,7 @@ def test_no_hand_off_to_someone_involved_or_their_manager(organisation, submit, 
     _report, _code, case = submit(involved=[team_lead])
     for person in (team_lead, big_boss):
         with pytest.raises(ValidationError):
-            services.consent_request(actor=actor_of(advisor), case=case, recipient_kind="hr",
+            services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key, case=case, recipient_kind="hr",
                                      recipient=person, parts=["narrative"])
 
 
@@ -132,7 +132,7 @@ def test_only_the_recipient_may_ask_consent(submit, advisor, hr, coordinator, or
             services.consent_request(actor=actor_of(outsider), case=case, recipient_kind="hr",
                                      recipient=hr, parts=["narrative"])
     with pytest.raises(ValidationError):
-        services.consent_request(actor=actor_of(advisor), case=case, recipient_kind="hr",
+        services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key, case=case, recipient_kind="hr",
                                  recipient=hr, parts=[])
 
 
@@ -189,8 +189,8 @@ def test_retaliation_checkin_yes_raises_attention(submit, advisor, run_job, djan
     _report, _code, case = submit()
     actor = actor_of(advisor)
     for name in ("acknowledge", "start_conversation"):
-        services.case_transition(actor=actor, case=case, name=name)
-    services.case_transition(actor=actor, case=case, name="conclude", outcome="advice")
+        services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name=name)
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="conclude", outcome="advice")
     assert RetaliationCheckin.objects.filter(case=case).count() == 3
     RetaliationCheckin.objects.filter(case=case, months_after=3).update(
         due_at=timezone.now() - timedelta(minutes=1))
@@ -215,9 +215,9 @@ def test_closing_tells_retention_and_asks_satisfaction(submit, advisor):
     report, _code, case = submit()
     actor = actor_of(advisor)
     for name in ("acknowledge", "start_conversation"):
-        services.case_transition(actor=actor, case=case, name=name)
-    services.case_transition(actor=actor, case=case, name="conclude", outcome="advice")
-    services.case_transition(actor=actor, case=case, name="close")
+        services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name=name)
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="conclude", outcome="advice")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="close")
     assert report.messages.filter(kind="retention").exists()
     questions = list(DialogueQuestion.objects.filter(report=report, kind="satisfaction"))
     assert len(questions) == 2

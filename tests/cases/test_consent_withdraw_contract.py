@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _shared(case, advisor, hr) -> ConsentRequest:
-    consent = services.consent_request(actor=actor_of(advisor), case=case, recipient_kind="hr",
+    consent = services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key, case=case, recipient_kind="hr",
                                        recipient=hr, parts=["narrative"],
                                        purpose="HR kan een gesprek regelen.")
     dialogue_answer(question=DialogueQuestion.objects.get(pk=consent.question_id), answer="yes")
@@ -74,7 +74,7 @@ def test_a_withdrawal_told_in_person_is_the_advisors_act(submit, advisor, hr) ->
 def test_cases_cannot_revoke_on_the_word_of_another_question(submit, advisor, hr) -> None:
     _report, _code, case = submit()
     first = _shared(case, advisor, hr)
-    second = services.consent_request(actor=actor_of(advisor), case=case,
+    second = services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key, case=case,
                                       recipient_kind="hr", recipient=hr, parts=["where"])
     other_question = DialogueQuestion.objects.get(pk=second.question_id)
     # Not this consent's withdraw question, or no proof at all: refused, grant untouched.

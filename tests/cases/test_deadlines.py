@@ -133,7 +133,7 @@ def test_reminders_at_each_threshold_once_and_without_content(submit, advisor, r
 @pytest.mark.django_db
 def test_no_reminder_once_the_term_is_met(submit, advisor, run_job):
     _report, _code, case = submit()
-    services.case_transition(actor=actor_of(advisor), case=case, name="acknowledge")
+    services.case_transition(actor=actor_of(advisor), private_key=advisor.private_key, case=case, name="acknowledge")
     mail.outbox.clear()
     _age(case, days=6.5)
     run_job()
@@ -143,14 +143,14 @@ def test_no_reminder_once_the_term_is_met(submit, advisor, run_job):
 @pytest.mark.django_db
 def test_feedback_reminder_from_the_acknowledgement(submit, advisor, run_job):
     _report, _code, case = submit()
-    services.case_transition(actor=actor_of(advisor), case=case, name="acknowledge")
+    services.case_transition(actor=actor_of(advisor), private_key=advisor.private_key, case=case, name="acknowledge")
     case.refresh_from_db()
     _age(case, days=85)
     Case.objects.filter(pk=case.pk).update(
         acknowledged_at=case.acknowledged_at - timedelta(days=85))
     run_job()
     assert DeadlineReminder.objects.filter(case=case, term="feedback", threshold=90).exists()
-    services.case_give_feedback(actor=actor_of(advisor), case=case,
+    services.case_give_feedback(actor=actor_of(advisor), private_key=advisor.private_key, case=case,
                                 body="We hebben gesproken met de teamleider, u hoort snel meer.")
     case.refresh_from_db()
     assert case.feedback_given_at is not None

@@ -19,9 +19,9 @@ from .conftest import actor_of
 def _close(case, advisor):
     actor = actor_of(advisor)
     for name in ("acknowledge", "start_conversation"):
-        services.case_transition(actor=actor, case=case, name=name)
-    services.case_transition(actor=actor, case=case, name="conclude", outcome="advice")
-    services.case_transition(actor=actor, case=case, name="close")
+        services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name=name)
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="conclude", outcome="advice")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="close")
     return Case.objects.get(pk=case.pk)
 
 

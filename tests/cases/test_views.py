@@ -84,7 +84,7 @@ def test_other_organisation_sees_nothing(client, submit, other_organisation):
 @pytest.mark.django_db
 def test_hr_sees_exactly_the_consented_parts_on_the_page(client, submit, advisor, hr):
     _report, _code, case = submit()
-    consent = services.consent_request(actor=actor_of(advisor), case=case, recipient_kind="hr",
+    consent = services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key, case=case, recipient_kind="hr",
                                        recipient=hr, parts=["narrative"])
     dialogue_answer(question=DialogueQuestion.objects.get(pk=consent.question_id), answer="yes")
     services.consent_share(actor=actor_of(advisor), consent=consent,
@@ -113,7 +113,7 @@ def test_window_merges_received_and_shared_cases_in_order(submit, advisor, organ
     second.private_key = give_keys(second)
     own = [submit(recipient=second)[2] for _ in range(3)]
     _shared_report, _code, shared = submit()
-    consent = services.consent_request(actor=actor_of(advisor), case=shared,
+    consent = services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key, case=shared,
                                        recipient_kind="advisor", recipient=second,
                                        parts=["narrative"])
     dialogue_answer(question=DialogueQuestion.objects.get(pk=consent.question_id), answer="yes")

@@ -57,16 +57,16 @@ def test_report_becomes_case_and_history_is_appended(submit, advisor):
     assert case.category == report.category
     assert list(case.events.values_list("kind", flat=True)) == [CaseEvent.Kind.CREATED]
     actor = actor_of(advisor)
-    services.case_transition(actor=actor, case=case, name="acknowledge")
-    services.case_transition(actor=actor, case=case, name="start_conversation")
-    services.case_transition(actor=actor, case=case, name="informal")
-    services.case_transition(actor=actor, case=case, name="conclude", outcome="informal_solution")
-    services.case_transition(actor=actor, case=case, name="close")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="acknowledge")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="start_conversation")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="informal")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="conclude", outcome="informal_solution")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="close")
     case.refresh_from_db()
     assert not case.is_open and case.closed_at is not None
     with pytest.raises(ValidationError):
-        services.case_transition(actor=actor, case=case, name="reopen", reason="")
-    services.case_transition(actor=actor, case=case, name="reopen",
+        services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="reopen", reason="")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="reopen",
                              reason="Melder meldt nieuwe voorvallen")
     case.refresh_from_db()
     assert case.state == State.IN_CONVERSATION and case.is_open
@@ -88,10 +88,10 @@ def test_conclude_needs_an_outcome_and_outsiders_cannot_move_a_case(submit, advi
                                                                      coordinator):
     _report, _code, case = submit()
     actor = actor_of(advisor)
-    services.case_transition(actor=actor, case=case, name="acknowledge")
-    services.case_transition(actor=actor, case=case, name="start_conversation")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="acknowledge")
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="start_conversation")
     with pytest.raises(ValidationError):
-        services.case_transition(actor=actor, case=case, name="conclude", outcome="")
+        services.case_transition(actor=actor, private_key=advisor.private_key, case=case, name="conclude", outcome="")
     for outsider in (hr, coordinator):
         with pytest.raises(PermissionDenied):
             services.case_transition(actor=actor_of(outsider), case=case, name="informal")
@@ -101,7 +101,7 @@ def test_conclude_needs_an_outcome_and_outsiders_cannot_move_a_case(submit, advi
 def test_events_are_never_edited_by_services(submit, advisor):
     _report, _code, case = submit()
     first = case.events.get()
-    services.case_transition(actor=actor_of(advisor), case=case, name="acknowledge")
+    services.case_transition(actor=actor_of(advisor), private_key=advisor.private_key, case=case, name="acknowledge")
     first_again = CaseEvent.objects.get(pk=first.pk)
     assert (first_again.kind, first_again.created_at) == (first.kind, first.created_at)
     assert case.events.count() == 2

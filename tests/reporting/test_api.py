@@ -53,8 +53,8 @@ def test_whole_story_through_the_api(client, organisation, advisor, as_actor) ->
     _view, photo_data = selectors.attachment_data_for(
         actor=as_actor(advisor), report=report, pk=photo.attachment.pk, private_key=advisor.private_key)
     assert photo.metadata_removed and not Image.open(io.BytesIO(photo_data)).getexif()
-    services.message_post(report=report, actor=as_actor(advisor), body="Ontvangen, wil je praten?")
-    question = services.dialogue_ask(report=report, actor=as_actor(advisor), kind="consent",
+    services.message_post(report=report, actor=as_actor(advisor), private_key=advisor.private_key, body="Ontvangen, wil je praten?")
+    question = services.dialogue_ask(report=report, actor=as_actor(advisor), private_key=advisor.private_key, kind="consent",
                                      body="Mag ik dit met HR bespreken?",
                                      choices=[("yes", "Yes"), ("no", "No")], ref="consent:api")
     view = client.get(f"{API}/reports/current", HTTP_X_RECEIPT=code)

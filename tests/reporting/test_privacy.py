@@ -93,7 +93,7 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
     assert response.status_code == 200, response.content.decode()[:3000]
     code = response.context["code"].replace(" ", "")
     report = Report.objects.get()
-    services.message_post(report=report, actor=as_actor(advisor), body=MARKERS["message"])
+    services.message_post(report=report, actor=as_actor(advisor), private_key=advisor.private_key, body=MARKERS["message"])
     client.post(reverse("reporting:return", args=[organisation.slug]), {"code": "0000000000000000"},
                 **headers)
     client.post(reverse("reporting:return", args=[organisation.slug]), {"code": code}, **headers)

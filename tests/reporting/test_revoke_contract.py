@@ -33,7 +33,7 @@ def _grant(report, advisor, hr, as_actor) -> ReportGrant:
 
 def _withdraw_question(report, advisor, as_actor, *, kind: str = "consent",
                        answer: str | None = "withdraw") -> DialogueQuestion:
-    question = services.dialogue_ask(report=report, actor=as_actor(advisor), kind=kind,
+    question = services.dialogue_ask(report=report, actor=as_actor(advisor), private_key=advisor.private_key, kind=kind,
                                      body="Wil je je toestemming intrekken?",
                                      choices=[("withdraw", "Withdraw my consent"), ("yes", "Yes")])
     if answer is not None:

@@ -68,7 +68,7 @@ def test_no_recipient_available(organisation, submit) -> None:
 
 def test_reporter_dialogue(advisor, submit, as_actor) -> None:
     report, code = submit()
-    services.message_post(report=report, actor=as_actor(advisor), body="Dank je, wil je praten?")
+    services.message_post(report=report, actor=as_actor(advisor), private_key=advisor.private_key, body="Dank je, wil je praten?")
     access = services.reporter_open(code=code)
     assert access is not None and access.report.pk == report.pk
     view = selectors.reporter_view(access=access)
@@ -99,7 +99,8 @@ def test_dialogue_question_and_hook(advisor, submit, as_actor) -> None:
     hooks.register("question_answered", handler)
     try:
         question = services.dialogue_ask(
-            report=report, actor=as_actor(advisor), kind="consent", body="Mag ik HR inlichten?",
+            report=report, actor=as_actor(advisor), private_key=advisor.private_key, kind="consent",
+            body="Mag ik HR inlichten?",
             choices=[("yes", "Ja"), ("no", "Nee")], ref="consent:1",
         )
         access = services.reporter_open(code=code)

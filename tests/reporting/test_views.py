@@ -81,7 +81,7 @@ def test_report_form_full_flow_without_session(client, organisation, advisor, as
     # Return with the code.
     ret = client.post(reverse("reporting:return", args=[organisation.slug]), {"code": code})
     assert ret.status_code == 302
-    services.message_post(report=report, actor=as_actor(advisor), body="Wil je bellen?")
+    services.message_post(report=report, actor=as_actor(advisor), private_key=advisor.private_key, body="Wil je bellen?")
     page = client.get(reverse("reporting:reporter_report", args=[organisation.slug]))
     assert "Wil je bellen?" in page.content.decode()
     reply = client.post(reverse("reporting:reporter_report", args=[organisation.slug]),
@@ -117,7 +117,7 @@ def test_bad_upload_rejected(client, organisation, advisor) -> None:
 
 def test_reporter_answers_question(client, organisation, advisor, submit, as_actor) -> None:
     report, code = submit()
-    question = services.dialogue_ask(report=report, actor=as_actor(advisor), kind="consent",
+    question = services.dialogue_ask(report=report, actor=as_actor(advisor), private_key=advisor.private_key, kind="consent",
                                      body="Mag ik HR inlichten?", choices=[("yes", "Yes"), ("no", "No")])
     client.post(reverse("reporting:return", args=[organisation.slug]), {"code": code})
     page = client.get(reverse("reporting:reporter_report", args=[organisation.slug]))

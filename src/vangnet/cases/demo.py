@@ -67,7 +67,13 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
     if advisor is None:
         return
     actor = actor_for(advisor)
+    from vangnet.organisations.demo import DEMO_PASSWORD
+    from vangnet.reporting.keys import keypair_of, private_key_unlock
     from vangnet.reporting.services import report_submit
+
+    # Writing to a reporter takes the advisor's unlocked key, in the demo as in the product.
+    pair = keypair_of(advisor.user)
+    key = private_key_unlock(pair=pair, password=DEMO_PASSWORD) if pair is not None else None
 
     units = {u.code: u for u in Unit.objects.filter(organisation=organisation)}
     extra: list[Case] = []
@@ -84,18 +90,18 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
     # Reporting's demo reports: one in conversation, one concluded with aftercare and a lesson.
     if demo_cases:
         first = demo_cases[0]
-        services.case_transition(actor=actor, case=first, name="acknowledge")
-        services.case_transition(actor=actor, case=first, name="start_conversation")
+        services.case_transition(actor=actor, private_key=key, case=first, name="acknowledge")
+        services.case_transition(actor=actor, private_key=key, case=first, name="start_conversation")
     if len(demo_cases) > 1:
         second = demo_cases[1]
-        services.case_transition(actor=actor, case=second, name="acknowledge")
-        services.case_transition(actor=actor, case=second, name="informal")
-        services.case_give_feedback(actor=actor, case=second, body=(
+        services.case_transition(actor=actor, private_key=key, case=second, name="acknowledge")
+        services.case_transition(actor=actor, private_key=key, case=second, name="informal")
+        services.case_give_feedback(actor=actor, private_key=key, case=second, body=(
             "Ik heb met je teamleider gesproken over de werkverdeling. Er komt een gesprek met het "
             "hele team; ik laat je weten wanneer."))
-        services.case_transition(actor=actor, case=second, name="conclude",
+        services.case_transition(actor=actor, private_key=key, case=second, name="conclude",
                                  outcome="informal_solution")
-        services.case_transition(actor=actor, case=second, name="start_aftercare")
+        services.case_transition(actor=actor, private_key=key, case=second, name="start_aftercare")
         services.aftercare_moment_add(actor=actor, case=second, party="reporter",
                                       planned_for=timezone.localdate() + timedelta(days=14),
                                       topic="Nagesprek: hoe gaat het nu?")
@@ -105,15 +111,16 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
     # The extra reports: new (receipt not confirmed yet), in the informal track, and closed.
     if len(extra) == 3:
         _new, informal, closed = extra
-        services.case_transition(actor=actor, case=informal, name="acknowledge")
-        services.case_transition(actor=actor, case=informal, name="informal")
-        services.case_transition(actor=actor, case=closed, name="acknowledge")
-        services.case_transition(actor=actor, case=closed, name="refer_external")
-        services.case_give_feedback(actor=actor, case=closed, body=(
+        services.case_transition(actor=actor, private_key=key, case=informal, name="acknowledge")
+        services.case_transition(actor=actor, private_key=key, case=informal, name="informal")
+        services.case_transition(actor=actor, private_key=key, case=closed, name="acknowledge")
+        services.case_transition(actor=actor, private_key=key, case=closed, name="refer_external")
+        services.case_give_feedback(actor=actor, private_key=key, case=closed, body=(
             "Je hebt aangifte gedaan en de werkgever heeft de Arbeidsinspectie ingelicht. Ik blijf "
             "je aanspreekpunt voor nazorg."))
-        services.case_transition(actor=actor, case=closed, name="conclude", outcome="referral")
-        services.case_transition(actor=actor, case=closed, name="close")
+        services.case_transition(actor=actor, private_key=key, case=closed, name="conclude",
+                                 outcome="referral")
+        services.case_transition(actor=actor, private_key=key, case=closed, name="close")
         services.lesson_record(actor=actor, case=closed, text=(
             "Buitendienstmedewerkers weten niet dat agressie van inwoners altijd gemeld mag "
             "worden. Neem het op in het werkoverleg van de buitendienst."))

@@ -135,19 +135,28 @@ def public_keys_of_memberships(membership_ids: Iterable[int]) -> dict[int, bytes
 
 
 def dialogue_ask(*, report: Any, actor: Actor | None, kind: str, body: str,
-                 choices: list[list[str]], ref: str) -> Any:
+                 choices: list[list[str]], ref: str, private_key: bytes | None = None) -> Any:
+    """A handler (actor) needs their unlocked key that opens the report; the system (None) not."""
     from vangnet.reporting import services
 
     return services.dialogue_ask(report=report, actor=actor, kind=kind, body=body,
-                                 choices=[(value, label) for value, label in choices], ref=ref)
+                                 choices=[(value, label) for value, label in choices], ref=ref,
+                                 private_key=private_key)
 
 
 def message_post(*, report: Any, actor: Actor | None, body: str, kind: str = "text",
-                 payload: dict[str, Any] | None = None) -> Any:
+                 payload: dict[str, Any] | None = None, private_key: bytes | None = None) -> Any:
     from vangnet.reporting import services
 
     return services.message_post(report=report, actor=actor, body=body, kind=kind,
-                                 payload=payload)
+                                 payload=payload, private_key=private_key)
+
+
+def key_required_error() -> type[Exception]:
+    """Raised when a handler writes to a reporter without an unlocked key that opens the report."""
+    from vangnet.reporting.services import KeyRequired
+
+    return KeyRequired
 
 
 def grant_access(*, actor: Actor, report: Any, membership: Any, parts: list[str],

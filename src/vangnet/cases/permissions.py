@@ -81,6 +81,22 @@ def can_receive_share(*, recipient_membership_id: int, recipient_org_id: int,
             and recipient_membership_id not in access.excluded_ids)
 
 
+# The role someone must hold to be named for each kind of hand-off (ConsentRequest.Recipient).
+ROLE_FOR_RECIPIENT_KIND = {
+    "hr": Role.HR,
+    "manager": Role.MANAGER,
+    "complaints_committee": Role.COMPLAINTS_COMMITTEE,
+    "advisor": Role.ADVISOR,
+}
+
+
+def holds_role_for_kind(*, recipient_kind: str, roles: frozenset[str], is_active: bool) -> bool:
+    """A hand-off "to HR" goes to someone who works here in HR, and so on: the reporter agrees
+    to a role, so nobody else can be slipped in under its name."""
+    role = ROLE_FOR_RECIPIENT_KIND.get(recipient_kind)
+    return is_active and role is not None and role in roles
+
+
 def can_list_cases(actor: Actor) -> bool:
     """Anyone might hold a grant (e.g. HR after consent); the list itself filters to handlers."""
     return actor.has(Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE, Role.MANAGER,

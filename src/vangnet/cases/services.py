@@ -176,7 +176,8 @@ def on_report_submitted(report: Any) -> None:
 
 
 def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
-                    outcome: str = "", message: str = "") -> Case:
+                    outcome: str = "", message: str = "",
+                    private_key: bytes | None = None) -> Case:
     """Apply one transition from workflow.TRANSITIONS; append the status change to the timeline."""
     _require(permissions.can_manage_case(actor, access_for(case)))
     reason = reason.strip()
@@ -216,7 +217,7 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
                data={"from": previous, "to": case.state, "transition": name})
         if transition.target == State.ACKNOWLEDGED and case.report is not None:
             integration.message_post(
-                report=case.report, actor=actor, kind="acknowledgement",
+                report=case.report, actor=actor, kind="acknowledgement", private_key=private_key,
                 body=message.strip() or _(
                     "We have received your report and will take care of it. We will let you know "
                     "how things stand within %(months)s months at the latest."
@@ -225,11 +226,12 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
         if transition.requires_outcome:
             _schedule_checkins(case, now)
         if transition.target == State.CLOSED and case.report is not None:
-            _ask_satisfaction_and_tell_retention(actor, case)
+            _ask_satisfaction_and_tell_retention(actor, case, private_key)
     return case
 
 
-def case_give_feedback(*, actor: Actor, case: Case, body: str) -> Case:
+def case_give_feedback(*, actor: Actor, case: Case, body: str,
+                       private_key: bytes | None = None) -> Case:
     """Tell the reporter how things stand: this is what the three-month term asks for."""
     _require(permissions.can_manage_case(actor, access_for(case)))
     body = body.strip()
@@ -239,7 +241,8 @@ def case_give_feedback(*, actor: Actor, case: Case, body: str) -> Case:
         case = _locked(case)
         if case.report is None:
             raise ValidationError(_("The contents of this case have been destroyed."))
-        integration.message_post(report=case.report, actor=actor, body=body, kind="feedback")
+        integration.message_post(report=case.report, actor=actor, body=body, kind="feedback",
+                                 private_key=private_key)
         if case.feedback_given_at is None:
             case.feedback_given_at = timezone.now()
             case.save(update_fields=["feedback_given_at", "updated_at"])
@@ -305,6 +308,11 @@ def _check_recipient(case: Case, access: permissions.CaseAccess, recipient_kind:
                                          access=access):
         raise ValidationError({"recipient": _(
             "This person cannot receive the report: they are involved, or manage someone who is.")})
+    if not permissions.holds_role_for_kind(recipient_kind=recipient_kind,
+                                           roles=recipient.role_set,
+                                           is_active=recipient.is_active):
+        raise ValidationError({"recipient": _(
+            "This person does not have the role you chose. Choose someone who does.")})
     if recipient.pk in access.recipient_ids:
         raise ValidationError({"recipient": _("This person already has the report.")})
 
@@ -318,7 +326,8 @@ def _clean_parts(parts: Iterable[str]) -> list[str]:
 
 def consent_request(*, actor: Actor, case: Case, recipient_kind: str,
                     recipient: Membership | None = None, external_body: str = "",
-                    parts: Iterable[str], purpose: str = "") -> ConsentRequest:
+                    parts: Iterable[str], purpose: str = "",
+                    private_key: bytes | None = None) -> ConsentRequest:
     """Ask the reporter, in the dialogue, whether these parts may go to this person or body."""
     access = access_for(case)
     _require(permissions.can_request_consent(actor, access))
@@ -339,7 +348,7 @@ def consent_request(*, actor: Actor, case: Case, recipient_kind: str,
         if purpose.strip():
             body += "\n\n" + _("Why: %(purpose)s") % {"purpose": purpose.strip()}
         question = integration.dialogue_ask(
-            report=case.report, actor=actor, kind="consent", body=body,
+            report=case.report, actor=actor, kind="consent", body=body, private_key=private_key,
             choices=[["yes", gettext_noop("Yes, that is fine")], ["no", gettext_noop("No, please don't")]],
             ref=f"{REF_PREFIX}consent:{consent.pk}",
         )
@@ -391,7 +400,7 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
         consent.status = ConsentRequest.Status.SHARED
         consent.shared_at = timezone.now()
         question = integration.dialogue_ask(
-            report=case.report, actor=actor, kind="consent",
+            report=case.report, actor=actor, kind="consent", private_key=private_key,
             body=_("I have shared %(parts)s with %(who)s, as you agreed. If you no longer want "
                    "this, press the button: from then on they cannot open it any more.")
             % {"parts": _parts_label(consent.parts), "who": _recipient_label(consent)},
@@ -449,7 +458,7 @@ def share_in_acute_danger(*, actor: Actor, case: Case, recipient: Membership, pa
         raise ValidationError({"justification": _(
             "Explain the danger and why it cannot wait for consent (at least %(n)s characters)."
         ) % {"n": MIN_JUSTIFICATION}})
-    _check_recipient(case, access, ConsentRequest.Recipient.HR, recipient, "")
+    _check_recipient(case, access, _kind_for(recipient), recipient, "")
     chosen = _clean_parts(parts)
     with transaction.atomic():
         now = timezone.now()
@@ -471,7 +480,7 @@ def share_in_acute_danger(*, actor: Actor, case: Case, recipient: Membership, pa
                data={"consent": consent.pk, "grant": grant.pk, "recipient": recipient.pk,
                      "parts": chosen})
         integration.message_post(
-            report=case.report, actor=actor, kind="acute_danger",
+            report=case.report, actor=actor, kind="acute_danger", private_key=private_key,
             body=_("Because I believe someone is in acute danger, I have shared %(parts)s with "
                    "%(who)s without waiting for your consent. I would rather have asked you first. "
                    "Please get in touch with me if you want to talk about it.")
@@ -620,10 +629,11 @@ def _notify_handlers(case: Case, *, template: str) -> None:
     transaction.on_commit(lambda: queue_mail(template, user_ids=user_ids, case_id=case_id))
 
 
-def _ask_satisfaction_and_tell_retention(actor: Actor, case: Case) -> None:
+def _ask_satisfaction_and_tell_retention(actor: Actor, case: Case,
+                                         private_key: bytes | None) -> None:
     case_settings = settings_for(case.organisation_id)
     integration.message_post(
-        report=case.report, actor=actor, kind="retention",
+        report=case.report, actor=actor, kind="retention", private_key=private_key,
         body=_("Your case has been closed. Your report, our messages and the notes about it are "
                "kept for %(months)s months after today and then destroyed. Only figures without "
                "names remain, for the yearly report.")
@@ -631,13 +641,13 @@ def _ask_satisfaction_and_tell_retention(actor: Actor, case: Case) -> None:
                          case_settings.retain_notes_months)},
     )
     integration.dialogue_ask(
-        report=case.report, actor=actor, kind="satisfaction",
+        report=case.report, actor=actor, kind="satisfaction", private_key=private_key,
         body=_("One last, optional question: do you feel your report was handled well?"),
         choices=[["yes", gettext_noop("Yes")], ["no", gettext_noop("No")]],
         ref=f"{REF_PREFIX}satisfaction:handled_well:{case.pk}",
     )
     integration.dialogue_ask(
-        report=case.report, actor=actor, kind="satisfaction",
+        report=case.report, actor=actor, kind="satisfaction", private_key=private_key,
         body=_("And would you report something again, if it happened?"),
         choices=[["yes", gettext_noop("Yes")], ["no", gettext_noop("No")]],
         ref=f"{REF_PREFIX}satisfaction:report_again:{case.pk}",

@@ -55,6 +55,12 @@ def _key_or_unlock(request: HttpRequest, next_url: str) -> bytes | HttpResponse:
     return key
 
 
+def _unlock_first(request: HttpRequest, error: Exception, next_url: str) -> HttpResponse:
+    """A handler wrote to the reporter without an unlocked key: say why and send them to unlock."""
+    messages.error(request, str(error))
+    return redirect(integration.unlock_url(_slug(request), next_url))
+
+
 def _error_messages(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
@@ -146,8 +152,11 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
         services.case_transition(actor=actor, case=case, name=form.cleaned_data["transition"],
                                  reason=form.cleaned_data["reason"],
                                  outcome=form.cleaned_data["outcome"],
-                                 message=form.cleaned_data["message"])
+                                 message=form.cleaned_data["message"],
+                                 private_key=integration.private_key_for_request(request))
         messages.success(request, _("The status has been changed."))
+    except integration.key_required_error() as error:
+        return _unlock_first(request, error, reverse("cases:detail", args=[_slug(request), pk]))
     except TransitionNotAllowed:
         messages.error(request, _("That step is not possible from the current status."))
     except ValidationError as error:
@@ -163,9 +172,12 @@ def case_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.FeedbackForm(request.POST)
     if form.is_valid():
         try:
-            services.case_give_feedback(actor=actor, case=case, body=form.cleaned_data["body"])
+            services.case_give_feedback(actor=actor, case=case, body=form.cleaned_data["body"],
+                                        private_key=integration.private_key_for_request(request))
             messages.success(request, _("Your message has been sent to the reporter."))
             return _detail(request, pk, "feedback")
+        except integration.key_required_error() as error:
+            return _unlock_first(request, error, reverse("cases:detail", args=[_slug(request), pk]))
         except ValidationError as error:
             form.add_error(None, error)
     return _form_page(request, case, form, _("Feedback to the reporter"), "cases:feedback")
@@ -215,10 +227,13 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
             services.consent_request(actor=actor, case=case, recipient_kind=data["recipient_kind"],
                                      recipient=data["recipient"],
                                      external_body=data["external_body"], parts=data["parts"],
-                                     purpose=data["purpose"])
+                                     purpose=data["purpose"],
+                                     private_key=integration.private_key_for_request(request))
             messages.success(request, _("Your question has been put to the reporter. You will "
                                         "see the answer here."))
             return _detail(request, pk, "consent")
+        except integration.key_required_error() as error:
+            return _unlock_first(request, error, request.path)
         except ValidationError as error:
             form.add_error(None, error)
     return _form_page(request, case, form, _("Ask the reporter for consent"), "cases:consent_new",

@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from vangnet.core.audit import audit_record
 
 from .models import ImportJob, Membership, MembershipRole, Unit
-from .roles import Role
+from .roles import CASE_READING_ROLES, Role
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 50_000
@@ -68,6 +68,8 @@ ERROR_MESSAGES: dict[str, Any] = {
         "The e-mail address %(value)s appears more than once in the file (also on line %(other)s)."
     ),
     "unknown_role": _("Unknown role “%(value)s”."),
+    "self_case_reading_role": _(
+        "You cannot give yourself a role that can read reports. Ask another coordinator."),
     "unknown_unit": _("Unknown unit “%(code)s”."),
     "too_long": _("“%(column)s” is too long (at most %(max)s characters)."),
     "unreadable": _("This row cannot be read: %(detail)s"),
@@ -145,9 +147,11 @@ def read_rows(csv_text: str) -> tuple[list[dict[str, str]], list[str]]:
 
 
 def validate(
-    *, organisation_id: int, csv_text: str, progress: Callable[[int, int], None] | None = None
+    *, organisation_id: int, csv_text: str, progress: Callable[[int, int], None] | None = None,
+    actor_email: str = "",
 ) -> Plan:
-    """Check every row; collect every problem with its line number. Reads only."""
+    """Check every row; collect every problem with its line number. Reads only. `actor_email`
+    is the importer's address: nobody gives themselves a case-reading role, not by file either."""
     plan = Plan()
     try:
         rows, header = read_rows(csv_text)
@@ -192,6 +196,9 @@ def validate(
         if person.unit_code and person.unit_code not in known_codes:
             plan.reject(person.line, "unknown_unit", code=person.unit_code)
     _reject_cycles(plan, existing_units)
+    for person in plan.people:
+        if actor_email and person.email == actor_email.lower() and person.roles & CASE_READING_ROLES:
+            plan.reject(person.line, "self_case_reading_role")
     if progress:
         progress(len(rows), len(rows))
     plan.errors.sort(key=lambda e: (e["line"], e["code"]))
@@ -288,7 +295,7 @@ def apply(*, organisation_id: int, plan: Plan, actor_user_id: int | None) -> dic
         raise ValueError("apply() only takes a plan without errors")
     with transaction.atomic():
         counts = _apply_units(organisation_id, plan.units)
-        counts.update(_apply_people(organisation_id, plan.people))
+        counts.update(_apply_people(organisation_id, plan.people, actor_user_id))
         audit_record(action="organisation.import", actor=_user(actor_user_id),
                      organisation_id=organisation_id, data=counts)
     return counts
@@ -350,7 +357,8 @@ def _apply_units(organisation_id: int, units: list[UnitRow]) -> dict[str, int]:
     return {"units_created": created, "units_updated": len(changed)}
 
 
-def _apply_people(organisation_id: int, people: list[PersonRow]) -> dict[str, int]:
+def _apply_people(organisation_id: int, people: list[PersonRow],
+                  actor_user_id: int | None = None) -> dict[str, int]:
     User = get_user_model()
     unit_ids = dict(
         Unit.objects.filter(organisation_id=organisation_id).exclude(code="").values_list("code", "pk")
@@ -400,8 +408,26 @@ def _apply_people(organisation_id: int, people: list[PersonRow]) -> dict[str, in
         MembershipRole(membership_id=memberships[users[p.email].pk].pk, role=role)
         for p in people for role in sorted(p.roles)
     ]
+    # Case-reading roles are few: find which ones are really new, so that each is audited and
+    # announced like a role given on the person page (services.roles_added_by_import).
+    reader_ids = sorted({r.membership_id for r in roles if r.role in CASE_READING_ROLES})
+    had: set[tuple[int, str]] = set()
+    for start in range(0, len(reader_ids), 900):
+        had.update(MembershipRole.objects.filter(membership_id__in=reader_ids[start:start + 900])
+                   .values_list("membership_id", "role"))
     # Existing roles stay; a role a person already has is skipped by the unique constraint.
     MembershipRole.objects.bulk_create(roles, batch_size=2000, ignore_conflicts=True)
+    new_readers: dict[int, set[str]] = {}
+    for r in roles:
+        if r.role in CASE_READING_ROLES and (r.membership_id, r.role) not in had:
+            new_readers.setdefault(r.membership_id, set()).add(r.role)
+    if new_readers:
+        from .services import roles_added_by_import
+
+        new_user_ids = {m.user_id for m in new_memberships}
+        created_ids = {m.pk for m in memberships.values() if m.user_id in new_user_ids}
+        roles_added_by_import(organisation_id=organisation_id, added=new_readers,
+                              created_ids=created_ids, actor_user_id=actor_user_id)
     return {"people_created": len(new_memberships), "people_updated": len(changed),
             "accounts_created": len(new_users)}
 
@@ -431,7 +457,10 @@ def _run(job: ImportJob) -> ImportJob:
         # Committed right away (outside the import transaction) so the progress page sees it.
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
 
-    plan = validate(organisation_id=job.organisation_id, csv_text=job.csv_text, progress=progress)
+    importer = (get_user_model().objects.filter(pk=job.created_by_id).values_list(
+        "email", flat=True).first() or "") if job.created_by_id else ""
+    plan = validate(organisation_id=job.organisation_id, csv_text=job.csv_text, progress=progress,
+                    actor_email=importer)
     job.refresh_from_db(fields=["processed_rows", "total_rows"])
     if plan.errors:
         job.status = ImportJob.Status.FAILED

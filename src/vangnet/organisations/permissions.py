@@ -43,6 +43,15 @@ def can_assign_role(actor: Actor, role: str) -> bool:
     return can_manage_organisation(actor) and role in Role.values
 
 
+def can_grant_roles(*, granting_user_id: int | None, membership_user_id: int,
+                    added: Iterable[str]) -> bool:
+    """Nobody gives themselves a role that can read cases: another person must, and the
+    advisors are told. One stolen coordinator account then cannot make itself a recipient."""
+    if granting_user_id is None or granting_user_id != membership_user_id:
+        return True
+    return not any(role in CASE_READING_ROLES for role in added)
+
+
 def can_change_own_membership(actor: Actor, membership_id: int) -> bool:
     """A coordinator may not strip their own coordinator role (the organisation would be orphaned)."""
     return actor.membership_id != membership_id

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
 
+from . import hooks
 from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
-from .permissions import Actor, can_change_own_membership, can_manage_organisation
-from .roles import Role
+from .permissions import Actor, can_change_own_membership, can_grant_roles, can_manage_organisation
+from .roles import CASE_READING_ROLES, Role
 
 INVITATION_VALID_FOR = timedelta(days=14)
 INVITATION_MAIL = "organisations/email/invitation"  # mail kind: organisations/mails.py
@@ -155,11 +156,15 @@ def membership_create(
             if password is None:
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
-        membership, _created = Membership.objects.get_or_create(
+        membership, created = Membership.objects.get_or_create(
             user=user, organisation=organisation,
             defaults={"unit": unit, "job_title": job_title, "is_external": is_external},
         )
-        _replace_roles(membership, roles)
+        # An existing membership gets its roles replaced: that is a role change like any other
+        # (a coordinator "adding" themselves again must not give themselves a new role).
+        _change_roles(membership=membership, roles=roles, was_active=membership.is_active,
+                      created=created, actor=actor,
+                      granting_user_id=actor.user_id if actor is not None else None)
         audit_record(action="membership.create", actor=_user(actor) if actor else None,
                      target=membership, data={"roles": sorted(roles)})
     return membership
@@ -172,6 +177,118 @@ def _replace_roles(membership: Membership, roles: Iterable[str]) -> None:
     MembershipRole.objects.bulk_create(
         [MembershipRole(membership=membership, role=role) for role in sorted(wanted - existing)]
     )
+
+
+def _role_labels(roles: Iterable[str]) -> list[str]:
+    return [str(Role(role).label) for role in sorted(roles)]
+
+
+def _change_roles(
+    *, membership: Membership, roles: Iterable[str], was_active: bool, created: bool,
+    actor: Actor | None, granting_user_id: int | None,
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Every change of someone's roles goes through here: it refuses a case-reading role that
+    someone would give themselves, writes the audit entry (ids and role names only), tells the
+    person and, for a new case-reading role, the organisation's advisors, and lets reporting
+    revoke access to reports that the old role gave (hook "membership_changed")."""
+    wanted = {Role(role).value for role in roles}
+    before = set(membership.roles.values_list("role", flat=True))
+    added, removed = frozenset(wanted - before), frozenset(before - wanted)
+    if not can_grant_roles(granting_user_id=granting_user_id, membership_user_id=membership.user_id,
+                           added=added):
+        raise ValidationError(_(
+            "You cannot give yourself a role that can read reports. Ask another coordinator to "
+            "do it: then the advisors are told, and no single account can open reports."))
+    _replace_roles(membership, wanted)
+    if not (added or removed or was_active != membership.is_active):
+        return added, removed
+    audit_record(action="membership.roles_change", actor=_user(actor) if actor else None,
+                 target=membership, organisation_id=membership.organisation_id,
+                 data={"membership_id": membership.pk, "added": sorted(added),
+                       "removed": sorted(removed), "active": membership.is_active,
+                       "was_active": was_active})
+    hooks.fire("membership_changed", membership, added, removed, actor)
+    _notify_role_change(membership=membership, added=added, removed=removed, created=created,
+                        was_active=was_active)
+    return added, removed
+
+
+def _notify_role_change(*, membership: Membership, added: frozenset[str], removed: frozenset[str],
+                        created: bool, was_active: bool, tell_advisors: bool = True) -> None:
+    """The person hears of every change to an existing membership (and of a new case-reading
+    role); the organisation's advisors hear of every new case-reading role, so that a role given
+    to a stranger or a puppet account does not go unnoticed (issue #10)."""
+    new_readers = added & CASE_READING_ROLES
+    user = membership.user
+    organisation = membership.organisation
+    context = {"organisation_name": organisation.name, "org_slug": organisation.slug,
+               "person_name": user.full_name or user.email, "added": _role_labels(added),
+               "removed": _role_labels(removed), "active": membership.is_active,
+               "was_active": was_active}
+    person = [] if created and not new_readers else [(user.email, user.preferred_language)]
+    advisors = []
+    if new_readers and membership.is_active and tell_advisors:
+        advisors = list(
+            Membership.objects.filter(organisation_id=membership.organisation_id, is_active=True,
+                                      roles__role=Role.ADVISOR)
+            .exclude(pk=membership.pk).select_related("user").distinct()
+            .values_list("user__email", "user__preferred_language")
+        )
+        context["reader_roles"] = _role_labels(new_readers)
+
+    def send() -> None:
+        for email, language in person:
+            queue_templated_email(template="organisations/email/roles_changed", to=[email],
+                                  language=language, context=context)
+        for email, language in advisors:
+            queue_templated_email(template="organisations/email/case_reader_added", to=[email],
+                                  language=language, context=context)
+
+    transaction.on_commit(send)
+
+
+def roles_added_by_import(*, organisation_id: int, added: dict[int, set[str]],
+                          created_ids: set[int], actor_user_id: int | None) -> None:
+    """An import gave these memberships new case-reading roles (imports only add roles). One
+    audit entry lists every change (ids and role names); people whose existing membership
+    changed are told; the advisors get one e-mail for the whole import, so a file that slips in
+    a reader is noticed without a flood of mail for a large organisation."""
+    changes = [[pk, sorted(roles)] for pk, roles in sorted(added.items())]
+    audit_record(action="membership.roles_change_import", actor=_user_by_id(actor_user_id),
+                 organisation_id=organisation_id,
+                 data={"changes": changes, "count": len(changes)})
+    organisation = Organisation.objects.get(pk=organisation_id)
+    changed = list(Membership.objects.filter(pk__in=set(added) - created_ids)
+                   .select_related("user", "organisation"))
+    readers = list(Membership.objects.filter(pk__in=list(added)).select_related("user")
+                   .order_by("user__full_name", "user__email")[:MAX_NAMES_IN_NOTICE])
+    advisors = list(
+        Membership.objects.filter(organisation_id=organisation_id, is_active=True,
+                                  roles__role=Role.ADVISOR)
+        .exclude(pk__in=list(added)).distinct()
+        .values_list("user__email", "user__preferred_language")
+    )
+    context = {"organisation_name": organisation.name, "org_slug": organisation.slug,
+               "count": len(added), "names": [m.user.full_name or m.user.email for m in readers],
+               "more": max(0, len(added) - len(readers))}
+
+    def send() -> None:
+        for email, language in advisors:
+            queue_templated_email(template="organisations/email/case_readers_imported",
+                                  to=[email], language=language, context=context)
+
+    transaction.on_commit(send)
+    for membership in changed:
+        _notify_role_change(membership=membership, added=frozenset(added[membership.pk]),
+                            removed=frozenset(), created=False, was_active=membership.is_active,
+                            tell_advisors=False)
+
+
+MAX_NAMES_IN_NOTICE = 50
+
+
+def _user_by_id(user_id: int | None) -> Any:
+    return get_user_model()(pk=user_id) if user_id else None
 
 
 def membership_update(
@@ -189,10 +306,13 @@ def membership_update(
     ):
         raise ValidationError(_("You cannot remove your own coordinator role or deactivate yourself."))
     with transaction.atomic():
+        was_active = Membership.objects.select_for_update().values_list(
+            "is_active", flat=True).get(pk=membership.pk)
         membership.unit, membership.job_title = unit, job_title
         membership.is_external, membership.is_active = is_external, is_active
         membership.save()
-        _replace_roles(membership, roles)
+        _change_roles(membership=membership, roles=roles, was_active=was_active, created=False,
+                      actor=actor, granting_user_id=actor.user_id)
         audit_record(action="membership.update", actor=_user(actor), target=membership,
                      data={"roles": sorted(roles), "active": is_active})
     return membership
@@ -305,10 +425,13 @@ def invitation_accept(
                 )
             elif password:
                 raise ValidationError(_("An account with this e-mail address already exists. Log in first."))
-        membership, _created = Membership.objects.get_or_create(
+        membership, created = Membership.objects.get_or_create(
             user=user, organisation=invitation.organisation, defaults={"unit": invitation.unit}
         )
-        _replace_roles(membership, set(invitation.roles) | membership.role_set)
+        # The one who invited is the one who grants: inviting yourself gives no reading role.
+        _change_roles(membership=membership, roles=set(invitation.roles) | membership.role_set,
+                      was_active=membership.is_active, created=created, actor=None,
+                      granting_user_id=invitation.invited_by_id)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         audit_record(action="invitation.accept", actor=user, target=invitation)

@@ -6,9 +6,11 @@ Tags differ per report (nobody can link two reports by the same person) and cann
 without the server key. The server recomputes them for the organisation's members when it needs
 the set of excluded people.
 
-Excluded from a report: every involved person; and when an involved person is a manager
-(manages a unit), everyone in that person's line of management above them too (they have a
-stake in the outcome). HR, the complaints committee and external advisors remain available.
+Excluded from a report: every involved person, and everyone in an involved person's line of
+management: the managers of their own unit and of every unit above it, and for someone who
+manages units, the managers above those units too. A manager has a stake in how a complaint
+about someone in their team ends, whether or not the involved person manages anyone (issue #10).
+HR, the complaints committee and external advisors remain available.
 """
 
 from __future__ import annotations
@@ -44,30 +46,24 @@ def involved_membership_ids(report: Report) -> set[int]:
 
 
 def excluded_for_involved(*, organisation_id: int, involved_ids: set[int]) -> set[int]:
-    """The involved people plus, for every involved manager, the managers above them."""
+    """The involved people plus everyone in their line of management (managers or not)."""
     excluded = set(involved_ids)
     if not involved_ids:
         return excluded
-    managers = set(
+    involved = Membership.objects.filter(pk__in=involved_ids, organisation_id=organisation_id)
+    unit_ids = {unit_id for unit_id in involved.values_list("unit_id", flat=True) if unit_id}
+    # Units an involved person manages: the line above those is conflicted as well.
+    unit_ids |= set(
         Unit.managers.through.objects.filter(membership_id__in=involved_ids).values_list(
-            "membership_id", flat=True
+            "unit_id", flat=True
         )
     )
-    for member in Membership.objects.filter(pk__in=managers).only("pk", "unit_id"):
-        # Units this person manages, and their own unit: the line above both is conflicted.
-        unit_ids = set(
-            Unit.managers.through.objects.filter(membership_id=member.pk).values_list(
-                "unit_id", flat=True
+    for unit_id in sorted(unit_ids):
+        excluded |= set(
+            line_managers_of(unit_id=unit_id, organisation_id=organisation_id).values_list(
+                "pk", flat=True
             )
         )
-        if member.unit_id:
-            unit_ids.add(member.unit_id)
-        for unit_id in unit_ids:
-            excluded |= set(
-                line_managers_of(unit_id=unit_id, organisation_id=organisation_id).values_list(
-                    "pk", flat=True
-                )
-            )
     return excluded
 
 

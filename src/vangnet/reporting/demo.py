@@ -104,20 +104,20 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
         return
     actor = actor_for(advisor)
     pair = UserKeyPair.objects.get(user_id=advisor.user_id)
-    private_key_unlock(pair=pair, password=DEMO_PASSWORD)  # proves the demo keys open
+    private_key = private_key_unlock(pair=pair, password=DEMO_PASSWORD)
     for category, mode, narrative, wishes in EXAMPLES:
         parts: dict[str, Any] = {"narrative": narrative, "wishes": wishes}
         if mode != "anonymous":
             parts["identity"] = "Demo-melder"
         report, code = report_submit(organisation=organisation, category=category, mode=mode,
                                      parts=parts, recipient=advisor)
-        message_post(report=report, actor=actor, body=(
+        message_post(report=report, actor=actor, private_key=private_key, body=(
             "Dank je wel voor je melding. Ik heb hem gelezen. Wil je een keer met mij praten? "
             "Dat kan op kantoor of ergens anders, wat jij prettig vindt."))
         access = reporter_open(code=code)
         if access is not None:
             reporter_reply(access=access, body="Ja, graag. Liefst buiten kantoor.")
-        dialogue_ask(report=report, actor=actor, kind="satisfaction",
+        dialogue_ask(report=report, actor=actor, kind="satisfaction", private_key=private_key,
                      body="Heb je het gevoel dat je verhaal goed is aangekomen?",
                      choices=[("yes", gettext_noop("Yes")), ("partly", gettext_noop("Partly")),
                               ("no", gettext_noop("No"))], ref=f"demo:{report.pk}")

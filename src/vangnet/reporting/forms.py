@@ -306,6 +306,33 @@ class RecoveryCreateForm(forms.Form):
                                          "in a safe"))
 
 
-class RecoveryUseForm(forms.Form):
-    recovery_key = forms.CharField(label=_("Organisation recovery key"), max_length=200)
-    membership = forms.ChoiceField(label=_("Give access to"))
+class RecoveryRequestForm(forms.Form):
+    """The coordinator asks to give the reports that wait for a successor to someone."""
+
+    successor = forms.ChoiceField(
+        label=_("Successor"),
+        help_text=_("A confidential advisor, HR officer or complaints committee member who has "
+                    "unlocked their reports once. Each report only goes to someone with the role "
+                    "its reporter chose, and never to someone involved in it."),
+    )
+    reason = forms.CharField(
+        label=_("Why"), max_length=300, min_length=10,
+        help_text=_("For example: our confidential advisor left on 1 March. Nothing from a report."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RecoveryCarryOutForm(forms.Form):
+    recovery_key = forms.CharField(
+        label=_("Organisation recovery key"), max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class UnavailableForm(forms.Form):
+    membership = forms.ChoiceField(label=_("Person"))
+    reason = forms.CharField(
+        label=_("Why"), max_length=300, min_length=10,
+        help_text=_("For example: on long-term sick leave since 1 March. The person gets an e-mail."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

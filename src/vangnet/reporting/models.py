@@ -345,3 +345,89 @@ class ReportGrant(models.Model):
 
     def __str__(self) -> str:
         return f"grant {self.pk} of report {self.report_id}"
+
+
+class RecipientUnavailability(models.Model):
+    """An explicit decision that a recipient cannot handle their reports for now (long illness,
+    suspension, a conflict that came up later). Only while one is open may the organisation
+    recovery key give their reports to a successor although they still work here (ADR 0031).
+    The reason is a short note without report content; the person is told by e-mail."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300)
+    declared_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    declared_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-declared_at"]
+        verbose_name = _("declared unavailability")
+        verbose_name_plural = _("declared unavailabilities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=models.Q(ended_at__isnull=True),
+                name="unavailability_one_open_per_membership",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"unavailability {self.pk} of {self.membership_id}"
+
+
+class RecoveryRequest(models.Model):
+    """Two people decide before the organisation recovery key gives reports to a successor
+    (ADR 0031): the coordinator asks, naming the successor; a second, different person who may
+    read cases approves in the product; then the coordinator enters the offline key. Neither of
+    them can be the successor. A request expires when it is not carried out in time."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved, not carried out yet")
+        REFUSED = "refused", _("Refused")
+        DONE = "done", _("Carried out")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    successor = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    carried_out_at = models.DateTimeField(null=True, blank=True)
+    report_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("recovery request")
+        verbose_name_plural = _("recovery requests")
+        constraints = [
+            # The database refuses it too: nobody gives reports to themselves, and the second
+            # person is really a second person.
+            models.CheckConstraint(
+                condition=~models.Q(requested_by=models.F("successor")),
+                name="recoveryrequest_requester_is_not_successor",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("successor")),
+                name="recoveryrequest_approver_is_not_successor",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="recoveryrequest_approver_is_not_requester",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery request {self.pk} ({self.status})"

@@ -62,3 +62,56 @@ def removal_keeps_report_openable(
     if other_active_key_holders:
         return True
     return not by_recipient and (other_key_holders or has_recovery_copy)
+
+
+# --- Continuity: the organisation recovery key (ADR 0031) ------------------------------------
+
+# Roles the route offers as a report's first recipient. A successor holds one of these.
+FIRST_RECIPIENT_ROLES = frozenset({Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE})
+# The role a successor needs for a report that was made at this step of the route: the reporter
+# chose a confidential advisor, so recovery never hands that report to HR (consent still holds).
+SUCCESSOR_ROLE_OF_STEP = {
+    "advisor": Role.ADVISOR, "hr": Role.HR, "complaints_committee": Role.COMPLAINTS_COMMITTEE,
+}
+
+
+def successor_role_for(route_step: str) -> str:
+    return SUCCESSOR_ROLE_OF_STEP.get(route_step, Role.ADVISOR)
+
+
+def holder_is_gone(*, is_active: bool, roles: Iterable[str], declared_unavailable: bool) -> bool:
+    """A holder of a report key counts as gone when they left, lost every role that receives
+    reports, or were declared unavailable by an explicit, audited decision."""
+    return has_left_recipients(is_active=is_active, roles=roles) or declared_unavailable
+
+
+def can_be_successor(*, roles: Iterable[str], is_active: bool, has_keypair: bool,
+                     declared_unavailable: bool) -> bool:
+    return (is_active and has_keypair and not declared_unavailable
+            and any(role in FIRST_RECIPIENT_ROLES for role in roles))
+
+
+def can_request_recovery(actor: Actor, *, successor_id: int) -> bool:
+    """The coordinator asks; never for themselves."""
+    return can_manage_recovery_key(actor) and actor.membership_id != successor_id
+
+
+def can_approve_recovery(actor: Actor, *, requested_by_id: int | None, successor_id: int) -> bool:
+    """A second, different person who may read cases approves; never the successor."""
+    return (actor.has(*CASE_READING_ROLES)
+            and actor.membership_id not in {requested_by_id, successor_id})
+
+
+def can_carry_out_recovery(actor: Actor, *, requested_by_id: int | None, successor_id: int) -> bool:
+    """The coordinator who asked enters the offline key, once the request is approved."""
+    return (can_manage_recovery_key(actor) and actor.membership_id == requested_by_id
+            and actor.membership_id != successor_id)
+
+
+def can_declare_unavailable(actor: Actor, *, membership_id: int) -> bool:
+    return can_manage_recovery_key(actor) and actor.membership_id != membership_id
+
+
+def can_end_unavailability(actor: Actor, *, membership_id: int) -> bool:
+    """The coordinator, or the person themselves when they are back."""
+    return can_manage_recovery_key(actor) or actor.membership_id == membership_id

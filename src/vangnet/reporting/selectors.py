@@ -21,13 +21,18 @@ from .models import (
     Attachment,
     DialogueQuestion,
     Message,
+    RecipientUnavailability,
+    RecoveryRequest,
     Report,
     ReportGrant,
     ReportingRoute,
     ReportRecipient,
 )
 from .permissions import (
+    can_approve_recovery,
+    can_carry_out_recovery,
     can_configure_route,
+    can_hold_keys,
     can_manage_recovery_key,
     has_left_recipients,
     removal_keeps_report_openable,
@@ -350,3 +355,83 @@ def route_settings_for(*, actor: Actor, unit: Unit | None) -> RouteSettings:
     in_force = own or route_in_force(routes, organisation_id=actor.organisation_id, unit=unit)
     return RouteSettings(own=own, in_force=in_force,
                          units_with_own_route={r.unit_id for r in routes if r.unit_id is not None})
+
+
+# --- Recovery requests and declared unavailability (ADR 0031) -------------------------------
+
+
+def recovery_requests_for(*, actor: Actor) -> QuerySet[RecoveryRequest]:
+    """Requests of the actor's organisation, for people who may read cases (any of them may be
+    the second person). Names and counts only, never a report."""
+    if not can_hold_keys(actor):
+        raise PermissionDenied
+    return (RecoveryRequest.objects.filter(organisation_id=actor.organisation_id)
+            .select_related("successor__user", "requested_by__user", "decided_by__user"))
+
+
+def recovery_request_get_for_actor(*, actor: Actor, pk: int) -> RecoveryRequest:
+    request = recovery_requests_for(actor=actor).filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request
+
+
+@dataclass(frozen=True)
+class RecoveryRequestView:
+    request: RecoveryRequest
+    is_open: bool
+    can_decide: bool
+    can_carry_out: bool
+
+
+def recovery_request_view(*, actor: Actor, request: RecoveryRequest) -> RecoveryRequestView:
+    from django.utils import timezone
+
+    is_open = request.expires_at > timezone.now() and request.status in (
+        RecoveryRequest.Status.PENDING, RecoveryRequest.Status.APPROVED)
+    return RecoveryRequestView(
+        request=request, is_open=is_open,
+        can_decide=is_open and request.status == RecoveryRequest.Status.PENDING
+        and can_approve_recovery(actor, requested_by_id=request.requested_by_id,
+                                 successor_id=request.successor_id),
+        can_carry_out=is_open and request.status == RecoveryRequest.Status.APPROVED
+        and can_carry_out_recovery(actor, requested_by_id=request.requested_by_id,
+                                   successor_id=request.successor_id),
+    )
+
+
+def unavailabilities_for(*, actor: Actor) -> QuerySet[RecipientUnavailability]:
+    """Open declarations: all of them for the coordinator, one's own for anyone else."""
+    rows = RecipientUnavailability.objects.filter(
+        organisation_id=actor.organisation_id, ended_at__isnull=True
+    ).select_related("membership__user", "declared_by__user")
+    if can_manage_recovery_key(actor):
+        return rows
+    return rows.filter(membership_id=actor.membership_id)
+
+
+def unavailability_get_for_actor(*, actor: Actor, pk: int) -> RecipientUnavailability:
+    declaration = unavailabilities_for(actor=actor).filter(pk=pk).first()
+    if declaration is None:
+        raise Http404
+    return declaration
+
+
+def people_who_receive_reports(*, actor: Actor) -> QuerySet[Membership]:
+    """Active members with a role that receives reports (the coordinator's choices)."""
+    if not can_manage_recovery_key(actor):
+        raise PermissionDenied
+    from .permissions import RECIPIENT_ROLES
+
+    return (Membership.objects.filter(organisation_id=actor.organisation_id, is_active=True,
+                                      roles__role__in=list(RECIPIENT_ROLES))
+            .exclude(pk=actor.membership_id).select_related("user").prefetch_related("roles")
+            .distinct().order_by("user__full_name", "user__email"))
+
+
+def recovery_key_current(*, actor: Actor) -> Any:
+    """The organisation's recovery key in use (public half only), or None."""
+    from .models import OrganisationRecoveryKey
+
+    return OrganisationRecoveryKey.objects.filter(organisation_id=actor.organisation_id,
+                                                  retired_at__isnull=True).first()

@@ -16,14 +16,16 @@ import json
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -32,7 +34,7 @@ from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
 from vangnet.organisations.models import Membership, Organisation, Unit
 from vangnet.organisations.permissions import Actor
-from vangnet.organisations.roles import Role
+from vangnet.organisations.roles import CASE_READING_ROLES, Role
 
 from . import hooks
 from .attachments import MAX_ATTACHMENTS, CleanFile, clean_attachment
@@ -46,6 +48,8 @@ from .models import (
     DialogueQuestion,
     Message,
     OrganisationRecoveryKey,
+    RecipientUnavailability,
+    RecoveryRequest,
     Report,
     ReportGrant,
     ReportingRoute,
@@ -56,14 +60,22 @@ from .models import (
     UserKeyPair,
 )
 from .permissions import (
+    can_approve_recovery,
+    can_be_successor,
+    can_carry_out_recovery,
     can_configure_route,
+    can_declare_unavailable,
     can_edit_own_profile,
+    can_end_unavailability,
     can_manage_recovery_key,
     can_receive_reports,
     can_register_oral_report,
     can_remove_recipient,
+    can_request_recovery,
     has_left_recipients,
+    holder_is_gone,
     removal_keeps_report_openable,
+    successor_role_for,
 )
 from .receipts import receipt_derive, receipt_new
 from .route import EXTERNAL_BODIES, default_step_text, step_label
@@ -354,7 +366,7 @@ def report_register_oral(
             channel=Report.Channel.ORAL, discrimination_ground=discrimination_ground,
         )
         dialogue_ask(
-            report=report, actor=actor, kind="minutes_approval",
+            report=report, actor=actor, kind="minutes_approval", private_key=private_key,
             body=_("These are the minutes of your conversation with me. Please read them under "
                    "'Your report'. Are they correct? If not, reply with what should change."),
             choices=[("approve", gettext_noop("I approve the minutes")),
@@ -437,17 +449,38 @@ def _is_current_recipient(actor: Actor, report: Report) -> bool:
     ).exists()
 
 
-def _has_active_grant(actor: Actor, report: Report) -> bool:
-    return ReportGrant.objects.filter(
-        report=report, membership_id=actor.membership_id, revoked_at__isnull=True
-    ).exists()
+class KeyRequired(PermissionDenied):
+    """A handler tried to write to a reporter without an unlocked key that opens the report."""
+
+
+def key_required_message() -> str:
+    return _(
+        "To write to the reporter, first unlock your reports with your password. Only someone "
+        "who can open this report may write to its reporter."
+    )
+
+
+def _check_writer_key(*, actor: Actor, report: Report, private_key: bytes | None) -> None:
+    """Someone who writes to a reporter proves, with their unlocked private key, that they hold
+    this report's key: a current recipient whose sealed copy opens. An account that was taken
+    over (a reset password, an impersonated session) has no unlocked key, and so cannot ask an
+    anonymous reporter for their name (issue #10). Grant holders never write to the reporter."""
+    if private_key is None:
+        raise KeyRequired(key_required_message())
+    try:
+        report_key_for_recipient(report=report, membership_id=actor.membership_id,
+                                 private_key=private_key)
+    except (PermissionDenied, crypto.DecryptionError) as error:
+        raise KeyRequired(key_required_message()) from error
 
 
 def message_post(
     *, report: Report, actor: Actor | None, body: str, kind: str = "text",
-    payload: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None, private_key: bytes | None = None,
 ) -> Message:
-    """A message from a handler (actor) or the system (None) to the reporter."""
+    """A message from a handler (actor, with their unlocked `private_key`) or the system (None)
+    to the reporter. Raises KeyRequired (a PermissionDenied) when the handler's key is missing
+    or does not open this report."""
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write a message.")})
@@ -456,10 +489,11 @@ def message_post(
     if actor is not None:
         if actor.organisation_id != report.organisation_id:
             raise PermissionDenied
-        if not (_is_current_recipient(actor, report) or _has_active_grant(actor, report)):
+        if not _is_current_recipient(actor, report):
             raise PermissionDenied
         if actor.membership_id in excluded_membership_ids(report):
             raise PermissionDenied
+        _check_writer_key(actor=actor, report=report, private_key=private_key)
     with transaction.atomic():
         message = Message.objects.create(
             report=report,
@@ -475,15 +509,16 @@ def message_post(
 
 def dialogue_ask(
     *, report: Report, actor: Actor | None, kind: str, body: str,
-    choices: list[tuple[str, str]], ref: str = "",
+    choices: list[tuple[str, str]], ref: str = "", private_key: bytes | None = None,
 ) -> DialogueQuestion:
-    """Ask the reporter a question with fixed answers (consent, check-in, approval, ...)."""
+    """Ask the reporter a question with fixed answers (consent, check-in, approval, ...). A
+    handler needs their unlocked key, as for `message_post`; the system (None) does not."""
     choices = [(str(value), str(label)) for value, label in choices]
     if not choices or len({value for value, _label in choices}) != len(choices):
         raise ValidationError(_("A question needs distinct answers."))
     with transaction.atomic():
         message = message_post(report=report, actor=actor, body=body, kind="question",
-                               payload={"question_kind": kind})
+                               payload={"question_kind": kind}, private_key=private_key)
         question = DialogueQuestion.objects.create(
             report=report, message=message, kind=kind, choices=[list(c) for c in choices], ref=ref
         )
@@ -815,38 +850,375 @@ def report_seal_for_recovery(*, actor: Actor, report: Report, private_key: bytes
     return bool(updated)
 
 
-def reports_recover_for(
-    *, actor: Actor, recovery_private_key: str, membership: Membership
-) -> int:
-    """Continuity (ADR 0031): with the offline organisation key, give a (new) recipient access to
-    every report sealed for that key, except reports in which they are involved. Returns how many."""
-    if not can_manage_recovery_key(actor):
-        raise PermissionDenied
+# --- Continuity: two people and the offline key give reports to a successor (ADR 0031) --------
+
+RECOVERY_REQUEST_VALID_FOR = timedelta(days=7)
+MIN_REASON_LENGTH = 10
+MAX_REASON_LENGTH = 300
+
+
+def _clean_reason(reason: str, field: str = "reason") -> str:
+    reason = " ".join((reason or "").split())
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError({field: _(
+            "Say briefly why (at least 10 characters), without anything from a report.")})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError({field: _("Keep the reason short (at most 300 characters).")})
+    return reason
+
+
+def _member_of(actor: Actor) -> Membership:
+    return Membership.objects.select_related("user").get(pk=actor.membership_id)
+
+
+def _email_members(membership_ids: Iterable[int], template: str, context: dict[str, Any]) -> None:
+    """Content-free notices to people (active members only), queued after the commit."""
+    members = Membership.objects.filter(pk__in=set(membership_ids), is_active=True)
+    emails = [(m.user.email, m.user.preferred_language) for m in members.select_related("user")]
+
+    def send() -> None:
+        for email, language in emails:
+            queue_templated_email(template=template, to=[email], language=language, context=context)
+
+    transaction.on_commit(send)
+
+
+def unavailable_membership_ids(*, organisation_id: int) -> set[int]:
+    return set(RecipientUnavailability.objects.filter(
+        organisation_id=organisation_id, ended_at__isnull=True).values_list("membership_id", flat=True))
+
+
+def recipient_unavailable_declare(
+    *, actor: Actor, membership: Membership, reason: str
+) -> RecipientUnavailability:
+    """The coordinator records that someone cannot handle their reports for now. On its own
+    this gives nobody anything: it only lets a two-person recovery request take over the reports
+    that rest on this person. Audited (ids only); the person is told by e-mail."""
     if membership.organisation_id != actor.organisation_id:
         raise PermissionDenied
-    if not can_receive_reports(membership.role_set):
-        raise ValidationError({"membership": _("This person has no role that may receive reports.")})
+    if not can_declare_unavailable(actor, membership_id=membership.pk):
+        raise PermissionDenied
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        if RecipientUnavailability.objects.filter(membership=membership,
+                                                  ended_at__isnull=True).exists():
+            raise ValidationError(_("This person has already been declared unavailable."))
+        declaration = RecipientUnavailability.objects.create(
+            organisation_id=actor.organisation_id, membership=membership, reason=reason,
+            declared_by_id=actor.membership_id,
+        )
+        audit_record(action="reporting.unavailable_declare", actor=_user(actor), target=membership,
+                     data={"declaration_id": declaration.pk, "membership_id": membership.pk})
+        # The person hears of it at once: if it is not true, they can end it and tell others.
+        _email_members([membership.pk], "reporting/email/declared_unavailable",
+                       {"org_slug": actor.organisation_slug})
+    return declaration
+
+
+def recipient_unavailable_end(
+    *, actor: Actor, declaration: RecipientUnavailability
+) -> RecipientUnavailability:
+    """The person is back (or was never away): the coordinator or the person ends it."""
+    if declaration.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if not can_end_unavailability(actor, membership_id=declaration.membership_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        updated = RecipientUnavailability.objects.filter(
+            pk=declaration.pk, ended_at__isnull=True
+        ).update(ended_at=timezone.now(), ended_by_id=actor.membership_id)
+        if updated:
+            audit_record(action="reporting.unavailable_end", actor=_user(actor),
+                         target=declaration.membership,
+                         data={"declaration_id": declaration.pk})
+    declaration.refresh_from_db()
+    return declaration
+
+
+@dataclass(frozen=True)
+class RecoveryPlan:
+    """Which reports a recovery would give to the successor, and why each is waiting."""
+
+    report_ids: list[int]
+    holder_unavailable: dict[int, bool]  # report id -> a holder was declared unavailable
+    skipped: int  # waiting for a successor, but not for this one (involved, grant, role)
+
+
+def recovery_plan(
+    *, organisation_id: int, successor: Membership, key_ids: Iterable[int] | None = None
+) -> RecoveryPlan:
+    """The reports the organisation recovery key may give to `successor`: it has a copy, EVERY
+    current holder of the report is gone (left, no longer a receiving role, or declared
+    unavailable), and the successor may take it: not involved or in an involved person's line,
+    never someone who holds or held a grant on it (consent limits what they may read), and
+    holding the role the reporter chose (an advisor's report goes to an advisor)."""
+    reports = Report.objects.filter(organisation_id=organisation_id,
+                                    recovery_sealed_key__isnull=False)
+    if key_ids is not None:
+        reports = reports.filter(recovery_key_id__in=list(key_ids))
+    reports_by_id = {r.pk: r for r in reports.only(
+        "pk", "organisation_id", "receipt_hash", "involved_tags", "route_step")}
+    holders: dict[int, list[ReportRecipient]] = {}
+    rows = ReportRecipient.objects.filter(
+        report_id__in=list(reports_by_id), revoked_at__isnull=True, sealed_key__isnull=False,
+    ).select_related("membership").prefetch_related("membership__roles")
+    for row in rows:
+        holders.setdefault(row.report_id, []).append(row)
+    unavailable = unavailable_membership_ids(organisation_id=organisation_id)
+    granted = set(ReportGrant.objects.filter(membership=successor).values_list("report_id", flat=True))
+    successor_roles = successor.role_set
+    chosen, reasons, skipped = [], {}, 0
+    for report_id, report in sorted(reports_by_id.items()):
+        current = holders.get(report_id, [])
+        if not all(holder_is_gone(is_active=h.membership.is_active, roles=h.membership.role_set,
+                                  declared_unavailable=h.membership_id in unavailable)
+                   for h in current):
+            continue  # someone can still open it: recovery is not for this report
+        if (report_id in granted or successor_role_for(report.route_step) not in successor_roles
+                or successor.pk in excluded_membership_ids(report)):
+            skipped += 1
+            continue
+        chosen.append(report_id)
+        reasons[report_id] = any(h.membership_id in unavailable for h in current)
+    return RecoveryPlan(report_ids=chosen, holder_unavailable=reasons, skipped=skipped)
+
+
+def _check_successor(*, organisation_id: int, successor: Membership) -> None:
+    if successor.organisation_id != organisation_id:
+        raise PermissionDenied
+    if not can_be_successor(
+        roles=successor.role_set, is_active=successor.is_active,
+        has_keypair=has_keypair(successor.user_id),
+        declared_unavailable=successor.pk in unavailable_membership_ids(organisation_id=organisation_id),
+    ):
+        raise ValidationError({"successor": _(
+            "Choose someone who works here as a confidential advisor, in HR or on the complaints "
+            "committee, who has unlocked their reports once and is available.")})
+
+
+def _request_is_open(request: RecoveryRequest) -> bool:
+    return request.status in (RecoveryRequest.Status.PENDING, RecoveryRequest.Status.APPROVED) \
+        and request.expires_at > timezone.now()
+
+
+def _recovery_context(request: RecoveryRequest, event: str) -> dict[str, Any]:
+    return {"org_slug": request.organisation.slug, "event": event, "request_id": request.pk,
+            "count": request.report_count}
+
+
+def recovery_request_create(
+    *, actor: Actor, successor: Membership, reason: str
+) -> RecoveryRequest:
+    """The coordinator asks to give the reports that wait for a successor to `successor`.
+    Refused when no report waits (every report still has a holder who can open it), when the
+    coordinator names themselves, or when the successor may not receive reports. A second,
+    different person must approve it in the product before the offline key can be used."""
+    if successor.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if not can_request_recovery(actor, successor_id=successor.pk):
+        raise PermissionDenied
+    _check_successor(organisation_id=actor.organisation_id, successor=successor)
+    reason = _clean_reason(reason)
+    if not OrganisationRecoveryKey.objects.filter(organisation_id=actor.organisation_id).exists():
+        raise ValidationError(_("This organisation has no recovery key yet."))
+    plan = recovery_plan(organisation_id=actor.organisation_id, successor=successor)
+    if not plan.report_ids:
+        raise ValidationError(_(
+            "No report is waiting for a successor that this person may take over. The recovery "
+            "key is only for reports whose every holder has left or has been declared "
+            "unavailable."))
+    with transaction.atomic():
+        request = RecoveryRequest.objects.create(
+            organisation_id=actor.organisation_id, successor=successor,
+            requested_by_id=actor.membership_id, reason=reason,
+            expires_at=timezone.now() + RECOVERY_REQUEST_VALID_FOR,
+            report_count=len(plan.report_ids),
+        )
+        audit_record(action="reporting.recovery_request", actor=_user(actor), target=request,
+                     data={"request_id": request.pk, "successor_id": successor.pk,
+                           "count": len(plan.report_ids)})
+        # Everyone who could approve hears of it, and so do the successor and the requester: a
+        # request made with a stolen account is noticed by the people it would pass by.
+        approvers = Membership.objects.filter(
+            organisation_id=actor.organisation_id, is_active=True,
+            roles__role__in=list(CASE_READING_ROLES),
+        ).exclude(pk__in=[actor.membership_id, successor.pk]).values_list("pk", flat=True)
+        _email_members(approvers, "reporting/email/recovery_notice",
+                       _recovery_context(request, "approve"))
+        _email_members([successor.pk, actor.membership_id], "reporting/email/recovery_notice",
+                       _recovery_context(request, "requested"))
+    return request
+
+
+def recovery_request_decide(
+    *, actor: Actor, request: RecoveryRequest, approve: bool
+) -> RecoveryRequest:
+    """A second, different person who may read cases approves or refuses a pending request."""
+    if request.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if not can_approve_recovery(actor, requested_by_id=request.requested_by_id,
+                                successor_id=request.successor_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = RecoveryRequest.objects.select_for_update().select_related("organisation").get(
+            pk=request.pk)
+        if locked.status != RecoveryRequest.Status.PENDING or not _request_is_open(locked):
+            raise ValidationError(_("This request can no longer be decided on."))
+        locked.status = (RecoveryRequest.Status.APPROVED if approve
+                         else RecoveryRequest.Status.REFUSED)
+        locked.decided_by_id = actor.membership_id
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(action="reporting.recovery_decide", actor=_user(actor), target=locked,
+                     data={"request_id": locked.pk, "approved": approve})
+        _email_members([locked.successor_id, locked.requested_by_id or 0],
+                       "reporting/email/recovery_notice",
+                       _recovery_context(locked, "approved" if approve else "refused"))
+    return locked
+
+
+def _recovery_message(*, successor: Membership, unavailable: bool) -> str:
+    """What the reporter reads in their dialogue: who holds the report now, and why."""
+    name = successor.user.full_name or successor.user.email
+    with translation.override(settings.LANGUAGE_CODE):
+        role = str(Role(successor_role_for_membership(successor)).label).lower()
+        why = (_("the person who had your report cannot handle it for now") if unavailable
+               else _("nobody who had your report works on it here any more"))
+        return _(
+            "Your report is now with %(name)s (%(role)s), because %(why)s. Two people in the "
+            "organisation decided this together; neither of them can read your report. %(name)s "
+            "can read your report and your messages and will answer you here. What you agreed to "
+            "share with others stays as it was. If you do not want this, say so in a message."
+        ) % {"name": name, "role": str(role), "why": why}
+
+
+def successor_role_for_membership(membership: Membership) -> str:
+    roles = membership.role_set
+    return next((str(role) for role in (Role.ADVISOR, Role.COMPLAINTS_COMMITTEE, Role.HR)
+                 if role in roles), str(Role.ADVISOR))
+
+
+def recovery_request_carry_out(
+    *, actor: Actor, request: RecoveryRequest, recovery_private_key: str
+) -> int:
+    """The coordinator who asked enters the offline key after the approval: every report that
+    (still) waits for this successor gets a sealed copy of its key for them, and its reporter is
+    told in the dialogue who holds it now and why. Every rule is checked again now. Returns how
+    many reports were given."""
+    if request.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if not can_carry_out_recovery(actor, requested_by_id=request.requested_by_id,
+                                  successor_id=request.successor_id):
+        raise PermissionDenied
     private = recovery_private_parse(recovery_private_key)
     public = crypto.public_key_of(private)
-    keys = OrganisationRecoveryKey.objects.filter(organisation_id=actor.organisation_id)
-    matching = [k.pk for k in keys if bytes(k.public_key) == public]
+    matching = [k.pk for k in OrganisationRecoveryKey.objects.filter(
+        organisation_id=actor.organisation_id) if bytes(k.public_key) == public]
     if not matching:
-        raise ValidationError({"recovery_key": _("This recovery key does not belong to this organisation.")})
-    count = 0
+        raise ValidationError({"recovery_key": _(
+            "This recovery key does not belong to this organisation.")})
     with transaction.atomic():
-        reports = Report.objects.filter(
-            organisation_id=actor.organisation_id, recovery_key_id__in=matching
-        ).select_related("organisation")
+        locked = RecoveryRequest.objects.select_for_update().select_related(
+            "organisation", "successor__user").get(pk=request.pk)
+        if locked.status != RecoveryRequest.Status.APPROVED or not _request_is_open(locked):
+            raise ValidationError(_(
+                "This request is not approved (or no longer valid). Make a new request."))
+        successor = locked.successor
+        _check_successor(organisation_id=actor.organisation_id, successor=successor)
+        plan = recovery_plan(organisation_id=actor.organisation_id, successor=successor,
+                             key_ids=matching)
+        public_key = _public_key_of_membership(successor)
+        reports = Report.objects.select_for_update().filter(pk__in=plan.report_ids).order_by("pk")
+        count = 0
         for report in reports:
-            if membership.pk in excluded_membership_ids(report):
-                continue
             report_key = crypto.unseal(private, bytes(report.recovery_sealed_key or b""))
-            _seal_for_new_recipient(actor=actor, report=report, membership=membership,
-                                    report_key=report_key)
+            ReportRecipient.objects.update_or_create(
+                report=report, membership=successor,
+                defaults={"sealed_key": crypto.seal(public_key or b"", report_key),
+                          "revoked_at": None, "role_at_time": _main_role(successor)},
+            )
+            message_post(report=report, actor=None, kind="recovery", body=_recovery_message(
+                successor=successor, unavailable=plan.holder_unavailable.get(report.pk, False)))
+            audit_record(action="reporting.recover_report", actor=_user(actor), target=report,
+                         data={"request_id": locked.pk, "membership_id": successor.pk})
             count += 1
-        audit_record(action="reporting.recover_reports", actor=_user(actor), target=membership,
-                     data={"count": count})
+        locked.status = RecoveryRequest.Status.DONE
+        locked.carried_out_at = timezone.now()
+        locked.report_count = count
+        locked.save(update_fields=["status", "carried_out_at", "report_count"])
+        audit_record(action="reporting.recover_reports", actor=_user(actor), target=successor,
+                     data={"request_id": locked.pk, "approved_by": locked.decided_by_id,
+                           "count": count})
+        _email_members([successor.pk, locked.decided_by_id or 0, actor.membership_id],
+                       "reporting/email/recovery_notice", _recovery_context(locked, "done"))
     return count
+
+
+# --- Role changes: access follows the role (organisations' "membership_changed" hook) -------
+
+# Roles for which someone may have been given parts of a report (a consented hand-off).
+GRANT_ROLES = frozenset({Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE, Role.MANAGER,
+                         Role.COORDINATOR})
+
+
+def on_membership_changed(membership: Membership, added: frozenset[str],
+                          removed: frozenset[str], actor: Actor | None) -> None:
+    """Someone lost a role that receives reports, or left: their copies of report keys and their
+    grants are revoked at once (the report leaves their inbox, the page answers 404). The last
+    copy of a report key is never destroyed: when nobody else holds the key and there is no
+    recovery copy, their sealed copy stays, unusable while revoked, and comes back only if they
+    get the role back. Reports without an active holder wait for a successor (recovery)."""
+    membership = Membership.objects.prefetch_related("roles").get(pk=membership.pk)
+    receives = membership.is_active and can_receive_reports(membership.role_set)
+    with transaction.atomic():
+        if not receives:
+            _revoke_recipient_rows(membership, actor)
+        else:
+            _restore_kept_copies(membership, actor)
+        if not membership.is_active or (removed & GRANT_ROLES):
+            grants = ReportGrant.objects.filter(membership=membership, revoked_at__isnull=True)
+            for grant in grants:
+                _end_grant(grant, actor=actor, data={"by_role_change": True})
+
+
+def _revoke_recipient_rows(membership: Membership, actor: Actor | None) -> None:
+    report_ids = list(ReportRecipient.objects.filter(
+        membership=membership, revoked_at__isnull=True).values_list("report_id", flat=True))
+    if not report_ids:
+        return
+    # The same lock as removals (fixed order), so two changes cannot both take the last key.
+    locked = {r.pk: r for r in Report.objects.select_for_update().filter(pk__in=report_ids)
+              .order_by("pk").only("pk", "organisation_id", "recovery_sealed_key")}
+    now = timezone.now()
+    for row in ReportRecipient.objects.filter(membership=membership, report_id__in=report_ids,
+                                              revoked_at__isnull=True):
+        report = locked[row.report_id]
+        others = ReportRecipient.objects.filter(
+            report_id=row.report_id, revoked_at__isnull=True, sealed_key__isnull=False,
+        ).exclude(pk=row.pk).exists()
+        keep = row.sealed_key is not None and not others and report.recovery_sealed_key is None
+        row.revoked_at = now
+        if not keep:
+            row.sealed_key = None
+        row.save(update_fields=["revoked_at", "sealed_key"])
+        audit_record(action="reporting.remove_recipient", actor=_user(actor), target=report,
+                     organisation_id=report.organisation_id,
+                     data={"membership_id": membership.pk, "by_role_change": True,
+                           "last_copy_kept": keep})
+
+
+def _restore_kept_copies(membership: Membership, actor: Actor | None) -> None:
+    """A person who gets a receiving role back regains only the reports whose last copy of the
+    key was kept for them: never anything they did not hold before."""
+    kept = ReportRecipient.objects.filter(membership=membership, revoked_at__isnull=False,
+                                          sealed_key__isnull=False).select_related("report")
+    for row in kept:
+        if membership.pk in excluded_membership_ids(row.report):
+            continue
+        row.revoked_at = None
+        row.save(update_fields=["revoked_at"])
+        audit_record(action="reporting.recipient_restore", actor=_user(actor), target=row.report,
+                     data={"membership_id": membership.pk})
 
 
 def advisor_profile_save(*, actor: Actor, introduction: str, how_to_reach: str, availability: str,

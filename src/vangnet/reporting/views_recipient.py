@@ -30,8 +30,10 @@ from .forms import (
     OralReportForm,
     ProfileForm,
     RecoverForm,
+    RecoveryCarryOutForm,
     RecoveryCreateForm,
-    RecoveryUseForm,
+    RecoveryRequestForm,
+    UnavailableForm,
     UnlockForm,
 )
 from .models import AdvisorProfile
@@ -182,7 +184,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = HandlerReplyForm(request.POST if "body" in request.POST else None)
     if request.method == "POST" and is_recipient and form.is_valid():
         try:
-            services.message_post(report=report, actor=actor, body=form.cleaned_data["body"])
+            services.message_post(report=report, actor=actor, body=form.cleaned_data["body"],
+                                  private_key=private_key)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -372,37 +375,135 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @organisation_view
 @require_http_methods(["GET", "POST"])
 def recovery_key(request: HttpRequest) -> HttpResponse:
-    """The coordinator creates the organisation recovery key (shown once) or uses it to give a
-    new recipient access to existing reports (ADR 0031)."""
+    """The coordinator creates the organisation recovery key (shown once). Using it is a
+    two-person recovery request (`recovery_requests`, ADR 0031)."""
     actor = request.actor  # type: ignore[attr-defined]
     if not can_manage_recovery_key(actor):
         raise PermissionDenied
     organisation = request.organisation  # type: ignore[attr-defined]
     create_form = RecoveryCreateForm(request.POST if "create" in request.POST else None)
-    use_form = RecoveryUseForm(request.POST if "use" in request.POST else None)
-    use_fields: Any = use_form.fields
-    use_fields["membership"].choices = [
-        (str(p.membership.pk), p.membership.user.full_name or p.membership.user.email)
-        for p in recipient_choices(organisation=organisation) if p.available
-    ]
-    result = None
     if "create" in request.POST and create_form.is_valid():
         _key, private_text = services.recovery_key_create(actor=actor)
         return _no_store(render(request, "reporting/recovery_org_shown.html", {"key": private_text}))
-    if "use" in request.POST and use_form.is_valid():
-        member = Membership.objects.get(organisation=organisation, pk=use_form.cleaned_data["membership"])
-        try:
-            result = services.reports_recover_for(
-                actor=actor, recovery_private_key=use_form.cleaned_data["recovery_key"],
-                membership=member)
-        except ValidationError as error:
-            _add_errors(use_form, error)
-    from .models import OrganisationRecoveryKey
-
-    current = OrganisationRecoveryKey.objects.filter(organisation=organisation,
-                                                     retired_at__isnull=True).first()
     return _no_store(render(request, "reporting/recovery_org.html", {
-        "create_form": create_form, "use_form": use_form, "current": current, "result": result,
+        "create_form": create_form, "current": selectors.recovery_key_current(actor=actor),
+        "organisation": organisation,
+    }))
+
+
+def _successor_choices(actor: Any, organisation: Any) -> list[tuple[str, str]]:
+    people = {p.membership.pk: p.membership for p in recipient_choices(organisation=organisation)
+              if p.available and p.membership.pk != actor.membership_id}
+    return [(str(pk), _name(m)) for pk, m in people.items()]
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def recovery_requests(request: HttpRequest) -> HttpResponse:
+    """Two-person recovery: the coordinator asks and declares people unavailable; everyone who
+    may read cases sees the requests (one of them approves); a declared person ends their own."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_hold_keys(actor):
+        raise PermissionDenied
+    organisation = request.organisation  # type: ignore[attr-defined]
+    is_coordinator = can_manage_recovery_key(actor)
+    request_form = RecoveryRequestForm(request.POST if "ask" in request.POST else None)
+    unavailable_form = UnavailableForm(request.POST if "declare" in request.POST else None)
+    if is_coordinator:
+        request_fields: Any = request_form.fields
+        request_fields["successor"].choices = [("", "---------"),
+                                               *_successor_choices(actor, organisation)]
+        unavailable_fields: Any = unavailable_form.fields
+        unavailable_fields["membership"].choices = [("", "---------"), *[
+            (str(m.pk), _name(m)) for m in selectors.people_who_receive_reports(actor=actor)]]
+    if request.method == "POST" and "ask" in request.POST and is_coordinator \
+            and request_form.is_valid():
+        successor = person_get_for_actor(actor=actor, pk=int(request_form.cleaned_data["successor"]))
+        try:
+            created = services.recovery_request_create(
+                actor=actor, successor=successor, reason=request_form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(request_form, error)
+        else:
+            messages.success(request, _("The request has been made. A second person who may "
+                                        "read cases must now approve it."))
+            return redirect("reporting:recovery_request", actor.organisation_slug, created.pk)
+    if request.method == "POST" and "declare" in request.POST and is_coordinator \
+            and unavailable_form.is_valid():
+        person = person_get_for_actor(actor=actor,
+                                      pk=int(unavailable_form.cleaned_data["membership"]))
+        try:
+            services.recipient_unavailable_declare(
+                actor=actor, membership=person, reason=unavailable_form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(unavailable_form, error)
+        else:
+            messages.success(request, _("%(name)s has been marked as unavailable and gets an "
+                                        "e-mail about it.") % {"name": _name(person)})
+            return redirect("reporting:recovery_requests", actor.organisation_slug)
+    if request.method == "POST" and "end" in request.POST:
+        try:
+            declaration_pk = int(request.POST.get("end") or 0)
+        except ValueError as error:
+            raise Http404 from error
+        declaration = selectors.unavailability_get_for_actor(actor=actor, pk=declaration_pk)
+        services.recipient_unavailable_end(actor=actor, declaration=declaration)
+        messages.success(request, _("%(name)s is available again.")
+                         % {"name": _name(declaration.membership)})
+        return redirect("reporting:recovery_requests", actor.organisation_slug)
+    rows = [selectors.recovery_request_view(actor=actor, request=r)
+            for r in selectors.recovery_requests_for(actor=actor)[:50]]
+    return _no_store(render(request, "reporting/recovery_requests.html", {
+        "rows": rows, "is_coordinator": is_coordinator, "request_form": request_form,
+        "me": actor.membership_id,
+        "unavailable_form": unavailable_form,
+        "declarations": list(selectors.unavailabilities_for(actor=actor)),
+        "has_key": selectors.recovery_key_current(actor=actor) is not None if is_coordinator
+        else True,
+    }))
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def recovery_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """One request: a second person approves or refuses it; the coordinator who asked carries
+    it out with the offline key."""
+    actor = request.actor  # type: ignore[attr-defined]
+    found = selectors.recovery_request_get_for_actor(actor=actor, pk=pk)
+    view = selectors.recovery_request_view(actor=actor, request=found)
+    form = RecoveryCarryOutForm(request.POST if "carry_out" in request.POST else None)
+    error = ""
+    if request.method == "POST" and ("approve" in request.POST or "refuse" in request.POST):
+        if not view.can_decide:
+            raise PermissionDenied
+        try:
+            services.recovery_request_decide(actor=actor, request=found,
+                                             approve="approve" in request.POST)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Your decision has been recorded.") )
+            return redirect("reporting:recovery_request", actor.organisation_slug, found.pk)
+    if request.method == "POST" and "carry_out" in request.POST:
+        if not view.can_carry_out:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                count = services.recovery_request_carry_out(
+                    actor=actor, request=found,
+                    recovery_private_key=form.cleaned_data["recovery_key"])
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, ngettext(
+                    "%(count)d report now has a new recipient; its reporter has been told.",
+                    "%(count)d reports now have a new recipient; their reporters have been told.",
+                    count) % {"count": count})
+                return redirect("reporting:recovery_request", actor.organisation_slug, found.pk)
+    return _no_store(render(request, "reporting/recovery_request.html", {
+        "view": view, "form": form, "error": error, "me": actor.membership_id,
     }))
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.core.audit import audit_record
-from vangnet.core.mail import queue_mail
+from vangnet.core.mail import queue_mail, queue_templated_email
 
 from . import hooks
 from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit

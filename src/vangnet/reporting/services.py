@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
-from vangnet.core.mail import queue_mail
+from vangnet.core.mail import queue_mail, queue_templated_email
 from vangnet.organisations.models import Membership, Organisation, Unit
 from vangnet.organisations.permissions import Actor
 from vangnet.organisations.roles import CASE_READING_ROLES, Role

@@ -51,11 +51,37 @@ def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
+LINK = re.compile(r"https?://\S+/quickscan/invullen/[^/\s]+/")
+
+
+def links_in_mail(outbox: list[Any]) -> dict[str, str]:
+    """Recipient address → the personal link (path) in the last e-mail they got."""
+    return {message.to[0]: path_of(LINK.search(message.body).group(0)) for message in outbox}
+
+
 @pytest.fixture
-def make_links(coordinator_actor):
+def invite(coordinator_actor, django_capture_on_commit_callbacks):
+    """Invite these members in the group through the real service and task; their links, by
+    address, as the members receive them by e-mail (the only place a link ever appears).
+    """
+    from django.core import mail
+
+    def _invite(group, members, actor=None):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.invitees_add(actor=actor or coordinator_actor, group=group,
+                                  membership_ids=[m.pk for m in members])
+        return links_in_mail(mail.outbox)
+
+    return _invite
+
+
+@pytest.fixture
+def make_links(organisation, member_factory, invite):
+    """`count` new members of the organisation, invited in the group: their personal links."""
     def _make(group, count):
-        raws = services.tokens_create(actor=coordinator_actor, group=group, count=count)
-        return [path_of(services.respondent_url(organisation_slug=coordinator_actor.organisation_slug,
-                                                raw=raw)) for raw in raws]
+        members = [member_factory(organisation, Role.EMPLOYEE) for _ in range(count)]
+        links = invite(group, members)
+        return [links[m.user.email] for m in members]
 
     return _make

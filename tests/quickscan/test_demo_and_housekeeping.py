@@ -32,6 +32,15 @@ def test_demo_seed_is_idempotent_and_shows_something():
     assert results.gaps and results.priorities
     assert Action.objects.count() == 2
     assert Response.objects.filter(round=running, submitted=True).count() == 11
+    # Demo members have bound links (one per member per round); four employees answered the
+    # closed round through the shared link: counted and shown, but not needed for the threshold.
+    from vangnet.quickscan.models import RespondentToken
+    assert not RespondentToken.objects.filter(membership__isnull=True).exists()
+    assert RespondentToken.objects.filter(round=running).count() == 27
+    intake = {g.key: g for g in results.intake}
+    assert (intake["employees"].answers, intake["employees"].unbound) == (24, 4)
+    assert intake["hr"].status == "too_few" and not results.groups_too_few_bound
+    assert not results.shared_risk_accepted
 
 
 def test_abandoned_drafts_are_deleted(coordinator_actor, make_links, client):

@@ -43,6 +43,30 @@ def test_demo_seed_is_idempotent_and_shows_something():
     assert not results.shared_risk_accepted
 
 
+def test_a_demo_database_from_before_bound_links_keeps_its_story():
+    """Its closed round has only unbound answers (migration 0002): seeding again records the
+    organisation's written acceptance, so the old report shows its groups and says why."""
+    from vangnet.organisations.demo import seed_organisations
+    from vangnet.quickscan import demo
+    from vangnet.quickscan.models import RiskAcceptance
+    from vangnet.quickscan.selectors import round_results
+
+    organisation, people = seed_organisations()
+    demo.seed(organisation=organisation, people=people)
+    closed = Round.objects.get(title=demo.CLOSED_TITLE)
+    assert not RiskAcceptance.objects.exists()
+    Response.objects.filter(round=closed).update(channel=Response.Channel.UNBOUND)
+    assert round_results(round_=closed).respondents is None
+    demo.seed(organisation=organisation, people=people)
+    acceptance = RiskAcceptance.objects.get(round=closed)
+    assert acceptance.accepted_by == people[demo.COORDINATOR_EMAIL]
+    assert "Voor de ronde “Quickscan voorjaar 2026”" in acceptance.statement
+    results = round_results(round_=closed)
+    assert {c.key for c in results.columns} == {"management", "or", "employees"}
+    demo.seed(organisation=organisation, people=people)
+    assert RiskAcceptance.objects.count() == 1
+
+
 def test_abandoned_drafts_are_deleted(coordinator_actor, make_links, client):
     round_ = services.round_start(actor=coordinator_actor, title="R", group_slugs=["employees"])
     old, fresh = make_links(RoundGroup.objects.get(round=round_), 2)

@@ -16,6 +16,7 @@ import random
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from vangnet.organisations.models import Membership, Organisation, Unit
 from vangnet.organisations.roles import Role
@@ -23,7 +24,7 @@ from vangnet.organisations.selectors import actor_for
 
 from . import services
 from .content import instrument
-from .models import RespondentToken, Round, RoundGroup
+from .models import RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 
 CLOSED_TITLE = "Quickscan voorjaar 2026"
 OPEN_TITLE = "Quickscan najaar 2026"
@@ -95,6 +96,25 @@ def _invite(actor: Any, group: RoundGroup, members: list[Membership]) -> list[Re
                 .order_by("membership__user__email"))
 
 
+MIGRATED_REASON = ("Deze ronde liep voordat Vangnet de links zelf naar mensen stuurde. De uitkomsten "
+                   "zijn toen al met de ondernemingsraad besproken; we houden ze zichtbaar.")
+
+
+def _accept_risk_for_a_migrated_round(actor: Any, organisation: Organisation) -> None:
+    """A demo database of a version before bound links: its closed round has only unbound
+    answers, which no longer count (ADR 0053). The demo organisation accepts that risk in
+    writing, as a real one could, so the old report still tells its story and shows why.
+    """
+    closed = Round.objects.filter(organisation=organisation, title=CLOSED_TITLE).first()
+    if (closed is None or closed.is_open or RiskAcceptance.objects.filter(round=closed).exists()
+            or Response.objects.filter(round=closed, channel=Response.Channel.PERSONAL).exists()):
+        return
+    with translation.override("nl"):
+        services.shared_risk_accept(
+            actor=actor, round_=closed, reason=MIGRATED_REASON,
+            confirmed_statement=services.shared_risk_statement(round_=closed, k=closed.threshold))
+
+
 @transaction.atomic
 def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
     coordinator = people.get(COORDINATOR_EMAIL)
@@ -128,6 +148,7 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
                                    description=action.description, owner=owner,
                                    due_date=None,
                                    status="in_progress" if index == 0 else "open")
+    _accept_risk_for_a_migrated_round(actor, organisation)
     if not Round.objects.filter(organisation=organisation, title=OPEN_TITLE).exists():
         running = services.round_start(actor=actor, title=OPEN_TITLE,
                                        group_slugs=list(OPEN_GROUPS))

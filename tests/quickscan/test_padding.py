@@ -438,3 +438,25 @@ def test_the_task_table_holds_ids_only_and_the_worker_sends_the_links(
     for link in links.values():
         assert link.split("/")[-2] not in dump  # not in the task table, nor anywhere else
     assert Client().get(next(iter(links.values()))).status_code == 200
+
+
+def test_a_link_that_could_not_be_sent_is_given_back_and_sent_next_time(
+        organisation, round_, member_factory, coordinator_actor, settings):
+    member = member_factory(organisation, Role.EMPLOYEE)
+    services.invitees_add(actor=coordinator_actor, group=group(round_, "employees"),
+                          membership_ids=[member.pk])  # on_commit not run: nothing sent yet
+    token = RespondentToken.objects.get(membership=member)
+    assert token.token_hash is None
+    # A real SMTP connection to a port where no mail server listens.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    with pytest.raises(OSError):
+        services.personal_links_send(round_id=round_.pk)
+    token.refresh_from_db()
+    assert token.token_hash is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert services.personal_links_send(round_id=round_.pk) == 1
+    assert list(links_in_mail(mail.outbox)) == [member.user.email]

@@ -184,8 +184,11 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
         members = members.filter(chosen)
     wanted = set(members.values_list("pk", flat=True))
     with transaction.atomic():
-        # Lock the round: two requests at once must not both see a member as not yet invited.
-        Round.objects.select_for_update().filter(pk=group.round_id).first()
+        # Lock the round: two requests at once must not both see a member as not yet invited,
+        # and a round closed meanwhile gets no new links.
+        locked = Round.objects.select_for_update().get(pk=group.round_id)
+        if not locked.is_open:
+            raise ValidationError(_("This round is closed."))
         taken = set(RespondentToken.objects.filter(round_id=group.round_id,
                                                    membership_id__in=wanted)
                     .values_list("membership_id", flat=True))
@@ -257,8 +260,16 @@ def personal_links_send(*, round_id: int, reminder: bool = False) -> int:
         claimed = RespondentToken.objects.filter(same_hash, pk=token_id, spent=False)
         if not claimed.update(token_hash=hash_token(raw)):
             continue  # another worker took it, or the member answered meanwhile
-        connection.send_messages([_personal_link_email(round_=round_, raw=raw, to=email,
-                                                       language=language, reminder=reminder)])
+        try:
+            connection.send_messages([_personal_link_email(round_=round_, raw=raw, to=email,
+                                                           language=language,
+                                                           reminder=reminder)])
+        except Exception:
+            # Not sent: give the link back, so that the next run sends it (the task fails and
+            # says so; nobody ends up with a link that never arrived).
+            RespondentToken.objects.filter(pk=token_id, token_hash=hash_token(raw)).update(
+                token_hash=old_hash)
+            raise
         sent += 1
     return sent
 

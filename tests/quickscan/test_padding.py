@@ -460,3 +460,19 @@ def test_a_link_that_could_not_be_sent_is_given_back_and_sent_next_time(
     mail.outbox.clear()
     assert services.personal_links_send(round_id=round_.pk) == 1
     assert list(links_in_mail(mail.outbox)) == [member.user.email]
+
+
+def test_the_trend_compares_with_the_padded_round_as_shown_not_as_padded(
+        client, coordinator, organisation, padded_round, coordinator_actor, make_links):
+    second = services.round_start(actor=coordinator_actor, title="Najaar",
+                                  group_slugs=["employees"])
+    for link in make_links(group(second, "employees"), 5):
+        answer_all(Client(), link, default=4)
+    services.round_close(actor=coordinator_actor, round_=second)
+    client.force_login(coordinator.user)
+    html = client.get(f"/o/{organisation.slug}/quickscan/rondes/{second.pk}/rapport/"
+                      ).content.decode()
+    trend = html.split('id="qs-trend"')[1].split("</table>")[0]
+    rows = re.findall(r"<td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", trend)
+    # Before: the managers alone (50), not the victim and the padding; now 75.
+    assert rows and all(row == ("50", "75", "+25") for row in rows), rows

@@ -15,6 +15,26 @@ from vangnet.quickscan.forms import field_name
 
 
 @pytest.fixture
+def member_factory(db):
+    """Members who joined yesterday: only members from before a round can be invited to it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from support.people import make_member
+    from vangnet.organisations.models import Membership
+
+    def _make(*args, **kwargs):
+        membership = make_member(*args, **kwargs)
+        Membership.objects.filter(pk=membership.pk).update(
+            created_at=timezone.now() - timedelta(days=1))
+        membership.refresh_from_db()
+        return membership
+
+    return _make
+
+
+@pytest.fixture
 def coordinator(organisation, member_factory):
     return member_factory(organisation, Role.EMPLOYEE, Role.COORDINATOR)
 

@@ -123,6 +123,26 @@ def test_no_page_service_or_api_hands_a_personal_link_to_the_coordinator(
     assert not any("/quickscan/invullen/" in str(v) for v in vars(result).values())
 
 
+def test_accounts_made_after_the_round_started_cannot_be_invited_to_pad_it(
+        client, coordinator, organisation, round_, member_factory, invite,
+        django_capture_on_commit_callbacks):
+    """The coordinator manages people: four new accounts with addresses of their own, invited
+    into the group with one real colleague, would be four bound links to pad with."""
+    from support.people import make_member
+    puppets = [make_member(organisation, Role.EMPLOYEE, email=f"pop{i}@aanvaller.example")
+               for i in range(4)]
+    victim = member_factory(organisation, Role.EMPLOYEE)
+    links = invite(group(round_, "employees"), [*puppets, victim])
+    assert list(links) == [victim.user.email]
+    g = group(round_, "employees")
+    client.force_login(coordinator.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/o/{organisation.slug}/quickscan/rondes/{round_.pk}/groepen/"
+                               f"{g.pk}/uitnodigen/", {f"g{g.pk}-everyone": "on"}, follow=True)
+    assert "4 mensen zijn lid geworden nadat deze ronde begon" in response.content.decode()
+    assert not RespondentToken.objects.filter(membership__in=puppets).exists()
+
+
 def test_a_member_gets_one_link_per_round_and_is_in_one_group_only(
         organisation, round_, member_factory, invite, coordinator_actor):
     member = member_factory(organisation, Role.EMPLOYEE)

@@ -158,6 +158,7 @@ def _require_open_group(actor: Actor, group: RoundGroup) -> None:
 class InviteResult:
     added: int
     already_invited: int
+    joined_after_start: int = 0
 
 
 def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (),
@@ -167,8 +168,10 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
 
     Members are chosen by unit (sub-units included), by role, or all of them. A member gets at
     most one link per round: who already has one (in this group or another) is skipped, and the
-    database refuses a second one too. The links are minted and sent by a background task that
-    receives only the round's id; nothing here returns or shows a link.
+    database refuses a second one too. Only people who were members before the round started
+    can be invited: whoever runs a round cannot add accounts of their own making to the
+    organisation and then to a group to pad it (ADR 0053). The links are minted and sent by a
+    background task that receives only the round's id; nothing here returns or shows a link.
     """
     _require_open_group(actor, group)
     unit_ids, roles, membership_ids = set(unit_ids), set(roles), set(membership_ids)
@@ -182,7 +185,9 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
         if unit_ids:
             chosen |= Q(unit_id__in=_units_with_descendants(actor, unit_ids))
         members = members.filter(chosen)
-    wanted = set(members.values_list("pk", flat=True))
+    chosen_members = dict(members.values_list("pk", "created_at"))
+    started = group.round.created_at
+    wanted = {pk for pk, joined in chosen_members.items() if joined < started}
     with transaction.atomic():
         # Lock the round: two requests at once must not both see a member as not yet invited,
         # and a round closed meanwhile gets no new links.
@@ -202,7 +207,8 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
         if new:
             round_id = group.round_id
             transaction.on_commit(lambda: send_personal_links.enqueue(round_id=round_id))
-    return InviteResult(added=len(new), already_invited=len(taken))
+    return InviteResult(added=len(new), already_invited=len(taken),
+                        joined_after_start=len(chosen_members) - len(wanted))
 
 
 def _units_with_descendants(actor: Actor, unit_ids: set[int]) -> set[int]:

@@ -139,6 +139,10 @@ def invite(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
     messages.success(request, _("%(added)s members get a personal link by e-mail. %(skipped)s "
                                 "already had a link in this round and get no second one.")
                      % {"added": result.added, "skipped": result.already_invited})
+    if result.joined_after_start:
+        messages.warning(request, _("%(count)s members joined the organisation after this round "
+                                    "started. They cannot take part in it.")
+                         % {"count": result.joined_after_start})
     return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
 
 

@@ -17,10 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        from vangnet.core.tasks import send_email
+        """Queue allauth's mails with no secret in the task queue (accounts/mails.py, ADR 0051):
+        the reset link is minted by the worker from the user id; other mails go sealed."""
+        from vangnet.accounts.mails import queue_account_mail
 
-        msg = self.render_mail(template_prefix, email, context)
-        send_email.enqueue(subject=msg.subject, body=str(msg.body), to=list(msg.to))
+        queue_account_mail(template_prefix=template_prefix, email=email, context=context)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -70,16 +70,17 @@ def recipients_by_report(report_ids: Iterable[int]) -> dict[int, set[int]]:
     return result
 
 
-def recipient_emails(report_ids: Iterable[int]) -> dict[int, list[str]]:
-    """E-mail addresses of the current recipients, per report (for content-free reminders)."""
+def recipient_user_ids(report_ids: Iterable[int]) -> dict[int, list[int]]:
+    """User ids of the current recipients, per report (for content-free reminders, which the
+    worker addresses by user id: ADR 0051)."""
     from vangnet.reporting.models import ReportRecipient
 
-    result: dict[int, list[str]] = {}
+    result: dict[int, list[int]] = {}
     rows = ReportRecipient.objects.filter(
         report_id__in=list(report_ids), revoked_at__isnull=True, membership__is_active=True
-    ).values_list("report_id", "membership__user__email")
-    for report_id, email in rows:
-        result.setdefault(report_id, []).append(email)
+    ).values_list("report_id", "membership__user_id")
+    for report_id, user_id in rows:
+        result.setdefault(report_id, []).append(user_id)
     return result
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from vangnet.core.anonymity import Cell, threshold, total_cell
+from vangnet.core.anonymity import Cell, banded_cell, threshold
 from vangnet.core.audit import audit_record
 from vangnet.organisations.models import Membership, Unit
 from vangnet.organisations.roles import Role
@@ -119,21 +119,20 @@ def _raise(organisation_id: int, kind: str, subject: str, count: int,
 
 
 def _notify_advisors(organisation_id: int) -> None:
-    from vangnet.core.mail import queue_templated_email
-    from vangnet.organisations.models import Organisation
+    from vangnet.core.mail import queue_mail
     from vangnet.organisations.selectors import members_with_role
 
-    emails = [m.user.email for m in members_with_role(organisation_id=organisation_id,
-                                                      role=Role.ADVISOR)]
-    slug = Organisation.objects.filter(pk=organisation_id).values_list("slug", flat=True).first()
-    if emails:
-        transaction.on_commit(lambda: queue_templated_email(
-            template="cases/email/pattern", to=emails, context={"org_slug": slug}))
+    user_ids = [m.user_id for m in members_with_role(organisation_id=organisation_id,
+                                                     role=Role.ADVISOR)]
+    if user_ids:
+        transaction.on_commit(lambda: queue_mail(
+            "cases/email/pattern", user_ids=user_ids, organisation_id=organisation_id))
 
 
 def signal_count_cell(signal: PatternSignal) -> Cell:
-    """The number of cases behind a signal, as advisors may see it."""
-    return total_cell(signal.case_count)
+    """The number of cases behind a signal, as advisors may see it: in bands of k ("5–9"), so
+    that looking again after each new report does not count the reports one by one."""
+    return banded_cell(signal.case_count)
 
 
 def signal_display(signal: PatternSignal) -> dict[str, Any]:

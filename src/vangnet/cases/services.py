@@ -611,14 +611,13 @@ def case_attention_clear(*, actor: Actor, case: Case) -> Case:
 def _notify_handlers(case: Case, *, template: str) -> None:
     if case.report_id is None:
         return
-    from vangnet.core.mail import queue_templated_email
+    from vangnet.core.mail import queue_mail
 
-    emails = integration.recipient_emails([case.report_id]).get(case.report_id, [])
-    if not emails:
+    user_ids = integration.recipient_user_ids([case.report_id]).get(case.report_id, [])
+    if not user_ids:
         return
-    context = {"reference": case.reference, "org_slug": case.organisation.slug}
-    transaction.on_commit(lambda: queue_templated_email(template=template, to=emails,
-                                                        context=context))
+    case_id = case.pk
+    transaction.on_commit(lambda: queue_mail(template, user_ids=user_ids, case_id=case_id))
 
 
 def _ask_satisfaction_and_tell_retention(actor: Actor, case: Case) -> None:

@@ -16,7 +16,6 @@ E-mails say only that something is due and where to look: never content.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -70,7 +69,7 @@ def send_claimed_reminders(now: datetime) -> int:
             .select_related("case", "case__organisation")
             .order_by("id")[:BATCH]
         )
-        emails = integration.recipient_emails(
+        user_ids = integration.recipient_user_ids(
             {r.case.report_id for r in claimed if r.case.report_id is not None})
         for reminder in claimed:
             case = reminder.case
@@ -79,14 +78,9 @@ def send_claimed_reminders(now: datetime) -> int:
                 or (reminder.term == DeadlineReminder.Term.FEEDBACK
                     and case.feedback_given_at is None)
             ) and case.state in OPEN_STATES
-            to = emails.get(case.report_id, []) if still_due and case.report_id else []
+            to = user_ids.get(case.report_id, []) if still_due and case.report_id else []
             if to:
-                _queue(template="cases/email/deadline", to=to, context={
-                    "reference": case.reference, "org_slug": case.organisation.slug,
-                    "term": reminder.term, "threshold": reminder.threshold,
-                    "due_at": case.acknowledge_due_at if reminder.term == "acknowledge"
-                    else case.feedback_due_at,
-                })
+                _queue("cases/email/deadline", user_ids=to, reminder_id=reminder.pk)
                 sent += 1
             reminder.sent_at = now
             reminder.recipients = len(to)
@@ -104,14 +98,13 @@ def send_aftercare_reminders(now: datetime) -> int:
             .select_related("plan__case__organisation")
             .order_by("id")[:BATCH]
         )
-        emails = integration.recipient_emails(
+        user_ids = integration.recipient_user_ids(
             {m.plan.case.report_id for m in moments if m.plan.case.report_id is not None})
         for moment in moments:
             case = moment.plan.case
-            to = emails.get(case.report_id, []) if case.report_id else []
+            to = user_ids.get(case.report_id, []) if case.report_id else []
             if to:
-                _queue(template="cases/email/aftercare", to=to, context={
-                    "reference": case.reference, "org_slug": case.organisation.slug})
+                _queue("cases/email/aftercare", user_ids=to, case_id=case.pk)
                 sent += 1
             moment.reminded_at = now
         AftercareMoment.objects.bulk_update(moments, ["reminded_at"])
@@ -135,10 +128,11 @@ def send_due_checkins(now: datetime) -> int:
     return sent
 
 
-def _queue(*, template: str, to: list[str], context: dict[str, Any]) -> None:
-    from vangnet.core.mail import queue_templated_email
+def _queue(kind: str, *, user_ids: list[int], **ids: int) -> None:
+    """Queue a content-free reminder (cases/mails.py) once the claim is committed: ids only."""
+    from vangnet.core.mail import queue_mail
 
-    transaction.on_commit(lambda: queue_templated_email(template=template, to=to, context=context))
+    transaction.on_commit(lambda: queue_mail(kind, user_ids=user_ids, language=None, **ids))
 
 
 def run_due_work(now: datetime | None = None) -> dict[str, int]:
@@ -162,3 +156,11 @@ def cases_retention() -> dict[str, int]:
     from .services import retention_purge
 
     return retention_purge()
+
+
+@task()
+def cases_yearly_figures() -> int:
+    """Daily: freeze last year's figures once they are due (docs/adr/0046)."""
+    from .stats import freeze_due_years
+
+    return freeze_due_years()

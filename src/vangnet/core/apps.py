@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,11 @@ class CoreConfig(AppConfig):
     name = "vangnet.core"
     label = "core"
     verbose_name = "Vangnet core"
+
+    def ready(self) -> None:
+        from . import tasks
+        from .scheduling import register_periodic
+
+        # Finished task rows are deleted after VANGNET_TASK_RESULTS_KEEP_DAYS (ADR 0051).
+        register_periodic("core.task_results_cleanup", every=timedelta(days=1),
+                          task=tasks.task_results_cleanup)

@@ -139,6 +139,13 @@ def person_get_for_actor(*, actor: Actor, pk: int) -> Membership:
     return membership
 
 
+def invitation_get_for_actor(*, actor: Actor, pk: int) -> Invitation:
+    invitation = invitations_for_actor(actor=actor).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
 def members_with_role(*, organisation_id: int, role: str) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(

@@ -11,18 +11,18 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.core.audit import audit_record
-from vangnet.core.mail import queue_templated_email
+from vangnet.core.mail import queue_mail
 
 from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
 from .permissions import Actor, can_change_own_membership, can_manage_organisation
 from .roles import Role
 
 INVITATION_VALID_FOR = timedelta(days=14)
+INVITATION_MAIL = "organisations/email/invitation"  # mail kind: organisations/mails.py
 
 
 def _require_manager(actor: Actor) -> None:
@@ -202,29 +202,78 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _unusable_token_hash() -> str:
+    # A hash of a token that is thrown away: the invitation opens only once the worker has
+    # minted the real link and replaced this (invitation_link_mint).
+    return _token_hash(secrets.token_urlsafe(32))
+
+
 def invitation_create(
     *, actor: Actor, email: str, full_name: str = "", roles: Iterable[str] = (Role.EMPLOYEE,),
     unit: Unit | None = None, language: str = "nl",
-) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link. Returns the invitation and the secret token."""
+) -> Invitation:
+    """Create an invitation and queue its e-mail.
+
+    The link is minted by the mail worker when it sends the e-mail, and only its hash is kept
+    (ADR 0051): the queue carries the invitation id, and nobody, the coordinator included, ever
+    sees the link.
+    """
     _require_manager(actor)
     if unit is not None and unit.organisation_id != actor.organisation_id:
         raise PermissionDenied
-    token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organisation_id=actor.organisation_id, email=email.lower(), full_name=full_name,
             roles=sorted(Role(r).value for r in roles), unit=unit,
-            token_hash=_token_hash(token), invited_by_id=actor.user_id,
+            token_hash=_unusable_token_hash(), invited_by_id=actor.user_id,
             expires_at=timezone.now() + INVITATION_VALID_FOR,
         )
         audit_record(action="invitation.create", actor=_user(actor), target=invitation)
-        organisation = invitation.organisation
-        transaction.on_commit(lambda: queue_templated_email(
-            template="organisations/email/invitation", to=[invitation.email], language=language,
-            context={"organisation": organisation, "invitation": invitation,
-                     "path": reverse("organisations:invitation_accept", args=[organisation.slug, token])},
-        ))
+        invitation_id = invitation.pk
+        transaction.on_commit(lambda: queue_mail(INVITATION_MAIL, invitation_id=invitation_id,
+                                                 language=language))
+    return invitation
+
+
+def invitation_send_again(*, actor: Actor, invitation: Invitation, language: str = "nl") -> Invitation:
+    """Send an open invitation again with a new link, valid for another 14 days.
+
+    The earlier link stops working at once; the new one is minted by the worker, as at first.
+    """
+    _require_manager(actor)
+    if invitation.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been used."))
+        invitation.token_hash = _unusable_token_hash()
+        invitation.expires_at = timezone.now() + INVITATION_VALID_FOR
+        invitation.save(update_fields=["token_hash", "expires_at"])
+        audit_record(action="invitation.send_again", actor=_user(actor), target=invitation)
+        invitation_id = invitation.pk
+        transaction.on_commit(lambda: queue_mail(INVITATION_MAIL, invitation_id=invitation_id,
+                                                 language=language))
+    return invitation
+
+
+def invitation_link_mint(*, invitation_id: int) -> tuple[Invitation, str] | None:
+    """Inside the mail worker: a fresh secret for an open invitation; only its hash is stored.
+
+    Returns the invitation and the raw token for the one e-mail being sent, or None when the
+    invitation was accepted, has expired or is gone. Any earlier link stops working.
+    """
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",)).select_related("organisation")
+            .filter(pk=invitation_id, accepted_at__isnull=True).first()
+        )
+        if invitation is None or invitation.expires_at < timezone.now():
+            return None
+        invitation.token_hash = _token_hash(token)
+        invitation.save(update_fields=["token_hash"])
+        audit_record(action="invitation.link_sent", actor_label="system", target=invitation)
     return invitation, token
 
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("beheer/mensen/", views.person_list, name="person_list"),
     path("beheer/mensen/<int:pk>/", views.person_edit, name="person_edit"),
     path("beheer/uitnodigingen/", views.invitation_list, name="invitation_list"),
+    path("beheer/uitnodigingen/<int:pk>/opnieuw/", views.invitation_send_again,
+         name="invitation_send_again"),
     path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("beheer/huisstijl/", views.branding, name="branding"),
     path("beheer/importeren/", views.import_upload, name="import"),

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods
 
 from vangnet.core.navigation import nav_items_for
@@ -113,6 +113,7 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
+@never_cache
 def person_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     people = selectors.people_for_actor(actor=request.actor)  # type: ignore[attr-defined]
@@ -146,6 +147,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
@@ -161,6 +163,24 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
                   {"form": form, "invitations": invitations})
 
 
+@organisation_view
+@require_http_methods(["POST"])
+def invitation_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    invitation = selectors.invitation_get_for_actor(actor=actor, pk=pk)
+    try:
+        services.invitation_send_again(actor=actor, invitation=invitation,
+                                       language=request.LANGUAGE_CODE)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("A new invitation has been sent to %(email)s. The previous "
+                                    "link no longer works.") % {"email": invitation.email})
+    return redirect("organisations:invitation_list", request.organisation.slug)  # type: ignore[attr-defined]
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
     invitation = services.invitation_get_by_token(token=token)

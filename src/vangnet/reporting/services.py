@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
-from vangnet.core.mail import queue_templated_email
+from vangnet.core.mail import queue_mail
 from vangnet.organisations.models import Membership, Organisation, Unit
 from vangnet.organisations.permissions import Actor
 from vangnet.organisations.roles import Role
@@ -114,17 +114,14 @@ def _public_key_of_membership(membership: Membership) -> bytes | None:
 
 
 def _notify_recipients(report: Report, membership_ids: Iterable[int], template: str) -> None:
+    """Queue a content-free notice (reporting/mails.py): only the report id and user ids travel;
+    each recipient gets it in their own language."""
     excluded = excluded_membership_ids(report)
     members = Membership.objects.filter(pk__in=set(membership_ids) - excluded, is_active=True)
-    emails = [(m.user.email, m.user.preferred_language) for m in members.select_related("user")]
-    slug = report.organisation.slug
-
-    def send() -> None:
-        for email, language in emails:
-            queue_templated_email(template=template, to=[email], language=language,
-                                  context={"org_slug": slug, "report_id": report.pk})
-
-    transaction.on_commit(send)
+    user_ids = list(members.values_list("user_id", flat=True))
+    report_id = report.pk
+    if user_ids:
+        transaction.on_commit(lambda: queue_mail(template, user_ids=user_ids, report_id=report_id))
 
 
 def _notify_reporter(report: Report) -> None:

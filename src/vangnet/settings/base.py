@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vangnet.core.cache_headers.PrivatePagesMiddleware",  # logged-in pages: private, no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -282,3 +283,5 @@ VANGNET_ANONYMITY_THRESHOLD = env_int("VANGNET_ANONYMITY_THRESHOLD", 5)
 VANGNET_ANONYMITY_MINIMUM = 3
 # Roles whose holders may read cases; they must log in with two factors.
 VANGNET_DEMO = env_bool("VANGNET_DEMO", False)
+# Finished background-task rows are deleted after this many days (ADR 0051, docs/operations.md).
+VANGNET_TASK_RESULTS_KEEP_DAYS = max(1, env_int("VANGNET_TASK_RESULTS_KEEP_DAYS", 7))

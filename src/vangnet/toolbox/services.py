@@ -12,13 +12,12 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from vangnet.core.audit import audit_record
-from vangnet.core.mail import queue_templated_email
+from vangnet.core.mail import queue_mail
 from vangnet.organisations.models import Membership, Unit
 from vangnet.organisations.permissions import Actor
 
@@ -418,13 +417,11 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
             pk=occurrence.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
         if not claimed:
             continue
-        url = reverse("toolbox:routine_list", args=[routine.organisation.slug])
-        for person in _recipients(routine.unit):
-            queue_templated_email(
-                template="toolbox/email/routine_reminder", to=[person.user.email],
-                context={"routine": routine, "date": due, "time": routine.time_of_day,
-                         "unit": routine.unit, "url": url},
-            )
+        user_ids = [person.user_id for person in _recipients(routine.unit)]
+        if user_ids:
+            # One task per occurrence: the worker reads the routine and each person's address.
+            queue_mail("toolbox/email/routine_reminder", user_ids=user_ids,
+                       occurrence_id=occurrence.pk)
         sent += 1
     return sent
 

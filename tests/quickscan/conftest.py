@@ -15,6 +15,26 @@ from vangnet.quickscan.forms import field_name
 
 
 @pytest.fixture
+def member_factory(db):
+    """Members who joined yesterday: only members from before a round can be invited to it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from support.people import make_member
+    from vangnet.organisations.models import Membership
+
+    def _make(*args, **kwargs):
+        membership = make_member(*args, **kwargs)
+        Membership.objects.filter(pk=membership.pk).update(
+            created_at=timezone.now() - timedelta(days=1))
+        membership.refresh_from_db()
+        return membership
+
+    return _make
+
+
+@pytest.fixture
 def coordinator(organisation, member_factory):
     return member_factory(organisation, Role.EMPLOYEE, Role.COORDINATOR)
 
@@ -51,11 +71,37 @@ def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
+LINK = re.compile(r"https?://\S+/quickscan/invullen/[^/\s]+/")
+
+
+def links_in_mail(outbox: list[Any]) -> dict[str, str]:
+    """Recipient address → the personal link (path) in the last e-mail they got."""
+    return {message.to[0]: path_of(LINK.search(message.body).group(0)) for message in outbox}
+
+
 @pytest.fixture
-def make_links(coordinator_actor):
+def invite(coordinator_actor, django_capture_on_commit_callbacks):
+    """Invite these members in the group through the real service and task; their links, by
+    address, as the members receive them by e-mail (the only place a link ever appears).
+    """
+    from django.core import mail
+
+    def _invite(group, members, actor=None):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.invitees_add(actor=actor or coordinator_actor, group=group,
+                                  membership_ids=[m.pk for m in members])
+        return links_in_mail(mail.outbox)
+
+    return _invite
+
+
+@pytest.fixture
+def make_links(organisation, member_factory, invite):
+    """`count` new members of the organisation, invited in the group: their personal links."""
     def _make(group, count):
-        raws = services.tokens_create(actor=coordinator_actor, group=group, count=count)
-        return [path_of(services.respondent_url(organisation_slug=coordinator_actor.organisation_slug,
-                                                raw=raw)) for raw in raws]
+        members = [member_factory(organisation, Role.EMPLOYEE) for _ in range(count)]
+        links = invite(group, members)
+        return [links[m.user.email] for m in members]
 
     return _make

@@ -32,6 +32,39 @@ def test_demo_seed_is_idempotent_and_shows_something():
     assert results.gaps and results.priorities
     assert Action.objects.count() == 2
     assert Response.objects.filter(round=running, submitted=True).count() == 11
+    # Demo members have bound links (one per member per round); four employees answered the
+    # closed round through the shared link: counted and shown, but not needed for the threshold.
+    from vangnet.quickscan.models import RespondentToken
+    assert not RespondentToken.objects.filter(membership__isnull=True).exists()
+    assert RespondentToken.objects.filter(round=running).count() == 27
+    intake = {g.key: g for g in results.intake}
+    assert (intake["employees"].answers, intake["employees"].unbound) == (24, 4)
+    assert intake["hr"].status == "too_few" and not results.groups_too_few_bound
+    assert not results.shared_risk_accepted
+
+
+def test_a_demo_database_from_before_bound_links_keeps_its_story():
+    """Its closed round has only unbound answers (migration 0002): seeding again records the
+    organisation's written acceptance, so the old report shows its groups and says why."""
+    from vangnet.organisations.demo import seed_organisations
+    from vangnet.quickscan import demo
+    from vangnet.quickscan.models import RiskAcceptance
+    from vangnet.quickscan.selectors import round_results
+
+    organisation, people = seed_organisations()
+    demo.seed(organisation=organisation, people=people)
+    closed = Round.objects.get(title=demo.CLOSED_TITLE)
+    assert not RiskAcceptance.objects.exists()
+    Response.objects.filter(round=closed).update(channel=Response.Channel.UNBOUND)
+    assert round_results(round_=closed).respondents is None
+    demo.seed(organisation=organisation, people=people)
+    acceptance = RiskAcceptance.objects.get(round=closed)
+    assert acceptance.accepted_by == people[demo.COORDINATOR_EMAIL]
+    assert "Voor de ronde “Quickscan voorjaar 2026”" in acceptance.statement
+    results = round_results(round_=closed)
+    assert {c.key for c in results.columns} == {"management", "or", "employees"}
+    demo.seed(organisation=organisation, people=people)
+    assert RiskAcceptance.objects.count() == 1
 
 
 def test_abandoned_drafts_are_deleted(coordinator_actor, make_links, client):

@@ -1,9 +1,12 @@
 """The issue's acceptance flow in a real browser, with axe on every quickscan page.
 
-A coordinator starts a round with three groups, respondents answer through their links (the works
-council stays under the threshold), the coordinator closes the round, and the report shows pillar
-scores, gaps and priorities with werkvormen, and no figure for the small group anywhere: page, PDF
-(text extracted with pypdf), CSV and API.
+A coordinator starts a round with three groups and chooses per group who gets a personal link (by
+role, by unit); Vangnet e-mails each member their own link and the coordinator never sees one.
+Respondents answer through their links (the works council stays under the threshold), one more
+through the shared link, the coordinator closes the round, and the report shows pillar scores,
+gaps and priorities with werkvormen, how the answers came in, and no figure for the small group
+anywhere: page, PDF (text extracted with pypdf), CSV and API. Then the coordinator records the
+accepted risk of shared links, which the report shows.
 """
 
 from __future__ import annotations
@@ -13,16 +16,17 @@ import re
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from pypdf import PdfReader
 
 from support.browser import assert_accessible
-from support.people import make_member
+from support.people import make_member, make_unit
 from vangnet.organisations.roles import Role
 from vangnet.quickscan.content import instrument
 from vangnet.quickscan.forms import field_name
 
-from .conftest import answer_all
+from .conftest import answer_all, links_in_mail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,19 +39,15 @@ def _visit(page: Any, path: str, status: int = 200) -> None:
     assert_accessible(page)
 
 
-def _make_links(page: Any, group_name: str, count: int) -> list[str]:
+def _invite(page: Any, group_name: str, option: str) -> None:
+    """Tick one unit or role in the group's section and send; the links go out by e-mail."""
     section = page.locator("section.qs-group-links", has=page.get_by_role(
         "heading", name=group_name, exact=True))
-    section.locator("input[name$='-count']").fill(str(count))
-    section.locator("button[name=format][value=html]").click()
+    section.get_by_label(option, exact=True).check()
+    section.get_by_role("button", name=re.compile("Persoonlijke links versturen")).click()
     page.wait_for_load_state()
-    assert_accessible(page)
-    links = [re.sub(r"^https?://[^/]+", "", text) for text in page.locator("ol.qs-links code")
-             .all_inner_texts()]
-    assert len(links) == count
-    page.go_back()
-    page.wait_for_load_state()
-    return links
+    assert "persoonlijke link per e-mail" in page.locator(".utrecht-alert--ok").inner_text()
+    assert "/quickscan/invullen/" not in page.content()  # the coordinator never sees a link
 
 
 def _answer_in_browser(page: Any, link: str, value: int, check_pages: bool) -> None:
@@ -88,6 +88,10 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
                               email="coordinator@example.org")
     council = make_member(organisation, Role.EMPLOYEE, Role.WORKS_COUNCIL,
                           email="or@example.org")
+    council_members = [council, make_member(organisation, Role.EMPLOYEE, Role.WORKS_COUNCIL)]
+    managers = [make_member(organisation, Role.EMPLOYEE, Role.MANAGER) for _ in range(5)]
+    south = make_unit(organisation, "Team Zuid")
+    staff = [make_member(organisation, Role.EMPLOYEE, unit=south) for _ in range(6)]
     slug = organisation.slug
     login(coordinator.user.email)
     _visit(page, f"/o/{slug}/quickscan/")
@@ -106,16 +110,23 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     assert_accessible(page)
     round_url = page.url
 
-    # Asking for links without saying how many: an accessible error, nothing lost.
-    page.locator("section.qs-group-links").first.locator(
-        "button[name=format][value=html]").click()
+    # Asking for links without saying for whom: an accessible error, nothing sent.
+    page.locator("section.qs-group-links").first.get_by_role(
+        "button", name=re.compile("Persoonlijke links versturen")).click()
     page.wait_for_load_state()
-    assert page.locator(".utrecht-alert--error").count() == 1
+    assert page.locator(".utrecht-alert--error").count() >= 1
+    assert mail.outbox == []
     assert_accessible(page)
     page.goto(round_url)
-    management = _make_links(page, "Leidinggevenden en directie", 5)
-    employees = _make_links(page, "Medewerkers", 6)
-    council_links = _make_links(page, OR_NAME, 2)
+    _invite(page, "Leidinggevenden en directie", "Leidinggevende")
+    _invite(page, "Medewerkers", "Team Zuid")
+    _invite(page, OR_NAME, "OR-lid")
+    assert_accessible(page)
+    links = links_in_mail(mail.outbox)
+    management = [links[m.user.email] for m in managers]
+    employees = [links[m.user.email] for m in staff]
+    council_links = [links[m.user.email] for m in council_members]
+    assert coordinator.user.email not in links and len(links) == 13
 
     # Respondents answer through their links: a few in this browser (with axe on their pages),
     # the rest with a plain HTTP client against the same server.
@@ -137,7 +148,8 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
         "heading", name="Medewerkers", exact=True)).get_by_role(
         "button", name=re.compile("gedeelde link")).click()
     page.wait_for_load_state()
-    shared = re.sub(r"^https?://[^/]+", "", page.locator("ol.qs-links code").inner_text())
+    assert_accessible(page)
+    shared = re.sub(r"^https?://[^/]+", "", page.locator(".qs-shared-link code").inner_text())
     guest = page.context.browser.new_context(base_url=live_server.url, bypass_csp=True,
                                              locale="nl-NL").new_page()
     _visit(guest, shared)
@@ -164,7 +176,10 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
 
     # While the round runs the coordinator sees counts only; then closes it.
     _visit(page, round_url)
-    assert page.locator("tfoot td").first.inner_text() == "14"
+    assert page.locator("tfoot td").nth(0).inner_text() == "13"  # members with a link
+    assert page.locator("tfoot td").nth(1).inner_text() == "14"  # responses, 1 through shared
+    row = page.locator("table.qs-counts tbody tr", has_text="Medewerkers").inner_text()
+    assert row.split("\t")[1:4] == ["6", "7", "1"]
     page.get_by_role("button", name=re.compile("Sluit de ronde")).click()
     page.wait_for_load_state()
     assert "/rapport/" in page.url
@@ -180,9 +195,12 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     assert "75" in page.locator("table.qs-gaps").inner_text()
     assert page.locator(".qs-priority").count() == 5
     assert "Wie doet wat? Rollen helder maken" in content
-    # The works council: named once as "not shown", no figure anywhere.
-    assert content.count(OR_NAME) == 1
+    # The works council: named as "not shown" and counted as "< 5", no figure anywhere.
+    assert content.count(OR_NAME) == 2
     assert OR_NAME in page.locator(".qs-hidden-groups").inner_text()
+    intake = page.get_by_role("table", name="Hoe de antwoorden binnenkwamen")
+    assert "Medewerkers\t7\t1\tgetoond" in intake.inner_text()
+    assert f"{OR_NAME}\t< 5\t< 5\tniet getoond" in intake.inner_text()
     # Charts are inline SVG without <style> (CSP style-src 'self') and with a data table.
     svg = page.locator("figure.vn-chart svg").evaluate("e => e.outerHTML")
     assert "<style" not in svg and "style=" not in svg
@@ -192,9 +210,10 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     assert pdf.headers["content-type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
     assert "56" in text and "Wie doet wat" in text
-    assert text.count("Ondernemingsraad") == 1
+    assert text.count("Ondernemingsraad") == 2
     csv_text = page.request.get(report_url.replace("/rapport/", "/rapport.csv")).text()
-    assert "Ondernemingsraad" not in csv_text
+    assert all(line.endswith(("< 5,niet getoond: te weinig antwoorden", "< 5,"))
+               for line in csv_text.splitlines() if "Ondernemingsraad" in line)
     round_id = report_url.rstrip("/").split("/")[-2]
     api = page.request.get(f"/api/v1/quickscan/rounds/{round_id}/results").json()
     assert [g["key"] for g in api["groups"]] == ["management", "employees"]
@@ -208,6 +227,21 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     page.wait_for_load_state()
     assert_accessible(page)
     assert page.locator("table.vn-table tbody tr").count() == 1
+
+    # The organisation accepts the risk of shared links in writing; the report says so.
+    _visit(page, report_url.replace("/rapport/", "/risico-gedeelde-links/"))
+    page.get_by_role("button", name="Geaccepteerd risico vastleggen").click()
+    page.wait_for_load_state()
+    assert page.locator(".utrecht-form-field-error-message").count() >= 2
+    assert_accessible(page)
+    page.get_by_label("Waarom neem je dit risico?").fill(
+        "Een deel van de medewerkers heeft geen eigen e-mailadres.")
+    page.get_by_label(re.compile("Ik heb deze tekst gelezen")).check()
+    page.get_by_role("button", name="Geaccepteerd risico vastleggen").click()
+    page.wait_for_load_state()
+    assert "/rapport/" in page.url
+    assert "geen eigen e-mailadres" in page.locator(".qs-risk-accepted").inner_text()
+    assert_accessible(page)
 
     # The works council reads the closed round's report (read-only).
     page.context.clear_cookies()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.core import mail
@@ -43,53 +44,54 @@ def test_start_round_through_the_page(client, coordinator, organisation):
     assert Round.objects.count() == 1
 
 
-def test_links_are_shown_once_and_only_hashes_are_stored(client, coordinator, organisation,
-                                                         three_group_round):
+def test_inviting_through_the_page_by_role_and_everyone(client, coordinator, organisation,
+                                                       three_group_round, member_factory,
+                                                       django_capture_on_commit_callbacks):
+    from vangnet.organisations.roles import Role
+    managers = [member_factory(organisation, Role.EMPLOYEE, Role.MANAGER) for _ in range(2)]
+    staff = [member_factory(organisation, Role.EMPLOYEE) for _ in range(3)]
     client.force_login(coordinator.user)
-    g = group(three_group_round, "employees")
-    response = client.post(
-        f"/o/{organisation.slug}/quickscan/rondes/{three_group_round.pk}/groepen/{g.pk}/links/",
-        {f"g{g.pk}-count": "3", "format": "html"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    tokens = [line.split("/invullen/")[1].split("/")[0] for line in html.split("<code>")[1:]]
-    assert len(tokens) == 3
-    stored = set(RespondentToken.objects.values_list("token_hash", flat=True))
-    assert stored == {services.hash_token(t) for t in tokens}
-    assert not any(t in stored for t in tokens)
-    # CSV download
-    response = client.post(
-        f"/o/{organisation.slug}/quickscan/rondes/{three_group_round.pk}/groepen/{g.pk}/links/",
-        {f"g{g.pk}-count": "2", "format": "csv"})
-    assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode().count("/quickscan/invullen/") == 2
-
-
-def test_links_by_email_do_not_store_addresses(client, coordinator, organisation,
-                                               three_group_round):
-    client.force_login(coordinator.user)
-    g = group(three_group_round, "management")
-    response = client.post(
-        f"/o/{organisation.slug}/quickscan/rondes/{three_group_round.pk}/groepen/{g.pk}/links/",
-        {f"g{g.pk}-addresses": "a@example.org\nb@example.org", "format": "html"})
+    base = f"/o/{organisation.slug}/quickscan/rondes/{three_group_round.pk}/"
+    management, employees = group(three_group_round, "management"), group(three_group_round,
+                                                                          "employees")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{base}groepen/{management.pk}/uitnodigen/",
+                               {f"g{management.pk}-roles": ["leidinggevende"]})
     assert response.status_code == 302
-    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in managers)
     assert all("/quickscan/invullen/" in m.body for m in mail.outbox)
-    assert RespondentToken.objects.filter(group=g).count() == 2
-    from django.db import connection
-    with connection.cursor() as cursor:
-        for table in ("quickscan_respondenttoken", "quickscan_response", "quickscan_roundgroup",
-                      "core_auditentry"):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
-            assert "example.org" not in json.dumps(cursor.fetchall(), default=str)
-    # A wrong address is refused with a message; nothing is sent.
     mail.outbox.clear()
-    response = client.post(
-        f"/o/{organisation.slug}/quickscan/rondes/{three_group_round.pk}/groepen/{g.pk}/links/",
-        {f"g{g.pk}-addresses": "geen-adres", "format": "html"})
-    assert response.status_code == 400
-    assert "geen-adres" in response.content.decode()
-    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{base}groepen/{employees.pk}/uitnodigen/",
+                    {f"g{employees.pk}-everyone": "on"})
+    # Everyone else: the staff and the coordinator; the managers already have a link.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [m.user.email for m in staff] + [coordinator.user.email])
+    page = client.get(base).content.decode()
+    assert "/quickscan/invullen/" not in page
+    counts = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>(\d+)</td>", page)
+    assert ("Leidinggevenden en directie", "2") in counts and ("Medewerkers", "4") in counts
+    # Choosing nobody, or a role that does not exist: a clear message, nothing sent.
+    mail.outbox.clear()
+    response = client.post(f"{base}groepen/{employees.pk}/uitnodigen/", {})
+    assert response.status_code == 400 and "Kies wie een link krijgt" in response.content.decode()
+    response = client.post(f"{base}groepen/{employees.pk}/uitnodigen/",
+                           {f"g{employees.pk}-roles": ["koning"]})
+    assert response.status_code == 400 and mail.outbox == []
+
+
+def test_personal_link_e_mail_in_the_members_language(organisation, three_group_round,
+                                                      member_factory, invite):
+    from vangnet.organisations.roles import Role
+    dutch = member_factory(organisation, Role.EMPLOYEE)
+    english = member_factory(organisation, Role.EMPLOYEE)
+    english.user.preferred_language = "en"
+    english.user.save(update_fields=["preferred_language"])
+    links = invite(group(three_group_round, "employees"), [dutch, english])
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert "Je persoonlijke link" in by_address[dutch.user.email].body
+    assert "Your personal link" in by_address[english.user.email].body
+    assert links[dutch.user.email] != links[english.user.email]
 
 
 def test_respondent_pauses_continues_and_the_link_is_spent(client, organisation,
@@ -214,8 +216,9 @@ def test_report_page_pdf_csv_and_api_never_show_the_small_group(client, coordina
     # Overall = (5·100 + 6·25) / 11 = 59; the works council's zeros are not in it.
     assert ">59<" in html
     assert "Leidinggevenden en directie" in html and "Medewerkers" in html
-    # The small group is only named as "not shown", never with a figure.
-    assert html.count(OR_NAME) == 1
+    # The small group is only named as "not shown", and in how answers came in as "< 5".
+    assert html.count(OR_NAME) == 2
+    assert re.search(OR_NAME + r"</th><td>&lt; 5</td><td>&lt; 5</td><td>niet getoond", html)
     assert "<style" not in html.split("<main")[1]
     assert ' style="' not in html
     # Gaps (100 − 25 = 75) and priorities with werkvormen.
@@ -223,14 +226,16 @@ def test_report_page_pdf_csv_and_api_never_show_the_small_group(client, coordina
     assert "Wie doet wat? Rollen helder maken" in html  # werkvorm of statement 1.1
 
     csv_text = client.get(f"{base}rapport.csv").content.decode()
-    assert OR_NAME not in csv_text and "or," not in csv_text
+    import csv
+    or_rows = [row for row in csv.reader(io.StringIO(csv_text)) if OR_NAME in row]
+    assert len(or_rows) == 2 and all(row[1] == "respons" and row[5] == "< 5" for row in or_rows)
     assert ",59," in csv_text
 
     pdf = client.get(f"{base}rapport.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "59" in text
-    assert text.count("Ondernemingsraad") == 1  # in the "not shown" sentence only
+    assert text.count("Ondernemingsraad") == 2  # "not shown", and "< 5" in how answers came in
 
     api = client.get(f"/api/v1/quickscan/rounds/{closed_round.pk}/results")
     assert api.status_code == 200
@@ -380,15 +385,15 @@ def test_bad_input_never_gives_a_server_error(client, coordinator, organisation,
     assert client.get(f"{base}rondes/999999/rapport/").status_code == 404
     g = RoundGroup.objects.filter(round=closed_round).first()
     # Links for a closed round: a message, no new links.
-    response = client.post(f"{base}rondes/{closed_round.pk}/groepen/{g.pk}/links/",
-                           {f"g{g.pk}-count": "2"})
-    assert response.status_code in (302, 404)
+    response = client.post(f"{base}rondes/{closed_round.pk}/groepen/{g.pk}/uitnodigen/",
+                           {f"g{g.pk}-everyone": "on"})
+    assert response.status_code == 400 and "Deze ronde is gesloten" in response.content.decode()
     assert not RespondentToken.objects.filter(group=g, spent=False).exists()
     open_round = services.round_start(actor=coordinator_actor, title="Open",
                                       group_slugs=["employees"])
     og = RoundGroup.objects.get(round=open_round)
-    response = client.post(f"{base}rondes/{open_round.pk}/groepen/{og.pk}/links/",
-                           {f"g{og.pk}-count": "0"})
+    response = client.post(f"{base}rondes/{open_round.pk}/groepen/{og.pk}/uitnodigen/",
+                           {f"g{og.pk}-units": ["abc", "99999"]})
     assert response.status_code == 400
     [link] = make_links(og, 1)
     assert client.post(f"{link}stap/7/", {"button": "next"}).status_code == 404

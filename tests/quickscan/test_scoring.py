@@ -156,3 +156,53 @@ def test_threshold_is_configurable_but_never_below_three(settings):
     res = compute_results(instrument=instrument(), responses=responses[:6] + responses[6:8],
                           group_labels=labels, merged_label="Overig")
     assert res.plan.dropped == ("or",) and res.k == 3
+
+
+# --- the shared-link rule (ADR 0053) ----------------------------------------------------------
+
+
+def test_unbound_answers_never_lift_a_group_or_a_merged_group_over_the_threshold():
+    def padded(group, real, pads, value=3):
+        return ([SubmittedAnswers(group, everyone(value))] * real
+                + [SubmittedAnswers(group, everyone(5), bound=False)] * pads)
+
+    res = results(padded("management", 5, 0) + padded("employees", 1, 4))
+    assert res.plan.alone == ("management",) and res.plan.dropped == ("employees",)
+    assert [g.status for g in res.intake if g.key == "employees"] == ["too_few_bound"]
+    assert res.respondents == 5 and pillar(res, 1).overall == 50
+    # Two small padded groups are not merged into "other groups" either: 1 + 2 bound < 5.
+    res = results(padded("management", 5, 0) + padded("hr", 1, 4) + padded("or", 2, 3))
+    assert res.plan.merged == () and set(res.plan.dropped) == {"hr", "or"}
+    # A group of only shared-link answers is "too small", not "empty".
+    res = results(padded("management", 5, 0) + padded("employees", 0, 6))
+    assert res.plan.dropped == ("employees",) and res.plan.empty == ("hr", "or")
+    # One group alone, padded: no figure at all.
+    res = results(padded("employees", 1, 4))
+    assert res.respondents is None and all(p.overall is None for p in res.pillars)
+
+
+def test_with_accepted_risk_every_answer_counts_and_bound_groups_keep_their_unbound_answers():
+    responses = ([SubmittedAnswers("management", everyone(3))] * 5
+                 + [SubmittedAnswers("employees", everyone(1))]
+                 + [SubmittedAnswers("employees", everyone(5), bound=False)] * 4)
+    accepted = compute_results(instrument=instrument(), responses=responses, group_labels=LABELS,
+                               merged_label="Overig", k=5, shared_risk_accepted=True)
+    assert accepted.plan.alone == ("management", "employees")
+    assert pillar(accepted, 1).by_group["employees"] == 80  # (0 + 4 · 100) / 5
+    assert accepted.shared_risk_accepted
+    # A group with enough bound answers shows, its shared-link answers included in the figure.
+    responses = ([SubmittedAnswers("employees", everyone(1))] * 5
+                 + [SubmittedAnswers("employees", everyone(5), bound=False)] * 5)
+    res = results(responses)
+    assert res.respondents == 10 and pillar(res, 1).overall == 50
+
+
+def test_a_figure_needs_k_bound_contributors_not_k_answers():
+    """Four bound "don't know" and one bound answer, plus four known shared-link answers."""
+    responses = ([SubmittedAnswers("employees", everyone(0))] * 4
+                 + [SubmittedAnswers("employees", everyone(2))]
+                 + [SubmittedAnswers("employees", everyone(5), bound=False)] * 4)
+    res = results(responses)
+    assert res.respondents == 9
+    assert all(s.overall is None for s in res.statements)
+    assert all(p.overall is None for p in res.pillars)

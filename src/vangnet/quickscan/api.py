@@ -38,6 +38,20 @@ class GroupOut(Schema):
     respondents: int
 
 
+class IntakeOut(Schema):
+    label: str
+    answers: str  # "< k" for a group with fewer than k answers
+    through_shared_link: str
+    status: str
+
+
+class SharedRiskOut(Schema):
+    accepted_by: str
+    accepted_at: str
+    statement: str
+    reason: str
+
+
 class PillarOut(Schema):
     number: int
     title: str
@@ -78,6 +92,8 @@ class ResultsOut(Schema):
     respondents: int | None
     groups: list[GroupOut]
     groups_not_shown: list[str]
+    intake: list[IntakeOut]
+    shared_link_risk_accepted: SharedRiskOut | None
     pillars: list[PillarOut]
     statements: list[StatementOut]
     gaps: list[GapOut]

@@ -3,14 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.organisations.models import Membership
+from vangnet.organisations.roles import Role
 
 from .content import Statement, instrument
 from .models import Action
-from .services import MAX_LINKS_PER_REQUEST
 
 
 def field_name(code: str) -> str:
@@ -37,38 +36,43 @@ class SoloForm(forms.Form):
                             initial=_("My own quickscan"))
 
 
-class LinksForm(forms.Form):
-    count = forms.IntegerField(label=_("Number of personal links"), min_value=1,
-                               max_value=MAX_LINKS_PER_REQUEST, required=False)
-    addresses = forms.CharField(
-        label=_("Or e-mail addresses, one per line"), required=False, widget=forms.Textarea(
-            attrs={"rows": 4}),
-        help_text=_("Everyone gets their own link. Vangnet does not keep the addresses and does "
-                    "not remember who got which link."),
-    )
+class InviteForm(forms.Form):
+    """Who in a group gets a personal link: units, roles, or everyone."""
 
-    def clean_addresses(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["addresses"].replace(",", "\n")
-                 .splitlines() if line.strip()]
-        wrong = []
-        for line in lines:
-            try:
-                validate_email(line)
-            except forms.ValidationError:
-                wrong.append(line)
-        if wrong:
-            raise forms.ValidationError(_("These are not e-mail addresses: %(list)s"),
-                                        params={"list": ", ".join(wrong[:5])})
-        if len(lines) > MAX_LINKS_PER_REQUEST:
-            raise forms.ValidationError(_("At most %(max)s addresses at a time."),
-                                        params={"max": MAX_LINKS_PER_REQUEST})
-        return lines
+    everyone = forms.BooleanField(label=_("Everyone in the organisation"), required=False)
+    units = forms.TypedMultipleChoiceField(
+        label=_("Members of these units"), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Teams that are part of a chosen unit are included."))
+    roles = forms.MultipleChoiceField(label=_("Members with these roles"), required=False,
+                                      widget=forms.CheckboxSelectMultiple,
+                                      choices=Role.choices)
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.TypedMultipleChoiceField = self.fields["units"]  # type: ignore[assignment]
+        field.choices = units
+        if not units:
+            del self.fields["units"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("count") and not data.get("addresses") and not self.errors:
-            raise forms.ValidationError(_("Fill in a number of links or e-mail addresses."))
+        if not self.errors and not (data.get("everyone") or data.get("units")
+                                    or data.get("roles")):
+            raise forms.ValidationError(_("Choose who gets a link: units, roles or everyone."))
         return data
+
+
+class RiskAcceptanceForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have read this text and accept it on behalf of the organisation."),
+        error_messages={"required": _("Tick the box to confirm the text.")})
+    reason = forms.CharField(
+        label=_("Why do you accept this risk?"), max_length=2000, widget=forms.Textarea(
+            attrs={"rows": 4}),
+        help_text=_("This reason is shown on the report, with your name and the date."))
+    # The exact text that was shown; the service refuses it when it no longer matches.
+    statement = forms.CharField(widget=forms.HiddenInput, max_length=2000)
 
 
 def answer_choices() -> list[tuple[str, str]]:

@@ -1,9 +1,16 @@
-"""Quickscan rounds, their respondent groups, anonymous links, answers and the action plan.
+"""Quickscan rounds, their respondent groups, links, answers and the action plan.
 
-Privacy by construction (docs/adr/0021):
-- a personal link is stored only as a SHA-256 hash; no e-mail address or name is stored with it;
+Privacy by construction (docs/adr/0021, 0053):
+- a personal link is bound to one member of the organisation (so that nobody can hand themselves a
+  pile of links and pad a group), minted and e-mailed by a background task and stored only as a
+  SHA-256 hash; nobody sees it but the member;
 - a response keeps its link only while it is a draft; on submission the link is marked spent and
-  the response is cut loose from it (token = NULL) and loses its last-change time;
+  the response is cut loose from it (token = NULL) and loses its last-change time, so the answers
+  are tied to nobody; closing the round marks every link spent and rewrites the answers in random
+  order, so not even participation or row order is left to link;
+- each response records only HOW it came in (bound personal link, shared link, or an old unbound
+  link): answers through shared or unbound links never on their own lift a group over the
+  threshold, unless the organisation accepted that risk for the round (RiskAcceptance);
 - nothing stores an IP address or user agent.
 """
 
@@ -75,14 +82,29 @@ class RoundGroup(models.Model):
 
 
 class RespondentToken(models.Model):
-    """One personal, single-use link. Knows its group, never its person."""
+    """One personal, single-use link of one member in one group of a round.
 
+    `token_hash` is empty until the background task mints the link and e-mails it to the member;
+    a reminder mints a new one (the old link stops working, a draft carries on). Links made before
+    links were bound to members have no membership ("unbound"): they still work until the round
+    closes, and their answers count like shared-link answers.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tokens")
     group = models.ForeignKey(RoundGroup, on_delete=models.CASCADE, related_name="tokens")
-    token_hash = models.CharField(max_length=64, unique=True)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="quickscan_links")
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     spent = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            # A member gets one link per round, so is in one group of it and cannot answer twice.
+            models.UniqueConstraint(fields=["round", "membership"],
+                                    condition=models.Q(membership__isnull=False),
+                                    name="quickscan_one_link_per_member_per_round"),
+        ]
 
     def __str__(self) -> str:
         return f"link {self.pk}"
@@ -91,6 +113,13 @@ class RespondentToken(models.Model):
 class Response(models.Model):
     """One respondent's answers: a draft while they fill it in, then submitted and detached."""
 
+    class Channel(models.TextChoices):
+        PERSONAL = "personal", _("Personal link")
+        SHARED = "shared", _("Shared link")
+        # A personal link made before links were bound to members, or an answer from before this
+        # was recorded: nobody can tell who had it, so it counts like a shared-link answer.
+        UNBOUND = "unbound", _("Link not bound to a person")
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     group = models.ForeignKey(RoundGroup, on_delete=models.CASCADE, related_name="responses")
     token = models.OneToOneField(RespondentToken, on_delete=models.SET_NULL, null=True,
@@ -98,6 +127,8 @@ class Response(models.Model):
     # A draft from a shared link is found by the hash of a random id kept in a cookie.
     draft_key_hash = models.CharField(max_length=64, blank=True, db_index=True)
     answers = models.JSONField(default=dict)
+    # Unbound unless the code knows better: the safe side of the shared-link rule.
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.UNBOUND)
     submitted = models.BooleanField(default=False)
     # Only for drafts (clean-up of abandoned drafts); cleared on submission.
     draft_updated_at = models.DateTimeField(null=True, blank=True)
@@ -108,6 +139,31 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.pk}"
+
+
+class RiskAcceptance(models.Model):
+    """The organisation's written acceptance that shared-link answers count for one round.
+
+    Without it, a group whose count reaches the threshold only through shared-link (or unbound)
+    answers is treated as too small. Kept for the record and shown on the report: who, when, the
+    exact text they confirmed, and why.
+    """
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="risk_acceptance")
+    accepted_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    # The name at the time: the record stays readable when the person leaves.
+    accepted_by_name = models.CharField(max_length=150)
+    accepted_at = models.DateTimeField()
+    statement = models.TextField()
+    reason = models.TextField()
+
+    class Meta:
+        verbose_name = _("accepted risk of shared links")
+        verbose_name_plural = _("accepted risks of shared links")
+
+    def __str__(self) -> str:
+        return f"{self.round} / {self.accepted_at:%Y-%m-%d}"
 
 
 class Action(models.Model):

@@ -14,7 +14,7 @@ def nav_items(actor: Actor) -> list[NavItem]:
         return []
     slug = actor.organisation_slug
     section = _("Quickscan")
-    description = (_("Start a round, hand out anonymous links, and turn the results into an "
+    description = (_("Start a round, invite groups of colleagues, and turn the results into an "
                      "action plan.") if can_manage_rounds(actor)
                    else _("Read the results of the quickscan and follow the action plan."))
     return [

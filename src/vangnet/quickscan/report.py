@@ -21,7 +21,7 @@ from vangnet.organisations.models import Organisation
 from . import selectors
 from .content import DONT_KNOW, SCALE_VALUES, instrument
 from .models import Round
-from .scoring import Priority, Results
+from .scoring import GroupStatus, Priority, Results
 
 # The largest statement gaps listed in the gaps section; all figures stay in the statements table.
 GAPS_LISTED = 8
@@ -37,6 +37,35 @@ class PriorityView:
     priority: Priority
     werkvormen: list[selectors.WerkvormLink]
     action_text: str
+
+
+@dataclass(frozen=True)
+class IntakeRow:
+    label: str
+    answers: str
+    through_shared: str
+    status: str
+
+
+def intake_rows(results: Results) -> list[IntakeRow]:
+    """Per group: how many answered and how many of those through a shared (or unbound) link.
+
+    Counts of a group with fewer than k answers are only given as "< k", as elsewhere.
+    """
+    mark = f"< {results.k}"
+    statuses = {
+        GroupStatus.ALONE: _("shown"),
+        GroupStatus.MERGED: _("shown with other groups together"),
+        GroupStatus.TOO_FEW: _("not shown: too few answers"),
+        GroupStatus.TOO_FEW_BOUND: _("not shown: too few answers through personal links"),
+        GroupStatus.EMPTY: _("no answers"),
+    }
+    rows = []
+    for group in results.intake:
+        small = 0 < group.answers < results.k
+        rows.append(IntakeRow(group.label, mark if small else str(group.answers),
+                              mark if small else str(group.unbound), str(statuses[group.status])))
+    return rows
 
 
 def report_context(*, round_: Round, organisation: Organisation) -> dict[str, Any]:
@@ -91,6 +120,9 @@ def report_context(*, round_: Round, organisation: Organisation) -> dict[str, An
         "pillar_chart": pillar_chart(results, chart_id=f"qs{round_.pk}-pillars"),
         "trend_chart": trend_chart(previous, trend_rows, chart_id=f"qs{round_.pk}-trend"),
         "suppressed_mark": f"< {results.k}",
+        "intake_rows": [] if round_.is_solo else intake_rows(results),
+        "too_few_bound": [g.label for g in results.groups_too_few_bound],
+        "acceptance": selectors.shared_risk_acceptance(round_=round_),
     }
 
 
@@ -118,6 +150,7 @@ def trend_chart(previous: Round | None, rows: list[selectors.TrendRow], *, chart
 
 def results_as_dict(*, round_: Round, results: Results) -> dict[str, Any]:
     """The API's shape. Hidden figures are null; left-out groups are not listed with figures."""
+    acceptance = selectors.shared_risk_acceptance(round_=round_)
     return {
         "round": {"id": round_.pk, "title": round_.title, "status": round_.status,
                   "kind": round_.kind,
@@ -126,6 +159,14 @@ def results_as_dict(*, round_: Round, results: Results) -> dict[str, Any]:
         "respondents": results.respondents,
         "groups": [{"key": c.key, "label": c.label, "respondents": c.size}
                    for c in results.columns] if results.has_figures else [],
+        "intake": [] if round_.is_solo else [
+            {"label": row.label, "answers": row.answers, "through_shared_link": row.through_shared,
+             "status": group.status}
+            for row, group in zip(intake_rows(results), results.intake, strict=True)],
+        "shared_link_risk_accepted": None if acceptance is None else {
+            "accepted_by": acceptance.accepted_by_name,
+            "accepted_at": acceptance.accepted_at.isoformat(),
+            "statement": acceptance.statement, "reason": acceptance.reason},
         "groups_not_shown": [selectors.group_label(g) for g in results.plan.dropped],
         "pillars": [
             {"number": p.number, "title": p.title, "score": _round(p.overall),
@@ -187,6 +228,18 @@ def results_csv(*, round_: Round, results: Results) -> str:
                 writer.writerow([round_.title, _("answers"), s.statement.code,
                                  str(s.statement.text), str(option.label),
                                  s.distribution[option.value], _("number of people")])
+    if not round_.is_solo:
+        for row in intake_rows(results):
+            writer.writerow([round_.title, _("responses"), "", _("answers"), row.label,
+                             row.answers, row.status])
+            writer.writerow([round_.title, _("responses"), "",
+                             _("of which through a shared link"), row.label,
+                             row.through_shared, ""])
+        acceptance = selectors.shared_risk_acceptance(round_=round_)
+        if acceptance is not None:
+            writer.writerow([round_.title, _("accepted risk of shared links"), "",
+                             acceptance.statement, acceptance.accepted_by_name,
+                             acceptance.accepted_at.date().isoformat(), acceptance.reason])
     return buffer.getvalue()
 
 

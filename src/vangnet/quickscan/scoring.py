@@ -12,6 +12,12 @@ Definitions (docs/adr/0021-quickscan-rounds-and-scoring.md):
   goes through `core.anonymity.suppress_counts` on the contributor counts, so that a hidden group's
   figure cannot be worked out from the overall figure and the other groups'.
 - Which groups are shown at all comes from `core.anonymity.groups_to_report`.
+- Padding (docs/adr/0053): only answers through a personal link bound to a member count towards
+  any threshold. Answers through a shared link (or an old unbound link) are included in the figures
+  of a group that is shown, but never help it, or any figure, over the threshold: whoever holds a
+  shared link can answer many times with known values and subtract them. The organisation can
+  accept that risk in writing for a round (`shared_risk_accepted`); then every answer counts.
+  `counting_size` is that rule; the pulse must use it too.
 - A gap is the difference between two shown groups on a pillar or statement; ≥ 15 points is
   highlighted.
 - Priority of a statement = (100 − overall score) + its largest gap between shown groups;
@@ -54,6 +60,44 @@ def score(answers: Sequence[int]) -> float | None:
 class SubmittedAnswers:
     group: str
     answers: Mapping[str, int]
+    # True for an answer through a personal link bound to a member. Shared-link and unbound
+    # answers may be padding by whoever holds the link, so they do not count towards a threshold.
+    bound: bool = True
+
+
+def counting_size(*, bound: int, unbound: int, shared_risk_accepted: bool) -> int:
+    """How many answers count towards the threshold: the bound ones, or all when accepted."""
+    return bound + unbound if shared_risk_accepted else bound
+
+
+class GroupStatus:
+    ALONE = "alone"
+    MERGED = "merged"
+    TOO_FEW = "too_few"
+    TOO_FEW_BOUND = "too_few_bound"  # enough answers only with shared-link answers
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class GroupIntake:
+    """How many answers a group has and how many of them came through shared or unbound links."""
+
+    key: str
+    label: str
+    answers: int
+    unbound: int
+    status: str
+
+    @property
+    def bound(self) -> int:
+        return self.answers - self.unbound
+
+    @property
+    def shown(self) -> bool:
+        return self.status in (GroupStatus.ALONE, GroupStatus.MERGED)
+
+
+Person = tuple[list[int], bool]  # one person's answers to the codes in question, and `bound`
 
 
 @dataclass(frozen=True)
@@ -121,6 +165,12 @@ class Results:
     statements: list[StatementResult]
     gaps: list[Gap] = field(default_factory=list)
     priorities: list[Priority] = field(default_factory=list)
+    intake: list[GroupIntake] = field(default_factory=list)
+    shared_risk_accepted: bool = False
+
+    @property
+    def groups_too_few_bound(self) -> list[GroupIntake]:
+        return [g for g in self.intake if g.status == GroupStatus.TOO_FEW_BOUND]
 
     @property
     def has_figures(self) -> bool:
@@ -130,15 +180,17 @@ class Results:
         return next((c.label for c in self.columns if c.key == key), key)
 
 
-def _figure_by_group(values_by_group: Mapping[str, list[list[int]]], min_n: int,
-                     solo: bool) -> tuple[float | None, dict[str, float | None]]:
+def _figure_by_group(values_by_group: Mapping[str, list[Person]], min_n: int, solo: bool,
+                     count_unbound: bool) -> tuple[float | None, dict[str, float | None]]:
     """The overall score and the per-column scores that may be shown (see module docstring).
 
-    `values_by_group`: per column, per contributing person, that person's answers.
+    `values_by_group`: per column, per contributing person, that person's answers. Only bound
+    people count as contributors unless `count_unbound`: padding cannot lift a figure over k.
     """
-    contributors = {g: len(v) for g, v in values_by_group.items()}
+    contributors = {g: sum(1 for _, bound in v if bound or count_unbound)
+                    for g, v in values_by_group.items()}
     everyone = [person for people in values_by_group.values() for person in people]
-    overall = _pooled(everyone) if len(everyone) >= min_n else None
+    overall = _pooled(everyone) if sum(contributors.values()) >= min_n else None
     if solo:
         return overall, {g: _pooled(v) if v else None for g, v in values_by_group.items()}
     cells = suppress_counts(contributors, k=min_n)
@@ -148,8 +200,8 @@ def _figure_by_group(values_by_group: Mapping[str, list[list[int]]], min_n: int,
     }
 
 
-def _pooled(per_person: Sequence[Sequence[int]]) -> float | None:
-    return score([answer for person in per_person for answer in person])
+def _pooled(per_person: Sequence[Person]) -> float | None:
+    return score([answer for person, _bound in per_person for answer in person])
 
 
 def compute_results(
@@ -160,50 +212,68 @@ def compute_results(
     merged_label: str,
     solo: bool = False,
     k: int | None = None,
+    shared_risk_accepted: bool = False,
 ) -> Results:
-    """Everything a report shows, already suppressed: pages, PDF, CSV and API all use this."""
+    """Everything a report shows, already suppressed: pages, PDF, CSV and API all use this.
+
+    Without `shared_risk_accepted`, only bound answers count towards any threshold (module
+    docstring); a solo round is one person's own view and has no threshold at all.
+    """
     k = threshold() if k is None else k
     min_n = 1 if solo else k
+    count_unbound = solo or shared_risk_accepted
     sizes: dict[str, int] = dict.fromkeys(group_labels, 0)
+    unbound: dict[str, int] = dict.fromkeys(group_labels, 0)
     for response in responses:
         sizes[response.group] = sizes.get(response.group, 0) + 1
+        unbound[response.group] = unbound.get(response.group, 0) + (not response.bound)
     if solo:
         plan: GroupPlan[str] = GroupPlan(k=1, alone=tuple(g for g, n in sizes.items() if n),
                                          merged=(), dropped=(),
                                          empty=tuple(g for g, n in sizes.items() if not n))
     else:
-        plan = groups_to_report(sizes, k=k)
+        plan = groups_to_report(
+            {g: counting_size(bound=n - unbound[g], unbound=unbound[g],
+                              shared_risk_accepted=count_unbound) for g, n in sizes.items()},
+            k=k)
+        # A group with only shared-link answers counts 0: it is too small, not empty.
+        padded_only = tuple(g for g in plan.empty if sizes[g])
+        plan = GroupPlan(k=plan.k, alone=plan.alone, merged=plan.merged,
+                         dropped=plan.dropped + padded_only,
+                         empty=tuple(g for g in plan.empty if not sizes[g]))
     included = set(plan.included)
     column_of = {g: g for g in plan.alone} | dict.fromkeys(plan.merged, MERGED_KEY)
     columns = [Column(g, group_labels.get(g, g), sizes[g]) for g in plan.alone]
     if plan.merged:
         columns.append(Column(MERGED_KEY, merged_label, sum(sizes[g] for g in plan.merged)))
     counted = [r for r in responses if r.group in included]
-    respondents = len(counted) if counted and len(counted) >= min_n else None
+    counting = sum(1 for r in counted if r.bound or count_unbound)
+    respondents = len(counted) if counted and counting >= min_n else None
     if respondents is None:
         counted = []
     show_columns = not solo and len(columns) > 1
 
-    def by_column(codes: Sequence[str]) -> dict[str, list[list[int]]]:
+    def by_column(codes: Sequence[str]) -> dict[str, list[Person]]:
         """Per column, per person who answered at least one of the codes: their answers."""
-        result: dict[str, list[list[int]]] = {c.key: [] for c in columns}
+        result: dict[str, list[Person]] = {c.key: [] for c in columns}
         for response in counted:
             answered = [response.answers[c] for c in codes
                         if response.answers.get(c, DONT_KNOW) != DONT_KNOW]
             if answered:
-                result[column_of[response.group]].append(answered)
+                result[column_of[response.group]].append((answered, response.bound))
         return result
 
     pillars = []
     for pillar in instrument.pillars:
         codes = [s.code for s in instrument.statements_of(pillar.number)]
-        overall, groups = _figure_by_group(by_column(codes), min_n, solo)
+        overall, groups = _figure_by_group(by_column(codes), min_n, solo, count_unbound)
         pillars.append(PillarResult(pillar.number, str(pillar.title), overall,
                                     groups if show_columns else {}))
 
     statements = []
     for statement in instrument.statements:
-        overall, groups = _figure_by_group(by_column([statement.code]), min_n, solo)
+        overall, groups = _figure_by_group(by_column([statement.code]), min_n, solo,
+                                           count_unbound)
         distribution = None
         if counted:
             distribution = dict.fromkeys((*SCALE_VALUES, DONT_KNOW), 0)
@@ -213,10 +283,30 @@ def compute_results(
                                           groups if show_columns else {}))
 
     results = Results(k=k, solo=solo, plan=plan, respondents=respondents, columns=columns,
-                      pillars=pillars, statements=statements)
+                      pillars=pillars, statements=statements,
+                      intake=_intake(group_labels, sizes, unbound, plan, k, count_unbound),
+                      shared_risk_accepted=shared_risk_accepted and not solo)
     results.gaps = find_gaps(results)
     results.priorities = rank_priorities(results)
     return results
+
+
+def _intake(group_labels: Mapping[str, str], sizes: Mapping[str, int],
+            unbound: Mapping[str, int], plan: GroupPlan[str], k: int,
+            count_unbound: bool) -> list[GroupIntake]:
+    def status(g: str) -> str:
+        if g in plan.alone:
+            return GroupStatus.ALONE
+        if g in plan.merged:
+            return GroupStatus.MERGED
+        if not sizes[g]:
+            return GroupStatus.EMPTY
+        if not count_unbound and sizes[g] >= k:
+            return GroupStatus.TOO_FEW_BOUND
+        return GroupStatus.TOO_FEW
+
+    return [GroupIntake(g, group_labels.get(g, g), sizes[g], unbound[g], status(g))
+            for g in sizes]
 
 
 def find_gaps(results: Results, minimum: float = GAP_THRESHOLD) -> list[Gap]:

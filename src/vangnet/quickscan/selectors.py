@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from vangnet.organisations.models import Membership, Organisation
 from vangnet.organisations.permissions import Actor
+from vangnet.organisations.selectors import unit_tree
 
 from .content import CONTENT_DIR, Texts, instrument
-from .models import Action, RespondentToken, Response, Round, RoundGroup
+from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_rounds, can_view_actions, can_view_report
 from .scoring import Results, SubmittedAnswers, compute_results
 from .services import SOLO_GROUP, hash_token
@@ -71,37 +72,53 @@ def merged_label() -> str:
 
 @dataclass(frozen=True)
 class GroupCount:
+    """A running group, in counts only: never who was invited, who answered, or what."""
+
     group: RoundGroup
     label: str
     responses: int
-    links: int
+    shared_responses: int  # through the shared link or an old unbound link
+    invited: int  # members with a personal link
     has_shared_link: bool
 
 
 def response_counts(*, round_: Round) -> list[GroupCount]:
-    """Per group: submitted responses and links handed out. Counts only, never answers."""
+    """Per group: submitted responses (and how many through shared links) and invited members."""
+    submitted = Q(responses__submitted=True)
     groups = RoundGroup.objects.filter(round=round_).annotate(
-        submitted=Count("responses", filter=Q(responses__submitted=True), distinct=True),
-        link_count=Count("tokens", distinct=True),
+        submitted=Count("responses", filter=submitted, distinct=True),
+        shared=Count("responses", filter=submitted & ~Q(
+            responses__channel=Response.Channel.PERSONAL), distinct=True),
+        invited=Count("tokens", filter=Q(tokens__membership__isnull=False), distinct=True),
     )
-    return [GroupCount(g, group_label(g.slug), g.submitted, g.link_count,
+    return [GroupCount(g, group_label(g.slug), g.submitted, g.shared, g.invited,
                        bool(g.shared_token_hash)) for g in groups]
 
 
+def shared_risk_acceptance(*, round_: Round) -> RiskAcceptance | None:
+    return RiskAcceptance.objects.filter(round=round_).first()
+
+
 def round_results(*, round_: Round) -> Results:
-    """The round's figures, suppressed. Used by the page, the PDF, the CSV and the API."""
+    """The round's figures, suppressed. Used by the page, the PDF, the CSV and the API.
+
+    Answers through shared or unbound links count towards no threshold unless the organisation
+    accepted that risk for this round (ADR 0053).
+    """
     groups = list(RoundGroup.objects.filter(round=round_))
     slug_of = {g.pk: g.slug for g in groups}
     responses = [
-        SubmittedAnswers(group=slug_of[group_id], answers=answers)
-        for group_id, answers in Response.objects.filter(round=round_, submitted=True)
-        .values_list("group_id", "answers")
+        SubmittedAnswers(group=slug_of[group_id], answers=answers,
+                         bound=channel == Response.Channel.PERSONAL)
+        for group_id, answers, channel in Response.objects.filter(round=round_, submitted=True)
+        .values_list("group_id", "answers", "channel")
     ]
     return compute_results(
         instrument=instrument(), responses=responses,
         group_labels={g.slug: group_label(g.slug) for g in groups},
         merged_label=merged_label(), solo=round_.is_solo,
         k=None if round_.is_open else max(round_.threshold, 1),
+        shared_risk_accepted=RiskAcceptance.objects.filter(round=round_).exists(),
     )
 
 
@@ -142,11 +159,26 @@ def trend(*, round_: Round, results: Results) -> tuple[Round | None, list[TrendR
 
 
 def token_get_open(*, organisation: Organisation, raw: str) -> RespondentToken | None:
-    """A personal link that can still be used: unspent, in an open round of this organisation."""
+    """A personal link that can still be used: unspent, in an open round of this organisation,
+    and (when bound) of a member who is still active there.
+    """
+    if not raw:
+        return None
     return (RespondentToken.objects.select_related("group__round")
-            .filter(token_hash=hash_token(raw), spent=False,
+            .filter(Q(membership__isnull=True) | Q(membership__is_active=True),
+                    token_hash=hash_token(raw), spent=False,
                     group__round__organisation=organisation,
                     group__round__status=Round.Status.OPEN).first())
+
+
+# --- choosing who gets a link ----------------------------------------------------------------
+
+
+def invite_unit_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """Units of the actor's organisation in tree order, indented, for the invite form."""
+    if not can_manage_rounds(actor):
+        return []
+    return [(unit.pk, "— " * depth + unit.name) for unit, depth in unit_tree(actor=actor)]
 
 
 def shared_group_get_open(*, organisation: Organisation, raw: str) -> RoundGroup | None:

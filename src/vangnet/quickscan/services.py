@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,16 +26,18 @@ from django.utils.translation import gettext as _
 
 from vangnet.core.anonymity import threshold
 from vangnet.core.audit import audit_record
-from vangnet.organisations.models import Membership
+from vangnet.organisations.models import Membership, Unit
 from vangnet.organisations.permissions import Actor
+from vangnet.organisations.roles import Role
 
 from .content import DONT_KNOW, SCALE_VALUES, instrument
-from .models import Action, RespondentToken, Response, Round, RoundGroup
+from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds
+from .tasks import send_personal_links
 
 SOLO_GROUP = "solo"
 DRAFT_RETENTION = timedelta(days=30)
-MAX_LINKS_PER_REQUEST = 500
+MIN_REASON_LENGTH = 10
 VALID_ANSWERS = frozenset((*SCALE_VALUES, DONT_KNOW))
 
 
@@ -78,7 +82,11 @@ def round_start(*, actor: Actor, title: str, group_slugs: Iterable[str]) -> Roun
 
 
 def solo_start(*, actor: Actor, title: str) -> tuple[Round, str]:
-    """A round for one person on their own; returns the round and the link token to fill it in."""
+    """A round for one person on their own; returns the round and the link token to fill it in.
+
+    The only link ever handed to the person who starts a round: it is their own (bound to them),
+    in a round of one with no groups and no threshold, and nobody else sees its report.
+    """
     _require(can_manage_rounds(actor))
     raw = new_token()
     with transaction.atomic():
@@ -86,7 +94,8 @@ def solo_start(*, actor: Actor, title: str) -> tuple[Round, str]:
                                       kind=Round.Kind.SOLO, created_by_id=actor.membership_id,
                                       threshold=threshold())
         group = RoundGroup.objects.create(round=round_, slug=SOLO_GROUP)
-        RespondentToken.objects.create(group=group, token_hash=hash_token(raw))
+        RespondentToken.objects.create(round=round_, group=group, token_hash=hash_token(raw),
+                                       membership_id=actor.membership_id)
         audit_record(action="quickscan.round.solo_start", actor=_user(actor), target=round_)
     return round_, raw
 
@@ -109,11 +118,34 @@ def _close(round_: Round) -> None:
     round_.threshold = threshold()
     round_.save(update_fields=["status", "closed_at", "threshold"])
     Response.objects.filter(round=round_, submitted=False).delete()
-    RespondentToken.objects.filter(group__round=round_).update(spent=True)
+    # Every link spent: from now on the database no longer says who answered and who did not.
+    RespondentToken.objects.filter(round=round_).update(spent=True, token_hash=None)
     RoundGroup.objects.filter(round=round_).update(shared_token_hash="")
+    _rewrite_in_random_order(round_)
+
+
+def _rewrite_in_random_order(round_: Round) -> None:
+    """Write the frozen answers again, in random order, in this one transaction.
+
+    While a round runs, the order of responses (ids, physical rows, transaction ids) follows the
+    order in which people answered, and spent links show who answered: together a trail. After
+    closing, both are gone.
+    """
+    rows = list(Response.objects.filter(round=round_, submitted=True)
+                .values_list("group_id", "answers", "channel"))
+    secrets.SystemRandom().shuffle(rows)
+    Response.objects.filter(round=round_).delete()
+    Response.objects.bulk_create(
+        Response(round=round_, group_id=group_id, answers=answers, channel=channel,
+                 submitted=True) for group_id, answers, channel in rows
+    )
 
 
 # --- links -----------------------------------------------------------------------------------
+#
+# Personal links are bound to members and e-mailed by the system (docs/adr/0053): the coordinator
+# chooses WHO gets a link per group, never sees a link, and cannot get two for anyone. That is
+# what makes padding a group with one's own answers impossible through personal links.
 
 
 def _require_open_group(actor: Actor, group: RoundGroup) -> None:
@@ -122,20 +154,142 @@ def _require_open_group(actor: Actor, group: RoundGroup) -> None:
         raise ValidationError(_("This round is closed."))
 
 
-def tokens_create(*, actor: Actor, group: RoundGroup, count: int) -> list[str]:
-    """`count` new single-use links for the group. Only their hashes are stored."""
+@dataclass(frozen=True)
+class InviteResult:
+    added: int
+    already_invited: int
+    joined_after_start: int = 0
+
+
+def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (),
+                 roles: Iterable[str] = (), everyone: bool = False,
+                 membership_ids: Iterable[int] = ()) -> InviteResult:
+    """Give members of the organisation a personal link in this group, sent by e-mail.
+
+    Members are chosen by unit (sub-units included), by role, or all of them. A member gets at
+    most one link per round: who already has one (in this group or another) is skipped, and the
+    database refuses a second one too. Only people who were members before the round started
+    can be invited: whoever runs a round cannot add accounts of their own making to the
+    organisation and then to a group to pad it (ADR 0053). The links are minted and sent by a
+    background task that receives only the round's id; nothing here returns or shows a link.
+    """
     _require_open_group(actor, group)
-    if not 1 <= count <= MAX_LINKS_PER_REQUEST:
-        raise ValidationError(_("Choose between 1 and %(max)s links.")
-                              % {"max": MAX_LINKS_PER_REQUEST})
-    raws = [new_token() for _ in range(count)]
+    unit_ids, roles, membership_ids = set(unit_ids), set(roles), set(membership_ids)
+    if roles - set(Role.values):
+        raise ValidationError({"roles": _("Choose roles from the list.")})
+    if not (everyone or unit_ids or roles or membership_ids):
+        raise ValidationError(_("Choose who gets a link: units, roles or everyone."))
+    members = Membership.objects.filter(organisation_id=actor.organisation_id, is_active=True)
+    if not everyone:
+        chosen = Q(pk__in=membership_ids) | Q(roles__role__in=roles)
+        if unit_ids:
+            chosen |= Q(unit_id__in=_units_with_descendants(actor, unit_ids))
+        members = members.filter(chosen)
+    chosen_members = dict(members.values_list("pk", "created_at"))
+    started = group.round.created_at
+    wanted = {pk for pk, joined in chosen_members.items() if joined < started}
     with transaction.atomic():
+        # Lock the round: two requests at once must not both see a member as not yet invited,
+        # and a round closed meanwhile gets no new links.
+        locked = Round.objects.select_for_update().get(pk=group.round_id)
+        if not locked.is_open:
+            raise ValidationError(_("This round is closed."))
+        taken = set(RespondentToken.objects.filter(round_id=group.round_id,
+                                                   membership_id__in=wanted)
+                    .values_list("membership_id", flat=True))
+        new = sorted(wanted - taken)
         RespondentToken.objects.bulk_create(
-            RespondentToken(group=group, token_hash=hash_token(raw)) for raw in raws
+            RespondentToken(round_id=group.round_id, group=group, membership_id=pk)
+            for pk in new
         )
-        audit_record(action="quickscan.links.create", actor=_user(actor), target=group.round,
-                     data={"group": group.slug, "count": count})
-    return raws
+        audit_record(action="quickscan.links.invite", actor=_user(actor), target=group.round,
+                     data={"group": group.slug, "count": len(new)})
+        if new:
+            round_id = group.round_id
+            transaction.on_commit(lambda: send_personal_links.enqueue(round_id=round_id))
+    return InviteResult(added=len(new), already_invited=len(taken),
+                        joined_after_start=len(chosen_members) - len(wanted))
+
+
+def _units_with_descendants(actor: Actor, unit_ids: set[int]) -> set[int]:
+    parents = dict(Unit.objects.filter(organisation_id=actor.organisation_id)
+                   .values_list("pk", "parent_id"))
+    if unit_ids - set(parents):
+        raise ValidationError({"units": _("Choose units from the list.")})
+    chosen = set(unit_ids)
+    grew = True
+    while grew:
+        more = {pk for pk, parent in parents.items() if parent in chosen} - chosen
+        chosen |= more
+        grew = bool(more)
+    return chosen
+
+
+def reminders_send(*, actor: Actor, round_: Round) -> None:
+    """Send a new link to every invited member who has not answered yet.
+
+    The coordinator learns nothing new: not who has answered, only that reminders went out. The
+    old link stops working; a half-finished questionnaire carries on with the new one.
+    """
+    _require_round(actor, round_)
+    if not round_.is_open or round_.is_solo:
+        raise ValidationError(_("This round is closed."))
+    with transaction.atomic():
+        audit_record(action="quickscan.links.remind", actor=_user(actor), target=round_)
+        round_id = round_.pk
+        transaction.on_commit(lambda: send_personal_links.enqueue(round_id=round_id,
+                                                                  reminder=True))
+
+
+def personal_links_send(*, round_id: int, reminder: bool = False) -> int:
+    """In the worker: mint each waiting link of an open round and e-mail it to its member.
+
+    Runs inside the task, so the raw link exists only in this process and in the member's mail;
+    the task table holds the round's id. Each link is claimed with a conditional update, so two
+    workers never send the same link twice. With `reminder`, links already sent but not used get
+    a fresh link (the old one stops working).
+    """
+    round_ = Round.objects.filter(pk=round_id, status=Round.Status.OPEN,
+                                  kind=Round.Kind.GROUPS).select_related("organisation").first()
+    if round_ is None:
+        return 0
+    waiting = RespondentToken.objects.filter(round=round_, spent=False, membership__isnull=False,
+                                             membership__is_active=True)
+    if not reminder:
+        waiting = waiting.filter(token_hash__isnull=True)
+    sent = 0
+    connection = get_connection()
+    for token_id, old_hash, email, language in waiting.values_list(
+            "pk", "token_hash", "membership__user__email", "membership__user__preferred_language"):
+        raw = new_token()
+        same_hash = Q(token_hash__isnull=True) if old_hash is None else Q(token_hash=old_hash)
+        claimed = RespondentToken.objects.filter(same_hash, pk=token_id, spent=False)
+        if not claimed.update(token_hash=hash_token(raw)):
+            continue  # another worker took it, or the member answered meanwhile
+        try:
+            connection.send_messages([_personal_link_email(round_=round_, raw=raw, to=email,
+                                                           language=language,
+                                                           reminder=reminder)])
+        except Exception:
+            # Not sent: give the link back, so that the next run sends it (the task fails and
+            # says so; nobody ends up with a link that never arrived).
+            RespondentToken.objects.filter(pk=token_id, token_hash=hash_token(raw)).update(
+                token_hash=old_hash)
+            raise
+        sent += 1
+    return sent
+
+
+def _personal_link_email(*, round_: Round, raw: str, to: str, language: str,
+                         reminder: bool) -> EmailMessage:
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    context = {"organisation_name": round_.organisation.name, "round_title": round_.title,
+               "reminder": reminder,
+               "url": respondent_url(organisation_slug=round_.organisation.slug, raw=raw)}
+    with translation.override(language):
+        subject = render_to_string("quickscan/email/personal_link_subject.txt", context)
+        body = render_to_string("quickscan/email/personal_link_body.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, to=[to])
 
 
 def respondent_url(*, organisation_slug: str, raw: str, shared: bool = False) -> str:
@@ -143,30 +297,12 @@ def respondent_url(*, organisation_slug: str, raw: str, shared: bool = False) ->
     return settings.SITE_URL + reverse(name, args=[organisation_slug, raw])
 
 
-def tokens_email(*, actor: Actor, group: RoundGroup, addresses: Iterable[str],
-                 organisation_name: str) -> int:
-    """Send each address its own link, and forget which address got which.
-
-    The mails are sent right here, not through the task queue: a queued task would store the
-    address next to the link in the database until the task is cleaned up.
-    """
-    recipients = list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
-    raws = tokens_create(actor=actor, group=group, count=len(recipients))
-    secrets.SystemRandom().shuffle(raws)
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for address, raw in zip(recipients, raws, strict=True):
-            context = {"organisation_name": organisation_name,
-                       "url": respondent_url(organisation_slug=actor.organisation_slug, raw=raw)}
-            subject = render_to_string("quickscan/email/invitation_subject.txt", context)
-            body = render_to_string("quickscan/email/invitation_body.txt", context)
-            messages.append(EmailMessage(" ".join(subject.split()), body, to=[address]))
-    get_connection().send_messages(messages)
-    return len(messages)
-
-
 def shared_link_create(*, actor: Actor, group: RoundGroup) -> str:
-    """A link for the whole group; a new one replaces (and switches off) the previous one."""
+    """A link for the whole group; a new one replaces (and switches off) the previous one.
+
+    Its answers count like padding could (ADR 0053): they never lift a group over the threshold
+    unless the organisation accepts that risk for the round (`shared_risk_accept`).
+    """
     _require_open_group(actor, group)
     raw = new_token()
     with transaction.atomic():
@@ -177,6 +313,46 @@ def shared_link_create(*, actor: Actor, group: RoundGroup) -> str:
     return raw
 
 
+def shared_risk_statement(*, round_: Round, k: int) -> str:
+    """The text a person confirms when accepting the risk; stored word for word."""
+    return _(
+        "For the round “%(title)s” I accept on behalf of the organisation that answers through a "
+        "shared link count towards the minimum of %(k)s answers per group. Anyone who has a "
+        "shared link can answer more than once. Someone who fills in the questionnaire several "
+        "times with answers they know, could then work out the answers of a single colleague."
+    ) % {"title": round_.title, "k": k}
+
+
+def shared_risk_accept(*, actor: Actor, round_: Round, reason: str,
+                       confirmed_statement: str) -> RiskAcceptance:
+    """Record, for one group round, that shared-link answers count. Audited; shown on the report.
+
+    `confirmed_statement` must be the text that was shown to the person (it is kept word for
+    word); a statement for another round or another threshold is refused.
+    """
+    _require_round(actor, round_)
+    if round_.is_solo:
+        raise ValidationError(_("A round on your own has no groups to protect."))
+    reason = reason.strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError({"reason": _("Explain in a sentence or two why you accept this.")})
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        expected = shared_risk_statement(round_=round_, k=round_.threshold)
+        if confirmed_statement.strip() != expected:
+            raise ValidationError(_("The text you confirmed is not the current one. Read it "
+                                    "again and confirm."))
+        if RiskAcceptance.objects.filter(round=round_).exists():
+            raise ValidationError(_("This risk has already been accepted for this round."))
+        membership = Membership.objects.select_related("user").get(pk=actor.membership_id)
+        acceptance = RiskAcceptance.objects.create(
+            round=round_, accepted_by=membership,
+            accepted_by_name=membership.user.full_name or membership.user.email,
+            accepted_at=timezone.now(), statement=expected, reason=reason)
+        audit_record(action="quickscan.shared_risk.accept", actor=_user(actor), target=round_)
+    return acceptance
+
+
 # --- respondents (authorised by their link) --------------------------------------------------
 
 
@@ -184,10 +360,12 @@ def draft_for_token(*, token: RespondentToken) -> Response:
     response = Response.objects.filter(token=token, submitted=False).first()
     if response is not None:
         return response
+    channel = Response.Channel.PERSONAL if token.membership_id else Response.Channel.UNBOUND
     try:
         with transaction.atomic():
             return Response.objects.create(round_id=token.group.round_id, group=token.group,
-                                           token=token, draft_updated_at=timezone.now())
+                                           token=token, channel=channel,
+                                           draft_updated_at=timezone.now())
     except IntegrityError:
         # The same link opened twice at the same moment: use the draft the other request made.
         return Response.objects.get(token=token)
@@ -202,6 +380,7 @@ def draft_for_shared_link(*, group: RoundGroup, draft_key: str | None) -> tuple[
             return response, draft_key
     draft_key = new_token()
     response = Response.objects.create(round_id=group.round_id, group=group,
+                                       channel=Response.Channel.SHARED,
                                        draft_key_hash=hash_token(draft_key),
                                        draft_updated_at=timezone.now())
     return response, draft_key

@@ -7,9 +7,6 @@ shared link (and Django's CSRF cookie, needed to post the form).
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +20,15 @@ from vangnet.organisations.selectors import organisation_get_public
 
 from . import report, selectors, services
 from .content import instrument
-from .forms import ActionForm, LinksForm, PillarAnswersForm, RoundForm, SoloForm, field_name
+from .forms import (
+    ActionForm,
+    InviteForm,
+    PillarAnswersForm,
+    RiskAcceptanceForm,
+    RoundForm,
+    SoloForm,
+    field_name,
+)
 from .models import Response, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds, can_view_quickscan
 
@@ -72,7 +77,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The round has started. Now hand out the links."))
+            messages.success(request, _("The round has started. Now choose who gets a link."))
             return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
     return render(request, "quickscan/round_form.html", {"form": form})
 
@@ -96,58 +101,93 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_detail(request, round_)
 
 
-def _round_detail(request: HttpRequest, round_, bound: LinksForm | None = None,  # type: ignore[no-untyped-def]
+def _round_detail(request: HttpRequest, round_, bound: InviteForm | None = None,  # type: ignore[no-untyped-def]
                   bound_group: RoundGroup | None = None) -> HttpResponse:
     counts = selectors.response_counts(round_=round_) if round_.is_open else []
+    units = selectors.invite_unit_choices(actor=_actor(request))
     sections = [
         (count, bound if bound_group is not None and count.group.pk == bound_group.pk
-         else LinksForm(prefix=f"g{count.group.pk}"))
+         else InviteForm(prefix=f"g{count.group.pk}", units=units))
         for count in counts
     ]
     return render(request, "quickscan/round_detail.html", {
         "round": round_, "counts": counts, "sections": sections,
         "total": sum(c.responses for c in counts),
+        "total_invited": sum(c.invited for c in counts),
+        "acceptance": selectors.shared_risk_acceptance(round_=round_),
     }, status=400 if bound is not None else 200)
 
 
 @organisation_view
 @require_POST
-def links_create(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
-    """Personal links: shown once on this page, downloaded as CSV, or e-mailed."""
+def invite(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+    """Choose who in this group gets a personal link; Vangnet e-mails each their own."""
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
     group = selectors.group_get_for_actor(actor=actor, round_=round_, pk=group_pk)
-    form = LinksForm(request.POST, prefix=f"g{group.pk}")
-    label = selectors.group_label(group.slug)
+    form = InviteForm(request.POST, prefix=f"g{group.pk}",
+                      units=selectors.invite_unit_choices(actor=actor))
     if not form.is_valid():
         return _round_detail(request, round_, form, group)
     try:
-        if form.cleaned_data["addresses"]:
-            sent = services.tokens_email(actor=actor, group=group,
-                                         addresses=form.cleaned_data["addresses"],
-                                         organisation_name=request.organisation.name)  # type: ignore[attr-defined]
-            messages.success(request, _("%(count)s e-mails with a personal link have been sent.")
-                             % {"count": sent})
-            return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
-        raws = services.tokens_create(actor=actor, group=group, count=form.cleaned_data["count"])
+        result = services.invitees_add(
+            actor=actor, group=group, everyone=form.cleaned_data["everyone"],
+            unit_ids=form.cleaned_data.get("units") or [], roles=form.cleaned_data["roles"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _round_detail(request, round_, form, group)
+    messages.success(request, _("%(added)s members get a personal link by e-mail. %(skipped)s "
+                                "already had a link in this round and get no second one.")
+                     % {"added": result.added, "skipped": result.already_invited})
+    if result.joined_after_start:
+        messages.warning(request, _("%(count)s members joined the organisation after this round "
+                                    "started. They cannot take part in it.")
+                         % {"count": result.joined_after_start})
+    return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
+
+
+@organisation_view
+@require_POST
+def reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
+    try:
+        services.reminders_send(actor=actor, round_=round_)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
-    urls = [services.respondent_url(organisation_slug=_org_slug(request), raw=raw)
-            for raw in raws]
-    if request.POST.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([_("group"), _("link")])
-        writer.writerows([label, url] for url in urls)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="quickscan-{round_.pk}-links.csv"'
-        response["Cache-Control"] = "no-store"
-        return response
-    response = render(request, "quickscan/links_created.html",
-                      {"round": round_, "group_label": label, "urls": urls})
-    response["Cache-Control"] = "no-store"
-    return response
+    else:
+        messages.success(request, _("Everyone who has not answered yet gets a reminder with a "
+                                    "new link."))
+    return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def shared_risk_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation accepts, in writing, that shared-link answers count for this round."""
+    actor = _actor(request)
+    round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
+    if round_.is_solo:
+        raise Http404
+    acceptance = selectors.shared_risk_acceptance(round_=round_)
+    statement = services.shared_risk_statement(round_=round_, k=round_.threshold)
+    form = RiskAcceptanceForm(request.POST or None, initial={"statement": statement})
+    if request.method == "POST" and acceptance is None and form.is_valid():
+        try:
+            services.shared_risk_accept(actor=actor, round_=round_,
+                                        reason=form.cleaned_data["reason"],
+                                        confirmed_statement=form.cleaned_data["statement"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The accepted risk has been recorded. It is shown on "
+                                        "the report."))
+            if round_.is_open:
+                return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
+            return redirect("quickscan:report", _org_slug(request), round_.pk)
+    return render(request, "quickscan/shared_risk_accept.html", {
+        "round": round_, "form": form, "statement": statement, "acceptance": acceptance,
+    }, status=400 if request.method == "POST" and acceptance is None else 200)
 
 
 @organisation_view
@@ -162,9 +202,8 @@ def shared_link_create(request: HttpRequest, pk: int, group_pk: int) -> HttpResp
         messages.error(request, " ".join(error.messages))
         return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
     url = services.respondent_url(organisation_slug=_org_slug(request), raw=raw, shared=True)
-    response = render(request, "quickscan/links_created.html", {
-        "round": round_, "group_label": selectors.group_label(group.slug), "urls": [url],
-        "shared": True})
+    response = render(request, "quickscan/shared_link.html", {
+        "round": round_, "group_label": selectors.group_label(group.slug), "url": url})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -186,6 +225,7 @@ def _report_context(request: HttpRequest, pk: int) -> dict:  # type: ignore[type
         raise Http404  # results exist only once a round is closed (frozen)
     context = report.report_context(round_=round_, organisation=request.organisation)  # type: ignore[attr-defined]
     context["can_manage_actions"] = can_manage_actions(actor)
+    context["can_manage_rounds"] = can_manage_rounds(actor)
     context["solo_note"] = instrument().solo_note
     return context
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from vangnet.accounts.platform_admin import AuditedModelAdmin
+
 from .models import Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ("name", "slug", "sso_app", "sso_email_domains", "created_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

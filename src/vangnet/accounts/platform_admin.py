@@ -22,6 +22,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 # Models the platform admin may see, each reviewed: configuration, never content or secrets.
@@ -49,7 +50,7 @@ class PlatformAdminSite(admin.AdminSite):
             and session_passed_second_factor(request, user)
         )
 
-    @never_cache
+    @method_decorator(never_cache)
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None
               ) -> HttpResponse:
         """No password form here: the product's login asks for both factors, then comes back."""

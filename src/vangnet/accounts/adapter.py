@@ -21,6 +21,7 @@ class AccountAdapter(DefaultAccountAdapter):
         also told by e-mail, so that a login they did not make does not go unnoticed."""
         from . import services
 
+        services.primary_address_ensure(user=user)
         services.login_record(request=request, user=user)
         if user.is_superuser:
             self.send_notification_mail("accounts/email/platform_admin_login", user)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 
@@ -68,6 +69,19 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return decrypt_secret(encrypted_text)
+
+    def can_delete_authenticator(self, authenticator: Any) -> bool:
+        """Who must log in with two factors cannot remove their last second factor (they would
+        only be sent to set up a new one); removing one of two is fine."""
+        from .middleware import requires_two_factor_login
+        from .second_factor import SECOND_FACTOR_TYPES
+
+        if authenticator.type not in SECOND_FACTOR_TYPES:
+            return True
+        others = type(authenticator).objects.filter(
+            user_id=authenticator.user_id, type__in=SECOND_FACTOR_TYPES
+        ).exclude(pk=authenticator.pk)
+        return others.exists() or not requires_two_factor_login(authenticator.user)
 
 
 def _transform_authenticator_data(kind: str, data: dict, change: Callable[[str], str]) -> dict:

@@ -66,6 +66,29 @@ def account_event_record(*, user: Any, event: str, request: HttpRequest | None =
         )
 
 
+def primary_address_ensure(*, user: Any) -> None:
+    """The login address as allauth's verified, primary EmailAddress.
+
+    Accounts made by invitation or import have none, and allauth then treats the login address as
+    unconfirmed: a new address could be made primary without confirmation, and the old address
+    would not be told of the change. The address was given by the organisation (and reached by
+    the invitation or reset link), so it counts as confirmed.
+    """
+    from allauth.account.models import EmailAddress
+
+    email = (user.email or "").lower()
+    if not email or EmailAddress.objects.filter(user=user, email=email, verified=True,
+                                                primary=True).exists():
+        return
+    with transaction.atomic():
+        address, _created = EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+            primary=False
+        )
+
+
 def login_record(*, request: HttpRequest, user: Any) -> None:
     """A completed login, with the steps this session went through (password, mfa, sso …)."""
     account_event_record(user=user, event="login", request=request,

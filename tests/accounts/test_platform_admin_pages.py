@@ -31,7 +31,7 @@ REMOVED_PAGES = [
 
 
 def _admin_pages() -> list[str]:
-    """Every list, add and change page of every registered model, with the objects that exist."""
+    """Every list, add, change, history and delete page of every registered model, with the objects that exist."""
     pages = ["/platform-admin/"]
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
@@ -41,6 +41,7 @@ def _admin_pages() -> list[str]:
         for pk in model._default_manager.values_list("pk", flat=True)[:50]:
             pages.append(reverse("admin:%s_%s_change" % info, args=[pk]))
             pages.append(reverse("admin:%s_%s_history" % info, args=[pk]))
+            pages.append(reverse("admin:%s_%s_delete" % info, args=[pk]))
     return sorted(set(pages))
 
 

@@ -81,6 +81,15 @@ class AuditedModelAdmin(admin.ModelAdmin):
     """Every add, change and delete through the platform admin goes into the chained audit log,
     with field names only (Django's own LogEntry stays too, but it is not tamper-evident)."""
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, ...]:
+        """The delete confirmation lists only how many of each kind would go, never the related
+        objects by name: their names can be e-mail addresses (members, invitations, SSO links)."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        summary = [f"{name}: {count}" for name, count in model_count.items()]
+        protected_summary = [_("%(count)s protected objects") % {"count": len(protected)}
+                             ] if protected else []
+        return summary, model_count, perms_needed, protected_summary
+
     def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         from .services import admin_change_record
 

@@ -9,6 +9,7 @@ the organisation's own coordinator, not here.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from vangnet.accounts.platform_admin import AuditedModelAdmin
 
@@ -22,3 +23,8 @@ class OrganisationAdmin(AuditedModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "primary_colour", "logo", "sso_app", "sso_email_domains")
     list_select_related = ("sso_app",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
+        # Deleting an organisation would destroy its reports and cases in one click; leaving the
+        # platform is a designed process (retention, export), not an admin action.
+        return False

@@ -4,13 +4,18 @@ no admin page may show (second factors, links, task payloads, SSO secrets, e-mai
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
 
-from support.people import PASSWORD, TOTP_SECRET, enable_totp, make_member
+from support.people import PASSWORD, TOTP_SECRET, enable_totp, make_member, make_organisation
+from vangnet.organisations.models import Organisation
+
+from .fake_oidc import CLIENT_ID, CLIENT_SECRET, FakeOIDCProvider
 
 ADMIN_EMAIL = "beheer@example.org"
 SSO_CLIENT_SECRET = "sso-client-secret-Zq81xW"
@@ -57,7 +62,6 @@ def secrets_everywhere(db: Any, organisation: Any, platform_admin: Any,
     requested password reset, a queued task carrying a link, and a report with a narrative."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.socialaccount.models import SocialApp
     from django.core import mail
     from django.test import Client
     from django.utils import timezone
@@ -116,3 +120,27 @@ def secrets_everywhere(db: Any, organisation: Any, platform_admin: Any,
     report_submit(organisation=organisation, category="pesten", mode="anonymous",
                   parts={"narrative": NARRATIVE})
     return found
+
+
+# --- Single sign-on against the fake OpenID Connect provider (test_sso*.py) --------------------
+
+@pytest.fixture
+def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOIDCProvider]:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.delenv("HTTP_PROXY", raising=False)
+    monkeypatch.delenv("http_proxy", raising=False)
+    with FakeOIDCProvider() as fake:
+        yield fake
+
+
+@pytest.fixture
+def sso_organisation(db: Any, provider: FakeOIDCProvider) -> Organisation:
+    organisation = make_organisation("Gemeente Met SSO")
+    app = SocialApp.objects.create(
+        provider="openid_connect", provider_id="gemeente-met-sso", name="Gemeente Met SSO",
+        client_id=CLIENT_ID, secret=CLIENT_SECRET, settings={"server_url": provider.url},
+    )
+    organisation.sso_app = app
+    organisation.sso_email_domains = "gemeente.example, Team.Gemeente.example"
+    organisation.save()
+    return organisation

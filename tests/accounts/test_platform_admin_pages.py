@@ -35,13 +35,13 @@ def _admin_pages() -> list[str]:
     pages = ["/platform-admin/"]
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
-        pages.append(reverse("admin:%s_%s_changelist" % info))
+        pages.append(reverse("admin:{}_{}_changelist".format(*info)))
         pages.append(reverse("admin:app_list", args=[model._meta.app_label]))
-        pages.append(reverse("admin:%s_%s_add" % info))
+        pages.append(reverse("admin:{}_{}_add".format(*info)))
         for pk in model._default_manager.values_list("pk", flat=True)[:50]:
-            pages.append(reverse("admin:%s_%s_change" % info, args=[pk]))
-            pages.append(reverse("admin:%s_%s_history" % info, args=[pk]))
-            pages.append(reverse("admin:%s_%s_delete" % info, args=[pk]))
+            pages.append(reverse("admin:{}_{}_change".format(*info), args=[pk]))
+            pages.append(reverse("admin:{}_{}_history".format(*info), args=[pk]))
+            pages.append(reverse("admin:{}_{}_delete".format(*info), args=[pk]))
     return sorted(set(pages))
 
 

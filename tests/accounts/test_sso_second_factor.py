@@ -14,7 +14,7 @@ from vangnet.organisations.models import Organisation
 from vangnet.organisations.roles import Role
 
 from .fake_oidc import FakeOIDCProvider
-from .test_sso import _log_in_at_provider, provider, sso_organisation  # noqa: F401  (fixtures)
+from .test_sso import _log_in_at_provider
 
 PERSON = {"sub": "77", "email": "vp@gemeente.example", "name": "Vera Vertrouwens"}
 

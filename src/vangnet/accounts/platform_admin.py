@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 # Models the platform admin may see, each reviewed: configuration, never content or secrets.
@@ -64,15 +64,18 @@ class PlatformAdminSite(admin.AdminSite):
             next_url = reverse("admin:index", current_app=self.name)
         return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": next_url}))
 
-    def logout(self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    def logout(  # type: ignore[override]
+            self, request: HttpRequest, extra_context: dict[str, Any] | None = None
                ) -> HttpResponse:
         return HttpResponseRedirect(reverse("account_logout"))
 
-    def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    def password_change(  # type: ignore[override]
+            self, request: HttpRequest, extra_context: dict[str, Any] | None = None
                         ) -> HttpResponse:
         return HttpResponseRedirect(reverse("account_change_password"))
 
-    def password_change_done(self, request: HttpRequest,
+    def password_change_done(  # type: ignore[override]
+            self, request: HttpRequest,
                              extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return HttpResponseRedirect(reverse("account_change_password"))
 
@@ -84,7 +87,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, ...]:
         """The delete confirmation lists only how many of each kind would go, never the related
         objects by name: their names can be e-mail addresses (members, invitations, SSO links)."""
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        _deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         summary = [f"{name}: {count}" for name, count in model_count.items()]
         protected_summary = [_("%(count)s protected objects") % {"count": len(protected)}
                              ] if protected else []

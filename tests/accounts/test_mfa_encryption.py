@@ -109,3 +109,21 @@ def test_the_migration_encrypts_secrets_stored_in_clear_by_earlier_versions(
                 for kind, raw in cursor.fetchall()}
     assert data["totp"]["secret"] == TOTP_SECRET
     assert data["recovery_codes"]["seed"] == seed
+
+
+@pytest.mark.django_db
+def test_rekey_command_rewraps_and_codes_keep_working(client: Any, organisation: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    advisor = make_member(organisation, Role.ADVISOR, email="vp@example.org")
+    RecoveryCodes.activate(advisor.user)
+    before = _table_dump()
+    out = StringIO()
+    call_command("rekey_mfa_secrets", stdout=out)
+    assert out.getvalue().startswith("2 ")
+    after = _table_dump()
+    assert after != before and TOTP_SECRET not in after  # new nonce, same secret inside
+    _login_with_code(client, "vp@example.org", totp_code())
+    assert _logged_in(client)

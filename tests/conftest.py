@@ -14,6 +14,28 @@ from support.people import PASSWORD, make_member, make_organisation, totp_code
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _force_login_like_allauth(self: Any, user: Any, backend: str | None = None) -> None:
+    """`client.force_login` stands for a completed product login: password, and the second factor
+    when the person has one. The two-factor rule checks the session, not the person (ADR 0050);
+    tests of that rule make a password-only session with `support.people.force_login_password_only`.
+    """
+    from django.test.client import ClientMixin
+
+    from support.people import record_completed_login
+
+    ClientMixin.force_login(self, user, backend)
+    record_completed_login(self, user)
+
+
+def _use_completed_logins() -> None:
+    from django.test import Client
+
+    Client.force_login = _force_login_like_allauth  # type: ignore[method-assign]
+
+
+_use_completed_logins()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     """Rate-limit counters live in the cache; never let them leak between tests."""

@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
 
 from support.people import make_member, make_organisation
 from vangnet.organisations.models import Membership, Organisation
 from vangnet.organisations.roles import Role
 
-from .fake_oidc import CLIENT_ID, CLIENT_SECRET, FakeOIDCProvider
-
-
-@pytest.fixture
-def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOIDCProvider]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.delenv("HTTP_PROXY", raising=False)
-    monkeypatch.delenv("http_proxy", raising=False)
-    with FakeOIDCProvider() as fake:
-        yield fake
-
-
-@pytest.fixture
-def sso_organisation(db: Any, provider: FakeOIDCProvider) -> Organisation:
-    organisation = make_organisation("Gemeente Met SSO")
-    app = SocialApp.objects.create(
-        provider="openid_connect", provider_id="gemeente-met-sso", name="Gemeente Met SSO",
-        client_id=CLIENT_ID, secret=CLIENT_SECRET, settings={"server_url": provider.url},
-    )
-    organisation.sso_app = app
-    organisation.sso_email_domains = "gemeente.example, Team.Gemeente.example"
-    organisation.save()
-    return organisation
+from .fake_oidc import CLIENT_ID, FakeOIDCProvider
 
 
 def _log_in_at_provider(client: Any, organisation: Organisation, provider: FakeOIDCProvider,

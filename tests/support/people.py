@@ -59,3 +59,31 @@ def totp_code(secret: str = TOTP_SECRET) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def record_completed_login(client: Any, user: Any) -> None:
+    """Make `client`'s session look like a completed allauth login of `user`: the password and,
+    when the person has a second factor, the second factor (the records allauth keeps in the
+    session, which RequireTwoFactorMiddleware and the platform admin check)."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    records: list[dict[str, Any]] = [{"method": "password", "at": time.time()}]
+    factor = Authenticator.objects.filter(
+        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).first()
+    if factor is not None:
+        records.append({"method": "mfa", "at": time.time(), "id": factor.pk, "type": factor.type})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+def force_login_password_only(client: Any, user: Any) -> None:
+    """A session that never passed the second factor (what Django's admin login used to make)."""
+    from django.test.client import ClientMixin
+
+    ClientMixin.force_login(client, user)

@@ -7,7 +7,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
@@ -15,6 +15,43 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are created by accepting an invitation (see organisations.services).
         return False
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """Every completed login (password, SSO, after a reset) is audited; a platform admin is
+        also told by e-mail, so that a login they did not make does not go unnoticed."""
+        from . import services
+
+        services.primary_address_ensure(user=user)
+        services.login_record(request=request, user=user)
+        if user.is_superuser:
+            self.send_notification_mail("accounts/email/platform_admin_login", user)
+        return super().post_login(request, user, **kwargs)
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        """A wrong password for an existing account is audited (the typed password is not)."""
+        from . import services
+
+        services.login_failed_record(request=request, login=str(credentials.get("email") or ""))
+        super().authentication_failed(request, **credentials)
+
+    def logout(self, request: HttpRequest) -> None:
+        from . import services
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            services.account_event_record(user=user, event="logout", request=request)
+        super().logout(request)
+
+    def send_notification_mail(self, template_prefix: str, user: Any,
+                               context: dict[str, Any] | None = None,
+                               email: str | None = None) -> None:
+        """allauth announces each change to an account here (password, e-mail address, second
+        factor, SSO link); the same change goes into the chained audit log first."""
+        from . import services
+
+        services.notice_event_record(request=self.request, user=user,
+                                     template_prefix=template_prefix)
+        super().send_notification_mail(template_prefix, user, context=context, email=email)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Queue allauth's mails with no secret in the task queue (accounts/mails.py, ADR 0051):

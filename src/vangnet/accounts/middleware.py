@@ -1,16 +1,39 @@
-"""Two-factor login is required for everyone who may read cases, and for platform admins."""
+"""Two-factor login is required for everyone who may read cases, and for platform admins.
+
+Having a second factor is not enough: the session itself must have passed it (see
+`second_factor.session_passed_second_factor`). A session that skipped it — created by a path that
+asks only for a password — is logged out and sent to the product's login, which asks for both.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
-from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-# Paths a person without two-factor login may still use: to set it up, or to leave.
+from .second_factor import has_second_factor, session_passed_second_factor
+
+# Paths a person without a second factor may still use: to set it up, or to leave.
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/media/")
+# A session that skipped an existing second factor may use nothing but static files: not even
+# the account pages, where it could add a second factor of its own or change the password.
+ALWAYS_EXEMPT_PREFIXES = ("/static/", "/i18n/")
+
+
+def requires_two_factor_login(user: Any) -> bool:
+    from vangnet.organisations.permissions import requires_two_factor
+    from vangnet.organisations.selectors import roles_of_user
+
+    return requires_two_factor(
+        roles=roles_of_user(user=user), is_platform_admin=user.is_superuser or user.is_staff
+    )
 
 
 class RequireTwoFactorMiddleware:
@@ -19,18 +42,29 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and self._must_set_up(request):
+        if (
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(ALWAYS_EXEMPT_PREFIXES)
+            or not requires_two_factor_login(user)
+        ):
+            return self.get_response(request)
+        if not has_second_factor(user):
+            if request.path.startswith(EXEMPT_PREFIXES):
+                return self.get_response(request)
             return redirect(reverse("mfa_activate_totp") + "?required=1")
-        return self.get_response(request)
+        if session_passed_second_factor(request, user):
+            return self.get_response(request)
+        return self._log_in_again(request)
 
-    def _must_set_up(self, request: HttpRequest) -> bool:
-        from vangnet.organisations.permissions import requires_two_factor
-        from vangnet.organisations.selectors import roles_of_user
+    def _log_in_again(self, request: HttpRequest) -> HttpResponse:
+        from .services import account_event_record
 
-        if request.path.startswith(EXEMPT_PREFIXES):
-            return False
-        user = request.user
-        needs_it = requires_two_factor(
-            roles=roles_of_user(user=user), is_platform_admin=user.is_superuser
-        )
-        return needs_it and not is_mfa_enabled(user)
+        account_event_record(user=request.user, event="second_factor_skipped", request=request)
+        logout(request)
+        messages.warning(request, _("Please log in again with your password and your second "
+                                    "factor."))
+        login_url = reverse("account_login")
+        if request.method == "GET":
+            login_url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(login_url)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from vangnet.accounts.platform_admin import AuditedModelAdmin
+
 from .models import CaseSettings
 
 
 @admin.register(CaseSettings)
-class CaseSettingsAdmin(admin.ModelAdmin):
+class CaseSettingsAdmin(AuditedModelAdmin):
     list_display = ("organisation", "acknowledge_within_days", "feedback_within_months",
                     "retain_case_contents_months")

@@ -9,14 +9,22 @@ the organisation's own coordinator, not here.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
+
+from vangnet.accounts.platform_admin import AuditedModelAdmin
 
 from .models import Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ("name", "slug", "sso_app", "sso_email_domains", "created_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "primary_colour", "logo", "sso_app", "sso_email_domains")
     list_select_related = ("sso_app",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
+        # Deleting an organisation would destroy its reports and cases in one click; leaving the
+        # platform is a designed process (retention, export), not an admin action.
+        return False

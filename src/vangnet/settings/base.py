@@ -32,7 +32,8 @@ INSTALLED_APPS = [
     "vangnet.core",
     "vangnet.accounts",
     "vangnet.organisations",
-    "django.contrib.admin",
+    # Django's admin with Vangnet's site: no password-only login, reviewed models only (ADR 0050).
+    "vangnet.accounts.platform_admin.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -198,6 +199,15 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Vangnet"
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Platform admin and account security (ADR 0050): second-factor secrets encrypted under the server
+# key; every change to an account announced by e-mail (and audited, see accounts.adapter); no
+# "trust this browser" and no login straight after a password reset, so that every session that
+# needs a second factor has passed it (accounts.middleware). One e-mail address per account.
+MFA_ADAPTER = "vangnet.accounts.mfa_adapter.MFAAdapter"
+MFA_TRUST_ENABLED = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_CHANGE_EMAIL = True
 
 # --- E-mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vangnet <noreply@vangnet.localhost>")

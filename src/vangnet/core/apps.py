@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,11 @@ class CoreConfig(AppConfig):
     name = "vangnet.core"
     label = "core"
     verbose_name = "Vangnet core"
+
+    def ready(self) -> None:
+        from .anchoring import send_audit_checkpoints
+        from .scheduling import register_periodic
+
+        # Signed audit checkpoints to the address each organisation chose (ADR 0054).
+        register_periodic("core.audit_checkpoints", every=timedelta(days=1),
+                          task=send_audit_checkpoints)

@@ -234,7 +234,8 @@ def audit_handover(chain: str) -> AuditEntry | None:
             return None
         last_handover = (AuditEntry.objects.filter(chain=chain, action=HANDOVER_ACTION)
                          .order_by("-sequence").values_list("sequence", flat=True).first() or 0)
-        needs = (AuditEntry.objects.filter(chain=chain, sequence__gt=last_handover)
+        # The last handover itself counts: one written under a previous key needs a new one.
+        needs = (AuditEntry.objects.filter(chain=chain, sequence__gte=last_handover)
                  .exclude(key_id=current).exists())
         if not needs:
             return None

@@ -35,5 +35,5 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was changed.")
         else:
             self.stdout.write(self.style.SUCCESS(
-                "Done. Previous keys are no longer needed for this data; keep them only as long as "
-                "you want to verify audit entries they wrote (see docs/operations.md)."))
+                "Done. Everything is under the current key; the audit chains carry a handover "
+                "entry. The previous keys can be removed (see docs/operations.md)."))

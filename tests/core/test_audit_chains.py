@@ -37,7 +37,7 @@ def test_writers_of_two_organisations_do_not_share_a_lock(organisation, other_or
                 AuditChainHead.objects.select_for_update().get(chain=chain_name(organisation.pk))
                 locked.set()
                 release.wait(30)
-        except Exception as error:  # noqa: BLE001 - reported to the main thread
+        except Exception as error:  # reported to the main thread
             failures.append(error)
             locked.set()
         finally:

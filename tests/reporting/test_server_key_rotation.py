@@ -161,7 +161,7 @@ def test_after_rekey_the_previous_key_can_be_dropped(settings, made, mailoutbox,
     assert _problems(made, mailoutbox, with_cookie=False) == []
     # Reports made after the rotation use the current key only.
     hr = make_member(advisor.organisation, Role.HR, email="henk.hr@example.org")
-    later, code = submit(recipient=advisor, involved=[hr], notify_email=ADDRESS)
+    later, _code = submit(recipient=advisor, involved=[hr], notify_email=ADDRESS)
     assert crypto.server_decrypt("notify", bytes(later.notify_ciphertext)) == (ADDRESS.encode(), True)
     assert later.involved_tags == conflicts.involvement_tags(receipt_hash=later.receipt_hash,
                                                              memberships=[hr])

@@ -121,3 +121,30 @@ def test_old_entries_stay_verifiable_through_a_rotation_and_after_the_old_key_is
     problems = audit_verify()
     assert {p.entry_id for p in problems} >= {old[0].pk, old[1].pk, old[2].pk}
     assert handover.data["until"] == handover.sequence - 1
+
+
+@pytest.mark.django_db
+def test_a_checkpoint_from_before_a_rotation_verifies_with_the_kept_verify_key(
+    settings, organisation, tmp_path, capsys
+):
+    from django.core.management.base import CommandError
+
+    audit_record(action="test.a", organisation_id=organisation.pk)
+    old_key = settings.VANGNET_SERVER_KEY
+    saved = tmp_path / "before.json"
+    with saved.open("w") as out:
+        call_command("audit_checkpoint", "--organisation", organisation.slug, stdout=out)
+    call_command("audit_checkpoint", "--verify-key")
+    old_verify_key = capsys.readouterr().out.split()[0]
+    settings.VANGNET_SERVER_KEY, settings.VANGNET_SERVER_KEYS_PREVIOUS = NEW_KEY, [old_key]
+    call_command("rekey")
+    settings.VANGNET_SERVER_KEYS_PREVIOUS = []
+    with pytest.raises(CommandError):
+        call_command("audit_verify", "--checkpoint", str(saved))
+    call_command("audit_verify", "--checkpoint", str(saved), "--verify-key", old_verify_key)
+    # A key the operator did not keep proves nothing.
+    import nacl.signing
+
+    stranger = nacl.signing.SigningKey.generate().verify_key.encode().hex()
+    with pytest.raises(CommandError):
+        call_command("audit_verify", "--checkpoint", str(saved), "--verify-key", stranger)

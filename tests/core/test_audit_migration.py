@@ -20,6 +20,14 @@ BEFORE = [("core", "0001_initial")]
 AFTER = [("core", "0002_keyed_audit_chains_and_held_secrets")]
 
 
+@pytest.fixture(autouse=True)
+def _forget_legacy_keys():
+    """Legacy keys are read once per process; these tests create and flush them."""
+    crypto.forget_cached_keys()
+    yield
+    crypto.forget_cached_keys()
+
+
 def _old_hash(fields: dict[str, object]) -> str:
     """The previous version's unkeyed entry hash (core/audit.py before ADR 0054)."""
     return hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":"),

@@ -18,7 +18,7 @@ CLEARED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "REDIS_UR
            "DJANGO_SETTINGS_MODULE", "VANGNET_ALLOW_SQLITE", "DJANGO_ALLOW_ASYNC_UNSAFE",
            "VANGNET_SERVER_KEY", "VANGNET_SERVER_KEYS_PREVIOUS",
            "VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR", "VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR",
-           "VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR")
+           "VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR", "VANGNET_ANONYMITY_THRESHOLD")
 
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
@@ -146,14 +146,16 @@ def test_server_keys_and_throttles_come_from_the_environment(tmp_path: Path) -> 
                     VANGNET_SERVER_KEYS_PREVIOUS=f"{previous}, older-key-2 ",
                     VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR="1200",
                     VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR="12",
-                    VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR="7")
+                    VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR="7",
+                    VANGNET_ANONYMITY_THRESHOLD="6")
     expression = ("(settings.VANGNET_SERVER_KEY, settings.VANGNET_SERVER_KEYS_PREVIOUS, "
                   "settings.VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR, "
                   "settings.VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR, "
-                  "settings.VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR)")
+                  "settings.VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR, "
+                  "settings.VANGNET_ANONYMITY_THRESHOLD)")
     result = _load_settings(env, expression=expression)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == repr((current, [previous, "older-key-2"], 1200, 12, 7))
+    assert result.stdout.strip() == repr((current, [previous, "older-key-2"], 1200, 12, 7, 6))
     # The receipt module reads them (ADR 0032).
     code = ("import django; django.setup(); from vangnet.reporting import receipts; "
             "print(receipts.global_budget(), receipts.source_budget(), receipts.submission_budget())")

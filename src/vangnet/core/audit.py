@@ -144,18 +144,22 @@ def chains_present() -> list[str]:
 
 
 def audit_verify(*, chains: Iterable[str] | None = None,
-                 checkpoints: Iterable[dict[str, Any]] = ()) -> list[AuditProblem]:
+                 checkpoints: Iterable[dict[str, Any]] = (),
+                 extra_verify_keys: Iterable[str] = ()) -> list[AuditProblem]:
     """Walk every chain (or the given ones); return every problem found (empty list: intact).
 
     Checks each entry's HMAC under the key that wrote it, each link, the position numbers, the
-    head, and that every given checkpoint is validly signed and still a prefix of its chain."""
+    head, and that every given checkpoint is validly signed and still a prefix of its chain.
+    `extra_verify_keys`: public keys of server keys that were rotated away, which the operator
+    kept to check checkpoints signed before the rotation."""
     keys = crypto.server_keys_by_id(AUDIT_KEY_PURPOSE)
     problems: list[AuditProblem] = []
     wanted = list(chains) if chains is not None else chains_present()
     for chain in wanted:
         problems += _verify_chain(chain, keys)
+    trusted = [*checkpoint_verify_keys(), *extra_verify_keys]
     for checkpoint in checkpoints:
-        problems += checkpoint_problems(checkpoint)
+        problems += checkpoint_problems(checkpoint, trusted_verify_keys=trusted)
     return problems
 
 
@@ -306,7 +310,9 @@ def checkpoint_problems(checkpoint: dict[str, Any],
     chain = str(checkpoint.get("chain", ""))
     trusted = list(trusted_verify_keys) if trusted_verify_keys is not None else checkpoint_verify_keys()
     if not _signature_valid(checkpoint, trusted):
-        return [AuditProblem(None, "checkpoint signature is not valid (changed or forged)", chain)]
+        return [AuditProblem(None, "checkpoint signature is not valid (changed or forged; if it "
+                                   "was signed before a key rotation, give that key's public "
+                                   "verify key with --verify-key)", chain)]
     count = int(checkpoint["count"])
     if count == 0:
         return []

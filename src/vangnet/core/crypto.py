@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 
 import nacl.exceptions
 import nacl.pwhash
@@ -218,20 +217,19 @@ def wrap_held_secret(value: bytes) -> tuple[str, bytes]:
     return server_key_id(), secret_encrypt(server_key(HELD_SECRET_WRAP), value)
 
 
-LEGACY_CACHE_SECONDS = 60.0
-_legacy_cache: dict[str, tuple[float, list[bytes]]] = {}
+_legacy_cache: dict[str, list[bytes]] = {}
 
 
 def _legacy_keys(purpose: str) -> list[bytes]:
     """Keys of the previous version (derived from SECRET_KEY) that the upgrade kept, wrapped.
 
-    Kept a minute in memory, because list pages check involvement per row without a query. When
-    `vangnet rekey` retires them in another process, this one tries a useless extra key for at
-    most that minute; nothing is ever read with a key that was not configured or kept."""
-    now = time.monotonic()
+    Read once per process: list pages check involvement per row and must not query for it. The
+    rows are only ever created by the upgrade migration (before the new code serves requests) and
+    deleted by `vangnet rekey`; a process that still holds them after that merely tries a useless
+    extra key until it restarts. Nothing is read with a key that was not configured or kept."""
     cached = _legacy_cache.get(purpose)
-    if cached is not None and now - cached[0] < LEGACY_CACHE_SECONDS:
-        return cached[1]
+    if cached is not None:
+        return cached
     from django.db import DatabaseError
 
     from .models import HeldSecret
@@ -241,7 +239,7 @@ def _legacy_keys(purpose: str) -> list[bytes]:
     except DatabaseError:  # before the table exists (first migrate)
         return []
     keys = [unwrap_held_secret(row.key_id, bytes(row.ciphertext)) for row in rows]
-    _legacy_cache[purpose] = (now, keys)
+    _legacy_cache[purpose] = keys
     return keys
 
 

@@ -23,13 +23,17 @@ class Command(BaseCommand):
                                  "e-mail). May be given several times.")
         parser.add_argument("--organisation", metavar="SLUG",
                             help="Verify only this organisation's chain.")
+        parser.add_argument("--verify-key", action="append", default=[], metavar="HEX",
+                            help="Also trust this public verify key for checkpoints (one printed "
+                                 "by `audit_checkpoint --verify-key` before a key rotation).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         checkpoints = [self._read(Path(name)) for name in options["checkpoint"]]
         chains = None
         if options.get("organisation"):
             chains = [chain_name(organisation_id_for(options["organisation"]))]
-        problems = audit_verify(chains=chains, checkpoints=checkpoints)
+        problems = audit_verify(chains=chains, checkpoints=checkpoints,
+                                extra_verify_keys=options["verify_key"])
         if problems:
             for problem in problems:
                 where = f"entry {problem.entry_id}" if problem.entry_id else "chain"

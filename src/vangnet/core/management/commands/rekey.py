@@ -35,5 +35,6 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was changed.")
         else:
             self.stdout.write(self.style.SUCCESS(
-                "Done. Everything is under the current key; the audit chains carry a handover "
-                "entry. The previous keys can be removed (see docs/operations.md)."))
+                "Done. Everything that can be re-keyed is under the current key, and every audit "
+                "chain is vouched for under it. The previous keys can be removed (see "
+                "docs/operations.md)."))

@@ -226,3 +226,24 @@ def test_audit_verify_reports_an_unreadable_checkpoint_file(tmp_path: Path, db):
     bad.write_text("not json")
     with pytest.raises(CommandError, match="Cannot read checkpoint"):
         call_command("audit_verify", "--checkpoint", str(bad))
+
+
+def test_deleting_a_whole_organisation_chain_is_detected(
+    organisation, other_organisation, django_capture_on_commit_callbacks
+):
+    """Deleting every entry and the head of one organisation leaves no broken link in that chain;
+    the platform chain's note that the chain was opened still gives it away."""
+    AuditEntry.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_record(action="test.a", organisation_id=organisation.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_record(action="test.b", organisation_id=other_organisation.pk)
+    opened = AuditEntry.objects.filter(action="core.audit_chain_opened", chain="platform")
+    assert sorted(e.data["chain"] for e in opened) == sorted(
+        [chain_name(organisation.pk), chain_name(other_organisation.pk)])
+    assert audit_verify() == []
+    AuditEntry.objects.filter(chain=chain_name(organisation.pk)).delete()
+    AuditChainHead.objects.filter(chain=chain_name(organisation.pk)).delete()
+    problems = audit_verify()
+    assert [(p.chain, "gone" in p.reason) for p in problems] == [(chain_name(organisation.pk), True)]

@@ -84,6 +84,10 @@ def test_previous_version_chain_is_rechained_per_organisation_under_the_server_k
     # The re-chained log is checked like any other: a changed entry is found in its own chain.
     AuditEntry.objects.filter(action="old.action3").update(data={"n": 99})
     assert [p.chain for p in audit_verify()] == ["organisation:11"]
+    # The record of the re-chaining names every chain: one that disappears entirely is noticed.
+    AuditEntry.objects.filter(chain="organisation:12").delete()
+    AuditChainHead.objects.filter(chain="organisation:12").delete()
+    assert "organisation:12" in {p.chain for p in audit_verify()}
 
 
 @pytest.mark.django_db(transaction=True)

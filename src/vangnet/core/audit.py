@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import nacl.exceptions
@@ -32,7 +33,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from . import crypto
-from .models import AuditChainHead, AuditEntry, chain_name
+from .models import PLATFORM_CHAIN, AuditChainHead, AuditEntry, chain_name
 
 GENESIS_HASH = "0" * 64
 AUDIT_KEY_PURPOSE = "audit"
@@ -91,7 +92,7 @@ def audit_record(
     key_id = crypto.server_key_id()
     key = crypto.server_key(AUDIT_KEY_PURPOSE)
     with transaction.atomic():
-        head = _locked_head(organisation_id)
+        head, opened = _locked_head(organisation_id)
         entry = AuditEntry(
             created_at=timezone.now(),
             actor_id=actor_id,
@@ -111,20 +112,36 @@ def audit_record(
         head.last_hash = entry.entry_hash
         head.count = entry.sequence
         head.save(update_fields=["last_hash", "count"])
+        if opened and head.chain != PLATFORM_CHAIN:
+            # Noted in the platform chain, so that deleting a whole organisation's chain (entries
+            # and head) is detected. After commit, in its own transaction: taking the platform
+            # head while holding an organisation's could deadlock with the opposite order.
+            transaction.on_commit(partial(_note_chain_opened, head.chain, head.organisation_id))
     return entry
 
 
-def _locked_head(organisation_id: int | None) -> AuditChainHead:
-    """Lock the head of this organisation's chain (only this one), creating it on first use."""
+CHAIN_OPENED_ACTION = "core.audit_chain_opened"
+RECHAINED_ACTION = "core.audit_rechained"
+
+
+def _note_chain_opened(chain: str, organisation_id: int | None) -> None:
+    audit_record(action=CHAIN_OPENED_ACTION, actor_label="system",
+                 data={"chain": chain, "organisation": organisation_id})
+
+
+def _locked_head(organisation_id: int | None) -> tuple[AuditChainHead, bool]:
+    """Lock the head of this organisation's chain (only this one), creating it on first use;
+    (head, True when this call created it)."""
     chain = chain_name(organisation_id)
     head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    created = False
     if head is None:
-        AuditChainHead.objects.get_or_create(
+        _head, created = AuditChainHead.objects.get_or_create(
             chain=chain,
             defaults={"organisation_id": organisation_id, "last_hash": GENESIS_HASH, "count": 0},
         )
         head = AuditChainHead.objects.select_for_update().get(chain=chain)
-    return head
+    return head, created
 
 
 # --- Verification ---------------------------------------------------------------------------
@@ -154,9 +171,12 @@ def audit_verify(*, chains: Iterable[str] | None = None,
     kept to check checkpoints signed before the rotation."""
     keys = crypto.server_keys_by_id(AUDIT_KEY_PURPOSE)
     problems: list[AuditProblem] = []
-    wanted = list(chains) if chains is not None else chains_present()
+    present = chains_present()
+    wanted = list(chains) if chains is not None else present
     for chain in wanted:
         problems += _verify_chain(chain, keys)
+    if chains is None:
+        problems += _vanished_chains(set(present), keys)
     trusted = [*checkpoint_verify_keys(), *extra_verify_keys]
     for checkpoint in checkpoints:
         problems += checkpoint_problems(checkpoint, trusted_verify_keys=trusted)
@@ -207,6 +227,25 @@ def _verify_chain(chain: str, keys: dict[str, bytes]) -> list[AuditProblem]:
 
 
 HANDOVER_ACTION = "core.audit_key_handover"
+
+
+def _vanished_chains(present: set[str], keys: dict[str, bytes]) -> list[AuditProblem]:
+    """Chains the platform chain says were opened (or re-chained) that are gone altogether."""
+    problems = []
+    notes = AuditEntry.objects.filter(chain=PLATFORM_CHAIN,
+                                      action__in=[CHAIN_OPENED_ACTION, RECHAINED_ACTION])
+    for note in notes.order_by("sequence"):
+        key = keys.get(note.key_id)
+        if key is None or not hmac.compare_digest(entry_mac(key, note), note.entry_hash):
+            continue  # reported by the platform chain's own check
+        named = [note.data.get("chain")] if note.action == CHAIN_OPENED_ACTION else \
+            list(note.data.get("chain_names", []))
+        problems += [
+            AuditProblem(None, f"the platform chain records this chain (entry {note.pk}), but it "
+                               "is gone: all its entries and its head were deleted", str(chain))
+            for chain in named if chain and chain not in present
+        ]
+    return problems
 
 
 def _vouches_for_all_before(entry: AuditEntry, digest_before: str) -> bool:

@@ -109,7 +109,8 @@ def rechain(apps, schema_editor):
         created_at=timezone.now(), actor_id=None, actor_label="system", organisation_id=None,
         action="core.audit_rechained", object_type="", object_id="",
         data={"entries": count, "chains": len(heads), "previous_chain_intact": intact,
-              "previous_last_hash": old_last},
+              "previous_last_hash": old_last,
+              "chain_names": sorted(name for name in heads if name != "platform")},
         chain="platform", sequence=platform["count"] + 1, key_id=key_id,
         previous_hash=platform["last_hash"],
     )

@@ -25,6 +25,10 @@ def checkpoint_json(checkpoint: dict[str, object]) -> str:
     return json.dumps(checkpoint, indent=2, sort_keys=True) + "\n"
 
 
+def anchor_for(*, organisation_id: int) -> AuditAnchor | None:
+    return AuditAnchor.objects.filter(organisation_id=organisation_id).first()
+
+
 def anchor_set(*, organisation_id: int, email: str, actor: object = None) -> AuditAnchor:
     """Choose (or change) where an organisation's daily checkpoint goes. Audited, without the
     address itself (the audit log holds no e-mail addresses)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -80,8 +80,9 @@ def test_person_marks_are_keyed_hashes_only_advisors_can_make(organisation, subm
     assert services.person_hash(key, accused.pk) == marks[0]
 
 
-def _case(organisation, *, category="pesten", unit=None, outcome="", **extra):
-    now = timezone.now()
+def _case(organisation, *, category="pesten", unit=None, outcome="", received_at=None,
+          **extra):
+    now = received_at or timezone.now()
     return Case.objects.create(
         organisation=organisation, reference=f"T-{Case.objects.count() + 1}", category=category,
         unit=unit, outcome=outcome, received_at=now, acknowledge_due_at=now + timedelta(days=7),
@@ -97,8 +98,8 @@ def test_yearly_report_suppresses_small_and_derivable_figures(organisation):
     for _ in range(5):
         _case(organisation, category="intimidatie", unit=big)
     _case(organisation, category="discriminatie", unit=small)
-    report = stats.yearly_report(organisation_id=organisation.pk, organisation_name="X",
-                                 year=timezone.now().year)
+    report = stats.compute_yearly_report(organisation_id=organisation.pk, organisation_name="X",
+                                         year=timezone.now().year)
     assert report.total_cases.count == 12
     by_category = {b.slug: b for b in report.breakdowns}["category"]
     cells = {row.key: row.cell for row in by_category.rows}
@@ -122,8 +123,8 @@ def test_yearly_report_with_few_cases_shows_nothing_small(organisation):
         _case(organisation)
     AdviceContact.objects.create(organisation=organisation, contact_date=timezone.localdate(),
                                  category="pesten")
-    report = stats.yearly_report(organisation_id=organisation.pk, organisation_name="X",
-                                 year=timezone.now().year)
+    report = stats.compute_yearly_report(organisation_id=organisation.pk, organisation_name="X",
+                                         year=timezone.now().year)
     assert report.total_cases.display == "< 5"
     assert report.advice_contacts.display == "< 5"
     for breakdown in report.breakdowns:
@@ -138,12 +139,14 @@ def test_yearly_report_with_few_cases_shows_nothing_small(organisation):
 def test_yearly_report_pages_csv_and_pdf(client, organisation, coordinator, employee, advisor):
     from support.people import enable_totp
 
+    year = stats.latest_published_year()
+    in_that_year = timezone.make_aware(datetime(year, 6, 1, 12))
     for _ in range(7):
-        _case(organisation, category="werkdruk")
+        _case(organisation, category="werkdruk", received_at=in_that_year)
     enable_totp(coordinator.user)
     client.force_login(coordinator.user)
     base = f"/o/{organisation.slug}/dossiers/jaarverslag"
-    page = client.get(base + "/")
+    page = client.get(base + "/")  # the latest published year by default
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
     csv_response = client.get(base + ".csv")

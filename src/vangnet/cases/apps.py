@@ -22,3 +22,6 @@ class CasesConfig(AppConfig):
         # One job for everything due (reminders, aftercare, check-ins); one for retention.
         register_periodic("cases.due_work", every=timedelta(hours=1), task=tasks.cases_hourly)
         register_periodic("cases.retention", every=timedelta(days=1), task=tasks.cases_retention)
+        # Freezes last year's figures on their publication day, whoever asks first.
+        register_periodic("cases.yearly_figures", every=timedelta(days=1),
+                          task=tasks.cases_yearly_figures)

@@ -4,7 +4,7 @@ and some advice-only conversations are counted. Idempotent: runs once per organi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +37,16 @@ ADVICE = [
     (61, "werkdruk", "in_person", "informal_solution"),
     (75, "machtsmisbruik", "email", "advice"),
     (90, "roddel_respectloos", "in_person", "advice"),
+]
+
+# Last calendar year, so that the published (frozen) yearly report has figures to show:
+# month, day, category, channel, outcome. Three single conversations show the "< 5" mark.
+LAST_YEAR_ADVICE = [
+    *[(month, 10, "werkdruk", "in_person", "advice") for month in (1, 3, 4, 6, 9, 11)],
+    *[(month, 18, "pesten", "phone", "advice") for month in (2, 5, 7, 10, 12)],
+    (3, 4, "intimidatie", "in_person", "referral"),
+    (8, 21, "discriminatie", "video", "advice"),
+    (11, 2, "overig", "email", "advice"),
 ]
 
 
@@ -110,4 +120,8 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
     today = timezone.localdate()
     for days, category, channel, outcome in ADVICE:
         services.advice_contact_record(actor=actor, contact_date=today - timedelta(days=days),
+                                       category=category, channel=channel, outcome=outcome)
+    for month, day, category, channel, outcome in LAST_YEAR_ADVICE:
+        services.advice_contact_record(actor=actor,
+                                       contact_date=date(today.year - 1, month, day),
                                        category=category, channel=channel, outcome=outcome)

@@ -486,3 +486,29 @@ class PatternSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} signal {self.pk}"
+
+
+class YearlyFigures(models.Model):
+    """The yearly report of one calendar year, computed once after the year has ended.
+
+    Stored already suppressed (only what the report shows: a hidden cell is stored as hidden,
+    never its count), so that every later download is the same document. Figures that change
+    while people look at them give away single cases: a download before and after one new
+    report shows which category it was (docs/adr/0046).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    frozen_at = models.DateTimeField()
+    threshold = models.PositiveSmallIntegerField()
+    # {"format": 1, "total_cases": n|null, "advice_contacts": ..., "breakdowns": [...],
+    #  "measures": [...]}; null means "hidden". See cases.stats.figures_as_json.
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="yearlyfigures_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"yearly figures {self.year}"

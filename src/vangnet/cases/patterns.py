@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from vangnet.core.anonymity import Cell, threshold, total_cell
+from vangnet.core.anonymity import Cell, banded_cell, threshold
 from vangnet.core.audit import audit_record
 from vangnet.organisations.models import Membership, Unit
 from vangnet.organisations.roles import Role
@@ -137,8 +137,9 @@ def _notify_advisors(organisation_id: int) -> None:
 
 
 def signal_count_cell(signal: PatternSignal) -> Cell:
-    """The number of cases behind a signal, as advisors may see it."""
-    return total_cell(signal.case_count)
+    """The number of cases behind a signal, as advisors may see it: in bands of k ("5–9"), so
+    that looking again after each new report does not count the reports one by one."""
+    return banded_cell(signal.case_count)
 
 
 def signal_display(signal: PatternSignal) -> dict[str, Any]:

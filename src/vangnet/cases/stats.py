@@ -1,11 +1,17 @@
 """The advisors' yearly report (jaarverslag): figures only, every one through core.anonymity.
 
 Rules (docs/adr/0046):
+- a year's figures are published only after the year has ended and the month after it has
+  passed (`publication_date`), and then computed ONCE and stored suppressed (`YearlyFigures`):
+  every later page, PDF and CSV of that year is the same document. Figures that change while
+  people watch give single cases away: a download before and after one new report would show
+  which category it was (12 → 13, or 0 → "< 5"). The running year is never shown;
 - every count goes through `suppress_counts` with the total it is shown beside, so a hidden cell
   can never be worked out by subtracting shown ones (complementary suppression);
 - a unit is named only with at least k cases; smaller units are counted together, and when that
   remainder is itself small it is suppressed along with the next-smallest unit;
-- percentages and medians are shown only when at least k cases stand behind them;
+- percentages go through `percentage_if_allowed` (a base of at least k, and neither part a small
+  number), medians need at least k cases;
 - the same figures feed HTML, PDF and CSV: one function builds them, the formats only render.
 """
 
@@ -14,20 +20,32 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.core.anonymity import Cell, suppress_counts, threshold, total_cell
+from vangnet.core.anonymity import (
+    Cell,
+    percentage_if_allowed,
+    suppress_counts,
+    threshold,
+    total_cell,
+)
+from vangnet.core.audit import audit_record
 from vangnet.organisations.models import Unit
 from vangnet.reporting.categories import Category
 
-from .models import AdviceContact, Case
+from .models import AdviceContact, Case, YearlyFigures
 from .workflow import Outcome
 
 OTHER_UNITS = "__other__"
+FIGURES_FORMAT = 1
+# A year is published on this day of the next year: December's cases have had a month to be
+# registered (oral reports, advice-only contacts are often entered a few days late).
+PUBLICATION_MONTH, PUBLICATION_DAY = 2, 1
 
 
 @dataclass(frozen=True)
@@ -60,11 +78,12 @@ class Measure:
     value: float | None
     base: Cell
     unit: str = "%"
+    k: int = field(default_factory=threshold)
 
     @property
     def display(self) -> str:
         if self.value is None:
-            return _("not shown (fewer than %(k)s cases)") % {"k": threshold()}
+            return _("not shown (it could reveal a number below %(k)s)") % {"k": self.k}
         if self.unit == "%":
             return f"{self.value:.0f}%"
         return _("%(n)s days") % {"n": f"{self.value:.0f}"}
@@ -82,6 +101,160 @@ class YearlyReport:
     generated_at: datetime = field(default_factory=timezone.now)
 
 
+# --- publication --------------------------------------------------------------------------
+
+
+def publication_date(year: int) -> date:
+    """The first day on which the figures of `year` may be shown (and are frozen)."""
+    return date(year + 1, PUBLICATION_MONTH, PUBLICATION_DAY)
+
+
+def is_published(year: int, *, today: date | None = None) -> bool:
+    return (today or timezone.localdate()) >= publication_date(year)
+
+
+def latest_published_year(*, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return today.year - 1 if is_published(today.year - 1, today=today) else today.year - 2
+
+
+def published_yearly_report(*, organisation_id: int, organisation_name: str, year: int,
+                            today: date | None = None) -> YearlyReport | None:
+    """The frozen report of a published year (frozen now if this is the first time it is asked);
+    None while the year may still change."""
+    if not is_published(year, today=today):
+        return None
+    frozen = freeze_yearly_figures(organisation_id=organisation_id, year=year, today=today)
+    return report_from_figures(frozen, organisation_name=organisation_name)
+
+
+def freeze_yearly_figures(*, organisation_id: int, year: int,
+                          today: date | None = None) -> YearlyFigures:
+    """Compute and store the figures of a published year once; later calls return that row.
+
+    Safe under concurrency: the (organisation, year) unique constraint lets exactly one writer
+    win; the others read the winner's row, so two first requests can never see two versions.
+    """
+    existing = YearlyFigures.objects.filter(organisation_id=organisation_id, year=year).first()
+    if existing is not None:
+        return existing
+    if not is_published(year, today=today):
+        raise ValueError("the figures of a year are frozen only after its publication date")
+    report = compute_yearly_report(organisation_id=organisation_id, organisation_name="",
+                                   year=year)
+    try:
+        with transaction.atomic():
+            frozen = YearlyFigures.objects.create(
+                organisation_id=organisation_id, year=year, frozen_at=timezone.now(),
+                threshold=report.k, figures=figures_as_json(report))
+            audit_record(action="cases.yearly_figures_frozen", actor_label="system",
+                         target=frozen, organisation_id=organisation_id, data={"year": year})
+    except IntegrityError:
+        return YearlyFigures.objects.get(organisation_id=organisation_id, year=year)
+    return frozen
+
+
+def freeze_due_years(*, today: date | None = None) -> int:
+    """The daily job: freeze last year's figures of every organisation once they are due, so
+    the moment of freezing does not depend on who asks first. Returns how many were frozen."""
+    from vangnet.organisations.models import Organisation
+
+    year = latest_published_year(today=today)
+    done = set(YearlyFigures.objects.filter(year=year).values_list("organisation_id", flat=True))
+    frozen = 0
+    for organisation_id in Organisation.objects.exclude(pk__in=done).values_list("pk", flat=True):
+        freeze_yearly_figures(organisation_id=organisation_id, year=year, today=today)
+        frozen += 1
+    return frozen
+
+
+# --- storing and reading back -------------------------------------------------------------
+
+
+def _count(cell: Cell) -> int | None:
+    return None if cell.suppressed else cell.count
+
+
+def _cell(count: int | None, k: int) -> Cell:
+    return Cell.hidden(k) if count is None else Cell.shown(int(count))
+
+
+def figures_as_json(report: YearlyReport) -> dict[str, Any]:
+    """What the report shows, and nothing more: a hidden figure is stored as null."""
+    return {
+        "format": FIGURES_FORMAT,
+        "total_cases": _count(report.total_cases),
+        "advice_contacts": _count(report.advice_contacts),
+        "breakdowns": [
+            {"slug": b.slug, "total": _count(b.total),
+             # Unit names are kept as they were that year; other labels are translated later.
+             "rows": [{"key": r.key, "count": _count(r.cell),
+                       **({"label": r.label} if b.slug == "unit" and r.key != OTHER_UNITS
+                          else {})}
+                      for r in b.rows]}
+            for b in report.breakdowns
+        ],
+        "measures": [{"slug": m.slug, "value": m.value, "base": _count(m.base), "unit": m.unit}
+                     for m in report.measures],
+    }
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    from vangnet.reporting.models import StepKind
+
+    categories = {c.value: str(c.label) for c in Category}
+    outcomes = {o.value: str(o.label) for o in Outcome}
+    outcomes[""] = _("Not concluded yet")
+    return {"category": categories, "advice_category": categories,
+            "route_step": {s.value: str(s.label) for s in StepKind}, "outcome": outcomes,
+            "unit": {OTHER_UNITS: _("Other units and unknown together")}}
+
+
+def _titles(k: int) -> dict[str, str]:
+    return {
+        "category": _("Cases by category"),
+        "route_step": _("Cases by step of the reporting route"),
+        "outcome": _("Cases by outcome"),
+        "advice_category": _("Advice-only contacts by category"),
+        "unit": _("Cases by unit (only units with at least %(k)s cases)") % {"k": k},
+    }
+
+
+def _measure_labels() -> dict[str, str]:
+    return {
+        "acknowledged_on_time": _("Receipt confirmed on time"),
+        "feedback_on_time": _("Feedback given on time"),
+        "days_to_close": _("Time to close (median)"),
+        "handled_well": _("Reporters who felt it was handled well"),
+        "report_again": _("Reporters who would report again"),
+    }
+
+
+def report_from_figures(frozen: YearlyFigures, *, organisation_name: str) -> YearlyReport:
+    k = frozen.threshold
+    figures = frozen.figures
+    labels, titles, measure_labels = _labels(), _titles(k), _measure_labels()
+    report = YearlyReport(year=frozen.year, organisation_name=organisation_name, k=k,
+                          total_cases=_cell(figures["total_cases"], k),
+                          advice_contacts=_cell(figures["advice_contacts"], k),
+                          generated_at=frozen.frozen_at)
+    for b in figures["breakdowns"]:
+        names = labels.get(b["slug"], {})
+        rows = [Row(key=r["key"], label=r.get("label") or names.get(r["key"], r["key"]),
+                    cell=_cell(r["count"], k)) for r in b["rows"]]
+        report.breakdowns.append(Breakdown(slug=b["slug"], title=titles.get(b["slug"], b["slug"]),
+                                           rows=rows, total=_cell(b["total"], k)))
+    for m in figures["measures"]:
+        report.measures.append(Measure(slug=m["slug"], label=measure_labels.get(m["slug"],
+                                                                                m["slug"]),
+                                       value=m["value"], base=_cell(m["base"], k),
+                                       unit=m["unit"], k=k))
+    return report
+
+
+# --- computing (only ever called to freeze a published year) -----------------------------
+
+
 def _breakdown(slug: str, title: str, counts: dict[str, int], labels: dict[str, str],
                order: list[str]) -> Breakdown:
     total = sum(counts.values())
@@ -93,13 +266,14 @@ def _breakdown(slug: str, title: str, counts: dict[str, int], labels: dict[str, 
 
 
 def _percentage(slug: str, label: str, hits: int, base: int) -> Measure:
-    k = threshold()
-    value = 100.0 * hits / base if base >= k else None
-    return Measure(slug=slug, label=label, value=value, base=total_cell(base))
+    return Measure(slug=slug, label=label, value=percentage_if_allowed(hits, base),
+                   base=total_cell(base))
 
 
-def yearly_report(*, organisation_id: int, organisation_name: str, year: int) -> YearlyReport:
-    """All figures for one calendar year (cases by the date they were received)."""
+def compute_yearly_report(*, organisation_id: int, organisation_name: str,
+                          year: int) -> YearlyReport:
+    """All figures for one calendar year (cases by the date they were received), as they are
+    now. Not for display: pages show `published_yearly_report`, which freezes this once."""
     k = threshold()
     cases = list(Case.objects.filter(organisation_id=organisation_id, received_at__year=year)
                  .values("category", "route_step", "outcome", "unit_id", "received_at",
@@ -112,55 +286,48 @@ def yearly_report(*, organisation_id: int, organisation_name: str, year: int) ->
     report = YearlyReport(year=year, organisation_name=organisation_name, k=k,
                           total_cases=total_cell(len(cases)),
                           advice_contacts=total_cell(len(advice)))
+    labels, titles = _labels(), _titles(k)
 
-    categories = {c.value: str(c.label) for c in Category}
-    report.breakdowns.append(_breakdown(
-        "category", _("Cases by category"), Counter(c["category"] for c in cases), categories,
-        list(categories)))
-    from vangnet.reporting.models import StepKind
+    def add(slug: str, counts: Counter[str], order: list[str]) -> None:
+        report.breakdowns.append(_breakdown(slug, titles[slug], counts, labels[slug], order))
 
-    steps = {s.value: str(s.label) for s in StepKind}
-    report.breakdowns.append(_breakdown(
-        "route_step", _("Cases by step of the reporting route"),
-        Counter(c["route_step"] or "advisor" for c in cases), steps, list(steps)))
-    outcomes = {o.value: str(o.label) for o in Outcome}
-    outcomes[""] = _("Not concluded yet")
-    report.breakdowns.append(_breakdown(
-        "outcome", _("Cases by outcome"), Counter(c["outcome"] for c in cases), outcomes,
-        [*Outcome.values, ""]))
-    report.breakdowns.append(_breakdown(
-        "advice_category", _("Advice-only contacts by category"),
-        Counter(a["category"] for a in advice), categories, list(categories)))
-    report.breakdowns.append(_unit_breakdown(organisation_id, cases, k))
+    add("category", Counter(c["category"] for c in cases), list(labels["category"]))
+    add("route_step", Counter(c["route_step"] or "advisor" for c in cases),
+        list(labels["route_step"]))
+    add("outcome", Counter(c["outcome"] for c in cases), [*Outcome.values, ""])
+    add("advice_category", Counter(a["category"] for a in advice), list(labels["category"]))
+    report.breakdowns.append(_unit_breakdown(organisation_id, cases, k, titles["unit"]))
 
+    measure_labels = _measure_labels()
     now = timezone.now()
     ack_base = [c for c in cases if c["acknowledged_at"] or c["acknowledge_due_at"] <= now]
     ack_hits = sum(1 for c in ack_base
                    if c["acknowledged_at"] and c["acknowledged_at"] <= c["acknowledge_due_at"])
-    report.measures.append(_percentage("acknowledged_on_time", _("Receipt confirmed on time"),
+    report.measures.append(_percentage("acknowledged_on_time",
+                                       measure_labels["acknowledged_on_time"],
                                        ack_hits, len(ack_base)))
     fb_base = [c for c in cases if c["feedback_given_at"] or c["feedback_due_at"] <= now]
     fb_hits = sum(1 for c in fb_base
                   if c["feedback_given_at"] and c["feedback_given_at"] <= c["feedback_due_at"])
-    report.measures.append(_percentage("feedback_on_time", _("Feedback given on time"),
+    report.measures.append(_percentage("feedback_on_time", measure_labels["feedback_on_time"],
                                        fb_hits, len(fb_base)))
     durations = [(c["closed_at"] - c["received_at"]).days for c in cases if c["closed_at"]]
     report.measures.append(Measure(
-        slug="days_to_close", label=_("Time to close (median)"),
+        slug="days_to_close", label=measure_labels["days_to_close"],
         value=float(statistics.median(durations)) if len(durations) >= k else None,
-        base=total_cell(len(durations)), unit="days"))
+        base=total_cell(len(durations)), unit="days", k=k))
     handled = [c["satisfaction_handled_well"] for c in cases
                if c["satisfaction_handled_well"] is not None]
     again = [c["satisfaction_would_report_again"] for c in cases
              if c["satisfaction_would_report_again"] is not None]
-    report.measures.append(_percentage("handled_well", _("Reporters who felt it was handled well"),
+    report.measures.append(_percentage("handled_well", measure_labels["handled_well"],
                                        sum(handled), len(handled)))
-    report.measures.append(_percentage("report_again", _("Reporters who would report again"),
+    report.measures.append(_percentage("report_again", measure_labels["report_again"],
                                        sum(again), len(again)))
     return report
 
 
-def _unit_breakdown(organisation_id: int, cases: list[Any], k: int) -> Breakdown:
+def _unit_breakdown(organisation_id: int, cases: list[Any], k: int, title: str) -> Breakdown:
     """Units with at least k cases by name; the rest together as 'other units'."""
     counts = Counter(c["unit_id"] for c in cases)
     names = dict(Unit.objects.filter(organisation_id=organisation_id).values_list("pk", "name"))
@@ -172,8 +339,10 @@ def _unit_breakdown(organisation_id: int, cases: list[Any], k: int) -> Breakdown
     labels = {str(pk): name for pk, name in names.items()}
     labels[OTHER_UNITS] = _("Other units and unknown together")
     order = sorted(shown, key=lambda key: labels.get(key, key)) + ([OTHER_UNITS] if rest else [])
-    return _breakdown("unit", _("Cases by unit (only units with at least %(k)s cases)")
-                      % {"k": k}, grouped, labels, order)
+    return _breakdown("unit", title, grouped, labels, order)
+
+
+# --- formats ------------------------------------------------------------------------------
 
 
 def csv_rows(report: YearlyReport) -> list[list[str]]:

@@ -162,3 +162,11 @@ def cases_retention() -> dict[str, int]:
     from .services import retention_purge
 
     return retention_purge()
+
+
+@task()
+def cases_yearly_figures() -> int:
+    """Daily: freeze last year's figures once they are due (docs/adr/0046)."""
+    from .stats import freeze_due_years
+
+    return freeze_due_years()

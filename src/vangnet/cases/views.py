@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.core import crypto
 from vangnet.core.anonymity import threshold
+from vangnet.core.csvsafe import csv_writer
 from vangnet.organisations.decorators import organisation_view
 
 from . import forms, integration, permissions, selectors, services, stats
@@ -476,27 +476,41 @@ def case_settings(request: HttpRequest) -> HttpResponse:
 # --- yearly report --------------------------------------------------------------------------
 
 
-def _report_for(request: HttpRequest) -> stats.YearlyReport:
+def _year_asked(request: HttpRequest) -> int:
     actor = _actor(request)
     if not permissions.can_view_statistics(actor):
         raise Http404
     form = forms.YearForm(request.GET or None)
-    year = form.cleaned_data["jaar"] if form.is_valid() else timezone.localdate().year
-    return stats.yearly_report(organisation_id=actor.organisation_id,
-                               organisation_name=request.organisation.name,  # type: ignore[attr-defined]
-                               year=year)
+    return form.cleaned_data["jaar"] if form.is_valid() else stats.latest_published_year()
+
+
+def _report_for(request: HttpRequest, year: int) -> stats.YearlyReport | None:
+    """The frozen figures of a published year; None while the year can still change."""
+    return stats.published_yearly_report(
+        organisation_id=_actor(request).organisation_id,
+        organisation_name=request.organisation.name,  # type: ignore[attr-defined]
+        year=year)
 
 
 def _charts(report: stats.YearlyReport) -> list[tuple[stats.Breakdown, str]]:
     return [(b, stats.chart_svg(b)) for b in report.breakdowns]
 
 
+def _not_published(request: HttpRequest, year: int) -> HttpResponse:
+    messages.info(request, _("The figures of %(year)s are not published yet.") % {"year": year})
+    return redirect(reverse("cases:yearly_report", args=[_slug(request)]) + f"?jaar={year}")
+
+
 @case_view
 def yearly_report(request: HttpRequest) -> HttpResponse:
-    report = _report_for(request)
-    years = list(range(timezone.localdate().year, timezone.localdate().year - 6, -1))
+    year = _year_asked(request)
+    report = _report_for(request, year)
+    today = timezone.localdate()
+    years = list(range(today.year, today.year - 7, -1))
     return render(request, "cases/yearly_report.html", {
-        "report": report, "charts": _charts(report), "years": years,
+        "year": year, "report": report, "charts": _charts(report) if report else [],
+        "years": years, "publication_date": stats.publication_date(year),
+        "k": report.k if report else threshold(),
     })
 
 
@@ -504,7 +518,10 @@ def yearly_report(request: HttpRequest) -> HttpResponse:
 def yearly_report_pdf(request: HttpRequest) -> HttpResponse:
     from weasyprint import HTML
 
-    report = _report_for(request)
+    year = _year_asked(request)
+    report = _report_for(request, year)
+    if report is None:
+        return _not_published(request, year)
     html = render_to_string("cases/yearly_report_pdf.html",
                             {"report": report, "charts": _charts(report)}, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
@@ -515,12 +532,14 @@ def yearly_report_pdf(request: HttpRequest) -> HttpResponse:
 
 @case_view
 def yearly_report_csv(request: HttpRequest) -> HttpResponse:
-    report = _report_for(request)
+    year = _year_asked(request)
+    report = _report_for(request, year)
+    if report is None:
+        return _not_published(request, year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="jaarverslag-{report.year}.csv"'
-    writer = csv.writer(response, delimiter=";")
-    for row in stats.csv_rows(report):
-        writer.writerow(row)
+    writer = csv_writer(response, delimiter=";")
+    writer.writerows(stats.csv_rows(report))
     return response
 
 

@@ -366,3 +366,40 @@ def mean_if_allowed(values: Sequence[float], *, k: int | None = None) -> float |
     if len(values) < k:
         return None
     return sum(values) / len(values)
+
+
+def percentage_if_allowed(part: int, base: int, *, k: int | None = None) -> float | None:
+    """The percentage `part / base`, or None when it would reveal a small number.
+
+    A percentage shown beside its base is two counts in disguise: `part` and `base − part`
+    ("60% of 5" says 3 and 2). So it follows the rule for counts: the base must be at least k,
+    and neither count may lie between 0 and k (0 describes nobody and may show, as in
+    `suppress_counts`). "100% of 5" stays visible: everyone gave the same answer, which
+    docs/adr/0020 accepts for a group of at least k.
+    """
+    k = _k(k)
+    if part < 0 or base < 0 or part > base:
+        raise ValueError("a part must lie between 0 and its base")
+    if base < k:
+        return None
+    rest = base - part
+    if 0 < part < k or 0 < rest < k:
+        return None
+    return 100.0 * part / base
+
+
+def banded_cell(total: int, *, k: int | None = None) -> Cell:
+    """A count that people see again and again as it grows, shown in bands of k ("5–9").
+
+    A figure watched over time gives away each single addition (4 → 5 → 6: "one more case,
+    today"). In bands of k a change shows only once k more have come, except at the moment a
+    band is crossed; below k it is "< k" as everywhere. Use it for live figures that cannot wait
+    for a closed period (docs/adr/0020).
+    """
+    k = _k(k)
+    if total <= 0:
+        return Cell.shown(0)
+    if total < k:
+        return Cell.hidden(k)
+    low = (total // k) * k
+    return Cell(count=None, suppressed=False, display=f"{low}–{low + k - 1}")

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods
 
 from vangnet.core.navigation import nav_items_for
@@ -113,6 +113,7 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
+@never_cache
 def person_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     people = selectors.people_for_actor(actor=request.actor)  # type: ignore[attr-defined]
@@ -146,6 +147,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
@@ -161,6 +163,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
                   {"form": form, "invitations": invitations})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
     invitation = services.invitation_get_by_token(token=token)

@@ -6,7 +6,6 @@ answers itself. Groups that were left out (too small) are named only as "not sho
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from vangnet.core.charts import bar_chart
+from vangnet.core.csvsafe import csv_writer
 from vangnet.organisations.models import Organisation
 
 from . import selectors
@@ -161,7 +161,8 @@ def _round(value: float | None) -> float | None:
 def results_csv(*, round_: Round, results: Results) -> str:
     """Long format: one row per figure. Hidden figures are left empty and marked."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Titles are typed by coordinators: a title like =HYPERLINK(...) must stay text.
+    writer = csv_writer(buffer)
     writer.writerow([_("round"), _("subject"), _("code"), _("title"), _("group"), _("score"),
                      _("note")])
     mark = _("hidden to protect small groups")

@@ -191,11 +191,13 @@ def _report_context(request: HttpRequest, pk: int) -> dict:  # type: ignore[type
 
 
 @organisation_view
+@never_cache
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "quickscan/report.html", _report_context(request, pk))
 
 
 @organisation_view
+@never_cache
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = _report_context(request, pk)
     context["organisation"] = request.organisation  # type: ignore[attr-defined]
@@ -205,6 +207,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
+@never_cache
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk)

@@ -90,7 +90,7 @@ def test_download_is_a_signed_checkpoint_of_this_organisation_only(
     client.force_login(make_member(organisation, Role.EMPLOYEE, Role.COORDINATOR).user)
     response = client.get(DOWNLOAD.format(slug=organisation.slug))
     assert response["Content-Type"] == "application/json"
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     assert "attachment" in response["Content-Disposition"]
     checkpoint = json.loads(response.content)
     assert checkpoint["chain"] == chain_name(organisation.pk)

@@ -48,5 +48,5 @@ def audit_checkpoint_download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(checkpoint_json(checkpoint), content_type="application/json")
     stamp = timezone.now().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="audit-controlepunt-{stamp}.json"'
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response

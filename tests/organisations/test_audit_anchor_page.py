@@ -115,3 +115,30 @@ def test_audit_anchor_page_in_the_browser(page: Any, login: Any, organisation: A
     page.get_by_text("Controlepunten gaan naar archief@example.org.", exact=False).wait_for()
     assert AuditAnchor.objects.get().email == "archief@example.org"
     assert_accessible(page)
+
+
+@pytest.mark.django_db
+def test_changing_the_address_tells_the_old_one(
+    client: Any, organisation: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """Someone who took over the coordinator's account cannot quietly divert the checkpoints
+    before rewriting the log: the address that received them so far is told."""
+    client.force_login(make_member(organisation, Role.EMPLOYEE, Role.COORDINATOR).user)
+    url = PAGE.format(slug=organisation.slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"email": "archief@example.org"})
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"email": "kaper@example.net"})
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert set(by_address) == {"archief@example.org", "kaper@example.net"}
+    notice = by_address["archief@example.org"]
+    assert "ander adres" in notice.subject and not notice.attachments
+    assert "kaper" not in notice.body  # the new address is not disclosed to the old one
+    assert AuditEntry.objects.filter(action="core.audit_anchor_set").order_by("-id").first().data[
+        "changed"] is True
+    # Saving the same address again tells nobody anything new.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"email": "KAPER@example.net"})
+    assert [message.to for message in mailoutbox] == [["KAPER@example.net"]]

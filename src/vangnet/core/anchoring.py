@@ -31,14 +31,30 @@ def anchor_for(*, organisation_id: int) -> AuditAnchor | None:
 
 def anchor_set(*, organisation_id: int, email: str, actor: object = None) -> AuditAnchor:
     """Choose (or change) where an organisation's daily checkpoint goes. Audited, without the
-    address itself (the audit log holds no e-mail addresses)."""
+    address itself (the audit log holds no e-mail addresses). When the address changes, the old
+    address is told, so checkpoints cannot be diverted silently (for example by someone who took
+    over a coordinator's account before rewriting the log)."""
     with transaction.atomic():
+        previous = (AuditAnchor.objects.select_for_update().filter(organisation_id=organisation_id)
+                    .values_list("email", flat=True).first())
         anchor, _created = AuditAnchor.objects.update_or_create(
             organisation_id=organisation_id, defaults={"email": email}
         )
+        changed = previous is not None and previous.lower() != email.lower()
         audit_record(action="core.audit_anchor_set", actor=actor, organisation_id=organisation_id,
-                     target=None, data={"anchor": anchor.pk})
+                     target=None, data={"anchor": anchor.pk, "changed": changed})
+        if changed:
+            old_address = str(previous)
+            transaction.on_commit(lambda: _tell_old_address(old_address))
     return anchor
+
+
+def _tell_old_address(address: str) -> None:
+    context = {"SITE_URL": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("core/email/audit_anchor_moved_subject.txt", context).strip()
+        body = render_to_string("core/email/audit_anchor_moved_body.txt", context)
+    EmailMessage(" ".join(subject.split()), body, None, [address]).send()
 
 
 def send_checkpoint(anchor: AuditAnchor) -> None:

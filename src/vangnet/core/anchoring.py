@@ -45,7 +45,7 @@ def anchor_set(*, organisation_id: int, email: str, actor: object = None) -> Aud
                      target=None, data={"anchor": anchor.pk, "changed": changed})
         if changed:
             old_address = str(previous)
-            transaction.on_commit(lambda: _tell_old_address(old_address))
+            transaction.on_commit(lambda: _tell_old_address(old_address), robust=True)
     return anchor
 
 

@@ -116,7 +116,9 @@ def audit_record(
             # Noted in the platform chain, so that deleting a whole organisation's chain (entries
             # and head) is detected. After commit, in its own transaction: taking the platform
             # head while holding an organisation's could deadlock with the opposite order.
-            transaction.on_commit(partial(_note_chain_opened, head.chain, head.organisation_id))
+            # robust: the audited write has committed; a failing note is logged, never raised.
+            transaction.on_commit(partial(_note_chain_opened, head.chain, head.organisation_id),
+                                  robust=True)
     return entry
 
 

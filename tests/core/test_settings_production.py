@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import secrets
 import subprocess
@@ -10,10 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from vangnet.settings.base import DEVELOPMENT_SERVER_KEY
+
 PYTHON = sys.executable
 CLEARED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "REDIS_URL", "DEBUG",
            "DJANGO_SETTINGS_MODULE", "VANGNET_ALLOW_SQLITE", "DJANGO_ALLOW_ASYNC_UNSAFE",
-           "VANGNET_SINGLE_PROCESS", "WEB_CONCURRENCY", "VANGNET_PRIVATE_ROOT")
+           "VANGNET_SINGLE_PROCESS", "WEB_CONCURRENCY", "VANGNET_PRIVATE_ROOT",
+           "VANGNET_SERVER_KEY", "VANGNET_SERVER_KEYS_PREVIOUS",
+           "VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR", "VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR",
+           "VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR", "VANGNET_ANONYMITY_THRESHOLD")
 
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
@@ -32,6 +38,7 @@ def _env(tmp_path: Path, **values: str) -> dict[str, str]:
 def realistic(tmp_path: Path, **overrides: str) -> dict[str, str]:
     values = {
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "VANGNET_SERVER_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "vangnet.example.org",
         "DATABASE_URL": "postgres://vangnet:geheim@127.0.0.1:5432/vangnet",
         "EMAIL_URL": "smtp://mail.example.org:587?tls=1",
@@ -72,9 +79,14 @@ def test_realistic_environment_starts(tmp_path: Path) -> None:
         # Several web processes, each counting its own throttles (issue #10, finding 6).
         ({"REDIS_URL": ""}, "REDIS_URL"),
         ({"REDIS_URL": "", "VANGNET_SINGLE_PROCESS": "1", "WEB_CONCURRENCY": "4"}, "WEB_CONCURRENCY"),
+        ({"VANGNET_SERVER_KEY": ""}, "VANGNET_SERVER_KEY"),
+        ({"VANGNET_SERVER_KEY": "kort"}, "VANGNET_SERVER_KEY"),
+        ({"VANGNET_SERVER_KEY": "ab" * 40}, "VANGNET_SERVER_KEY"),
+        ({"VANGNET_SERVER_KEY": DEVELOPMENT_SERVER_KEY}, "VANGNET_SERVER_KEY"),
     ],
     ids=["no-secret", "short-secret", "boring-secret", "any-host", "no-host", "default-sqlite",
-         "sqlite-url", "file-mail", "memory-mail", "no-redis", "single-process-but-four-workers"],
+         "sqlite-url", "file-mail", "memory-mail", "no-redis", "single-process-but-four-workers",
+         "no-server-key", "short-server-key", "boring-server-key", "development-server-key"],
 )
 def test_production_refuses_insecure_settings(tmp_path: Path, overrides: dict[str, str],
                                               reason: str) -> None:
@@ -140,3 +152,51 @@ def test_redis_url_selects_the_redis_cache(tmp_path: Path) -> None:
     without = _load_settings(_env(tmp_path), module="vangnet.settings.base",
                              expression="settings.CACHES['default']['BACKEND']")
     assert "LocMemCache" in without.stdout
+
+
+def test_production_refuses_a_server_key_equal_to_secret_key(tmp_path: Path) -> None:
+    shared = secrets.token_urlsafe(64)
+    result = _load_settings(realistic(tmp_path, SECRET_KEY=shared, VANGNET_SERVER_KEY=shared))
+    assert result.returncode != 0
+    assert "refuses to start" in result.stderr and "must differ from SECRET_KEY" in result.stderr
+
+
+def test_server_keys_and_throttles_come_from_the_environment(tmp_path: Path) -> None:
+    current, previous = secrets.token_urlsafe(64), secrets.token_urlsafe(64)
+    env = realistic(tmp_path, VANGNET_SERVER_KEY=current,
+                    VANGNET_SERVER_KEYS_PREVIOUS=f"{previous}, older-key-2 ",
+                    VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR="1200",
+                    VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR="12",
+                    VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR="7",
+                    VANGNET_ANONYMITY_THRESHOLD="6")
+    expression = ("(settings.VANGNET_SERVER_KEY, settings.VANGNET_SERVER_KEYS_PREVIOUS, "
+                  "settings.VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR, "
+                  "settings.VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR, "
+                  "settings.VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR, "
+                  "settings.VANGNET_ANONYMITY_THRESHOLD)")
+    result = _load_settings(env, expression=expression)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr((current, [previous, "older-key-2"], 1200, 12, 7, 6))
+    # The receipt module reads them (ADR 0032).
+    code = ("import django; django.setup(); from vangnet.reporting import receipts; "
+            "print(receipts.global_budget(), receipts.source_budget(), receipts.submission_budget())")
+    ran = subprocess.run([PYTHON, "-c", code],
+                         env={**env, "DJANGO_SETTINGS_MODULE": "vangnet.settings.production"},
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "1200 12 7"
+
+
+def test_development_server_key_is_fixed_and_not_derived_from_secret_key(tmp_path: Path) -> None:
+    """Demo and tests get a public, fixed value: it must not change with SECRET_KEY (that was
+    finding 9), and it must not be SECRET_KEY."""
+    answers = []
+    for secret in (secrets.token_urlsafe(64), secrets.token_urlsafe(64)):
+        env = _env(tmp_path, SECRET_KEY=secret)
+        result = _load_settings(env, module="vangnet.settings.base",
+                                expression="(settings.VANGNET_SERVER_KEY, settings.SECRET_KEY)")
+        assert result.returncode == 0, result.stderr
+        server_key, secret_key = ast.literal_eval(result.stdout.strip())
+        assert secret_key == secret and server_key != secret
+        answers.append(server_key)
+    assert answers == [DEVELOPMENT_SERVER_KEY, DEVELOPMENT_SERVER_KEY]

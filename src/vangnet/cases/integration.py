@@ -92,11 +92,10 @@ def excluded_ids(report: Any) -> frozenset[int]:
 
 def is_involved(report: Any, membership_id: int) -> bool:
     """Cheap check for lists (no query): is this person named as involved in the report?"""
-    from vangnet.reporting.conflicts import involvement_tag
+    from vangnet.reporting.conflicts import is_tagged
 
-    tags = set(report.involved_tags or [])
-    return bool(tags) and involvement_tag(
-        receipt_hash=report.receipt_hash, membership_id=membership_id) in tags
+    return is_tagged(receipt_hash=report.receipt_hash, membership_id=membership_id,
+                     tags=report.involved_tags or [])
 
 
 def report_key(*, report: Any, membership_id: int, private_key: bytes) -> bytes:

@@ -6,6 +6,11 @@ Small numbers never expose anyone (docs/adr/0045):
 - the number of cases is shown through core.anonymity ("< 5" below the threshold);
 - a person is only ever a keyed hash under the advisors' pattern key, never a name;
 - the e-mail to advisors says only that there is a signal and where to look.
+
+Lock ordering (docs/adr/0054): the checks run inside the submitting transaction, and appending to
+the audit log locks the organisation's chain head until commit. So every count here happens
+before this transaction's first audit entry (callers audit after calling a check, and `_raise`
+counts nothing after its own `audit_record`); a slow count never holds the chain.
 """
 
 from __future__ import annotations
@@ -112,9 +117,9 @@ def _raise(organisation_id: int, kind: str, subject: str, count: int,
             signal.dismissed_at = None
         signal.save(update_fields=["case_count", "last_raised_at", "dismissed_at"])
     if created or grew:
+        _notify_advisors(organisation_id)  # reads the advisors: before the audit lock, too
         audit_record(action="cases.pattern_signal", actor_label="system", target=signal,
                      organisation_id=organisation_id, data={"kind": kind})
-        _notify_advisors(organisation_id)
     return signal
 
 

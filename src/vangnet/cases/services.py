@@ -161,10 +161,11 @@ def case_create_for_report(report: Any) -> Case:
         feedback_due_at=deadlines.feedback_due(received, None, terms),
     )
     _event(case, CaseEvent.Kind.CREATED, to_state=State.RECEIVED, at=received)
-    _audit("create", actor=None, case=case, data={"report": report.pk})
     from .patterns import unit_pattern_check
 
+    # Count first, audit last: the audit entry locks the organisation's chain until commit.
     unit_pattern_check(case=case)
+    _audit("create", actor=None, case=case, data={"report": report.pk})
     return case
 
 
@@ -843,10 +844,11 @@ def person_mark(*, actor: Actor, case: Case, person: Membership, private_key: by
             defaults={"organisation_id": case.organisation_id, "created_at": case.received_at},
         )
         _event(case, CaseEvent.Kind.PERSON_MARK, actor=actor)
-        _audit("person_mark", actor=actor, case=case)
         from .patterns import person_pattern_check
 
+        # Count first, audit last: the audit entry locks the organisation's chain until commit.
         person_pattern_check(mark=mark)
+        _audit("person_mark", actor=actor, case=case)
     return mark
 
 

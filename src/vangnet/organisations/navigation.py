@@ -30,5 +30,9 @@ def nav_items(actor: Actor) -> list[NavItem]:
             NavItem(label=_("Look and feel"), url=reverse("organisations:branding", args=[slug]),
                     description=_("Name, logo and colour of your organisation."), section=section,
                     in_menu=False, order=84),
+            NavItem(label=_("Audit log checkpoints"),
+                    url=reverse("organisations:audit_anchor", args=[slug]),
+                    description=_("Where the signed proof of your audit log goes every day."),
+                    section=section, in_menu=False, order=85),
         ]
     return [item for item in items if item.section or item.in_menu]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "organisations"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("beheer/importeren/", views.import_upload, name="import"),
     path("beheer/importeren/voorbeeld.csv", views.import_example, name="import_example"),
     path("beheer/importeren/<int:pk>/", views.import_status, name="import_status"),
+    # Audit log checkpoints kept outside Vangnet (ADR 0054).
+    path("beheer/auditlog/", audit_views.audit_anchor, name="audit_anchor"),
+    path("beheer/auditlog/controlepunt.json", audit_views.audit_checkpoint_download,
+         name="audit_checkpoint"),
 ]

@@ -28,21 +28,41 @@ def involvement_tag(*, receipt_hash: str, membership_id: int) -> str:
     return crypto.keyed_hash("involved", f"{receipt_hash}:{membership_id}")
 
 
+def is_tagged(*, receipt_hash: str, membership_id: int, tags: Iterable[str]) -> bool:
+    """Is this member named by one of the tags, under the current or a previous server key?"""
+    wanted = set(tags)
+    return bool(wanted) and any(
+        crypto.keyed_hash_with(key, f"{receipt_hash}:{membership_id}") in wanted
+        for key in crypto.server_keys("involved")
+    )
+
+
 def involvement_tags(*, receipt_hash: str, memberships: Iterable[Membership]) -> list[str]:
     return sorted({involvement_tag(receipt_hash=receipt_hash, membership_id=m.pk) for m in memberships})
 
 
 def involved_membership_ids(report: Report) -> set[int]:
+    """The members named in the report. Tags made under a previous server key (during a
+    rotation, before `vangnet rekey`) still count: each key's tags are looked up."""
+    return set(involved_by_key(report))
+
+
+def involved_by_key(report: Report) -> dict[int, int]:
+    """{membership id: position of the server key whose tag matched (0 = current key)}."""
     tags = set(report.involved_tags or [])
     if not tags:
-        return set()
+        return {}
+    keys = crypto.server_keys("involved")
     member_ids = Membership.objects.filter(organisation_id=report.organisation_id).values_list(
         "pk", flat=True
     )
-    return {
-        pk for pk in member_ids
-        if involvement_tag(receipt_hash=report.receipt_hash, membership_id=pk) in tags
-    }
+    found: dict[int, int] = {}
+    for pk in member_ids:
+        for position, key in enumerate(keys):
+            if crypto.keyed_hash_with(key, f"{report.receipt_hash}:{pk}") in tags:
+                found[pk] = position
+                break
+    return found
 
 
 def excluded_for_involved(*, organisation_id: int, involved_ids: set[int]) -> set[int]:

@@ -1,7 +1,8 @@
 """Receipt codes: creation, derivation, and the throttle against guessing (docs/adr/0032).
 
 A receipt code is 16 decimal digits from `secrets`. It is never stored. One Argon2id derivation
-(salted with an installation salt, the code first passed through an HMAC with a server pepper)
+(salted with an installation salt, the code first passed through an HMAC with a pepper; both are
+held wrapped under the server key, see crypto.held_secret)
 gives 64 bytes: the first 32 open the reporter's copy of the report key, SHA-256 of the last 32 is
 the stored lookup hash. Someone with only the database cannot even start guessing offline: they
 lack the pepper; with the pepper too, each guess still costs one Argon2id.
@@ -51,8 +52,12 @@ class ReceiptSecret:
 
 
 def receipt_derive(code: str) -> ReceiptSecret:
-    peppered = crypto.keyed_hash("receipt-pepper", code)
-    salt = crypto.server_key("receipt-salt")[: crypto.SALT_SIZE]
+    # The pepper and salt are held secrets (wrapped under the server key, ADR 0030): a receipt
+    # code cannot be re-keyed without the code, which is never stored, so rotating the server
+    # key re-wraps them instead of changing them. One derivation per attempt, whatever the number
+    # of previous keys.
+    peppered = crypto.keyed_hash_with(crypto.held_secret("receipt-pepper"), code)
+    salt = crypto.held_secret("receipt-salt")[: crypto.SALT_SIZE]
     out = crypto.derive_key(peppered, salt, size=64)
     return ReceiptSecret(lookup_hash=hashlib.sha256(out[32:]).hexdigest(), key=out[:32])
 

@@ -31,8 +31,7 @@ def _path(org_slug: str) -> str:
 def reporter_cookie_set(request: HttpRequest, response: HttpResponse, access: ReporterAccess) -> None:
     payload = json.dumps({"r": access.report.pk, "k": base64.b64encode(access.report_key).decode(),
                           "e": int(time.time()) + MAX_AGE}).encode()
-    token = base64.urlsafe_b64encode(crypto.secret_encrypt(crypto.server_key("reporter-cookie"),
-                                                           payload)).decode()
+    token = base64.urlsafe_b64encode(crypto.server_encrypt("reporter-cookie", payload)).decode()
     response.set_cookie(COOKIE, token, max_age=MAX_AGE, path=_path(access.report.organisation.slug),
                         httponly=True, samesite="Strict",
                         secure=settings.SESSION_COOKIE_SECURE or request.is_secure())
@@ -47,8 +46,9 @@ def reporter_access_from_cookie(request: HttpRequest, org_slug: str) -> Reporter
     if not token:
         return None
     try:
-        payload = json.loads(crypto.secret_decrypt(crypto.server_key("reporter-cookie"),
-                                                   base64.urlsafe_b64decode(token.encode())))
+        # Any configured server key: a rotation does not throw reporters out mid-visit.
+        payload = json.loads(crypto.server_decrypt("reporter-cookie",
+                                                   base64.urlsafe_b64decode(token.encode()))[0])
         if int(payload["e"]) < time.time():
             return None
         report = Report.objects.select_related("organisation").filter(

@@ -310,7 +310,7 @@ def report_submit(
                 box_private_ciphertext=crypto.secret_encrypt(report_key, box_private),
                 content_ciphertext=crypto.secret_encrypt(report_key, _json(cleaned)),
                 notify_ciphertext=(
-                    crypto.secret_encrypt(crypto.server_key("notify"), email.encode())
+                    crypto.server_encrypt("notify", email.encode())
                     if email else None
                 ),
                 involved_tags=involvement_tags(receipt_hash=secret.lookup_hash, memberships=involved),
@@ -324,11 +324,13 @@ def report_submit(
                 if public else None, role_at_time=_main_role(member),
             )
         files = _attach(report, None, clean_files)
+        # The hook (case creation, pattern counts) runs before the audit entry: appending locks
+        # the organisation's audit chain until commit, and nothing slow may run under that lock.
+        hooks.fire("report_submitted", report)
         audit_record(action="reporting.report_submit", target=report, data={
             "mode": mode, "channel": channel, "recipients": [m.pk for m in recipients],
             "attachments": files, "involved_count": len(involved),
         }, actor_label="reporter")
-        hooks.fire("report_submitted", report)
         _notify_recipients(report, [m.pk for m in recipients], "reporting/email/new_report")
     return report, code
 

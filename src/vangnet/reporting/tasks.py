@@ -24,7 +24,7 @@ def notify_reporter(*, report_id: int) -> int:
     if report is None or not report.notify_ciphertext:
         return 0
     try:
-        email = crypto.secret_decrypt(crypto.server_key("notify"), bytes(report.notify_ciphertext)).decode()
+        email = crypto.server_decrypt("notify", bytes(report.notify_ciphertext))[0].decode()
     except crypto.DecryptionError:
         return 0
     context = {"SITE_URL": settings.SITE_URL, "org_slug": report.organisation.slug,

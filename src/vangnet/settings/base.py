@@ -306,3 +306,19 @@ VANGNET_ANONYMITY_MINIMUM = 3
 VANGNET_DEMO = env_bool("VANGNET_DEMO", False)
 # Finished background-task rows are deleted after this many days (ADR 0051, docs/operations.md).
 VANGNET_TASK_RESULTS_KEEP_DAYS = max(1, env_int("VANGNET_TASK_RESULTS_KEEP_DAYS", 7))
+
+# Server-held keys (ADR 0030): the root of every key the server itself must hold (notification
+# addresses, conflict-of-interest tags, the receipt pepper, the reporter cookie, the audit chain).
+# Separate from SECRET_KEY on purpose: Django practice is to rotate SECRET_KEY, and that must never
+# cut reporters off. Development, demo and tests use a fixed value that is public and NOT derived
+# from SECRET_KEY; production refuses it (production.py). Previous keys (comma-separated) are
+# still accepted for reading during a rotation; `vangnet rekey` moves data to the current key.
+DEVELOPMENT_SERVER_KEY = "vangnet-development-server-key:public-value:never-use-in-production"
+VANGNET_SERVER_KEY = env_str("VANGNET_SERVER_KEY") or DEVELOPMENT_SERVER_KEY
+VANGNET_SERVER_KEYS_PREVIOUS = env_list("VANGNET_SERVER_KEYS_PREVIOUS", [])
+# Receipt and submission throttles (ADR 0032).
+VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR = env_int("VANGNET_RECEIPT_GLOBAL_FAILURES_PER_HOUR", 3600)
+VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR = env_int("VANGNET_RECEIPT_SOURCE_FAILURES_PER_HOUR", 30)
+VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR = env_int(
+    "VANGNET_REPORT_SUBMISSIONS_PER_SOURCE_PER_HOUR", 20
+)

@@ -8,10 +8,12 @@ from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
     DATABASES,
+    DEVELOPMENT_SERVER_KEY,
     EMAIL_BACKEND,
     PRIVATE_STORAGE,
     REDIS_URL,
     SECRET_KEY,
+    VANGNET_SERVER_KEY,
     env_bool,
     env_int,
     env_str,
@@ -26,6 +28,17 @@ def _refuse(reason: str) -> None:
 
 if not env_str("SECRET_KEY") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     _refuse("set SECRET_KEY to a random value of at least 50 characters.")
+# The server key protects what the server must read back itself (ADR 0030); it must be its own
+# secret so that rotating SECRET_KEY cannot lock reporters out, and never the public development one.
+if (
+    not env_str("VANGNET_SERVER_KEY")
+    or VANGNET_SERVER_KEY == DEVELOPMENT_SERVER_KEY
+    or len(VANGNET_SERVER_KEY) < 50
+    or len(set(VANGNET_SERVER_KEY)) < 10
+):
+    _refuse("set VANGNET_SERVER_KEY to a random value of at least 50 characters.")
+if VANGNET_SERVER_KEY == SECRET_KEY:
+    _refuse("VANGNET_SERVER_KEY must differ from SECRET_KEY.")
 # The development default (localhost) is no answer here: the host names must be set on purpose.
 if not env_str("ALLOWED_HOSTS").strip() or not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     _refuse("set ALLOWED_HOSTS to the host names that serve Vangnet.")

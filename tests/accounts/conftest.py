@@ -96,10 +96,13 @@ def secrets_everywhere(db: Any, organisation: Any, platform_admin: Any,
     organisation.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        _invitation, found.invitation_token = invitation_create(
-            actor=actor_for(coordinator), email="uitgenodigd.geheim@example.org",
-            full_name="Ilse Uitgenodigd")
-        mail.outbox.clear()
+        invitation_create(actor=actor_for(coordinator), email="uitgenodigd.geheim@example.org",
+                          full_name="Ilse Uitgenodigd")
+    # The worker mints the invitation link and it exists only in the mail (ADR 0051).
+    invitation_mail = next(m for m in mail.outbox if "uitgenodigd.geheim@example.org" in m.to)
+    found.invitation_token = re.search(r"/uitnodiging/([^\s/]+)/", invitation_mail.body).group(1)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
         Client().post("/accounts/password/reset/", {"email": employee.user.email})
     reset_mail = next(m for m in mail.outbox if employee.user.email in m.to)
     found.reset_key = re.search(r"/accounts/password/reset/key/([^\s/]+)/", reset_mail.body).group(1)
@@ -107,7 +110,7 @@ def secrets_everywhere(db: Any, organisation: Any, platform_admin: Any,
     # A task as the database queue stores it (tests run tasks at once, so make one by hand).
     found.task_marker = "taak-lading-met-link-7731"
     DBTaskResult.objects.create(
-        task_path="vangnet.core.tasks.send_email", backend_name="default", queue_name="default",
+        task_path="vangnet.core.tasks.send_sealed_email", backend_name="default", queue_name="default",
         args_kwargs={"args": [], "kwargs": {"body": f"{found.task_marker} /accounts/password/"
                                                     f"reset/key/{found.reset_key}/"}},
         run_after=timezone.now(), exception_class_path="", traceback="",

@@ -63,8 +63,10 @@ def test_retaliation_notice_is_queued_by_case_id_and_says_nothing(submit: Any, a
     _report, _code, case = submit()
     actor = actor_of(advisor)
     for name in ("acknowledge", "start_conversation"):
-        services.case_transition(actor=actor, case=case, name=name)
-    services.case_transition(actor=actor, case=case, name="conclude", outcome="advice")
+        services.case_transition(actor=actor, private_key=advisor.private_key, case=case,
+                                 name=name)
+    services.case_transition(actor=actor, private_key=advisor.private_key, case=case,
+                             name="conclude", outcome="advice")
     RetaliationCheckin.objects.filter(case=case, months_after=3).update(
         due_at=timezone.now() - timedelta(minutes=1))
     tasks.run_due_work()

@@ -50,3 +50,11 @@ def task_rows() -> list[dict[str, Any]]:
     from django_tasks_db.models import DBTaskResult
 
     return list(DBTaskResult.objects.values("task_path", "status", "args_kwargs", "return_value"))
+
+
+def task_table_forget() -> None:
+    """Drop the tasks queued while the test was set up (e.g. the role notice to a new advisor),
+    so that the rows an attack then reads are the ones the step under test queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()

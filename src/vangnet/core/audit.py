@@ -126,6 +126,11 @@ CHAIN_OPENED_ACTION = "core.audit_chain_opened"
 RECHAINED_ACTION = "core.audit_rechained"
 
 
+def audit_entry_get(entry_id: int) -> AuditEntry | None:
+    """One entry, for a worker that was handed its id (a notice built from what was recorded)."""
+    return AuditEntry.objects.filter(pk=entry_id).first()
+
+
 def _note_chain_opened(chain: str, organisation_id: int | None) -> None:
     audit_record(action=CHAIN_OPENED_ACTION, actor_label="system",
                  data={"chain": chain, "organisation": organisation_id})

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.core.audit import audit_record
-from vangnet.core.mail import queue_mail, queue_templated_email
+from vangnet.core.mail import queue_mail
 
 from . import hooks
 from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
@@ -179,10 +179,6 @@ def _replace_roles(membership: Membership, roles: Iterable[str]) -> None:
     )
 
 
-def _role_labels(roles: Iterable[str]) -> list[str]:
-    return [str(Role(role).label) for role in sorted(roles)]
-
-
 def _change_roles(
     *, membership: Membership, roles: Iterable[str], was_active: bool, created: bool,
     actor: Actor | None, granting_user_id: int | None,
@@ -202,47 +198,50 @@ def _change_roles(
     _replace_roles(membership, wanted)
     if not (added or removed or was_active != membership.is_active):
         return added, removed
-    audit_record(action="membership.roles_change", actor=_user(actor) if actor else None,
-                 target=membership, organisation_id=membership.organisation_id,
-                 data={"membership_id": membership.pk, "added": sorted(added),
-                       "removed": sorted(removed), "active": membership.is_active,
-                       "was_active": was_active})
+    change = audit_record(
+        action="membership.roles_change", actor=_user(actor) if actor else None,
+        target=membership, organisation_id=membership.organisation_id,
+        data={"membership_id": membership.pk, "added": sorted(added), "removed": sorted(removed),
+              "active": membership.is_active, "was_active": was_active})
     hooks.fire("membership_changed", membership, added, removed, actor)
-    _notify_role_change(membership=membership, added=added, removed=removed, created=created,
-                        was_active=was_active)
+    _notify_role_change(membership=membership, change_id=change.pk, added=added, created=created)
     return added, removed
 
 
-def _notify_role_change(*, membership: Membership, added: frozenset[str], removed: frozenset[str],
-                        created: bool, was_active: bool, tell_advisors: bool = True) -> None:
+# Role-change notices are mail kinds (organisations/mails.py): the queue carries the membership
+# and the audit entry of the change, and the worker reads the roles from that entry (ADR 0051).
+ROLES_CHANGED_MAIL = "organisations/email/roles_changed"
+CASE_READER_ADDED_MAIL = "organisations/email/case_reader_added"
+CASE_READERS_IMPORTED_MAIL = "organisations/email/case_readers_imported"
+
+
+def _advisor_user_ids(organisation_id: int, *, except_membership_ids: Iterable[int]) -> list[int]:
+    return list(
+        Membership.objects.filter(organisation_id=organisation_id, is_active=True,
+                                  roles__role=Role.ADVISOR)
+        .exclude(pk__in=list(except_membership_ids)).values_list("user_id", flat=True).distinct()
+    )
+
+
+def _notify_role_change(*, membership: Membership, change_id: int, added: frozenset[str],
+                        created: bool, tell_advisors: bool = True) -> None:
     """The person hears of every change to an existing membership (and of a new case-reading
     role); the organisation's advisors hear of every new case-reading role, so that a role given
     to a stranger or a puppet account does not go unnoticed (issue #10)."""
     new_readers = added & CASE_READING_ROLES
-    user = membership.user
-    organisation = membership.organisation
-    context = {"organisation_name": organisation.name, "org_slug": organisation.slug,
-               "person_name": user.full_name or user.email, "added": _role_labels(added),
-               "removed": _role_labels(removed), "active": membership.is_active,
-               "was_active": was_active}
-    person = [] if created and not new_readers else [(user.email, user.preferred_language)]
-    advisors = []
+    person = [] if created and not new_readers else [membership.user_id]
+    advisors: list[int] = []
     if new_readers and membership.is_active and tell_advisors:
-        advisors = list(
-            Membership.objects.filter(organisation_id=membership.organisation_id, is_active=True,
-                                      roles__role=Role.ADVISOR)
-            .exclude(pk=membership.pk).select_related("user").distinct()
-            .values_list("user__email", "user__preferred_language")
-        )
-        context["reader_roles"] = _role_labels(new_readers)
+        advisors = _advisor_user_ids(membership.organisation_id,
+                                     except_membership_ids=[membership.pk])
 
     def send() -> None:
-        for email, language in person:
-            queue_templated_email(template="organisations/email/roles_changed", to=[email],
-                                  language=language, context=context)
-        for email, language in advisors:
-            queue_templated_email(template="organisations/email/case_reader_added", to=[email],
-                                  language=language, context=context)
+        if person:
+            queue_mail(ROLES_CHANGED_MAIL, user_ids=person, membership_id=membership.pk,
+                       change_id=change_id)
+        if advisors:
+            queue_mail(CASE_READER_ADDED_MAIL, user_ids=advisors, membership_id=membership.pk,
+                       change_id=change_id)
 
     transaction.on_commit(send)
 
@@ -254,37 +253,19 @@ def roles_added_by_import(*, organisation_id: int, added: dict[int, set[str]],
     changed are told; the advisors get one e-mail for the whole import, so a file that slips in
     a reader is noticed without a flood of mail for a large organisation."""
     changes = [[pk, sorted(roles)] for pk, roles in sorted(added.items())]
-    audit_record(action="membership.roles_change_import", actor=_user_by_id(actor_user_id),
-                 organisation_id=organisation_id,
-                 data={"changes": changes, "count": len(changes)})
-    organisation = Organisation.objects.get(pk=organisation_id)
-    changed = list(Membership.objects.filter(pk__in=set(added) - created_ids)
-                   .select_related("user", "organisation"))
-    readers = list(Membership.objects.filter(pk__in=list(added)).select_related("user")
-                   .order_by("user__full_name", "user__email")[:MAX_NAMES_IN_NOTICE])
-    advisors = list(
-        Membership.objects.filter(organisation_id=organisation_id, is_active=True,
-                                  roles__role=Role.ADVISOR)
-        .exclude(pk__in=list(added)).distinct()
-        .values_list("user__email", "user__preferred_language")
-    )
-    context = {"organisation_name": organisation.name, "org_slug": organisation.slug,
-               "count": len(added), "names": [m.user.full_name or m.user.email for m in readers],
-               "more": max(0, len(added) - len(readers))}
-
-    def send() -> None:
-        for email, language in advisors:
-            queue_templated_email(template="organisations/email/case_readers_imported",
-                                  to=[email], language=language, context=context)
-
-    transaction.on_commit(send)
-    for membership in changed:
-        _notify_role_change(membership=membership, added=frozenset(added[membership.pk]),
-                            removed=frozenset(), created=False, was_active=membership.is_active,
+    change = audit_record(action="membership.roles_change_import",
+                          actor=_user_by_id(actor_user_id), organisation_id=organisation_id,
+                          data={"changes": changes, "count": len(changes)})
+    advisors = _advisor_user_ids(organisation_id, except_membership_ids=added)
+    if advisors:
+        transaction.on_commit(lambda: queue_mail(CASE_READERS_IMPORTED_MAIL, user_ids=advisors,
+                                                 change_id=change.pk))
+    for membership in Membership.objects.filter(pk__in=set(added) - created_ids):
+        _notify_role_change(membership=membership, change_id=change.pk,
+                            added=frozenset(added[membership.pk]), created=False,
                             tell_advisors=False)
 
 
-MAX_NAMES_IN_NOTICE = 50
 
 
 def _user_by_id(user_id: int | None) -> Any:

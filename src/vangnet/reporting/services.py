@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
-from vangnet.core.mail import queue_mail, queue_templated_email
+from vangnet.core.mail import queue_mail
 from vangnet.organisations.models import Membership, Organisation, Unit
 from vangnet.organisations.permissions import Actor
 from vangnet.organisations.roles import CASE_READING_ROLES, Role
@@ -42,6 +42,7 @@ from .categories import Category, DiscriminationGround
 from .conflicts import excluded_for_involved, excluded_membership_ids, involvement_tags
 from .holdings import recipient_rows
 from .keys import has_keypair
+from .mails import RECOVERY_EVENTS, RECOVERY_NOTICE_MAIL
 from .models import (
     AdvisorProfile,
     Attachment,
@@ -873,16 +874,13 @@ def _member_of(actor: Actor) -> Membership:
     return Membership.objects.select_related("user").get(pk=actor.membership_id)
 
 
-def _email_members(membership_ids: Iterable[int], template: str, context: dict[str, Any]) -> None:
-    """Content-free notices to people (active members only), queued after the commit."""
-    members = Membership.objects.filter(pk__in=set(membership_ids), is_active=True)
-    emails = [(m.user.email, m.user.preferred_language) for m in members.select_related("user")]
-
-    def send() -> None:
-        for email, language in emails:
-            queue_templated_email(template=template, to=[email], language=language, context=context)
-
-    transaction.on_commit(send)
+def _email_members(membership_ids: Iterable[int], kind: str, **ids: Any) -> None:
+    """Content-free notices to people (active members only), queued after the commit with ids
+    only (ADR 0051); the kinds live in reporting/mails.py."""
+    user_ids = list(Membership.objects.filter(pk__in=set(membership_ids), is_active=True)
+                    .values_list("user_id", flat=True))
+    if user_ids:
+        transaction.on_commit(lambda: queue_mail(kind, user_ids=user_ids, **ids))
 
 
 def unavailable_membership_ids(*, organisation_id: int) -> set[int]:
@@ -913,7 +911,7 @@ def recipient_unavailable_declare(
                      data={"declaration_id": declaration.pk, "membership_id": membership.pk})
         # The person hears of it at once: if it is not true, they can end it and tell others.
         _email_members([membership.pk], "reporting/email/declared_unavailable",
-                       {"org_slug": actor.organisation_slug})
+                       declaration_id=declaration.pk)
     return declaration
 
 
@@ -1003,9 +1001,10 @@ def _request_is_open(request: RecoveryRequest) -> bool:
         and request.expires_at > timezone.now()
 
 
-def _recovery_context(request: RecoveryRequest, event: str) -> dict[str, Any]:
-    return {"org_slug": request.organisation.slug, "event": event, "request_id": request.pk,
-            "count": request.report_count}
+def _email_recovery_notice(membership_ids: Iterable[int], request: RecoveryRequest,
+                           event: str) -> None:
+    _email_members(membership_ids, RECOVERY_NOTICE_MAIL, request_id=request.pk,
+                   event=RECOVERY_EVENTS.index(event))
 
 
 def recovery_request_create(
@@ -1045,10 +1044,8 @@ def recovery_request_create(
             organisation_id=actor.organisation_id, is_active=True,
             roles__role__in=list(CASE_READING_ROLES),
         ).exclude(pk__in=[actor.membership_id, successor.pk]).values_list("pk", flat=True)
-        _email_members(approvers, "reporting/email/recovery_notice",
-                       _recovery_context(request, "approve"))
-        _email_members([successor.pk, actor.membership_id], "reporting/email/recovery_notice",
-                       _recovery_context(request, "requested"))
+        _email_recovery_notice(approvers, request, "approve")
+        _email_recovery_notice([successor.pk, actor.membership_id], request, "requested")
     return request
 
 
@@ -1073,9 +1070,8 @@ def recovery_request_decide(
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         audit_record(action="reporting.recovery_decide", actor=_user(actor), target=locked,
                      data={"request_id": locked.pk, "approved": approve})
-        _email_members([locked.successor_id, locked.requested_by_id or 0],
-                       "reporting/email/recovery_notice",
-                       _recovery_context(locked, "approved" if approve else "refused"))
+        _email_recovery_notice([locked.successor_id, locked.requested_by_id or 0], locked,
+                               "approved" if approve else "refused")
     return locked
 
 
@@ -1151,8 +1147,8 @@ def recovery_request_carry_out(
         audit_record(action="reporting.recover_reports", actor=_user(actor), target=successor,
                      data={"request_id": locked.pk, "approved_by": locked.decided_by_id,
                            "count": count})
-        _email_members([successor.pk, locked.decided_by_id or 0, actor.membership_id],
-                       "reporting/email/recovery_notice", _recovery_context(locked, "done"))
+        _email_recovery_notice([successor.pk, locked.decided_by_id or 0, actor.membership_id],
+                               locked, "done")
     return count
 
 

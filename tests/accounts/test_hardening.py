@@ -164,3 +164,26 @@ def test_invitation_e_mail_accept_and_log_in(client: Any, organisation: Any,
     assert visitor.get(f"/o/{organisation.slug}/").status_code == 200
     membership = get_user_model().objects.get(email="nieuw@example.org").memberships.get()
     assert membership.role_set == {Role.EMPLOYEE, Role.WORKS_COUNCIL}
+
+
+@pytest.mark.django_db
+def test_login_behind_fewer_proxies_than_configured_is_no_server_error(
+        client: Any, organisation: Any, settings: Any) -> None:
+    """TRUSTED_PROXY_COUNT=2 but the request carries one forwarded hop: allauth's own reading
+    raised ImproperlyConfigured (HTTP 500). Logins read the client like the report throttles do,
+    and the per-address limit still counts that client."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    member = make_member(organisation, Role.EMPLOYEE)
+    client.raise_request_exception = False
+    for _attempt in range(3):
+        response = client.post("/accounts/login/", {"login": member.user.email, "password": "fout"},
+                               REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+        assert response.status_code == 200
+    from allauth.account.adapter import get_adapter
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert get_adapter().get_client_ip(request) == "198.51.100.7"
+    response = client.post("/accounts/login/", {"login": member.user.email, "password": PASSWORD},
+                           REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 302 and _is_logged_in(client)

@@ -7,14 +7,29 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from vangnet.core.client import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are created by accepting an invitation (see organisations.services).
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client as the report throttles see it (`core.client`), for allauth's rate limits.
+
+        allauth's own reading raises ImproperlyConfigured, a server error, when X-Forwarded-For
+        has fewer hops than TRUSTED_PROXY_COUNT; ours falls back to the furthest trusted hop.
+        """
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied(_("We could not tell where your request came from."))
+        return address
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         """Every completed login (password, SSO, after a reset) is audited; a platform admin is

@@ -202,17 +202,3 @@ def deliver_sealed_email(*, sealed: str) -> int:
     if payload["html"]:
         message.attach_alternative(payload["html"], "text/html")
     return message.send()
-
-
-def queue_templated_email(
-    *, template: str, to: list[str], context: dict[str, Any], language: str | None = None
-) -> None:
-    """Render `<template>_subject.txt` and `_body.txt` now and queue the mail sealed.
-
-    Prefer `queue_mail` with a mail kind: it keeps even the addresses out of the queue.
-    """
-    context = {"SITE_URL": settings.SITE_URL, **context}
-    with translation.override(_language_or_default(language)):
-        subject = render_to_string(f"{template}_subject.txt", context)
-        body = render_to_string(f"{template}_body.txt", context)
-    queue_sealed_email(subject=" ".join(subject.split()), body=body, to=to)

@@ -94,6 +94,7 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     staff = [make_member(organisation, Role.EMPLOYEE, unit=south) for _ in range(6)]
     slug = organisation.slug
     login(coordinator.user.email)
+    mail.outbox.clear()  # the coordinator's own notice of their new roles
     _visit(page, f"/o/{slug}/quickscan/")
 
     # Start a round with three groups (first an invalid attempt: no groups).

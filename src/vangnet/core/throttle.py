@@ -12,14 +12,28 @@ Atomic on both caches we support:
   without an expiry and two app servers never count the same slot twice. No Lua.
 - Django's local-memory cache (one process): `add` then `incr`, each under the cache's lock.
 Other cache backends (database, file) have no atomic `incr`; production refuses them.
+
+When the cache cannot be reached (Redis down) the throttles fail closed: a reservation is refused
+and the caller answers "too many attempts, try later" (429), never a server error, and never an
+unthrottled door for someone guessing receipt codes while Redis is away.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from django.core.cache import cache, caches
+
+logger = logging.getLogger(__name__)
+# What a cache that cannot be reached raises: the redis client's errors, and OS-level ones.
+try:
+    from redis.exceptions import RedisError as _RedisError
+
+    CACHE_ERRORS: tuple[type[Exception], ...] = (_RedisError, OSError)
+except ImportError:  # pragma: no cover - redis is a dependency
+    CACHE_ERRORS = (OSError,)
 
 
 def window_number(window_seconds: int) -> int:
@@ -38,8 +52,13 @@ def _redis_client(key: str) -> tuple[Any, str] | None:
 
 
 def counter_reserve(key: str, *, limit: int, timeout: int) -> bool:
-    """Take one place in the counter `key`; False (and the place given back) when over `limit`."""
-    count = _increment(key, timeout)
+    """Take one place in the counter `key`; False (and the place given back) when over `limit`,
+    and False when the cache cannot be reached (fail closed)."""
+    try:
+        count = _increment(key, timeout)
+    except CACHE_ERRORS:
+        logger.warning("Throttle cache unreachable: refusing (fail closed).")
+        return False
     if count > limit:
         counter_release(key)
         return False
@@ -48,6 +67,13 @@ def counter_reserve(key: str, *, limit: int, timeout: int) -> bool:
 
 def counter_release(key: str) -> None:
     """Give back a place taken with `counter_reserve` (never below zero)."""
+    try:
+        _decrement(key)
+    except CACHE_ERRORS:
+        logger.warning("Throttle cache unreachable: a place could not be given back.")
+
+
+def _decrement(key: str) -> None:
     redis = _redis_client(key)
     if redis is not None:
         client, full_key = redis
@@ -67,8 +93,16 @@ def counter_release(key: str) -> None:
 
 
 def counter_value(key: str) -> int:
-    value = cache.get(key, 0)
+    """The count so far; with the cache unreachable, a count no limit allows (fail closed)."""
+    try:
+        value = cache.get(key, 0)
+    except CACHE_ERRORS:
+        logger.warning("Throttle cache unreachable: counting as over the limit.")
+        return UNREACHABLE_COUNT
     return int(value or 0)
+
+
+UNREACHABLE_COUNT = 2**62
 
 
 def _increment(key: str, timeout: int) -> int:

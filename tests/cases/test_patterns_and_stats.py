@@ -37,6 +37,39 @@ def test_two_cases_in_one_big_unit_raise_a_unit_signal(organisation, submit):
     assert signal_count_cell(signal).display == "< 5"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_advisors_hear_of_a_signal_only_when_its_band_changes(organisation, submit, advisor):
+    """Issue #10 (stats): an e-mail or a dismissed signal coming back on every new report would
+    count the reports one by one, which the banded page hides. Only a new signal and a count
+    that crosses into another band of k tell the advisors something."""
+    from django.core import mail
+
+    unit = make_unit(organisation, "Team Groot")
+    _fill_unit(organisation, unit, 12)
+
+    def pattern_mails() -> int:
+        return sum(m.subject.endswith(("A new pattern signal", "Een nieuw patroonsignaal"))
+                   for m in mail.outbox)
+
+    submit(unit=unit)
+    mail.outbox.clear()
+    submit(unit=unit)  # two cases: the signal is raised ("< 5")
+    assert pattern_mails() == 1
+    signal = PatternSignal.objects.get()
+    raised_at = signal.last_raised_at
+    signal.dismissed_at = signal.last_raised_at
+    signal.save(update_fields=["dismissed_at"])
+    for _ in range(2):  # three and four cases: still "< 5"
+        submit(unit=unit)
+    signal.refresh_from_db()
+    assert pattern_mails() == 1
+    assert signal.case_count == 4 and signal.dismissed_at is not None
+    assert signal.last_raised_at == raised_at
+    submit(unit=unit)  # five: "5–9"
+    signal.refresh_from_db()
+    assert pattern_mails() == 2 and signal.dismissed_at is None
+
+
 @pytest.mark.django_db
 def test_a_small_team_is_shown_as_the_unit_above_it(organisation, submit):
     department = make_unit(organisation, "Afdeling")

@@ -109,14 +109,18 @@ def _raise(organisation_id: int, kind: str, subject: str, count: int,
         defaults={"unit_id": unit_id, "case_count": count, "first_raised_at": now,
                   "last_raised_at": now},
     )
+    # Advisors hear of a signal (and a dismissed one comes back) only when what they see changes:
+    # a new signal, or a count that crosses into another band of k. Telling them of every growth
+    # would count the reports one by one, which the banded page hides (ADR 0045).
+    crossed_band = banded_cell(count).display != banded_cell(signal.case_count).display
     grew = count > signal.case_count
-    if not created:
-        signal.case_count = max(count, signal.case_count)
-        signal.last_raised_at = now
-        if grew:
+    if not created and grew:
+        signal.case_count = count
+        if crossed_band:  # the date shown moves only with the band, for the same reason
+            signal.last_raised_at = now
             signal.dismissed_at = None
         signal.save(update_fields=["case_count", "last_raised_at", "dismissed_at"])
-    if created or grew:
+    if created or (grew and crossed_band):
         _notify_advisors(organisation_id)  # reads the advisors: before the audit lock, too
         audit_record(action="cases.pattern_signal", actor_label="system", target=signal,
                      organisation_id=organisation_id, data={"kind": kind})

@@ -30,7 +30,7 @@ PUBLIC = {
 # forbids every cache, shared or private (RFC 9111 §5.2.2.5); they use no login or session.
 REPORTER_PAGES = {
     "reporting:report_new", "reporting:return", "reporting:reporter_report",
-    "reporting:reporter_attachment", "reporting:reporter_close",
+    "reporting:reporter_attachment", "reporting:reporter_close", "reporting:receipt",
 }
 
 

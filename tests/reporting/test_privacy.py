@@ -89,7 +89,7 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
         "recipient": str(advisor.pk), "mode": "confidential", "category": "intimidatie",
         "narrative": f"Het begon met {MARKERS['narrative']}.", "witnesses": MARKERS["witness"],
         "identity": MARKERS["identity"], "notify_email": MARKERS["email"], "attachments": pdf,
-    }, **headers)
+    }, follow=True, **headers)
     assert response.status_code == 200, response.content.decode()[:3000]
     code = response.context["code"].replace(" ", "")
     report = Report.objects.get()
@@ -168,8 +168,8 @@ def test_submissions_per_source_are_limited(client, organisation, advisor, setti
     url = reverse("reporting:report_new", args=[organisation.slug])
     data = {"recipient": "", "mode": "anonymous", "category": "pesten", "narrative": "x"}
     for _ in range(2):
-        assert "code" in client.post(url, data).context
+        assert "code" in client.post(url, data, follow=True).context
     blocked = client.post(url, data)
     assert "code" not in blocked.context and blocked.context["form"].non_field_errors()
     assert Report.objects.count() == 2
-    assert client.post(url, data, REMOTE_ADDR="198.51.100.9").context.get("code")
+    assert client.post(url, data, REMOTE_ADDR="198.51.100.9", follow=True).context.get("code")

@@ -146,7 +146,7 @@ def _submit_with_pdf(client: Any, organisation: Any, advisor: Any) -> tuple[Atta
     response = client.post(reverse("reporting:report_new", args=[organisation.slug]), {
         "recipient": str(advisor.pk), "mode": "anonymous", "category": "pesten",
         "narrative": "Zie bijlage.", "attachments": pdf,
-    })
+    }, follow=True)
     assert response.status_code == 200, response.content.decode()[:2000]
     return Attachment.objects.get(), response.context["code"].replace(" ", "")
 

@@ -59,7 +59,8 @@ def test_guide_stores_nothing_and_skips_manager(client, organisation, advisor) -
 def _post_report(client, organisation, recipient, **extra):
     data = {"recipient": str(recipient.pk), "mode": "anonymous", "category": "pesten",
             "narrative": "Mijn teamleider schreeuwt tegen mij.", **extra}
-    return client.post(reverse("reporting:report_new", args=[organisation.slug]), data)
+    # follow: the form answers 303 to the receipt page (post → redirect → get)
+    return client.post(reverse("reporting:report_new", args=[organisation.slug]), data, follow=True)
 
 
 def test_report_form_full_flow_without_session(client, organisation, advisor, as_actor) -> None:

@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from vangnet.core.client import throttle_source
 from vangnet.organisations.models import Organisation
 from vangnet.organisations.selectors import organisation_get_public
 
-from . import receipts, selectors, services
+from . import receipts, selectors, services, submission
 from .categories import Category
 from .conflicts import excluded_for_involved, reporter_manager_involved
 from .forms import ReceiptForm, ReplyForm, ReportForm
@@ -118,11 +118,29 @@ def _uploads(files: list[Any]) -> list[services.UploadedAttachment]:
     return [services.UploadedAttachment(name=f.name, data=f.read()) for f in files]
 
 
+def _see_other(url: str) -> HttpResponse:
+    # 303: the browser follows with a GET, so a refresh never sends the form again.
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _to_receipt(request: HttpRequest, org_slug: str, code: tuple[str, str] | None) -> HttpResponse:
+    url = reverse("reporting:receipt", args=[org_slug])
+    response = _see_other(url)
+    if code is not None:
+        submission.receipt_cookie_set(request, response, path=url, code=code[0], code_key=code[1])
+    return _no_store(response)
+
+
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _public(request, org_slug)
     excluded: set[int] = set()
     throttled = False
+    # The form's one-time token (ADR 0033 addendum): the same form sent twice makes one report.
+    posted_token = request.POST.get("submission", "") if request.method == "POST" else ""
+    token = posted_token if submission.token_valid(posted_token) else ""
     if request.method == "POST":
         # First pass only to learn who is involved, so the recipient list leaves them out.
         probe = ReportForm(request.POST, organisation=organisation)
@@ -130,15 +148,20 @@ def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         involved_ids = {int(pk) for pk in probe.cleaned_data.get("involved_people") or [] if pk.isdigit()}
         excluded = excluded_for_involved(organisation_id=organisation.pk, involved_ids=involved_ids)
         form = ReportForm(request.POST, request.FILES, organisation=organisation, excluded=excluded)
+        if form.is_valid() and token and not submission.claim(token):
+            # Sent already (double click, back and send again): no second report.
+            return _to_receipt(request, org_slug, submission.code_again(token))
         if form.is_valid():
             source = throttle_source(request)  # transient: only a keyed hash reaches the cache
             if not receipts.submission_start(source):
+                if token:
+                    submission.release(token)
                 throttled = True
                 form.add_error(None, _("Many reports were just sent from this network. To protect "
                                        "the service, please try again in an hour. Nothing was sent."))
             else:
                 try:
-                    report, code = services.report_submit(
+                    _report, code = services.report_submit(
                         organisation=organisation, category=form.cleaned_data["category"],
                         mode=form.cleaned_data["mode"], recipient=form.recipient_membership(),
                         parts={key: form.cleaned_data.get(key, "") for key in services.PARTS},
@@ -150,11 +173,13 @@ def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
                     )
                 except ValidationError as error:
                     receipts.submission_refused(source)
+                    if token:
+                        submission.release(token)
                     _add_errors(form, error)
                 else:
-                    return _no_store(render(request, "reporting/receipt.html", {
-                        "code": receipts.receipt_format(code), "report": report,
-                    }))
+                    # A form without a token (not ours) still gets its receipt, just no guard.
+                    code_key = submission.sent(token, code) if token else ""
+                    return _to_receipt(request, org_slug, (code, code_key))
         if not throttled and "recipient" in form.errors and request.POST.get("recipient"):
             try:
                 if int(request.POST["recipient"]) in excluded:
@@ -179,7 +204,24 @@ def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     # A refused submission is a 429, so that clients and monitoring see the throttle.
     return _no_store(render(request, "reporting/report_form.html", {
         "form": form, "no_recipients": not form.available, "manager_involved": manager_involved,
+        "submission_token": token or submission.token_new(),
     }, status=429 if throttled else 200))
+
+
+@never_cache
+@require_http_methods(["GET"])
+def receipt(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The receipt code, shown once; afterwards (a refresh, the back button) a calm page that
+    says it was shown already and how to go on. Never sends anything."""
+    _public(request, org_slug)
+    path = reverse("reporting:receipt", args=[org_slug])
+    code = submission.receipt_cookie_take(request, path=path)
+    if code is None:
+        response = render(request, "reporting/receipt_shown.html")
+    else:
+        response = render(request, "reporting/receipt.html", {"code": receipts.receipt_format(code)})
+    submission.receipt_cookie_clear(response, path=path)
+    return _no_store(response)
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,7 +21,7 @@ from vangnet.organisations.decorators import organisation_view
 from vangnet.organisations.models import Membership
 from vangnet.organisations.selectors import person_get_for_actor
 
-from . import keys, selectors, services
+from . import keys, selectors, services, submission
 from .conflicts import excluded_membership_ids
 from .forms import (
     AddRecipientForm,
@@ -45,6 +45,7 @@ from .permissions import (
     can_register_oral_report,
     removal_keeps_report_openable,
 )
+from .receipts import receipt_format
 from .route import recipient_choices
 from .views import _add_errors, _download, _no_store, _part_labels
 
@@ -333,6 +334,10 @@ def oral_new(request: HttpRequest) -> HttpResponse:
     if isinstance(private_key, HttpResponse):
         return private_key
     form = OralReportForm(request.POST or None)
+    posted_token = request.POST.get("submission", "") if request.method == "POST" else ""
+    token = posted_token if submission.token_valid(posted_token) else ""
+    if request.method == "POST" and form.is_valid() and token and not submission.claim(token):
+        return _to_oral_receipt(request, None, submission.code_again(token))
     if request.method == "POST" and form.is_valid():
         try:
             report, code = services.report_register_oral(
@@ -342,13 +347,44 @@ def oral_new(request: HttpRequest) -> HttpResponse:
                 is_whistleblowing=form.cleaned_data["is_whistleblowing"],
             )
         except ValidationError as error:
+            if token:
+                submission.release(token)
             _add_errors(form, error)
         else:
-            from .receipts import receipt_format
+            # Post → redirect → get, like the public form: a refresh never registers it twice.
+            code_key = submission.sent(token, code) if token else ""
+            return _to_oral_receipt(request, report.pk, (code, code_key))
+    return _no_store(render(request, "reporting/oral_form.html", {
+        "form": form, "submission_token": token or submission.token_new()}))
 
-            return _no_store(render(request, "reporting/oral_receipt.html", {
-                "code": receipt_format(code), "report": report}))
-    return _no_store(render(request, "reporting/oral_form.html", {"form": form}))
+
+def _to_oral_receipt(request: HttpRequest, report_pk: int | None,
+                     code: tuple[str, str] | None) -> HttpResponse:
+    url = reverse("reporting:oral_receipt", args=[request.organisation.slug])  # type: ignore[attr-defined]
+    response = HttpResponseRedirect(url + (f"?melding={report_pk}" if report_pk else ""))
+    response.status_code = 303
+    if code is not None:
+        submission.receipt_cookie_set(request, response, path=url, code=code[0], code_key=code[1])
+    return _no_store(response)
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET"])
+def oral_receipt(request: HttpRequest) -> HttpResponse:
+    """The oral report's receipt code, shown once (see `views.receipt`)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if not can_register_oral_report(actor):
+        raise PermissionDenied
+    url = reverse("reporting:oral_receipt", args=[request.organisation.slug])  # type: ignore[attr-defined]
+    code = submission.receipt_cookie_take(request, path=url)
+    report_pk = request.GET.get("melding", "")
+    response = render(request, "reporting/oral_receipt.html", {
+        "code": receipt_format(code) if code else "",
+        "report_pk": int(report_pk) if report_pk.isdigit() and len(report_pk) < 12 else None,
+    })
+    submission.receipt_cookie_clear(response, path=url)
+    return _no_store(response)
 
 
 @organisation_view

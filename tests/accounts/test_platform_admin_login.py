@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from support.people import (
     PASSWORD,
-    enable_totp,
     force_login_password_only,
     make_member,
     record_completed_login,
@@ -18,15 +16,9 @@ from support.people import (
 )
 from vangnet.organisations.roles import Role
 
-ADMIN_EMAIL = "beheer@example.org"
+from .conftest import ADMIN_EMAIL
 
-
-@pytest.fixture
-def platform_admin(db: Any) -> Any:
-    admin = get_user_model().objects.create_superuser(email=ADMIN_EMAIL, password=PASSWORD,
-                                                      full_name="Platform Beheer")
-    enable_totp(admin)
-    return admin
+# `platform_admin` (a superuser with TOTP) comes from tests/accounts/conftest.py.
 
 
 def _is_logged_in(client: Any) -> bool:

@@ -11,20 +11,10 @@ Handlers run inside the service's transaction: an exception rolls the whole chan
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from vangnet.core.hooks import Hooks
 
 EVENTS = ("membership_changed",)
-_handlers: dict[str, list[Callable[..., Any]]] = {event: [] for event in EVENTS}
-
-
-def register(event: str, handler: Callable[..., Any]) -> None:
-    if event not in _handlers:
-        raise ValueError(f"unknown organisations event {event!r}; known: {EVENTS}")
-    if handler not in _handlers[event]:
-        _handlers[event].append(handler)
-
-
-def fire(event: str, *args: Any) -> None:
-    for handler in list(_handlers[event]):
-        handler(*args)
+_hooks = Hooks("organisations", EVENTS)
+register = _hooks.register
+unregister = _hooks.unregister
+fire = _hooks.fire

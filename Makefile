@@ -31,6 +31,7 @@ test: install-dev lint typecheck check-migrations pytest
 
 lint:
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/lint-imports
 	$(BIN)/djlint src/vangnet --lint --quiet
 
 typecheck:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,24 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 PROXY = "10.0.0.1"  # the reverse proxy, as REMOTE_ADDR of every request
 REDIS_TEST_URL = "redis://127.0.0.1:6379/6"  # this part's own Redis database
+# Each test process writes under its own prefix and removes only its own keys: Django's
+# RedisCache.clear() is FLUSHDB, which would wipe the counters of a test run going on beside this
+# one (CI on SQLite and a developer's run, or two engineers) and make the budget tests flaky.
+REDIS_PREFIX = f"vangnet-test-{uuid.uuid4().hex}"
+
+
+def _redis_caches() -> dict[str, Any]:
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                        "LOCATION": REDIS_TEST_URL, "KEY_PREFIX": REDIS_PREFIX}}
+
+
+def _forget_redis_keys() -> None:
+    import redis
+
+    raw = redis.Redis.from_url(REDIS_TEST_URL)
+    keys = raw.keys(f"{REDIS_PREFIX}:*")
+    if keys:
+        raw.delete(*keys)
 WRONG = "1111222233334444"
 
 
@@ -44,11 +63,13 @@ def throttle_cache(request: Any, settings: Any) -> Iterator[str]:
             redis.Redis.from_url(REDIS_TEST_URL).ping()
         except redis.exceptions.ConnectionError:  # pragma: no cover - CI starts Redis
             pytest.fail("Redis is not running on 127.0.0.1:6379; .ci/run starts it.")
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                       "LOCATION": REDIS_TEST_URL, "KEY_PREFIX": "vangnet-test"}}
-    else:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                       "LOCATION": "throttle-tests"}}
+        settings.CACHES = _redis_caches()
+        _forget_redis_keys()
+        yield request.param
+        _forget_redis_keys()
+        return
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "throttle-tests"}}
     cache.clear()
     yield request.param
     cache.clear()
@@ -204,19 +225,18 @@ def test_counters_in_redis_always_expire(settings) -> None:
     """A counter without expiry would never be cleaned up (Django's own incr can leave one)."""
     import redis
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": REDIS_TEST_URL, "KEY_PREFIX": "vangnet-test"}}
-    cache.clear()
+    settings.CACHES = _redis_caches()
+    _forget_redis_keys()
     raw = redis.Redis.from_url(REDIS_TEST_URL)
     assert receipts.submission_start("203.0.113.5") and receipts.submission_start("203.0.113.5")
     receipts.submission_refused("203.0.113.5")
-    [key] = raw.keys("vangnet-test:*")
+    [key] = raw.keys(f"{REDIS_PREFIX}:*")
     assert int(raw.get(key)) == 1 and 0 < raw.ttl(key) <= receipts.TIMEOUT
     receipts.submission_refused("203.0.113.5")
     receipts.submission_refused("203.0.113.5")  # more releases than reservations
-    for key in raw.keys("vangnet-test:*"):  # never negative, never without expiry
+    for key in raw.keys(f"{REDIS_PREFIX}:*"):  # never negative, never without expiry
         assert int(raw.get(key)) >= 0 and 0 < raw.ttl(key) <= receipts.TIMEOUT
-    cache.clear()
+    _forget_redis_keys()
 
 
 # --- Refusals answer 429; reporter messages are throttled -----------------------------------

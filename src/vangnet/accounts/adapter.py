@@ -83,8 +83,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         Without this check the identity provider of one organisation could assert the e-mail
         address of someone in another organisation and log in as them.
         """
-        from vangnet.organisations.selectors import organisation_for_sso_login
-        from vangnet.organisations.services import membership_ensure_for_sso
+        from vangnet.organisations.public import membership_ensure_for_sso, organisation_for_sso_login
 
         if organisation_for_sso_login(sociallogin) is None:
             raise ImmediateHttpResponse(
@@ -95,7 +94,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         """SSO may create an account only for an e-mail domain its organisation trusts."""
-        from vangnet.organisations.selectors import organisation_for_sso_login
+        from vangnet.organisations.public import organisation_for_sso_login
 
         return organisation_for_sso_login(sociallogin) is not None
 
@@ -106,7 +105,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
-        from vangnet.organisations.services import membership_ensure_for_sso
+        from vangnet.organisations.public import membership_ensure_for_sso
 
         user = super().save_user(request, sociallogin, form)
         membership_ensure_for_sso(user=user, sociallogin=sociallogin)

@@ -18,8 +18,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.admin import AuditedModelAdmin
+
 from .models import User
-from .platform_admin import AuditedModelAdmin
 
 
 @admin.register(User)

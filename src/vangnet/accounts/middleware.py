@@ -28,8 +28,7 @@ ALWAYS_EXEMPT_PREFIXES = ("/static/", "/i18n/")
 
 
 def requires_two_factor_login(user: Any) -> bool:
-    from vangnet.organisations.permissions import requires_two_factor
-    from vangnet.organisations.selectors import roles_of_user
+    from vangnet.organisations.public import requires_two_factor, roles_of_user
 
     return requires_two_factor(
         roles=roles_of_user(user=user), is_platform_admin=user.is_superuser or user.is_staff

@@ -7,7 +7,7 @@
 - It shows only the models in REVIEWED_MODELS. Anything else a library registers (second factors,
   e-mail addresses, SSO tokens and accounts, task payloads, groups) is removed after the admin
   modules are loaded; a new model appears only after it is reviewed and added here.
-- Every write through it goes into the chained audit log (AuditedModelAdmin).
+- Every write through it goes into the chained audit log (core.admin.AuditedModelAdmin).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -78,50 +77,6 @@ class PlatformAdminSite(admin.AdminSite):
             self, request: HttpRequest,
                              extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return HttpResponseRedirect(reverse("account_change_password"))
-
-
-class AuditedModelAdmin(admin.ModelAdmin):
-    """Every add, change and delete through the platform admin goes into the chained audit log,
-    with field names only (Django's own LogEntry stays too, but it is not tamper-evident)."""
-
-    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, ...]:
-        """The delete confirmation lists only how many of each kind would go, never the related
-        objects by name: their names can be e-mail addresses (members, invitations, SSO links)."""
-        _deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        summary = [f"{name}: {count}" for name, count in model_count.items()]
-        protected_summary = [_("%(count)s protected objects") % {"count": len(protected)}
-                             ] if protected else []
-        return summary, model_count, perms_needed, protected_summary
-
-    def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
-        from .services import admin_change_record
-
-        admin_change_record(request=request, obj=obj, change="add", changed=_field_names(message))
-        return super().log_addition(request, obj, message)
-
-    def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
-        from .services import admin_change_record
-
-        admin_change_record(request=request, obj=obj, change="change",
-                            changed=_field_names(message))
-        return super().log_change(request, obj, message)
-
-    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
-        from .services import admin_change_record
-
-        for obj in queryset:
-            admin_change_record(request=request, obj=obj, change="delete")
-        return super().log_deletions(request, queryset)
-
-
-def _field_names(message: Any) -> list[str]:
-    """The changed fields' names from Django's change message (never their values)."""
-    names: list[str] = []
-    for part in message if isinstance(message, list) else []:
-        for detail in part.values():
-            if isinstance(detail, dict):
-                names += [str(name) for name in detail.get("fields", [])]
-    return names
 
 
 def apply_platform_admin_policy(site: admin.AdminSite) -> None:

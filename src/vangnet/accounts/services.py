@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import transaction
 from django.http import HttpRequest
 
 from vangnet.core.audit import audit_record
@@ -114,16 +114,3 @@ def notice_event_record(*, request: HttpRequest | None, user: Any, template_pref
     account_event_record(user=user, event=event, request=request, data=data)
 
 
-def admin_change_record(*, request: HttpRequest, obj: models.Model, change: str,
-                        changed: list[Any] | None = None) -> None:
-    """A write through the platform admin: which object, which fields (names only)."""
-    organisation_id = getattr(obj, "organisation_id", None)
-    if organisation_id is None and obj._meta.label_lower == "organisations.organisation":
-        organisation_id = obj.pk
-    audit_record(
-        action=f"admin.{change}",
-        actor=request.user,
-        target=obj,
-        organisation_id=organisation_id,
-        data={"model": obj._meta.label_lower, "changes": changed or []},
-    )

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from vangnet.organisations.selectors import organisation_for_sso_domain
+from vangnet.organisations.public import organisation_for_sso_domain
 
 from .forms import SsoEmailForm
 

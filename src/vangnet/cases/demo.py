@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.organisations.selectors import actor_for
+from vangnet.organisations.public import actor_for
 
 from . import services
 from .models import AdviceContact, Case
@@ -67,9 +67,9 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
     if advisor is None:
         return
     actor = actor_for(advisor)
-    from vangnet.organisations.demo import DEMO_PASSWORD
-    from vangnet.reporting.keys import keypair_of, private_key_unlock
-    from vangnet.reporting.services import report_submit
+    from vangnet.organisations.public import DEMO_PASSWORD
+    from vangnet.reporting.public import keypair_of, private_key_unlock
+    from vangnet.reporting.public import report_submit
 
     # Writing to a reporter takes the advisor's unlocked key, in the demo as in the product.
     pair = keypair_of(advisor.user)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.organisations.models import Membership
-from vangnet.reporting.categories import Category
+from vangnet.reporting.public import Category
 
 from .integration import REPORT_PARTS
 from .models import (

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from vangnet.core import crypto
-from vangnet.organisations.permissions import Actor
+from vangnet.organisations.public import Actor
 
 # The parts of a report, in the order reporters see them (reporting.selectors.report_contents_for).
 REPORT_PARTS = ("narrative", "when", "where", "involved", "witnesses", "impact", "wishes",
@@ -85,14 +85,14 @@ def recipient_user_ids(report_ids: Iterable[int]) -> dict[int, list[int]]:
 
 
 def excluded_ids(report: Any) -> frozenset[int]:
-    from vangnet.reporting.conflicts import excluded_membership_ids
+    from vangnet.reporting.public import excluded_membership_ids
 
     return frozenset(excluded_membership_ids(report))
 
 
 def is_involved(report: Any, membership_id: int) -> bool:
     """Cheap check for lists (no query): is this person named as involved in the report?"""
-    from vangnet.reporting.conflicts import is_tagged
+    from vangnet.reporting.public import is_tagged
 
     return is_tagged(receipt_hash=report.receipt_hash, membership_id=membership_id,
                      tags=report.involved_tags or [])
@@ -102,7 +102,7 @@ def report_key(*, report: Any, membership_id: int, private_key: bytes) -> bytes:
     """The report key, opened with a current recipient's private key."""
     from django.core.exceptions import PermissionDenied
 
-    from vangnet.reporting.services import report_key_for_recipient
+    from vangnet.reporting.public import report_key_for_recipient
 
     try:
         return report_key_for_recipient(report=report, membership_id=membership_id,
@@ -153,7 +153,7 @@ def message_post(*, report: Any, actor: Actor | None, body: str, kind: str = "te
 
 def key_required_error() -> type[Exception]:
     """Raised when a handler writes to a reporter without an unlocked key that opens the report."""
-    from vangnet.reporting.services import KeyRequired
+    from vangnet.reporting.public import KeyRequired
 
     return KeyRequired
 
@@ -194,7 +194,7 @@ def report_contents(*, actor: Actor, report: Any, private_key: bytes) -> dict[st
 
 
 def private_key_for_request(request: Any) -> bytes | None:
-    from vangnet.reporting.keys import private_key_for_request as _private_key
+    from vangnet.reporting.public import private_key_for_request as _private_key
 
     return _private_key(request)
 

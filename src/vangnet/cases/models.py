@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.reporting.categories import Category
+from vangnet.reporting.public import Category
 
 from .workflow import Outcome, State, Track
 

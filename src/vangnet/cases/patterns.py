@@ -25,7 +25,7 @@ from django.utils import timezone
 from vangnet.core.anonymity import Cell, banded_cell, threshold
 from vangnet.core.audit import audit_record
 from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.roles import Role
+from vangnet.organisations.public import Role
 
 from .models import Case, PatternSignal, PersonMark
 
@@ -129,7 +129,7 @@ def _raise(organisation_id: int, kind: str, subject: str, count: int,
 
 def _notify_advisors(organisation_id: int) -> None:
     from vangnet.core.mail import queue_mail
-    from vangnet.organisations.selectors import members_with_role
+    from vangnet.organisations.public import members_with_role
 
     user_ids = [m.user_id for m in members_with_role(organisation_id=organisation_id,
                                                      role=Role.ADVISOR)]

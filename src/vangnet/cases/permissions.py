@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vangnet.organisations.permissions import Actor
-from vangnet.organisations.roles import Role
+from vangnet.organisations.public import Actor
+from vangnet.organisations.public import Role
 
 
 @dataclass(frozen=True)

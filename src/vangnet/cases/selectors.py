@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from vangnet.core import crypto
-from vangnet.organisations.permissions import Actor
+from vangnet.organisations.public import Actor
 
 from . import deadlines, integration, permissions
 from .models import (

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_noop
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
 from vangnet.organisations.models import Membership, Organisation
-from vangnet.organisations.permissions import Actor
-from vangnet.organisations.roles import Role
+from vangnet.organisations.public import Actor
+from vangnet.organisations.public import Role
 
 from . import deadlines, integration, permissions
 from .models import (
@@ -789,7 +789,7 @@ def lesson_action_status(*, actor: Actor, action: LessonAction, status: str) -> 
 
 
 def _advisor_ids(organisation_id: int) -> list[int]:
-    from vangnet.organisations.selectors import members_with_role
+    from vangnet.organisations.public import members_with_role
 
     return list(members_with_role(organisation_id=organisation_id,
                                   role=Role.ADVISOR).values_list("pk", flat=True))

@@ -36,7 +36,7 @@ from vangnet.core.anonymity import (
 )
 from vangnet.core.audit import audit_record
 from vangnet.organisations.models import Unit
-from vangnet.reporting.categories import Category
+from vangnet.reporting.public import Category
 
 from .models import AdviceContact, Case, YearlyFigures
 from .workflow import Outcome

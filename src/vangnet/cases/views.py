@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vangnet.core import crypto
 from vangnet.core.anonymity import threshold
 from vangnet.core.csvsafe import csv_writer
-from vangnet.organisations.decorators import organisation_view
+from vangnet.organisations.public import organisation_view
 
 from . import forms, integration, permissions, selectors, services, stats
 from .models import AftercareMoment, Case, LessonAction

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from vangnet.organisations.selectors import memberships_of_user
+from vangnet.organisations.public import memberships_of_user
 
 
 def home(request: HttpRequest) -> HttpResponse:

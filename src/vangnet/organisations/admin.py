@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from vangnet.accounts.platform_admin import AuditedModelAdmin
+from vangnet.core.admin import AuditedModelAdmin
 
 from .models import Organisation
 

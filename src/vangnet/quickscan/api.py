@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from vangnet.organisations.models import Membership
-from vangnet.organisations.selectors import actor_for
+from vangnet.organisations.public import actor_for
 
 from . import report, selectors
 from .models import Round

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import translation
 
 from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.organisations.roles import Role
-from vangnet.organisations.selectors import actor_for
+from vangnet.organisations.public import Role
+from vangnet.organisations.public import actor_for
 
 from . import services
 from .content import instrument
@@ -61,7 +61,7 @@ def _answers(rng: random.Random, means: dict[int, float]) -> dict[str, int]:
 
 def _participants(organisation: Organisation) -> dict[str, list[Membership]]:
     """Fictional members per quickscan group (as many as the closed round needs)."""
-    from vangnet.organisations.services import membership_create
+    from vangnet.organisations.public import membership_create
 
     units = {u.code: u for u in Unit.objects.filter(organisation=organisation)}
     number = 0

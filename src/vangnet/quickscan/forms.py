@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.organisations.models import Membership
-from vangnet.organisations.roles import Role
+from vangnet.organisations.public import Role
 
 from .content import Statement, instrument
 from .models import Action

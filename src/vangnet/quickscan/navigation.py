@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vangnet.core.navigation import NavItem
-from vangnet.organisations.permissions import Actor
+from vangnet.organisations.public import Actor
 
 from .permissions import can_manage_rounds, can_view_quickscan
 

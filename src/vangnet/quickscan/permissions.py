@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
-from vangnet.organisations.permissions import Actor
-from vangnet.organisations.roles import Role
+from vangnet.organisations.public import Actor
+from vangnet.organisations.public import Role
 
 
 def can_manage_rounds(actor: Actor) -> bool:

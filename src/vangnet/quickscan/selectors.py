@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vangnet.organisations.models import Membership, Organisation
-from vangnet.organisations.permissions import Actor
-from vangnet.organisations.selectors import unit_tree
+from vangnet.organisations.public import Actor
+from vangnet.organisations.public import unit_tree
 
 from .content import CONTENT_DIR, Texts, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
@@ -216,7 +216,7 @@ def werkvormen_for(*, organisation: Organisation, slugs: Sequence[str]) -> list[
     """
     found: dict[str, WerkvormLink] = {}
     if apps.is_installed("vangnet.toolbox"):
-        from vangnet.toolbox.selectors import werkvormen_by_slugs
+        from vangnet.toolbox.public import werkvormen_by_slugs
 
         for werkvorm in werkvormen_by_slugs(organisation.pk, list(slugs)):
             title = Texts(nl=werkvorm.title_nl, en=werkvorm.title_en)

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from vangnet.core.anonymity import threshold
 from vangnet.core.audit import audit_record
 from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.permissions import Actor
-from vangnet.organisations.roles import Role
+from vangnet.organisations.public import Actor
+from vangnet.organisations.public import Role
 
 from .content import DONT_KNOW, SCALE_VALUES, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup

@@ -28,7 +28,7 @@ from ninja.security import APIKeyHeader
 from vangnet.core.client import throttle_source
 from vangnet.core.input import invalid_input_message, json_has_invalid_text
 from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.selectors import organisation_get_public
+from vangnet.organisations.public import organisation_get_public
 
 from . import receipts, selectors, services
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from vangnet.core import crypto
 from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.selectors import line_managers_of
+from vangnet.organisations.public import line_managers_of
 
 from .models import Report
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from vangnet.organisations.models import Membership, Organisation
-from vangnet.organisations.selectors import actor_for
+from vangnet.organisations.public import actor_for
 
 from .models import AdvisorProfile, Report, UserKeyPair
 
@@ -82,7 +82,7 @@ def _ensure_keys(membership: Membership, password: str) -> None:
 
 @transaction.atomic
 def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
-    from vangnet.organisations.demo import DEMO_PASSWORD
+    from vangnet.organisations.public import DEMO_PASSWORD
 
     from .keys import private_key_unlock
     from .services import dialogue_ask, message_post, report_submit, reporter_open, reporter_reply

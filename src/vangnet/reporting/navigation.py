@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.core.navigation import NavItem
 from vangnet.organisations.models import Organisation
-from vangnet.organisations.permissions import Actor
+from vangnet.organisations.public import Actor
 
 from .permissions import can_hold_keys
 

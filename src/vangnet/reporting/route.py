@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.organisations.roles import Role
-from vangnet.organisations.selectors import line_managers_of, unit_ancestor_ids
+from vangnet.organisations.public import Role
+from vangnet.organisations.public import line_managers_of, unit_ancestor_ids
 
 from .models import AdvisorProfile, ReportingRoute, RouteContact, RouteStep, StepKind, UserKeyPair
 

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from vangnet.core import anonymity, crypto
 from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.permissions import Actor
+from vangnet.organisations.public import Actor
 
 from .conflicts import excluded_membership_ids
 from .holdings import recipient_rows

@@ -33,8 +33,8 @@ from vangnet.core import crypto
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
 from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.organisations.permissions import Actor
-from vangnet.organisations.roles import CASE_READING_ROLES, Role
+from vangnet.organisations.public import Actor
+from vangnet.organisations.public import CASE_READING_ROLES, Role
 
 from . import hooks
 from .attachments import MAX_ATTACHMENTS, CleanFile, clean_attachment

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.core.client import throttle_source
 from vangnet.organisations.models import Organisation
-from vangnet.organisations.selectors import organisation_get_public
+from vangnet.organisations.public import organisation_get_public
 
 from . import receipts, selectors, services, submission
 from .categories import Category

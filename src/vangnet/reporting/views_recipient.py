@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from vangnet.core import crypto
-from vangnet.organisations.decorators import organisation_view
+from vangnet.organisations.public import organisation_view
 from vangnet.organisations.models import Membership
-from vangnet.organisations.selectors import person_get_for_actor
+from vangnet.organisations.public import person_get_for_actor
 
 from . import keys, selectors, services, submission
 from .conflicts import excluded_membership_ids

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vangnet.organisations.decorators import organisation_view
+from vangnet.organisations.public import organisation_view
 from vangnet.organisations.models import Organisation, Unit
-from vangnet.organisations.selectors import person_get_for_actor, unit_get_for_actor, unit_tree
+from vangnet.organisations.public import person_get_for_actor, unit_get_for_actor, unit_tree
 
 from . import selectors, services
 from .forms import RouteContactFormSet, RouteForm, RouteStepForm

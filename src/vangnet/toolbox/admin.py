@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from vangnet.accounts.platform_admin import AuditedModelAdmin
+from vangnet.core.admin import AuditedModelAdmin
 
 from .models import Werkvorm
 

@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from vangnet.organisations.selectors import actor_for, membership_get_for_user
+from vangnet.organisations.public import actor_for, membership_get_for_user
 
 from . import selectors
 

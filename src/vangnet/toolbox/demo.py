@@ -7,7 +7,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from vangnet.organisations.models import Membership, Organisation
-from vangnet.organisations.selectors import actor_for
+from vangnet.organisations.public import actor_for
 
 from . import selectors, services
 from .models import Routine, TeamSession

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from vangnet.organisations.permissions import Actor
-from vangnet.organisations.roles import Role
+from vangnet.organisations.public import Actor
+from vangnet.organisations.public import Role
 
 
 def can_browse(actor: Actor) -> bool:

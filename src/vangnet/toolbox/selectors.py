@@ -16,8 +16,8 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.http import Http404
 
 from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.permissions import Actor
-from vangnet.organisations.selectors import unit_ancestor_ids
+from vangnet.organisations.public import Actor
+from vangnet.organisations.public import unit_ancestor_ids
 
 from . import permissions
 from .models import CalendarFeed, HiddenWerkvorm, Routine, RoutineOccurrence, TeamSession, Werkvorm

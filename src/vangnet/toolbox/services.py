@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
 from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.permissions import Actor
+from vangnet.organisations.public import Actor
 
 from . import permissions, selectors
 from .content import ContentBundle, WerkvormData, WerkvormText, content

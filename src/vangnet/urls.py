@@ -8,16 +8,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from vangnet.accounts import views as accounts_views
+from vangnet.accounts.public import sso_start
 from vangnet.core import views as core_views
+from vangnet.organisations.public import start_page
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", start_page, name="home"),
     path("privacy/", core_views.privacy, name="privacy"),
     path("toegankelijkheid/", core_views.accessibility, name="accessibility"),
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/sso/", accounts_views.sso_start, name="sso_start"),
+    path("accounts/sso/", sso_start, name="sso_start"),
     path("accounts/", include("allauth.urls")),
     path("platform-admin/", admin.site.urls),
     path("o/<slug:org_slug>/", include("vangnet.organisations.urls")),

@@ -12,7 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from vangnet.accounts.mails import queue_account_mail
 from vangnet.core.client import client_address
+from vangnet.organisations.public import membership_ensure_for_sso, organisation_for_sso_login
+
+from . import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -34,8 +38,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         """Every completed login (password, SSO, after a reset) is audited; a platform admin is
         also told by e-mail, so that a login they did not make does not go unnoticed."""
-        from . import services
-
         services.primary_address_ensure(user=user)
         services.login_record(request=request, user=user)
         if user.is_superuser:
@@ -44,14 +46,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         """A wrong password for an existing account is audited (the typed password is not)."""
-        from . import services
-
         services.login_failed_record(request=request, login=str(credentials.get("email") or ""))
         super().authentication_failed(request, **credentials)
 
     def logout(self, request: HttpRequest) -> None:
-        from . import services
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             services.account_event_record(user=user, event="logout", request=request)
@@ -62,8 +60,6 @@ class AccountAdapter(DefaultAccountAdapter):
                                email: str | None = None) -> None:
         """allauth announces each change to an account here (password, e-mail address, second
         factor, SSO link); the same change goes into the chained audit log first."""
-        from . import services
-
         services.notice_event_record(request=self.request, user=user,
                                      template_prefix=template_prefix)
         super().send_notification_mail(template_prefix, user, context=context, email=email)
@@ -71,8 +67,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Queue allauth's mails with no secret in the task queue (accounts/mails.py, ADR 0051):
         the reset link is minted by the worker from the user id; other mails go sealed."""
-        from vangnet.accounts.mails import queue_account_mail
-
         queue_account_mail(template_prefix=template_prefix, email=email, context=context)
 
 
@@ -83,8 +77,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         Without this check the identity provider of one organisation could assert the e-mail
         address of someone in another organisation and log in as them.
         """
-        from vangnet.organisations.public import membership_ensure_for_sso, organisation_for_sso_login
-
         if organisation_for_sso_login(sociallogin) is None:
             raise ImmediateHttpResponse(
                 render(request, "accounts/sso_refused.html", status=403)
@@ -94,8 +86,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         """SSO may create an account only for an e-mail domain its organisation trusts."""
-        from vangnet.organisations.public import organisation_for_sso_login
-
         return organisation_for_sso_login(sociallogin) is not None
 
     def populate_user(self, request: HttpRequest, sociallogin: Any, data: dict[str, Any]) -> Any:
@@ -105,8 +95,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
-        from vangnet.organisations.public import membership_ensure_for_sso
-
         user = super().save_user(request, sociallogin, form)
         membership_ensure_for_sso(user=user, sociallogin=sociallogin)
         return user

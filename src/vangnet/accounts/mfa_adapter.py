@@ -17,6 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.db import transaction
 
 from vangnet.core.crypto import (
     DecryptionError,
@@ -25,6 +27,9 @@ from vangnet.core.crypto import (
     server_key,
     server_keys,
 )
+
+from .middleware import requires_two_factor_login
+from .second_factor import SECOND_FACTOR_TYPES
 
 PREFIX = "vn1:"
 PURPOSE = "mfa"
@@ -73,9 +78,6 @@ class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Any) -> bool:
         """Who must log in with two factors cannot remove their last second factor (they would
         only be sent to set up a new one); removing one of two is fine."""
-        from .middleware import requires_two_factor_login
-        from .second_factor import SECOND_FACTOR_TYPES
-
         if authenticator.type not in SECOND_FACTOR_TYPES:
             return True
         others = type(authenticator).objects.filter(
@@ -114,9 +116,6 @@ def decrypted_authenticator_data(kind: str, data: dict) -> dict:
 def rekey_mfa_secrets() -> int:
     """Re-encrypt every stored second-factor secret under the current server key (after a key
     rotation, before the previous key is dropped). Returns how many authenticators changed."""
-    from allauth.mfa.models import Authenticator
-    from django.db import transaction
-
     changed = 0
     with transaction.atomic():
         for authenticator in Authenticator.objects.select_for_update().exclude(

@@ -18,7 +18,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from vangnet.organisations.public import requires_two_factor, roles_of_user
+
 from .second_factor import has_second_factor, session_passed_second_factor
+from .services import account_event_record
 
 # Paths a person without a second factor may still use: to set it up, or to leave.
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/media/")
@@ -28,8 +31,6 @@ ALWAYS_EXEMPT_PREFIXES = ("/static/", "/i18n/")
 
 
 def requires_two_factor_login(user: Any) -> bool:
-    from vangnet.organisations.public import requires_two_factor, roles_of_user
-
     return requires_two_factor(
         roles=roles_of_user(user=user), is_platform_admin=user.is_superuser or user.is_staff
     )
@@ -57,8 +58,6 @@ class RequireTwoFactorMiddleware:
         return self._log_in_again(request)
 
     def _log_in_again(self, request: HttpRequest) -> HttpResponse:
-        from .services import account_event_record
-
         account_event_record(user=request.user, event="second_factor_skipped", request=request)
         logout(request)
         messages.warning(request, _("Please log in again with your password and your second "

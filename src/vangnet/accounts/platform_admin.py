@@ -40,7 +40,7 @@ class PlatformAdminSite(admin.AdminSite):
     index_title = _("Platform admin")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from .second_factor import session_passed_second_factor
+        from .second_factor import session_passed_second_factor  # noqa: PLC0415 - loaded as an AppConfig, before the app registry is ready
 
         user = request.user
         return bool(
@@ -81,9 +81,9 @@ class PlatformAdminSite(admin.AdminSite):
 
 def apply_platform_admin_policy(site: admin.AdminSite) -> None:
     """Remove every registration that was not reviewed; show SSO apps without their secret."""
-    from allauth.socialaccount.models import SocialApp
+    from allauth.socialaccount.models import SocialApp  # noqa: PLC0415 - loaded as an AppConfig, before the app registry is ready
 
-    from .admin import SocialAppAdmin
+    from .admin import SocialAppAdmin  # noqa: PLC0415 - loaded as an AppConfig, before the app registry is ready
 
     for model in list(site._registry):
         if model._meta.label_lower not in REVIEWED_MODELS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
@@ -74,8 +75,6 @@ def primary_address_ensure(*, user: Any) -> None:
     would not be told of the change. The address was given by the organisation (and reached by
     the invitation or reset link), so it counts as confirmed.
     """
-    from allauth.account.models import EmailAddress
-
     email = (user.email or "").lower()
     if not email or EmailAddress.objects.filter(user=user, email=email, verified=True,
                                                 primary=True).exists():

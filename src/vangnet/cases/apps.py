@@ -13,7 +13,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from vangnet.core.scheduling import register_periodic
-        from vangnet.reporting import hooks
+        from vangnet.reporting.public import hooks
 
         from . import services, tasks
 

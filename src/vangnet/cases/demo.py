@@ -5,15 +5,18 @@ and some advice-only conversations are counted. Idempotent: runs once per organi
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.organisations.public import actor_for
+from vangnet.organisations.public import actor_for, units_in
 
 from . import services
 from .models import AdviceContact, Case
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Organisation
 
 ADVISOR_EMAIL = "vertrouwenspersoon@demo.vangnet.nl"
 
@@ -68,14 +71,14 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
         return
     actor = actor_for(advisor)
     from vangnet.organisations.public import DEMO_PASSWORD
-    from vangnet.reporting.public import keypair_of, private_key_unlock
-    from vangnet.reporting.public import report_submit
+
+    from .integration import keypair_of, private_key_unlock, report_submit
 
     # Writing to a reporter takes the advisor's unlocked key, in the demo as in the product.
     pair = keypair_of(advisor.user)
     key = private_key_unlock(pair=pair, password=DEMO_PASSWORD) if pair is not None else None
 
-    units = {u.code: u for u in Unit.objects.filter(organisation=organisation)}
+    units = {u.code: u for u in units_in(organisation_id=organisation.pk)}
     extra: list[Case] = []
     for category, unit_code, narrative, days in EXTRA_REPORTS:
         report, _code = report_submit(organisation=organisation, category=category,

@@ -8,10 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.models import Membership
-from vangnet.reporting.public import Category
+from vangnet.organisations.public import active_memberships_in
 
-from .integration import REPORT_PARTS
+from .integration import REPORT_PARTS, Category, StepKind
 from .models import (
     LEGAL_MAX_ACKNOWLEDGE_DAYS,
     LEGAL_MAX_FEEDBACK_MONTHS,
@@ -72,7 +71,7 @@ class NoteForm(forms.Form):
 
 
 def _people_choices(organisation_id: int) -> Any:
-    return (Membership.objects.filter(organisation_id=organisation_id, is_active=True)
+    return (active_memberships_in(organisation_id=organisation_id)
             .select_related("user").order_by("user__full_name", "user__email"))
 
 
@@ -85,7 +84,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 class ConsentForm(forms.Form):
     recipient_kind = forms.ChoiceField(label=_("Who would receive it"),
                                        choices=ConsentRequest.Recipient.choices)
-    recipient = PersonChoiceField(label=_("Person"), queryset=Membership.objects.none(),
+    recipient = PersonChoiceField(label=_("Person"), queryset=None,
                                   required=False,
                                   help_text=_("Not needed for an external body."))
     external_body = forms.CharField(label=_("External body"), max_length=200, required=False,
@@ -103,7 +102,7 @@ class ConsentForm(forms.Form):
 
 
 class AcuteDangerForm(forms.Form):
-    recipient = PersonChoiceField(label=_("Share with"), queryset=Membership.objects.none())
+    recipient = PersonChoiceField(label=_("Share with"), queryset=None)
     parts = forms.MultipleChoiceField(
         label=_("What to share"), widget=forms.CheckboxSelectMultiple,
         choices=[(part, PART_LABELS[part]) for part in REPORT_PARTS],
@@ -145,7 +144,7 @@ class LessonForm(forms.Form):
 
 class PersonMarkForm(forms.Form):
     person = PersonChoiceField(
-        label=_("The report is about"), queryset=Membership.objects.none(),
+        label=_("The report is about"), queryset=None,
         help_text=_("Stored only as a code that only confidential advisors can make. Used to "
                     "notice when several cases concern the same person."),
     )
@@ -164,8 +163,6 @@ class AdviceContactForm(forms.Form):
                                 initial=Outcome.ADVICE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from vangnet.reporting.models import StepKind
-
         kwargs.setdefault("initial", {}).setdefault("contact_date", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["route_step"].choices = [("", "—"), *StepKind.choices]  # type: ignore[attr-defined]

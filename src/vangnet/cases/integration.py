@@ -1,5 +1,5 @@
-"""Everything cases needs from reporting, in one place (reporting's public face is its services,
-selectors, hooks and conflicts modules). If reporting's contract changes, only this file changes.
+"""Everything cases needs from reporting, in one place: the only module of cases that imports
+`vangnet.reporting.public` (ADR 0060). If reporting's face changes, only this file changes.
 """
 
 from __future__ import annotations
@@ -8,20 +8,24 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 
 from vangnet.core import crypto
 from vangnet.organisations.public import Actor
+from vangnet.reporting import public as reporting
 
-# The parts of a report, in the order reporters see them (reporting.selectors.report_contents_for).
+# Re-exported for the rest of cases, which takes nothing from reporting but through this module.
+from vangnet.reporting.public import Category as Category
+from vangnet.reporting.public import StepKind as StepKind
+from vangnet.reporting.public import keypair_of as keypair_of  # the demo's advisor
+from vangnet.reporting.public import private_key_unlock as private_key_unlock
+from vangnet.reporting.public import report_submit as report_submit  # the demo's reports
+
+# The parts of a report, in the order reporters see them (reporting's report_contents_for).
 REPORT_PARTS = ("narrative", "when", "where", "involved", "witnesses", "impact", "wishes",
                 "identity", "contact")
-
-
-def report_model() -> Any:
-    from vangnet.reporting.models import Report
-
-    return Report
 
 
 def active_recipients_q(membership_id: int) -> Q:
@@ -30,83 +34,46 @@ def active_recipients_q(membership_id: int) -> Q:
 
 
 def recipient_q(membership_id: int) -> Q:
-    """Cases whose report this membership currently receives. On its own (not OR-ed), PostgreSQL
-    probes reporting's unique (report, membership) index per row instead of hashing every report
-    the person ever received: the first page stays as cheap at 100,000 cases as at 1,000."""
-    from vangnet.reporting.models import ReportRecipient
-
-    return Q(Exists(ReportRecipient.objects.filter(
-        report_id=OuterRef("report_id"), membership_id=membership_id, revoked_at__isnull=True)))
+    """Cases whose report this membership currently receives (an index probe per row)."""
+    return reporting.report_recipient_q(membership_id)
 
 
 def grant_q(membership_id: int) -> Q:
-    from vangnet.reporting.models import ReportGrant
-
-    return Q(Exists(ReportGrant.objects.filter(
-        report_id=OuterRef("report_id"), membership_id=membership_id, revoked_at__isnull=True)))
+    return reporting.report_grant_q(membership_id)
 
 
 def recipient_ids(report_id: int) -> frozenset[int]:
-    from vangnet.reporting.models import ReportRecipient
-
-    return frozenset(ReportRecipient.objects.filter(
-        report_id=report_id, revoked_at__isnull=True).values_list("membership_id", flat=True))
+    return reporting.report_recipient_ids(report_id)
 
 
 def grant_holder_ids(report_id: int) -> frozenset[int]:
-    from vangnet.reporting.models import ReportGrant
-
-    return frozenset(ReportGrant.objects.filter(
-        report_id=report_id, revoked_at__isnull=True).values_list("membership_id", flat=True))
+    return reporting.report_grant_holder_ids(report_id)
 
 
 def recipients_by_report(report_ids: Iterable[int]) -> dict[int, set[int]]:
-    from vangnet.reporting.models import ReportRecipient
-
-    result: dict[int, set[int]] = {}
-    rows = ReportRecipient.objects.filter(report_id__in=list(report_ids), revoked_at__isnull=True)
-    for report_id, membership_id in rows.values_list("report_id", "membership_id"):
-        result.setdefault(report_id, set()).add(membership_id)
-    return result
+    return reporting.report_recipients_by_report(report_ids)
 
 
 def recipient_user_ids(report_ids: Iterable[int]) -> dict[int, list[int]]:
-    """User ids of the current recipients, per report (for content-free reminders, which the
-    worker addresses by user id: ADR 0051)."""
-    from vangnet.reporting.models import ReportRecipient
-
-    result: dict[int, list[int]] = {}
-    rows = ReportRecipient.objects.filter(
-        report_id__in=list(report_ids), revoked_at__isnull=True, membership__is_active=True
-    ).values_list("report_id", "membership__user_id")
-    for report_id, user_id in rows:
-        result.setdefault(report_id, []).append(user_id)
-    return result
+    """User ids of the current recipients, per report (for content-free reminders)."""
+    return reporting.report_recipient_user_ids(report_ids)
 
 
 def excluded_ids(report: Any) -> frozenset[int]:
-    from vangnet.reporting.public import excluded_membership_ids
-
-    return frozenset(excluded_membership_ids(report))
+    return frozenset(reporting.excluded_membership_ids(report))
 
 
 def is_involved(report: Any, membership_id: int) -> bool:
     """Cheap check for lists (no query): is this person named as involved in the report?"""
-    from vangnet.reporting.public import is_tagged
-
-    return is_tagged(receipt_hash=report.receipt_hash, membership_id=membership_id,
-                     tags=report.involved_tags or [])
+    return reporting.is_tagged(receipt_hash=report.receipt_hash, membership_id=membership_id,
+                               tags=report.involved_tags or [])
 
 
 def report_key(*, report: Any, membership_id: int, private_key: bytes) -> bytes:
     """The report key, opened with a current recipient's private key."""
-    from django.core.exceptions import PermissionDenied
-
-    from vangnet.reporting.public import report_key_for_recipient
-
     try:
-        return report_key_for_recipient(report=report, membership_id=membership_id,
-                                        private_key=private_key)
+        return reporting.report_key_for_recipient(report=report, membership_id=membership_id,
+                                                  private_key=private_key)
     except PermissionDenied as error:
         raise crypto.DecryptionError from error
 
@@ -118,91 +85,65 @@ def note_key(report_key_bytes: bytes) -> bytes:
 
 
 def public_key_of_user(user_id: int) -> bytes | None:
-    from vangnet.reporting.models import UserKeyPair
-
-    pair = UserKeyPair.objects.filter(user_id=user_id).only("public_key").first()
-    return bytes(pair.public_key) if pair is not None else None
+    return reporting.public_key_of_user(user_id)
 
 
-def public_keys_of_memberships(membership_ids: Iterable[int]) -> dict[int, bytes]:
-    from vangnet.organisations.models import Membership
-    from vangnet.reporting.models import UserKeyPair
-
-    users = dict(Membership.objects.filter(pk__in=list(membership_ids)).values_list("user_id", "pk"))
-    return {users[user_id]: bytes(key) for user_id, key in UserKeyPair.objects.filter(
-        user_id__in=list(users)).values_list("user_id", "public_key")}
+def public_keys_of_memberships(*, organisation_id: int,
+                               membership_ids: Iterable[int]) -> dict[int, bytes]:
+    return reporting.public_keys_of_memberships(organisation_id=organisation_id,
+                                                membership_ids=membership_ids)
 
 
 def dialogue_ask(*, report: Any, actor: Actor | None, kind: str, body: str,
                  choices: list[list[str]], ref: str, private_key: bytes | None = None) -> Any:
     """A handler (actor) needs their unlocked key that opens the report; the system (None) not."""
-    from vangnet.reporting import services
-
-    return services.dialogue_ask(report=report, actor=actor, kind=kind, body=body,
-                                 choices=[(value, label) for value, label in choices], ref=ref,
-                                 private_key=private_key)
+    return reporting.dialogue_ask(report=report, actor=actor, kind=kind, body=body,
+                                  choices=[(value, label) for value, label in choices], ref=ref,
+                                  private_key=private_key)
 
 
 def message_post(*, report: Any, actor: Actor | None, body: str, kind: str = "text",
                  payload: dict[str, Any] | None = None, private_key: bytes | None = None) -> Any:
-    from vangnet.reporting import services
-
-    return services.message_post(report=report, actor=actor, body=body, kind=kind,
-                                 payload=payload, private_key=private_key)
+    return reporting.message_post(report=report, actor=actor, body=body, kind=kind,
+                                  payload=payload, private_key=private_key)
 
 
 def key_required_error() -> type[Exception]:
     """Raised when a handler writes to a reporter without an unlocked key that opens the report."""
-    from vangnet.reporting.public import KeyRequired
-
-    return KeyRequired
+    return reporting.KeyRequired
 
 
 def grant_access(*, actor: Actor, report: Any, membership: Any, parts: list[str],
                  private_key: bytes, reason: str) -> Any:
-    from vangnet.reporting import services
-
-    return services.report_grant_access(actor=actor, report=report, membership=membership,
-                                        parts=parts, private_key=private_key, reason=reason)
+    return reporting.report_grant_access(actor=actor, report=report, membership=membership,
+                                         parts=parts, private_key=private_key, reason=reason)
 
 
 def revoke_access(*, grant_id: int, actor: Actor | None = None, question: Any = None) -> None:
     """End a grant's future access: by an advisor (`actor`, a withdrawal told in person), or by
     the reporter, whose answer to the withdraw question (`question`) is the proof reporting asks
     for. Reporting audits either way; a grant already ended is left alone."""
-    from django.core.exceptions import PermissionDenied
-
-    from vangnet.reporting import services
-    from vangnet.reporting.models import ReportGrant
-
     if actor is None and question is None:
         raise PermissionDenied  # nobody asked: never revoke on no one's word
-    grant = ReportGrant.objects.select_related("report").filter(
-        pk=grant_id, revoked_at__isnull=True).first()
+    grant = reporting.active_grant_get(grant_id)
     if grant is None:
         return
     if actor is not None:
-        services.report_revoke_access(actor=actor, grant=grant)
+        reporting.report_revoke_access(actor=actor, grant=grant)
     else:
-        services.report_revoke_access_for_reporter(grant=grant, question=question)
+        reporting.report_revoke_access_for_reporter(grant=grant, question=question)
 
 
 def report_contents(*, actor: Actor, report: Any, private_key: bytes) -> dict[str, str]:
-    from vangnet.reporting import selectors
-
-    return selectors.report_contents_for(actor=actor, report=report, private_key=private_key)
+    return reporting.report_contents_for(actor=actor, report=report, private_key=private_key)
 
 
 def private_key_for_request(request: Any) -> bytes | None:
-    from vangnet.reporting.public import private_key_for_request as _private_key
-
-    return _private_key(request)
+    return reporting.private_key_for_request(request)
 
 
 def unlock_url(org_slug: str, next_url: str) -> str:
     """Where to send a handler whose key is still locked."""
-    from django.urls import NoReverseMatch, reverse
-
     for name in ("reporting:unlock", "reporting:key_unlock"):
         try:
             return reverse(name, args=[org_slug]) + "?next=" + next_url
@@ -211,20 +152,11 @@ def unlock_url(org_slug: str, next_url: str) -> str:
     return next_url
 
 
-def destroy_report(*, report: Any) -> None:
-    """Destroy a report's contents at the end of its retention (reporting's service when it
-    offers one; otherwise the report row goes, which cascades its messages and grants)."""
-    from vangnet.reporting import services
-
-    destroy = getattr(services, "report_destroy", None) or getattr(
-        services, "report_destroy_contents", None)
-    if destroy is not None:
-        destroy(report=report)
-        return
-    for attachment in report.attachments.all():
-        attachment.file.delete(save=False)
-    report.delete()
+def destroy_report(*, report_id: int) -> bool:
+    """Destroy a report for good at the end of its retention (reporting's own service: files,
+    keys, messages, grants). True when there was one to destroy."""
+    return reporting.report_destroy(report_id=report_id)
 
 
 def reports_for_org(organisation_id: int) -> QuerySet[Any]:
-    return report_model().objects.filter(organisation_id=organisation_id)
+    return reporting.reports_of_organisation(organisation_id)

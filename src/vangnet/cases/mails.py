@@ -6,7 +6,7 @@ Each says that something is due and where to look: the case reference, never its
 from __future__ import annotations
 
 from vangnet.core.mail import Mail, mail_kind
-from vangnet.organisations.models import Organisation
+from vangnet.organisations.public import organisation_slug_of
 
 from .models import Case, DeadlineReminder
 
@@ -34,5 +34,5 @@ def deadline_reminder(*, reminder_id: int) -> Mail | None:
 
 @mail_kind("cases/email/pattern")
 def pattern_signal(*, organisation_id: int) -> Mail | None:
-    slug = Organisation.objects.filter(pk=organisation_id).values_list("slug", flat=True).first()
+    slug = organisation_slug_of(organisation_id=organisation_id)
     return Mail({"org_slug": slug}) if slug else None

@@ -11,9 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.reporting.public import Category
-
+from .integration import Category
 from .workflow import Outcome, State, Track
 
 # The law's outer limits (Wet bescherming klokkenluiders, EU 2019/1937); see docs/adr/0041.
@@ -29,7 +27,7 @@ class CaseSettings(models.Model):
     """Per-organisation terms and retention. Terms may be shorter than the law, never longer."""
 
     organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="case_settings"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="case_settings"
     )
     acknowledge_within_days = models.PositiveSmallIntegerField(
         _("confirm receipt within (days)"), default=LEGAL_MAX_ACKNOWLEDGE_DAYS,
@@ -71,7 +69,8 @@ class Case(models.Model):
         NORMAL = "normal", _("Normal")
         HIGH = "high", _("High")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cases")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="cases")
     report = models.OneToOneField(
         "reporting.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="case"
     )
@@ -89,7 +88,8 @@ class Case(models.Model):
     attention_reason = models.CharField(max_length=40, blank=True)
     # Copied from the report when the case is made (metadata, never content).
     category = models.CharField(_("category"), max_length=40, choices=Category.choices)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.SET_NULL, null=True,
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("unit"), on_delete=models.SET_NULL,
+                             null=True,
                              blank=True, related_name="+")
     route_step = models.CharField(_("route step"), max_length=60, blank=True)
     channel = models.CharField(_("channel"), max_length=20, blank=True)
@@ -166,7 +166,7 @@ class CaseEvent(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30, blank=True)
-    actor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True,
+    actor = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
     # Short, content-free explanation (a reopen reason, what was shared with whom).
     summary = models.CharField(max_length=300, blank=True)
@@ -216,7 +216,8 @@ class CaseNote(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
-    author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
+                               related_name="+")
     ciphertext = models.BinaryField()
     created_at = models.DateTimeField()
 
@@ -248,14 +249,15 @@ class ConsentRequest(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     recipient_kind = models.CharField(max_length=30, choices=Recipient.choices)
-    recipient = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True,
+    recipient = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
+                                  blank=True,
                                   related_name="+")
     # For an external body: its name (an organisation, never a private person).
     external_body = models.CharField(max_length=200, blank=True)
     parts = models.JSONField(default=list)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASKED)
     is_acute_danger = models.BooleanField(default=False)
-    asked_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True,
+    asked_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
                                  related_name="+")
     question_id = models.BigIntegerField(null=True, blank=True)
     withdraw_question_id = models.BigIntegerField(null=True, blank=True)
@@ -348,9 +350,10 @@ class AdviceContact(models.Model):
         VIDEO = "video", _("Video call")
         EMAIL = "email", _("By e-mail")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
                                      related_name="advice_contacts")
-    advisor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    advisor = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
+                                related_name="+")
     contact_date = models.DateField(_("date"))
     category = models.CharField(_("what was it about"), max_length=40, choices=Category.choices)
     channel = models.CharField(_("how"), max_length=20, choices=Channel.choices,
@@ -372,14 +375,14 @@ class AdviceContact(models.Model):
 class Lesson(models.Model):
     """What the organisation can learn from a case, written without names."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
                                      related_name="lessons")
     # The case link is kept for handlers only and dropped when the contents are destroyed.
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="lessons")
     text = models.TextField(_("lesson"), max_length=2000)
     theme = models.CharField(_("category"), max_length=40, choices=Category.choices, blank=True)
-    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True,
+    created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     created_at = models.DateTimeField()
 
@@ -400,7 +403,7 @@ class LessonAction(models.Model):
         DOING = "doing", _("In progress")
         DONE = "done", _("Done")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="actions")
     title = models.CharField(_("action"), max_length=200)
     owner = models.CharField(_("who takes it on"), max_length=150, blank=True)
@@ -408,7 +411,7 @@ class LessonAction(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
     quickscan_action_id = models.BigIntegerField(null=True, blank=True)
-    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True,
+    created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -423,8 +426,8 @@ class PatternKey(models.Model):
     """The organisation's pattern key (HMAC), sealed for one advisor. The server never holds it
     in clear, so it cannot compute or test person marks on its own (docs/adr/0045)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, related_name="+")
     sealed_key = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -441,7 +444,7 @@ class PersonMark(models.Model):
     """A keyed hash of a person a case is about, so repeated cases can be noticed without names."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="person_marks")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     person_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField()
 
@@ -463,10 +466,10 @@ class PatternSignal(models.Model):
         UNIT = "unit", _("Same unit")
         PERSON = "person", _("Same person")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # The unit shown (may be a larger unit than the cases' own, for small teams) or the mark.
-    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True,
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+")
     subject_key = models.CharField(max_length=80)
     case_count = models.PositiveIntegerField(default=0)
@@ -497,7 +500,7 @@ class YearlyFigures(models.Model):
     report shows which category it was (docs/adr/0046).
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     frozen_at = models.DateTimeField()
     threshold = models.PositiveSmallIntegerField()

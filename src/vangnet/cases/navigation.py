@@ -4,8 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vangnet.core.navigation import NavItem
-from vangnet.organisations.public import Actor
-from vangnet.organisations.public import Role
+from vangnet.organisations.public import Actor, Role
 
 from . import permissions
 

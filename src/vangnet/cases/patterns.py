@@ -24,8 +24,7 @@ from django.utils import timezone
 
 from vangnet.core.anonymity import Cell, banded_cell, threshold
 from vangnet.core.audit import audit_record
-from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.public import Role
+from vangnet.organisations.public import Role, active_memberships_in, unit_parents
 
 from .models import Case, PatternSignal, PersonMark
 
@@ -39,10 +38,8 @@ def reporting_unit(unit_id: int | None, organisation_id: int) -> int | None:
     if unit_id is None:
         return None
     k = threshold()
-    parents = dict(Unit.objects.filter(organisation_id=organisation_id)
-                   .values_list("pk", "parent_id"))
-    sizes = dict(Membership.objects.filter(organisation_id=organisation_id, is_active=True,
-                                           unit__isnull=False)
+    parents = unit_parents(organisation_id=organisation_id)
+    sizes = dict(active_memberships_in(organisation_id=organisation_id).filter(unit__isnull=False)
                  .values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
     children: dict[int, list[int]] = {}
     for pk, parent in parents.items():
@@ -63,8 +60,7 @@ def reporting_unit(unit_id: int | None, organisation_id: int) -> int | None:
 
 
 def _subtree_ids(unit_id: int, organisation_id: int) -> list[int]:
-    parents = list(Unit.objects.filter(organisation_id=organisation_id)
-                   .values_list("pk", "parent_id"))
+    parents = list(unit_parents(organisation_id=organisation_id).items())
     result, frontier = [unit_id], [unit_id]
     while frontier:
         frontier = [pk for pk, parent in parents if parent in frontier]

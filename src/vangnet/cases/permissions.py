@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vangnet.organisations.public import Actor
-from vangnet.organisations.public import Role
+from vangnet.organisations.public import Actor, Role
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,9 +23,8 @@ from django.utils.translation import gettext_noop
 
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
-from vangnet.organisations.models import Membership, Organisation
-from vangnet.organisations.public import Actor
-from vangnet.organisations.public import Role
+from vangnet.organisations.public import Actor, Role
+from vangnet.quickscan import public as quickscan
 
 from . import deadlines, integration, permissions
 from .models import (
@@ -43,6 +43,9 @@ from .models import (
     RetaliationCheckin,
 )
 from .workflow import Outcome, State, find_transition, is_open, track_for
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Organisation
 
 REF_PREFIX = "cases."
 MIN_JUSTIFICATION = 30
@@ -755,21 +758,15 @@ def lesson_action_create(*, actor: Actor, lesson: Lesson, title: str, owner: str
 def _quickscan_action(actor: Actor, action: LessonAction) -> int | None:
     """Put the action in the quickscan's action plan when that app is installed and the actor may
     manage it there; the cases row keeps the link (same transaction)."""
-    from django.apps import apps
-
     if not apps.is_installed("vangnet.quickscan"):
         return None
-    from vangnet.quickscan import permissions as quickscan_permissions
-    from vangnet.quickscan import services as quickscan_services
-
-    if not quickscan_permissions.can_manage_actions(actor):
+    if not quickscan.can_manage_actions(actor):
         return None
     description = action.lesson.text
     if action.owner:
         description += "\n\n" + _("Who takes it on: %(owner)s") % {"owner": action.owner}
-    created = quickscan_services.action_create(actor=actor, title=action.title,
-                                               description=description,
-                                               due_date=action.due_date)
+    created = quickscan.action_create(actor=actor, title=action.title, description=description,
+                                      due_date=action.due_date)
     return created.pk
 
 
@@ -811,7 +808,8 @@ def pattern_key_open(*, actor: Actor, private_key: bytes, create: bool = True) -
         have = set(PatternKey.objects.filter(organisation_id=actor.organisation_id)
                    .values_list("membership_id", flat=True))
         wanted = set(_advisor_ids(actor.organisation_id)) | {actor.membership_id}
-        public_keys = integration.public_keys_of_memberships(wanted - have)
+        public_keys = integration.public_keys_of_memberships(
+            organisation_id=actor.organisation_id, membership_ids=wanted - have)
         PatternKey.objects.bulk_create(
             [PatternKey(organisation_id=actor.organisation_id, membership_id=member_id,
                         sealed_key=crypto.seal(public, key))
@@ -896,15 +894,15 @@ def _purge_case(case: Case, now: datetime) -> int:
     case.checkins.all().delete()
     case.lessons.update(case=None)
     case.events.all().delete()
-    report = case.report
-    if report is not None:
-        integration.destroy_report(report=report)
+    report_id = case.report_id
+    if report_id is not None:
+        integration.destroy_report(report_id=report_id)
     Case.objects.filter(pk=case.pk).update(report=None, contents_destroyed_at=now,
                                            attention_reason="")
     case.report = None
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CONTENTS_DESTROYED, created_at=now)
     audit_record(action="cases.contents_destroyed", actor_label="system", target=case,
-                 data={"notes": notes, "report": report is not None})
+                 data={"notes": notes, "report": report_id is not None})
     return notes
 
 

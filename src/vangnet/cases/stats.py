@@ -35,9 +35,9 @@ from vangnet.core.anonymity import (
     total_cell,
 )
 from vangnet.core.audit import audit_record
-from vangnet.organisations.models import Unit
-from vangnet.reporting.public import Category
+from vangnet.organisations.public import organisation_ids, unit_names
 
+from .integration import Category, StepKind
 from .models import AdviceContact, Case, YearlyFigures
 from .workflow import Outcome
 
@@ -157,12 +157,10 @@ def freeze_yearly_figures(*, organisation_id: int, year: int,
 def freeze_due_years(*, today: date | None = None) -> int:
     """The daily job: freeze last year's figures of every organisation once they are due, so
     the moment of freezing does not depend on who asks first. Returns how many were frozen."""
-    from vangnet.organisations.models import Organisation
-
     year = latest_published_year(today=today)
     done = set(YearlyFigures.objects.filter(year=year).values_list("organisation_id", flat=True))
     frozen = 0
-    for organisation_id in Organisation.objects.exclude(pk__in=done).values_list("pk", flat=True):
+    for organisation_id in sorted(organisation_ids() - done):
         freeze_yearly_figures(organisation_id=organisation_id, year=year, today=today)
         frozen += 1
     return frozen
@@ -200,7 +198,6 @@ def figures_as_json(report: YearlyReport) -> dict[str, Any]:
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    from vangnet.reporting.models import StepKind
 
     categories = {c.value: str(c.label) for c in Category}
     outcomes = {o.value: str(o.label) for o in Outcome}
@@ -330,7 +327,7 @@ def compute_yearly_report(*, organisation_id: int, organisation_name: str,
 def _unit_breakdown(organisation_id: int, cases: list[Any], k: int, title: str) -> Breakdown:
     """Units with at least k cases by name; the rest together as 'other units'."""
     counts = Counter(c["unit_id"] for c in cases)
-    names = dict(Unit.objects.filter(organisation_id=organisation_id).values_list("pk", "name"))
+    names = unit_names(organisation_id=organisation_id)
     shown = {str(unit_id): n for unit_id, n in counts.items() if unit_id and n >= k}
     rest = sum(n for unit_id, n in counts.items() if not unit_id or n < k)
     grouped = dict(shown)

@@ -7,47 +7,79 @@ Reads go through the selectors below, which are scoped to an actor or to an orga
 
 from __future__ import annotations
 
+from . import hooks
 from .decorators import organisation_view
 from .demo import DEMO_PASSWORD
 from .permissions import Actor, requires_two_factor
 from .roles import CASE_READING_ROLES, Role
 from .selectors import (
+    active_membership_of_user,
+    active_memberships_in,
     actor_for,
     line_managers_of,
     members_with_role,
+    membership_for_actor,
     membership_get_for_user,
+    membership_get_with_roles,
+    memberships_in,
     memberships_of_user,
     organisation_for_sso_domain,
     organisation_for_sso_login,
     organisation_get_public,
+    organisation_ids,
+    organisation_slug_of,
+    people_for_actor,
     person_get_for_actor,
     roles_of_user,
     unit_ancestor_ids,
     unit_get_for_actor,
+    unit_manager_pairs,
+    unit_names,
+    unit_parents,
     unit_tree,
+    units_for_actor,
+    units_in,
+    user_ids_of_active_memberships,
 )
 from .services import membership_create, membership_ensure_for_sso
+from .views import start as start_page
 
 __all__ = [
     "CASE_READING_ROLES",
     "DEMO_PASSWORD",
     "Actor",
     "Role",
+    "active_membership_of_user",
+    "active_memberships_in",
     "actor_for",
+    "hooks",
     "line_managers_of",
     "members_with_role",
     "membership_create",
     "membership_ensure_for_sso",
+    "membership_for_actor",
     "membership_get_for_user",
+    "membership_get_with_roles",
+    "memberships_in",
     "memberships_of_user",
     "organisation_for_sso_domain",
     "organisation_for_sso_login",
     "organisation_get_public",
+    "organisation_ids",
+    "organisation_slug_of",
     "organisation_view",
+    "people_for_actor",
     "person_get_for_actor",
     "requires_two_factor",
     "roles_of_user",
+    "start_page",
     "unit_ancestor_ids",
     "unit_get_for_actor",
+    "unit_manager_pairs",
+    "unit_names",
+    "unit_parents",
     "unit_tree",
+    "units_for_actor",
+    "units_in",
+    "user_ids_of_active_memberships",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -198,3 +199,71 @@ def import_job_get_for_actor(*, actor: Actor, pk: int) -> ImportJob:
     if job is None:
         raise Http404
     return job
+
+
+# --- For other apps (through organisations.public, ADR 0060) ----------------------------------
+# Other apps never query Membership or Unit themselves: they start from one organisation's rows
+# here and narrow them (`.filter(...)`), so every cross-app read is scoped to an organisation.
+
+
+def memberships_in(*, organisation_id: int) -> QuerySet[Membership]:
+    """Every membership of one organisation, active or not; callers narrow it further."""
+    return Membership.objects.filter(organisation_id=organisation_id)
+
+
+def active_memberships_in(*, organisation_id: int) -> QuerySet[Membership]:
+    return memberships_in(organisation_id=organisation_id).filter(is_active=True)
+
+
+def units_in(*, organisation_id: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(organisation_id=organisation_id)
+
+
+def unit_parents(*, organisation_id: int) -> dict[int, int | None]:
+    """Each unit's parent id (None at the top), for walking the tree without a query per step."""
+    return dict(units_in(organisation_id=organisation_id).values_list("pk", "parent_id"))
+
+
+def unit_names(*, organisation_id: int) -> dict[int, str]:
+    return dict(units_in(organisation_id=organisation_id).values_list("pk", "name"))
+
+
+def unit_manager_pairs(*, organisation_id: int,
+                       membership_ids: list[int] | None = None) -> list[tuple[int, int]]:
+    """(unit id, manager's membership id) for every unit manager, optionally only these people."""
+    rows = Unit.managers.through.objects.filter(unit__organisation_id=organisation_id)
+    if membership_ids is not None:
+        rows = rows.filter(membership_id__in=membership_ids)
+    return list(rows.values_list("unit_id", "membership_id"))
+
+
+def membership_for_actor(*, actor: Actor) -> Membership:
+    """The asking person's own membership, with user and organisation loaded."""
+    return Membership.objects.select_related("user", "organisation").get(
+        pk=actor.membership_id, organisation_id=actor.organisation_id)
+
+
+def active_membership_of_user(*, user_id: int, organisation_id: int) -> Membership | None:
+    return (Membership.objects.select_related("organisation")
+            .filter(user_id=user_id, organisation_id=organisation_id, is_active=True).first())
+
+
+def organisation_ids() -> set[int]:
+    """Every organisation's id, for jobs that run per organisation (no names, no data)."""
+    return set(Organisation.objects.values_list("pk", flat=True))
+
+
+def organisation_slug_of(*, organisation_id: int) -> str | None:
+    return Organisation.objects.filter(pk=organisation_id).values_list("slug", flat=True).first()
+
+
+def user_ids_of_active_memberships(membership_ids: Iterable[int]) -> list[int]:
+    """The user ids behind these memberships, active ones only (to address content-free mail,
+    which the worker sends by user id: ADR 0051)."""
+    return list(Membership.objects.filter(pk__in=set(membership_ids), is_active=True)
+                .values_list("user_id", flat=True))
+
+
+def membership_get_with_roles(pk: int) -> Membership:
+    """One membership as it is now, with its roles (for a handler of a membership change)."""
+    return Membership.objects.prefetch_related("roles").get(pk=pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from vangnet.core.navigation import nav_items_for
 from vangnet.core.public import public_links_for
+from vangnet.core.views import landing
 
 from . import selectors, services
 from .decorators import organisation_view
@@ -28,6 +29,17 @@ from .imports import error_message
 from .models import ImportJob
 from .permissions import can_manage_organisation
 from .theme import theme_css_for
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """The site's front page. Logged in with one organisation: go there; several: choose one;
+    not logged in: the landing page."""
+    if not request.user.is_authenticated:
+        return landing(request)
+    memberships = list(selectors.memberships_of_user(user=request.user))
+    if len(memberships) == 1:
+        return redirect("organisations:home", memberships[0].organisation.slug)
+    return render(request, "core/choose_organisation.html", {"memberships": memberships})
 
 
 def _require_manager(request: HttpRequest) -> None:

@@ -12,11 +12,9 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from vangnet.organisations.models import Membership
-from vangnet.organisations.public import actor_for
+from vangnet.organisations.public import actor_for, memberships_of_user
 
 from . import report, selectors
-from .models import Round
 from .permissions import can_manage_rounds
 
 PREFIX = "quickscan"
@@ -109,21 +107,20 @@ class Problem(Schema):
 def round_results(request: HttpRequest, round_id: int) -> Any:
     if not 0 < round_id < MAX_ID:
         raise HttpError(404, "not found")
-    round_ = Round.objects.filter(pk=round_id).select_related("organisation").first()
-    membership = None
-    if round_ is not None:
-        membership = (Membership.objects.filter(user_id=request.user.pk or 0, is_active=True,
-                                                organisation_id=round_.organisation_id)
-                      .select_related("organisation").prefetch_related("roles").first())
-    if round_ is None or membership is None:
+    # Who asks comes first: only the rounds of organisations where this person may manage rounds
+    # are looked at, so an outsider gets the same 404 for a round that exists and one that does not.
+    round_ = None
+    for membership in memberships_of_user(user=request.user):
+        actor = actor_for(membership)
+        if not can_manage_rounds(actor):
+            continue
+        try:
+            round_ = selectors.round_get_for_actor(actor=actor, pk=round_id, manage=True)
+            break
+        except Http404:
+            continue
+    if round_ is None:
         raise HttpError(404, "not found")
-    actor = actor_for(membership)
-    if not can_manage_rounds(actor):
-        raise HttpError(404, "not found")
-    try:
-        selectors.round_get_for_actor(actor=actor, pk=round_.pk, manage=True)
-    except Http404 as error:
-        raise HttpError(404, "not found") from error
     if round_.is_open:
         raise HttpError(409, "the round is still open; results exist once it is closed")
     return report.results_as_dict(round_=round_,

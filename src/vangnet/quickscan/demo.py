@@ -13,18 +13,19 @@ the figures, and the report shows how many, but they did not help any group over
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import translation
 
-from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.organisations.public import Role
-from vangnet.organisations.public import actor_for
+from vangnet.organisations.public import Role, actor_for, units_in
 
 from . import services
 from .content import instrument
 from .models import RespondentToken, Response, RiskAcceptance, Round, RoundGroup
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Organisation
 
 CLOSED_TITLE = "Quickscan voorjaar 2026"
 OPEN_TITLE = "Quickscan najaar 2026"
@@ -63,7 +64,7 @@ def _participants(organisation: Organisation) -> dict[str, list[Membership]]:
     """Fictional members per quickscan group (as many as the closed round needs)."""
     from vangnet.organisations.public import membership_create
 
-    units = {u.code: u for u in Unit.objects.filter(organisation=organisation)}
+    units = {u.code: u for u in units_in(organisation_id=organisation.pk)}
     number = 0
     per_group: dict[str, list[Membership]] = {}
     for slug, (count, _means) in CLOSED_GROUPS.items():

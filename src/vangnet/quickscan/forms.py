@@ -5,8 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.models import Membership
-from vangnet.organisations.public import Role
+from vangnet.organisations.public import Role, active_memberships_in
 
 from .content import Statement, instrument
 from .models import Action
@@ -114,7 +113,6 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner: forms.ModelChoiceField = self.fields["owner"]  # type: ignore[assignment]
-        owner.queryset = (Membership.objects.filter(organisation_id=organisation_id,
-                                                    is_active=True)
+        owner.queryset = (active_memberships_in(organisation_id=organisation_id)
                           .select_related("user").order_by("user__full_name"))
         owner.label_from_instance = lambda m: str(m.user)  # type: ignore[method-assign,assignment]

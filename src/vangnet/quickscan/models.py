@@ -20,8 +20,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from vangnet.organisations.models import Membership, Organisation
-
 
 class Round(models.Model):
     class Kind(models.TextChoices):
@@ -33,13 +31,13 @@ class Round(models.Model):
         OPEN = "open", pgettext_lazy("quickscan round", "Open")
         CLOSED = "closed", pgettext_lazy("quickscan round", "Closed")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
                                      related_name="quickscan_rounds")
     title = models.CharField(_("title"), max_length=150)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GROUPS)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
-    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True,
+    created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -92,7 +90,8 @@ class RespondentToken(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tokens")
     group = models.ForeignKey(RoundGroup, on_delete=models.CASCADE, related_name="tokens")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, null=True, blank=True,
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, null=True,
+                                   blank=True,
                                    related_name="quickscan_links")
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     spent = models.BooleanField(default=False)
@@ -150,7 +149,7 @@ class RiskAcceptance(models.Model):
     """
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="risk_acceptance")
-    accepted_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True,
+    accepted_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
                                     related_name="+")
     # The name at the time: the record stays readable when the person leaves.
     accepted_by_name = models.CharField(max_length=150)
@@ -174,7 +173,7 @@ class Action(models.Model):
         IN_PROGRESS = "in_progress", pgettext_lazy("quickscan action", "In progress")
         DONE = "done", pgettext_lazy("quickscan action", "Done")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
                                      related_name="quickscan_actions")
     round = models.ForeignKey(Round, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="actions", verbose_name=_("round"))
@@ -182,7 +181,7 @@ class Action(models.Model):
     pillar = models.PositiveSmallIntegerField(_("pillar"), null=True, blank=True)
     title = models.CharField(_("action"), max_length=200)
     description = models.TextField(_("what we will do"), blank=True)
-    owner = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True,
+    owner = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="quickscan_actions", verbose_name=_("owner"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,

@@ -10,8 +10,7 @@
 
 from __future__ import annotations
 
-from vangnet.organisations.public import Actor
-from vangnet.organisations.public import Role
+from vangnet.organisations.public import Actor, Role
 
 
 def can_manage_rounds(actor: Actor) -> bool:

@@ -9,19 +9,21 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from vangnet.core.charts import bar_chart
 from vangnet.core.csvsafe import csv_writer
-from vangnet.organisations.models import Organisation
 
 from . import selectors
 from .content import DONT_KNOW, SCALE_VALUES, instrument
 from .models import Round
 from .scoring import GroupStatus, Priority, Results
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Organisation
 
 # The largest statement gaps listed in the gaps section; all figures stay in the statements table.
 GAPS_LISTED = 8

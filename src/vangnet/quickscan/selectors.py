@@ -6,6 +6,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
@@ -13,15 +14,16 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vangnet.organisations.models import Membership, Organisation
-from vangnet.organisations.public import Actor
-from vangnet.organisations.public import unit_tree
+from vangnet.organisations.public import Actor, active_memberships_in, unit_tree
 
 from .content import CONTENT_DIR, Texts, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_rounds, can_view_actions, can_view_report
 from .scoring import Results, SubmittedAnswers, compute_results
 from .services import SOLO_GROUP, hash_token
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Organisation
 
 # --- rounds ----------------------------------------------------------------------------------
 
@@ -252,7 +254,7 @@ def action_get_for_actor(*, actor: Actor, pk: int) -> Action:
 
 
 def action_owner_choices(*, actor: Actor) -> QuerySet[Membership]:
-    return (Membership.objects.filter(organisation_id=actor.organisation_id, is_active=True)
+    return (active_memberships_in(organisation_id=actor.organisation_id)
             .select_related("user").order_by("user__full_name", "user__email"))
 
 

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,14 +27,21 @@ from django.utils.translation import gettext as _
 
 from vangnet.core.anonymity import threshold
 from vangnet.core.audit import audit_record
-from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.public import Actor
-from vangnet.organisations.public import Role
+from vangnet.organisations.public import (
+    Actor,
+    Role,
+    active_memberships_in,
+    membership_for_actor,
+    unit_parents,
+)
 
 from .content import DONT_KNOW, SCALE_VALUES, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds
 from .tasks import send_personal_links
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership
 
 SOLO_GROUP = "solo"
 DRAFT_RETENTION = timedelta(days=30)
@@ -179,7 +187,7 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
         raise ValidationError({"roles": _("Choose roles from the list.")})
     if not (everyone or unit_ids or roles or membership_ids):
         raise ValidationError(_("Choose who gets a link: units, roles or everyone."))
-    members = Membership.objects.filter(organisation_id=actor.organisation_id, is_active=True)
+    members = active_memberships_in(organisation_id=actor.organisation_id)
     if not everyone:
         chosen = Q(pk__in=membership_ids) | Q(roles__role__in=roles)
         if unit_ids:
@@ -212,8 +220,7 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
 
 
 def _units_with_descendants(actor: Actor, unit_ids: set[int]) -> set[int]:
-    parents = dict(Unit.objects.filter(organisation_id=actor.organisation_id)
-                   .values_list("pk", "parent_id"))
+    parents = unit_parents(organisation_id=actor.organisation_id)
     if unit_ids - set(parents):
         raise ValidationError({"units": _("Choose units from the list.")})
     chosen = set(unit_ids)
@@ -344,7 +351,7 @@ def shared_risk_accept(*, actor: Actor, round_: Round, reason: str,
                                     "again and confirm."))
         if RiskAcceptance.objects.filter(round=round_).exists():
             raise ValidationError(_("This risk has already been accepted for this round."))
-        membership = Membership.objects.select_related("user").get(pk=actor.membership_id)
+        membership = membership_for_actor(actor=actor)
         acceptance = RiskAcceptance.objects.create(
             round=round_, accepted_by=membership,
             accepted_by_name=membership.user.full_name or membership.user.email,

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vangnet.organisations.public import organisation_view
-from vangnet.organisations.public import organisation_get_public
+from vangnet.organisations.public import organisation_get_public, organisation_view
 
 from . import report, selectors, services
 from .content import instrument

@@ -27,8 +27,7 @@ from ninja.security import APIKeyHeader
 
 from vangnet.core.client import throttle_source
 from vangnet.core.input import invalid_input_message, json_has_invalid_text
-from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.public import organisation_get_public
+from vangnet.organisations.public import memberships_in, organisation_get_public, units_in
 
 from . import receipts, selectors, services
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
@@ -102,7 +101,7 @@ def get_route(request: HttpRequest, slug: str,
     organisation = organisation_get_public(slug=slug)
     unit = None
     if unit_id is not None:
-        unit = Unit.objects.filter(organisation=organisation, pk=unit_id).first()
+        unit = units_in(organisation_id=organisation.pk).filter(pk=unit_id).first()
         if unit is None:
             return Status(404, {"detail": "Unknown unit."})
     route = route_view(organisation=organisation, unit=unit)
@@ -284,12 +283,12 @@ def _post_report(request: HttpRequest, organisation: Any) -> Status[Any]:
     payload = _read_json(request, ReportIn)  # only now: a refused sender's body is never read
     recipient = None
     if payload.recipient_id is not None:
-        recipient = Membership.objects.filter(organisation=organisation, pk=payload.recipient_id).first()
+        recipient = memberships_in(organisation_id=organisation.pk).filter(pk=payload.recipient_id).first()
         if recipient is None:
             return Status(422, {"detail": "invalid", "fields": {"recipient_id": ["Unknown recipient."]}})
     unit = None
     if payload.unit_id is not None:
-        unit = Unit.objects.filter(organisation=organisation, pk=payload.unit_id).first()
+        unit = units_in(organisation_id=organisation.pk).filter(pk=payload.unit_id).first()
         if unit is None:
             return Status(422, {"detail": "invalid", "fields": {"unit_id": ["Unknown unit."]}})
     email = payload.notify_email.strip()
@@ -300,7 +299,7 @@ def _post_report(request: HttpRequest, organisation: Any) -> Status[Any]:
             validate_email(email)
         except ValidationError:
             return Status(422, {"detail": "invalid", "fields": {"notify_email": ["Not an e-mail address."]}})
-    involved = list(Membership.objects.filter(organisation=organisation,
+    involved = list(memberships_in(organisation_id=organisation.pk).filter(
                                               pk__in=[i for i in payload.involved_ids if 0 < i <= MAX_ID]))
     try:
         files = _uploads(payload.attachments)

@@ -8,7 +8,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from vangnet.core.rekey import register_rekey_step
-        from vangnet.organisations import hooks
+        from vangnet.organisations.public import hooks
 
         from . import rekey, services
 

@@ -16,12 +16,15 @@ HR, the complaints committee and external advisors remain available.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from vangnet.core import crypto
-from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.public import line_managers_of
+from vangnet.organisations.public import line_managers_of, memberships_in, unit_manager_pairs
 
 from .models import Report
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership
 
 
 def involvement_tag(*, receipt_hash: str, membership_id: int) -> str:
@@ -53,9 +56,7 @@ def involved_by_key(report: Report) -> dict[int, int]:
     if not tags:
         return {}
     keys = crypto.server_keys("involved")
-    member_ids = Membership.objects.filter(organisation_id=report.organisation_id).values_list(
-        "pk", flat=True
-    )
+    member_ids = memberships_in(organisation_id=report.organisation_id).values_list("pk", flat=True)
     found: dict[int, int] = {}
     for pk in member_ids:
         for position, key in enumerate(keys):
@@ -70,14 +71,11 @@ def excluded_for_involved(*, organisation_id: int, involved_ids: set[int]) -> se
     excluded = set(involved_ids)
     if not involved_ids:
         return excluded
-    involved = Membership.objects.filter(pk__in=involved_ids, organisation_id=organisation_id)
+    involved = memberships_in(organisation_id=organisation_id).filter(pk__in=involved_ids)
     unit_ids = {unit_id for unit_id in involved.values_list("unit_id", flat=True) if unit_id}
     # Units an involved person manages: the line above those is conflicted as well.
-    unit_ids |= set(
-        Unit.managers.through.objects.filter(membership_id__in=involved_ids).values_list(
-            "unit_id", flat=True
-        )
-    )
+    unit_ids |= {unit_id for unit_id, _manager in unit_manager_pairs(
+        organisation_id=organisation_id, membership_ids=list(involved_ids))}
     for unit_id in sorted(unit_ids):
         excluded |= set(
             line_managers_of(unit_id=unit_id, organisation_id=organisation_id).values_list(

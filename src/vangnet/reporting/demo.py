@@ -3,15 +3,17 @@ recovery key, and a few example reports with a dialogue. Idempotent."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from vangnet.organisations.models import Membership, Organisation
 from vangnet.organisations.public import actor_for
 
 from .models import AdvisorProfile, Report, UserKeyPair
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Organisation
 
 ADVISOR_EMAILS = ["vertrouwenspersoon@demo.vangnet.nl", "extern.vp@demo.vangnet.nl"]
 KEY_HOLDERS = [*ADVISOR_EMAILS, "hr@demo.vangnet.nl", "klachtencommissie@demo.vangnet.nl",

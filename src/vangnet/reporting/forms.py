@@ -1,16 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.models import Membership, Organisation, Unit
+from vangnet.organisations.public import memberships_in, units_in
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .categories import Category, DiscriminationGround
 from .models import Report
 from .route import involvable_people, recipient_choices
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Organisation, Unit
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -115,7 +118,7 @@ class ReportForm(forms.Form):
             (str(m.pk), _person_label(m)) for m in involvable_people(organisation=organisation)
         ]
         fields["unit"].choices = [("", _("I'd rather not say"))] + [
-            (str(u.pk), u.name) for u in Unit.objects.filter(organisation=organisation).order_by("name")
+            (str(u.pk), u.name) for u in units_in(organisation_id=organisation.pk).order_by("name")
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -126,15 +129,15 @@ class ReportForm(forms.Form):
 
     def recipient_membership(self) -> Membership | None:
         pk = self.cleaned_data.get("recipient")
-        return Membership.objects.filter(organisation=self.organisation, pk=pk).first() if pk else None
+        return memberships_in(organisation_id=self.organisation.pk).filter(pk=pk).first() if pk else None
 
     def involved_memberships(self) -> list[Membership]:
         ids = [int(pk) for pk in self.cleaned_data.get("involved_people") or []]
-        return list(Membership.objects.filter(organisation=self.organisation, pk__in=ids))
+        return list(memberships_in(organisation_id=self.organisation.pk).filter(pk__in=ids))
 
     def unit_object(self) -> Unit | None:
         pk = self.cleaned_data.get("unit")
-        return Unit.objects.filter(organisation=self.organisation, pk=pk).first() if pk else None
+        return units_in(organisation_id=self.organisation.pk).filter(pk=pk).first() if pk else None
 
 
 def _person_label(member: Membership) -> str:

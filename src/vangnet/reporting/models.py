@@ -12,7 +12,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.storage import private_storage
-from vangnet.organisations.models import Membership, Organisation, Unit
 
 from .categories import Category, DiscriminationGround
 
@@ -29,9 +28,9 @@ class StepKind(models.TextChoices):
 class ReportingRoute(models.Model):
     """The route of an organisation (unit empty) or a unit's own version of it."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True,
+        "organisations.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True,
         related_name="+", help_text=_("Leave empty for the whole organisation."),
     )
     introduction = models.TextField(_("introduction"), blank=True)
@@ -40,7 +39,7 @@ class ReportingRoute(models.Model):
         _("complaints procedure (document)"), upload_to="reporting/procedures/", blank=True
     )
     default_recipient = models.ForeignKey(
-        Membership, verbose_name=_("default recipient of reports"), on_delete=models.SET_NULL,
+        "organisations.Membership", verbose_name=_("default recipient of reports"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,7 +109,7 @@ class AdvisorProfile(models.Model):
     """What reporters see of a confidential advisor (or other recipient) on the public page."""
 
     membership = models.OneToOneField(
-        Membership, on_delete=models.CASCADE, related_name="advisor_profile"
+        "organisations.Membership", on_delete=models.CASCADE, related_name="advisor_profile"
     )
     photo = models.ImageField(_("photo"), upload_to="reporting/advisors/", blank=True)
     introduction = models.TextField(_("short introduction"), blank=True)
@@ -154,11 +153,11 @@ class OrganisationRecoveryKey(models.Model):
     """The organisation's continuity key: every report key is also sealed for it. The private
     half is shown once to the coordinator to keep offline (ADR 0031). Only the newest counts."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     public_key = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -182,9 +181,9 @@ class Report(models.Model):
         API = "api", _("API")
         ORAL = "oral", _("Oral (phone or in person)")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.SET_NULL, null=True, blank=True,
+        "organisations.Unit", verbose_name=_("unit"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
     category = models.CharField(_("what it is about"), max_length=40, choices=Category.choices)
@@ -233,7 +232,7 @@ class ReportRecipient(models.Model):
     """One per person who holds the full report key."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recipients")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, related_name="+")
     sealed_key = models.BinaryField(null=True, blank=True)
     role_at_time = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -261,7 +260,7 @@ class Message(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     author_kind = models.CharField(max_length=10, choices=AuthorKind.choices)
     author = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Sealed to the report's box public key.
@@ -327,7 +326,7 @@ class ReportGrant(models.Model):
     """Parts of a report shared with someone, with the reporter's consent, under a new key."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="grants")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, related_name="+")
     parts = models.JSONField(default=list)
     sealed_key = models.BinaryField(null=True, blank=True)
     # The granted parts and the reason, as JSON under the grant's own key.
@@ -335,7 +334,7 @@ class ReportGrant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     granted_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -353,16 +352,16 @@ class RecipientUnavailability(models.Model):
     recovery key give their reports to a successor although they still work here (ADR 0031).
     The reason is a short note without report content; the person is told by e-mail."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("reason"), max_length=300)
     declared_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     declared_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -392,17 +391,17 @@ class RecoveryRequest(models.Model):
         REFUSED = "refused", _("Refused")
         DONE = "done", _("Carried out")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    successor = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    successor = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, related_name="+")
     requested_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=300)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     decided_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     carried_out_at = models.DateTimeField(null=True, blank=True)

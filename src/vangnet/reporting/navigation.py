@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vangnet.core.navigation import NavItem
-from vangnet.organisations.models import Organisation
 from vangnet.organisations.public import Actor
 
 from .permissions import can_hold_keys
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Organisation
 
 
 def nav_items(actor: Actor) -> list[NavItem]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from vangnet.organisations.public import Actor
-from vangnet.organisations.public import CASE_READING_ROLES, Role
+from vangnet.organisations.public import CASE_READING_ROLES, Actor, Role
 
 RECIPIENT_ROLES = frozenset({Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE, Role.COORDINATOR})
 

@@ -7,16 +7,23 @@ When an organisation has not configured its route yet, the standard Dutch route 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.organisations.public import Role
-from vangnet.organisations.public import line_managers_of, unit_ancestor_ids
+from vangnet.organisations.public import (
+    Role,
+    active_memberships_in,
+    line_managers_of,
+    unit_ancestor_ids,
+    unit_manager_pairs,
+)
 
 from .models import AdvisorProfile, ReportingRoute, RouteContact, RouteStep, StepKind, UserKeyPair
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Organisation, Unit
 
 
 @dataclass(frozen=True)
@@ -131,9 +138,9 @@ def route_in_force(
 
 def _people(organisation: Organisation, role: str, excluded: set[int]) -> list[RoutePerson]:
     members = [
-        m for m in Membership.objects.filter(
-            organisation=organisation, is_active=True, roles__role=role
-        ).select_related("user").distinct().order_by("is_external", "user__full_name")
+        m for m in active_memberships_in(organisation_id=organisation.pk)
+        .filter(roles__role=role).select_related("user").distinct()
+        .order_by("is_external", "user__full_name")
         if m.pk not in excluded
     ]
     profiles = {p.membership_id: p for p in AdvisorProfile.objects.filter(membership__in=members)}
@@ -227,11 +234,9 @@ def involvable_people(*, organisation: Organisation) -> list[Membership]:
     """Who a reporter can name as involved on the public form (ADR 0030): only people whose
     involvement changes the routing — managers and everyone who can receive reports. Their names
     are part of the route anyway; the rest of the directory is not exposed to the public."""
-    managed = Unit.managers.through.objects.filter(unit__organisation=organisation).values_list(
-        "membership_id", flat=True
-    )
+    managed = {manager for _unit, manager in unit_manager_pairs(organisation_id=organisation.pk)}
     return list(
-        Membership.objects.filter(organisation=organisation, is_active=True)
+        active_memberships_in(organisation_id=organisation.pk)
         .filter(
             Q(pk__in=managed)
             | Q(roles__role__in=[Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE, Role.COORDINATOR])

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from vangnet.core import anonymity, crypto
-from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.public import Actor
+from vangnet.organisations.public import Actor, active_memberships_in, memberships_in
 
 from .conflicts import excluded_membership_ids
 from .holdings import recipient_rows
@@ -27,6 +27,7 @@ from .models import (
     ReportGrant,
     ReportingRoute,
     ReportRecipient,
+    UserKeyPair,
 )
 from .permissions import (
     can_approve_recovery,
@@ -39,6 +40,9 @@ from .permissions import (
 )
 from .route import route_in_force
 from .services import PARTS, ReporterAccess, box_private_key, report_key_for_recipient
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Unit
 
 
 def reports_for_actor(*, actor: Actor) -> QuerySet[Report]:
@@ -315,7 +319,7 @@ def recipient_holdings(*, actor: Actor, membership: Membership | None = None) ->
                 other_key_holders=row["other"], has_recovery_copy=row["has_copy"],
             ):
                 count["stuck"] += row["n"]
-    people = Membership.objects.filter(organisation_id=organisation_id, pk__in=list(counts))
+    people = memberships_in(organisation_id=organisation_id).filter(pk__in=list(counts))
     holdings = [
         RecipientHolding(
             membership=person, has_left=has_left_recipients(is_active=person.is_active,
@@ -423,8 +427,8 @@ def people_who_receive_reports(*, actor: Actor) -> QuerySet[Membership]:
         raise PermissionDenied
     from .permissions import RECIPIENT_ROLES
 
-    return (Membership.objects.filter(organisation_id=actor.organisation_id, is_active=True,
-                                      roles__role__in=list(RECIPIENT_ROLES))
+    return (active_memberships_in(organisation_id=actor.organisation_id)
+            .filter(roles__role__in=list(RECIPIENT_ROLES))
             .exclude(pk=actor.membership_id).select_related("user").prefetch_related("roles")
             .distinct().order_by("user__full_name", "user__email"))
 
@@ -435,3 +439,77 @@ def recovery_key_current(*, actor: Actor) -> Any:
 
     return OrganisationRecoveryKey.objects.filter(organisation_id=actor.organisation_id,
                                                   retired_at__isnull=True).first()
+
+
+# --- For cases (through reporting.public, ADR 0060) -------------------------------------------
+# Cases lists and files its work by report; who may open a report is reporting's to say. These
+# reads give cases ids and query fragments, never the rows that hold keys or content.
+
+
+def report_recipient_q(membership_id: int, *, report_field: str = "report_id") -> Q:
+    """Rows whose report (`report_field`) this membership currently receives. On its own (not
+    OR-ed), PostgreSQL probes the unique (report, membership) index per row instead of hashing
+    every report the person ever received: a first page stays as cheap at 100,000 as at 1,000."""
+    return Q(Exists(ReportRecipient.objects.filter(
+        report_id=OuterRef(report_field), membership_id=membership_id, revoked_at__isnull=True)))
+
+
+def report_grant_q(membership_id: int, *, report_field: str = "report_id") -> Q:
+    """Rows whose report this membership holds an active grant for."""
+    return Q(Exists(ReportGrant.objects.filter(
+        report_id=OuterRef(report_field), membership_id=membership_id, revoked_at__isnull=True)))
+
+
+def report_recipient_ids(report_id: int) -> frozenset[int]:
+    return frozenset(ReportRecipient.objects.filter(
+        report_id=report_id, revoked_at__isnull=True).values_list("membership_id", flat=True))
+
+
+def report_grant_holder_ids(report_id: int) -> frozenset[int]:
+    return frozenset(ReportGrant.objects.filter(
+        report_id=report_id, revoked_at__isnull=True).values_list("membership_id", flat=True))
+
+
+def report_recipients_by_report(report_ids: Iterable[int]) -> dict[int, set[int]]:
+    result: dict[int, set[int]] = {}
+    rows = ReportRecipient.objects.filter(report_id__in=list(report_ids), revoked_at__isnull=True)
+    for report_id, membership_id in rows.values_list("report_id", "membership_id"):
+        result.setdefault(report_id, set()).add(membership_id)
+    return result
+
+
+def report_recipient_user_ids(report_ids: Iterable[int]) -> dict[int, list[int]]:
+    """User ids of the current, active recipients per report (for content-free reminders, which
+    the worker addresses by user id: ADR 0051)."""
+    result: dict[int, list[int]] = {}
+    rows = ReportRecipient.objects.filter(
+        report_id__in=list(report_ids), revoked_at__isnull=True, membership__is_active=True
+    ).values_list("report_id", "membership__user_id")
+    for report_id, user_id in rows:
+        result.setdefault(report_id, []).append(user_id)
+    return result
+
+
+def public_key_of_user(user_id: int) -> bytes | None:
+    """A person's public key (not secret), or None when they have no key pair yet."""
+    pair = UserKeyPair.objects.filter(user_id=user_id).only("public_key").first()
+    return bytes(pair.public_key) if pair is not None else None
+
+
+def public_keys_of_memberships(*, organisation_id: int,
+                               membership_ids: Iterable[int]) -> dict[int, bytes]:
+    """Public keys by membership id, for the members of one organisation that have a key pair."""
+    users = dict(memberships_in(organisation_id=organisation_id).filter(
+        pk__in=list(membership_ids)).values_list("user_id", "pk"))
+    return {users[user_id]: bytes(key) for user_id, key in UserKeyPair.objects.filter(
+        user_id__in=list(users)).values_list("user_id", "public_key")}
+
+
+def active_grant_get(grant_id: int) -> ReportGrant | None:
+    """A grant that still gives access, with its report; None once it ended or never existed."""
+    return ReportGrant.objects.select_related("report").filter(
+        pk=grant_id, revoked_at__isnull=True).first()
+
+
+def reports_of_organisation(organisation_id: int) -> QuerySet[Report]:
+    return Report.objects.filter(organisation_id=organisation_id)

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -32,9 +32,15 @@ from django.utils.translation import gettext_noop, ngettext
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
-from vangnet.organisations.models import Membership, Organisation, Unit
-from vangnet.organisations.public import Actor
-from vangnet.organisations.public import CASE_READING_ROLES, Role
+from vangnet.organisations.public import (
+    CASE_READING_ROLES,
+    Actor,
+    Role,
+    active_memberships_in,
+    membership_for_actor,
+    membership_get_with_roles,
+    user_ids_of_active_memberships,
+)
 
 from . import hooks
 from .attachments import MAX_ATTACHMENTS, CleanFile, clean_attachment
@@ -81,6 +87,9 @@ from .permissions import (
 from .receipts import receipt_derive, receipt_new
 from .route import EXTERNAL_BODIES, default_step_text, step_label
 from .route import default_recipient as route_default_recipient
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Organisation, Unit
 
 # The parts of a reporter's account. Every one is encrypted; grants share a subset.
 PARTS = ("narrative", "when", "where", "involved", "witnesses", "impact", "wishes", "identity",
@@ -130,8 +139,7 @@ def _notify_recipients(report: Report, membership_ids: Iterable[int], template: 
     """Queue a content-free notice (reporting/mails.py): only the report id and user ids travel;
     each recipient gets it in their own language."""
     excluded = excluded_membership_ids(report)
-    members = Membership.objects.filter(pk__in=set(membership_ids) - excluded, is_active=True)
-    user_ids = list(members.values_list("user_id", flat=True))
+    user_ids = user_ids_of_active_memberships(set(membership_ids) - excluded)
     report_id = report.pk
     if user_ids:
         transaction.on_commit(lambda: queue_mail(template, user_ids=user_ids, report_id=report_id))
@@ -359,7 +367,7 @@ def report_register_oral(
     dialogue (Wet bescherming klokkenluiders). Returns the report and the receipt code to hand over."""
     if not can_register_oral_report(actor):
         raise PermissionDenied
-    me = Membership.objects.select_related("organisation").get(pk=actor.membership_id)
+    me = membership_for_actor(actor=actor)
     if crypto.public_key_of(private_key) != _public_key_of_membership(me):
         raise PermissionDenied
     with transaction.atomic():
@@ -871,14 +879,13 @@ def _clean_reason(reason: str, field: str = "reason") -> str:
 
 
 def _member_of(actor: Actor) -> Membership:
-    return Membership.objects.select_related("user").get(pk=actor.membership_id)
+    return membership_for_actor(actor=actor)
 
 
 def _email_members(membership_ids: Iterable[int], kind: str, **ids: Any) -> None:
     """Content-free notices to people (active members only), queued after the commit with ids
     only (ADR 0051); the kinds live in reporting/mails.py."""
-    user_ids = list(Membership.objects.filter(pk__in=set(membership_ids), is_active=True)
-                    .values_list("user_id", flat=True))
+    user_ids = user_ids_of_active_memberships(membership_ids)
     if user_ids:
         transaction.on_commit(lambda: queue_mail(kind, user_ids=user_ids, **ids))
 
@@ -1040,8 +1047,7 @@ def recovery_request_create(
                            "count": len(plan.report_ids)})
         # Everyone who could approve hears of it, and so do the successor and the requester: a
         # request made with a stolen account is noticed by the people it would pass by.
-        approvers = Membership.objects.filter(
-            organisation_id=actor.organisation_id, is_active=True,
+        approvers = active_memberships_in(organisation_id=actor.organisation_id).filter(
             roles__role__in=list(CASE_READING_ROLES),
         ).exclude(pk__in=[actor.membership_id, successor.pk]).values_list("pk", flat=True)
         _email_recovery_notice(approvers, request, "approve")
@@ -1166,7 +1172,7 @@ def on_membership_changed(membership: Membership, added: frozenset[str],
     copy of a report key is never destroyed: when nobody else holds the key and there is no
     recovery copy, their sealed copy stays, unusable while revoked, and comes back only if they
     get the role back. Reports without an active holder wait for a successor (recovery)."""
-    membership = Membership.objects.prefetch_related("roles").get(pk=membership.pk)
+    membership = membership_get_with_roles(membership.pk)
     receives = membership.is_active and can_receive_reports(membership.role_set)
     with transaction.atomic():
         if not receives:
@@ -1406,3 +1412,33 @@ def route_remove_unit_route(*, actor: Actor, unit: Unit) -> bool:
         if file_name:
             transaction.on_commit(lambda: storage.delete(file_name))
     return True
+
+
+# --- Destruction at the end of retention ----------------------------------------------------
+
+
+def report_destroy(*, report_id: int) -> bool:
+    """Destroy a report for good at the end of its retention term (called by cases' retention
+    job, which keeps only its own non-identifying figures): the encrypted files are removed from
+    storage, then the report row with everything that hangs on it — narrative and sealed keys,
+    messages, questions, attachments' metadata, recipients and grants. Nothing of the report is
+    left to decrypt, with any key. Audited with ids only; a second call finds nothing and returns
+    False."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            return False
+        files = [attachment.file for attachment in report.attachments.all()]
+        organisation_id = report.organisation_id
+        report.delete()
+        audit_record(action="reporting.report_destroyed", actor_label="system",
+                     organisation_id=organisation_id, data={"report_id": report_id,
+                                                            "files": len(files)})
+        # Files go only once the rows are gone for certain: a rollback keeps both.
+        transaction.on_commit(lambda: _delete_files(files))
+    return True
+
+
+def _delete_files(files: list[Any]) -> None:
+    for file in files:
+        file.delete(save=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,8 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.core.client import throttle_source
-from vangnet.organisations.models import Organisation
-from vangnet.organisations.public import organisation_get_public
+from vangnet.organisations.public import organisation_get_public, units_in
 
 from . import receipts, selectors, services, submission
 from .categories import Category
@@ -27,6 +26,9 @@ from .guide import WANTS, YES_NO, recommend
 from .models import StepKind
 from .reporter_cookie import reporter_access_from_cookie, reporter_cookie_clear, reporter_cookie_set
 from .route import EXTERNAL_BODIES, route_view
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Organisation
 
 
 def _public(request: HttpRequest, org_slug: str) -> Organisation:
@@ -45,11 +47,9 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def route_page(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The route of the organisation, or of one unit (`?eenheid=<id>`: its own route if it has
     one, and its managers on the manager step)."""
-    from vangnet.organisations.models import Unit
-
     organisation = _public(request, org_slug)
     unit_id = request.GET.get("eenheid", "")
-    unit = (Unit.objects.filter(organisation=organisation, pk=int(unit_id)).first()
+    unit = (units_in(organisation_id=organisation.pk).filter(pk=int(unit_id)).first()
             if unit_id.isdigit() and len(unit_id) < 12 else None)
     route = route_view(organisation=organisation, unit=unit)
     public_url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from vangnet.core import crypto
-from vangnet.organisations.public import organisation_view
-from vangnet.organisations.models import Membership
-from vangnet.organisations.public import person_get_for_actor
+from vangnet.organisations.public import memberships_in, organisation_view, person_get_for_actor
 
 from . import keys, selectors, services, submission
 from .conflicts import excluded_membership_ids
@@ -48,6 +46,9 @@ from .permissions import (
 from .receipts import receipt_format
 from .route import recipient_choices
 from .views import _add_errors, _download, _no_store, _part_labels
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership
 
 
 def _need_key(request: HttpRequest) -> bytes | HttpResponse:
@@ -173,8 +174,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if p.available
     ]
     if "add_recipient" in request.POST and is_recipient and add_form.is_valid():
-        member = Membership.objects.get(organisation_id=report.organisation_id,
-                                        pk=add_form.cleaned_data["membership"])
+        member = memberships_in(organisation_id=report.organisation_id).get(
+            pk=add_form.cleaned_data["membership"])
         try:
             services.report_add_recipient(actor=actor, report=report, membership=member,
                                           private_key=private_key)

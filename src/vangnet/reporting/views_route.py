@@ -6,7 +6,7 @@ Thin: the forms validate what a person typed, `services.route_save` checks and w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vangnet.organisations.public import organisation_view
-from vangnet.organisations.models import Organisation, Unit
-from vangnet.organisations.public import person_get_for_actor, unit_get_for_actor, unit_tree
+from vangnet.organisations.public import (
+    organisation_view,
+    person_get_for_actor,
+    unit_get_for_actor,
+    unit_tree,
+)
 
 from . import selectors, services
 from .forms import RouteContactFormSet, RouteForm, RouteStepForm
@@ -32,6 +35,9 @@ from .route import (
     recipient_choices,
     step_label,
 )
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Organisation, Unit
 
 
 @dataclass

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from vangnet.organisations.models import Membership, Organisation
 from vangnet.organisations.public import actor_for
 
 from . import selectors, services
 from .models import Routine, TeamSession
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Organisation
 
 
 def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:

@@ -8,8 +8,6 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.models import Unit
-
 from .content import AUDIENCES, content
 from .models import Routine, Werkvorm
 from .selectors import WerkvormFilters
@@ -151,7 +149,7 @@ class OwnWerkvormForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Team"), queryset=Unit.objects.none(), empty_label=None)
+    unit = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=200, initial=_("Team session"))
     planned_for = forms.DateTimeField(
         label=_("Date and time"), required=False,
@@ -187,7 +185,7 @@ class SessionForm(forms.Form):
 
 
 class RoutineForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Team"), queryset=Unit.objects.none(), empty_label=None)
+    unit = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)
     werkvorm = forms.ModelChoiceField(label=_("Werkvorm"), queryset=Werkvorm.objects.none())
     title = forms.CharField(label=_("Name"), max_length=200, required=False,
                             help_text=_("Leave empty to use the name of the werkvorm."))

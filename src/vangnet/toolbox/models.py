@@ -9,8 +9,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.models import Membership, Organisation, Unit
-
 
 class Werkvorm(models.Model):
     """A team exercise or conversation guide. `organisation=None` means built-in (from content/)."""
@@ -20,7 +18,8 @@ class Werkvorm(models.Model):
         CONVERSATION_GUIDE = "conversation-guide", _("Conversation guide")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="werkvormen"
+        "organisations.Organisation", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="werkvormen"
     )
     slug = models.SlugField(max_length=100)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.EXERCISE)
@@ -81,7 +80,7 @@ class Werkvorm(models.Model):
 class HiddenWerkvorm(models.Model):
     """An organisation chose not to show this werkvorm to its people."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     werkvorm = models.ForeignKey(Werkvorm, on_delete=models.CASCADE, related_name="hidden_by")
     hidden_at = models.DateTimeField(auto_now_add=True)
 
@@ -97,12 +96,13 @@ class HiddenWerkvorm(models.Model):
 class TeamSession(models.Model):
     """A 30–60 minute team session composed of werkvormen, saved for one unit."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, verbose_name=_("team"), on_delete=models.CASCADE,
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("team"), on_delete=models.CASCADE,
                              related_name="team_sessions")
     title = models.CharField(_("title"), max_length=200)
     planned_for = models.DateTimeField(_("date and time"), null=True, blank=True)
-    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -139,8 +139,8 @@ class Routine(models.Model):
         MONTHLY = "monthly", _("Every month")
         QUARTERLY = "quarterly", _("Every quarter")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, verbose_name=_("team"), on_delete=models.CASCADE,
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("team"), on_delete=models.CASCADE,
                              related_name="routines")
     werkvorm = models.ForeignKey(Werkvorm, verbose_name=_("werkvorm"), on_delete=models.PROTECT,
                                  related_name="+")
@@ -151,7 +151,8 @@ class Routine(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("duration in minutes"))
     remind_days_before = models.PositiveSmallIntegerField(_("reminder (days before)"), default=1)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -174,7 +175,7 @@ class RoutineOccurrence(models.Model):
     date = models.DateField()
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True,
+    done_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+")
     note = models.CharField(_("note"), max_length=280, blank=True)
 
@@ -191,8 +192,8 @@ class RoutineOccurrence(models.Model):
 class CalendarFeed(models.Model):
     """A secret calendar address for one person and one team. Only a hash of the token is kept."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,19 +9,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
-from vangnet.organisations.models import Membership, Unit
-from vangnet.organisations.public import Actor
-from vangnet.organisations.public import unit_ancestor_ids
+from vangnet.organisations.public import (
+    Actor,
+    active_memberships_in,
+    unit_ancestor_ids,
+    unit_parents,
+    units_in,
+)
 
 from . import permissions
 from .models import CalendarFeed, HiddenWerkvorm, Routine, RoutineOccurrence, TeamSession, Werkvorm
 from .recurrence import next_date
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Unit
 
 # --- werkvormen -----------------------------------------------------------------------------------
 
@@ -156,12 +163,12 @@ def werkvormen_filtered(*, actor: Actor, filters: WerkvormFilters, language: str
 
 
 def managed_unit_ids(*, actor: Actor) -> set[int]:
-    return set(Unit.objects.filter(organisation_id=actor.organisation_id,
-                                   managers__pk=actor.membership_id).values_list("pk", flat=True))
+    return set(units_in(organisation_id=actor.organisation_id)
+               .filter(managers__pk=actor.membership_id).values_list("pk", flat=True))
 
 
 def _unit_tree(organisation_id: int) -> dict[int, int | None]:
-    return dict(Unit.objects.filter(organisation_id=organisation_id).values_list("pk", "parent_id"))
+    return unit_parents(organisation_id=organisation_id)
 
 
 def _line(unit_id: int, parents: dict[int, int | None]) -> list[int]:
@@ -175,7 +182,7 @@ def _line(unit_id: int, parents: dict[int, int | None]) -> list[int]:
 
 def plannable_units(*, actor: Actor) -> QuerySet[Unit]:
     """Units this person may plan sessions and routines for."""
-    units = Unit.objects.filter(organisation_id=actor.organisation_id).order_by("name")
+    units = units_in(organisation_id=actor.organisation_id).order_by("name")
     if permissions.can_plan_anywhere(actor):
         return units
     managed = managed_unit_ids(actor=actor)
@@ -200,8 +207,8 @@ def visible_routine_units(*, actor: Actor) -> QuerySet[Unit]:
     """The member's own team and every unit they may plan for."""
     plannable = plannable_units(actor=actor)
     own = Q(pk=actor.unit_id) if actor.unit_id else Q(pk__in=[])
-    return Unit.objects.filter(Q(organisation_id=actor.organisation_id)
-                               & (own | Q(pk__in=plannable.values("pk")))).order_by("name")
+    return (units_in(organisation_id=actor.organisation_id)
+            .filter(own | Q(pk__in=plannable.values("pk"))).order_by("name"))
 
 
 def unit_get_for_planning(*, actor: Actor, pk: int) -> Unit:
@@ -276,4 +283,5 @@ def routines_for_unit(*, unit: Unit) -> QuerySet[Routine]:
 
 
 def unit_members(*, unit: Unit) -> QuerySet[Membership]:
-    return Membership.objects.filter(unit=unit, is_active=True).select_related("user")
+    return (active_memberships_in(organisation_id=unit.organisation_id)
+            .filter(unit=unit).select_related("user"))

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
-from vangnet.organisations.models import Membership, Unit
 from vangnet.organisations.public import Actor
 
 from . import permissions, selectors
@@ -33,6 +33,9 @@ from .models import (
     Werkvorm,
 )
 from .recurrence import dates_between, next_date
+
+if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership, Unit
 
 SESSION_MIN_MINUTES = 30
 SESSION_MAX_MINUTES = 60

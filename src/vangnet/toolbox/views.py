@@ -16,8 +16,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vangnet.organisations.public import organisation_view
-from vangnet.organisations.public import actor_for, organisation_get_public, unit_ancestor_ids
+from vangnet.organisations.public import (
+    actor_for,
+    organisation_get_public,
+    organisation_view,
+    unit_ancestor_ids,
+)
 
 from . import permissions, selectors, services
 from .content import content

@@ -1,0 +1,11 @@
+"""What other apps may use of the quickscan (ADR 0060). Everything else here is internal.
+
+Cases turns a lesson learned into an action in the quickscan's action plan.
+"""
+
+from __future__ import annotations
+
+from .permissions import can_manage_actions
+from .services import action_create
+
+__all__ = ["action_create", "can_manage_actions"]

@@ -1,0 +1,70 @@
+"""What other apps may use of reporting (ADR 0060). Everything else here is internal.
+
+Cases (the follow-up of a report) is the one app above reporting; it reaches reporting only
+through `cases/integration.py`, which imports this module. Reporting says who may open a report:
+cases gets query fragments and ids for its lists, and calls the services below to write to the
+reporter, share a report with consent, end a share, and destroy a report at the end of its term.
+"""
+
+from __future__ import annotations
+
+from . import hooks
+from .categories import Category
+from .conflicts import excluded_membership_ids, is_tagged
+from .keys import keypair_of, private_key_for_request, private_key_unlock
+from .models import StepKind
+from .selectors import (
+    active_grant_get,
+    public_key_of_user,
+    public_keys_of_memberships,
+    report_contents_for,
+    report_grant_holder_ids,
+    report_grant_q,
+    report_recipient_ids,
+    report_recipient_q,
+    report_recipient_user_ids,
+    report_recipients_by_report,
+    reports_of_organisation,
+)
+from .services import (
+    KeyRequired,
+    dialogue_ask,
+    message_post,
+    report_destroy,
+    report_grant_access,
+    report_key_for_recipient,
+    report_revoke_access,
+    report_revoke_access_for_reporter,
+    report_submit,
+)
+
+__all__ = [
+    "Category",
+    "KeyRequired",
+    "StepKind",
+    "active_grant_get",
+    "dialogue_ask",
+    "excluded_membership_ids",
+    "hooks",
+    "is_tagged",
+    "keypair_of",
+    "message_post",
+    "private_key_for_request",
+    "private_key_unlock",
+    "public_key_of_user",
+    "public_keys_of_memberships",
+    "report_contents_for",
+    "report_destroy",
+    "report_grant_access",
+    "report_grant_holder_ids",
+    "report_grant_q",
+    "report_key_for_recipient",
+    "report_recipient_ids",
+    "report_recipient_q",
+    "report_recipient_user_ids",
+    "report_recipients_by_report",
+    "report_revoke_access",
+    "report_revoke_access_for_reporter",
+    "report_submit",
+    "reports_of_organisation",
+]

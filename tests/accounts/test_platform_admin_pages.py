@@ -11,7 +11,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from vangnet.accounts.platform_admin import REVIEWED_MODELS, AuditedModelAdmin
+from vangnet.accounts.platform_admin import REVIEWED_MODELS
+from vangnet.core.admin import AuditedModelAdmin
 from vangnet.core.models import AuditEntry
 
 from .conftest import SSO_CLIENT_SECRET, Secrets

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from vangnet.core import crypto
 from vangnet.organisations.public import Actor
 
-from . import deadlines, integration, permissions
+from . import deadlines, integration, permissions, stats
 from .models import (
     AdviceContact,
     Case,
@@ -243,3 +244,16 @@ def note_get(*, case: Case, pk: int) -> CaseNote:
     if note is None:
         raise Http404
     return note
+
+
+def published_yearly_report_for(*, actor: Actor, year: int | None = None,
+                                organisation_name: str = "") -> stats.YearlyReport | None:
+    """The frozen yearly figures (suppressed by the threshold, ADR 0046) of a published year for
+    someone who may see the statistics; None while the year can still change. Raises
+    PermissionDenied for anyone else. Other apps (a yearly review, signals) read the advisors'
+    figures through this, never the cases themselves."""
+    if not permissions.can_view_statistics(actor):
+        raise PermissionDenied
+    return stats.published_yearly_report(
+        organisation_id=actor.organisation_id, organisation_name=organisation_name,
+        year=stats.latest_published_year() if year is None else year)

@@ -358,7 +358,7 @@ def csv_rows(report: YearlyReport) -> list[list[str]]:
 
 def chart_svg(breakdown: Breakdown) -> str:
     """A bar chart of a breakdown (suppressed bars are left out; the table says "< 5")."""
-    from vangnet.core.charts import bar_chart
+    from vangnet.core.charts import bar_chart  # noqa: PLC0415 - matplotlib is heavy; only the report draws
 
     values = breakdown.chart_values
     maximum = max([v for v in values if v is not None] + [1])

@@ -531,7 +531,7 @@ def yearly_report(request: HttpRequest) -> HttpResponse:
 
 @case_view
 def yearly_report_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     year = _year_asked(request)
     report = _report_for(request, year)

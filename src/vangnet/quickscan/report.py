@@ -246,7 +246,7 @@ def results_csv(*, round_: Round, results: Results) -> str:
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    from weasyprint import default_url_fetcher
+    from weasyprint import default_url_fetcher  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     if url.startswith("file://"):
         path = Path(url.removeprefix("file://")).resolve()
@@ -257,7 +257,7 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def results_pdf(context: dict[str, Any]) -> bytes:
     """The same report, printed. No network: only our own static files may be fetched."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     html = render_to_string("quickscan/report_pdf.html", context)
     return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/",

@@ -61,8 +61,8 @@ def route_page(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _qr_svg(url: str) -> str:
-    import qrcode
-    import qrcode.image.svg
+    import qrcode  # noqa: PLC0415 - qrcode only for the poster
+    import qrcode.image.svg  # noqa: PLC0415 - qrcode only for the poster
 
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     out = io.BytesIO()
@@ -78,7 +78,7 @@ def qr_svg(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 def poster_pdf(request: HttpRequest, org_slug: str) -> HttpResponse:
     from django.template.loader import render_to_string
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     organisation = _public(request, org_slug)
     url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))

@@ -36,9 +36,9 @@ def local_static_fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
 def _fetcher() -> Any:
     """WeasyPrint 66+ takes a `URLFetcher` object; older versions a function."""
     try:
-        from weasyprint.urls import URLFetcher
+        from weasyprint.urls import URLFetcher  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
     except ImportError:  # pragma: no cover - WeasyPrint < 66
-        from weasyprint import default_url_fetcher
+        from weasyprint import default_url_fetcher  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
         def fetch(url: str) -> Any:
             if not _allowed(url):
@@ -58,7 +58,7 @@ def _fetcher() -> Any:
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     html = render_to_string(template, {"SITE_URL": settings.SITE_URL, **context})
     document = HTML(string=html, base_url=STATIC_ROOT_DIR.as_uri() + "/",

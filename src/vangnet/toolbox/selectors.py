@@ -111,7 +111,7 @@ def _search(queryset: QuerySet[Werkvorm], query: str, language: str) -> QuerySet
     """Full-text search: PostgreSQL's Dutch (or English) text search, ranked; else `icontains`."""
     suffix = "en" if language == "en" else "nl"
     if _is_postgresql():
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector  # noqa: PLC0415 - PostgreSQL only
 
         config = "english" if suffix == "en" else "dutch"
         vector = (SearchVector(f"title_{suffix}", weight="A", config=config)

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from vangnet.organisations.public import actor_for, units_in
+from vangnet.organisations.public import DEMO_PASSWORD, actor_for, units_in
 
 from . import services
+from .integration import keypair_of, private_key_unlock, report_submit
 from .models import AdviceContact, Case
 
 if TYPE_CHECKING:
@@ -70,9 +71,7 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
     if advisor is None:
         return
     actor = actor_for(advisor)
-    from vangnet.organisations.public import DEMO_PASSWORD
 
-    from .integration import keypair_of, private_key_unlock, report_submit
 
     # Writing to a reporter takes the advisor's unlocked key, in the demo as in the product.
     pair = keypair_of(advisor.user)

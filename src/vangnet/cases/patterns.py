@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from vangnet.core.anonymity import Cell, banded_cell, threshold
 from vangnet.core.audit import audit_record
-from vangnet.organisations.public import Role, active_memberships_in, unit_parents
+from vangnet.core.mail import queue_mail
+from vangnet.organisations.public import Role, active_memberships_in, members_with_role, unit_parents
 
 from .models import Case, PatternSignal, PersonMark
 
@@ -124,9 +125,6 @@ def _raise(organisation_id: int, kind: str, subject: str, count: int,
 
 
 def _notify_advisors(organisation_id: int) -> None:
-    from vangnet.core.mail import queue_mail
-    from vangnet.organisations.public import members_with_role
-
     user_ids = [m.user_id for m in members_with_role(organisation_id=organisation_id,
                                                      role=Role.ADVISOR)]
     if user_ids:

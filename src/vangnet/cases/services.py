@@ -16,17 +16,19 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
-from vangnet.organisations.public import Actor, Role
+from vangnet.core.mail import queue_mail
+from vangnet.organisations.public import Actor, Role, members_with_role
 from vangnet.quickscan import public as quickscan
 
 from . import deadlines, integration, permissions
+from .forms import PART_LABELS
 from .models import (
     AdviceContact,
     AftercareMoment,
@@ -42,6 +44,7 @@ from .models import (
     PersonMark,
     RetaliationCheckin,
 )
+from .patterns import person_pattern_check, unit_pattern_check
 from .workflow import Outcome, State, find_transition, is_open, track_for
 
 if TYPE_CHECKING:
@@ -164,7 +167,6 @@ def case_create_for_report(report: Any) -> Case:
         feedback_due_at=deadlines.feedback_due(received, None, terms),
     )
     _event(case, CaseEvent.Kind.CREATED, to_state=State.RECEIVED, at=received)
-    from .patterns import unit_pattern_check
 
     # Count first, audit last: the audit entry locks the organisation's chain until commit.
     unit_pattern_check(case=case)
@@ -292,8 +294,6 @@ def _recipient_label(consent: ConsentRequest) -> str:
 
 
 def _parts_label(parts: Iterable[str]) -> str:
-    from .forms import PART_LABELS
-
     return ", ".join(str(PART_LABELS.get(part, part)) for part in parts)
 
 
@@ -624,7 +624,6 @@ def case_attention_clear(*, actor: Actor, case: Case) -> Case:
 def _notify_handlers(case: Case, *, template: str) -> None:
     if case.report_id is None:
         return
-    from vangnet.core.mail import queue_mail
 
     user_ids = integration.recipient_user_ids([case.report_id]).get(case.report_id, [])
     if not user_ids:
@@ -786,8 +785,6 @@ def lesson_action_status(*, actor: Actor, action: LessonAction, status: str) -> 
 
 
 def _advisor_ids(organisation_id: int) -> list[int]:
-    from vangnet.organisations.public import members_with_role
-
     return list(members_with_role(organisation_id=organisation_id,
                                   role=Role.ADVISOR).values_list("pk", flat=True))
 
@@ -842,7 +839,6 @@ def person_mark(*, actor: Actor, case: Case, person: Membership, private_key: by
             defaults={"organisation_id": case.organisation_id, "created_at": case.received_at},
         )
         _event(case, CaseEvent.Kind.PERSON_MARK, actor=actor)
-        from .patterns import person_pattern_check
 
         # Count first, audit last: the audit entry locks the organisation's chain until commit.
         person_pattern_check(mark=mark)
@@ -855,8 +851,6 @@ def person_mark(*, actor: Actor, case: Case, person: Membership, private_key: by
 
 def retention_purge(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Destroy what is due; keep the anonymous figures. Safe to run by several workers at once."""
-    from django.db import connection
-
     now = now or timezone.now()
     counts = {"cases": 0, "notes": 0, "reports": 0, "advice_contacts": 0}
     skip_locked = connection.features.has_select_for_update_skip_locked

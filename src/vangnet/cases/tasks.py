@@ -21,6 +21,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from vangnet.core.mail import queue_mail
+
 from . import deadlines, integration
 from .models import AftercareMoment, Case, DeadlineReminder, RetaliationCheckin
 from .workflow import OPEN_STATES
@@ -112,7 +114,7 @@ def send_aftercare_reminders(now: datetime) -> int:
 
 
 def send_due_checkins(now: datetime) -> int:
-    from .services import checkin_send
+    from .services import checkin_send  # noqa: PLC0415 - cycle: services enqueue the tasks defined here
 
     sent = 0
     with transaction.atomic():
@@ -130,8 +132,6 @@ def send_due_checkins(now: datetime) -> int:
 
 def _queue(kind: str, *, user_ids: list[int], **ids: int) -> None:
     """Queue a content-free reminder (cases/mails.py) once the claim is committed: ids only."""
-    from vangnet.core.mail import queue_mail
-
     transaction.on_commit(lambda: queue_mail(kind, user_ids=user_ids, language=None, **ids))
 
 
@@ -153,7 +153,7 @@ def cases_hourly() -> dict[str, int]:
 
 @task()
 def cases_retention() -> dict[str, int]:
-    from .services import retention_purge
+    from .services import retention_purge  # noqa: PLC0415 - cycle: services enqueue the tasks defined here
 
     return retention_purge()
 
@@ -161,6 +161,6 @@ def cases_retention() -> dict[str, int]:
 @task()
 def cases_yearly_figures() -> int:
     """Daily: freeze last year's figures once they are due (docs/adr/0046)."""
-    from .stats import freeze_due_years
+    from .stats import freeze_due_years  # noqa: PLC0415 - cycle: services enqueue the tasks defined here
 
     return freeze_due_years()

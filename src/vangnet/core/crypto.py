@@ -27,7 +27,10 @@ import nacl.secret
 import nacl.utils
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
 from nacl.public import PrivateKey, PublicKey, SealedBox
+
+from .models import HeldSecret
 
 KEY_SIZE = nacl.secret.SecretBox.KEY_SIZE  # 32
 SALT_SIZE = nacl.pwhash.argon2id.SALTBYTES  # 16
@@ -184,8 +187,6 @@ def held_secret(name: str, *, size: int = KEY_SIZE) -> bytes:
 
     For values that must outlive a server key rotation (see HeldSecret). A rotation re-wraps it.
     """
-    from .models import HeldSecret
-
     row = HeldSecret.objects.filter(name=name).first()
     if row is None:
         value = nacl.utils.random(size)
@@ -230,9 +231,7 @@ def _legacy_keys(purpose: str) -> list[bytes]:
     cached = _legacy_cache.get(purpose)
     if cached is not None:
         return cached
-    from django.db import DatabaseError
 
-    from .models import HeldSecret
 
     try:
         rows = list(HeldSecret.objects.filter(name=f"{LEGACY_PREFIX}{purpose}"))

@@ -40,6 +40,7 @@ from django.utils import translation
 
 from . import crypto
 from .discovery import app_modules
+from .tasks import send_mail_kind, send_sealed_email
 
 MAIL_QUEUE_KEY_PURPOSE = "mail-queue"
 
@@ -125,7 +126,6 @@ def queue_mail(kind: str, *, user_ids: Iterable[int] = (), language: str | None 
     mail_kind_get(kind)  # fail in the caller, not in the worker, on a typo
     recipients = sorted({_as_id(pk, "user_ids") for pk in user_ids})
     clean_ids = {key: _as_id(value, key) for key, value in ids.items()}
-    from .tasks import send_mail_kind
 
     send_mail_kind.enqueue(kind=kind, user_ids=recipients, ids=clean_ids,
                            language=_language_or_default(language) if language else "")
@@ -180,7 +180,6 @@ def queue_sealed_email(*, subject: str, body: str, to: list[str], html: str = ""
     payload = json.dumps({"subject": subject, "body": body, "to": list(to), "html": html,
                           "from": from_email or ""}).encode()
     sealed = crypto.secret_encrypt(crypto.server_key(MAIL_QUEUE_KEY_PURPOSE), payload)
-    from .tasks import send_sealed_email
 
     send_sealed_email.enqueue(sealed=base64.b64encode(sealed).decode("ascii"))
 

@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from vangnet.core.input import invalid_input_response, request_has_invalid_input
 
 
 class SecurityHeadersMiddleware:
@@ -35,8 +38,6 @@ class DutchFirstLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.utils import translation
-
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
@@ -62,8 +63,6 @@ class RejectInvalidInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from vangnet.core.input import invalid_input_response, request_has_invalid_input
-
         if request_has_invalid_input(request):
             return invalid_input_response(request)
         return self.get_response(request)

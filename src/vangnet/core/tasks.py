@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from . import mail
 
@@ -36,9 +37,6 @@ def delete_finished_task_results(*, now: datetime | None = None) -> int:
 
     Only rows of the database backend exist to delete; queued and running rows are kept.
     """
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     cutoff = (now or timezone.now()) - timedelta(days=settings.VANGNET_TASK_RESULTS_KEEP_DAYS)
     deleted, _per_model = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],

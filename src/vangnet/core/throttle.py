@@ -25,6 +25,7 @@ import time
 from typing import Any
 
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 # What a cache that cannot be reached raises: the redis client's errors, and OS-level ones.
@@ -42,8 +43,6 @@ def window_number(window_seconds: int) -> int:
 
 def _redis_client(key: str) -> tuple[Any, str] | None:
     """The raw redis client and the full key when the default cache is Django's RedisCache."""
-    from django.core.cache.backends.redis import RedisCache
-
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return None

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .models import Membership, Organisation, Unit
 from .roles import Role
+from .services import membership_create, organisation_create
 
 DEMO_PASSWORD = "Vangnet-demo-2026"
 # Fixed base32 TOTP secret, for the demo only, so a tester can generate codes (see README).
@@ -69,7 +74,6 @@ TWO_FACTOR_DEMO_EMAILS = sorted(
 
 
 def _ensure_user(email: str, name: str, *, superuser: bool = False):  # type: ignore[no-untyped-def]
-    from django.contrib.auth import get_user_model
 
     User = get_user_model()
     user = User.objects.filter(email=email).first()
@@ -80,9 +84,6 @@ def _ensure_user(email: str, name: str, *, superuser: bool = False):  # type: ig
 
 
 def _ensure_totp(user) -> None:  # type: ignore[no-untyped-def]
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP
 
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_TOTP_SECRET)
@@ -92,8 +93,6 @@ def _ensure_totp(user) -> None:  # type: ignore[no-untyped-def]
 @transaction.atomic
 def seed_organisations() -> tuple[Organisation, dict[str, Membership]]:
     """Create (or find) the demo organisations and people. Safe to run again."""
-    from .services import membership_create, organisation_create
-
     organisation = Organisation.objects.filter(slug=DEMO_ORGANISATION_SLUG).first()
     if organisation is None:
         organisation = organisation_create(name="Gemeente Zonnedal", slug=DEMO_ORGANISATION_SLUG,
@@ -126,8 +125,6 @@ def seed_organisations() -> tuple[Organisation, dict[str, Membership]]:
 
     admin = _ensure_user(PLATFORM_ADMIN_EMAIL, "Platformbeheer", superuser=True)
     for email in TWO_FACTOR_DEMO_EMAILS:
-        from django.contrib.auth import get_user_model
-
         _ensure_totp(get_user_model().objects.get(email=email))
     _ensure_totp(admin)
     return organisation, people

@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from .images import clean_logo
 from .models import Membership, Organisation, Unit
 from .roles import Role
 
@@ -71,8 +74,6 @@ class AcceptInvitationForm(forms.Form):
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
 
     def clean(self) -> dict[str, Any]:
-        from django.contrib.auth.password_validation import validate_password
-
         data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords are not the same."))
@@ -93,9 +94,6 @@ class BrandingForm(forms.ModelForm):
         widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"})}
 
     def clean_logo(self) -> Any:
-        from django.core.files.uploadedfile import UploadedFile
-
-        from .images import clean_logo
 
         logo = self.cleaned_data.get("logo")
         if isinstance(logo, UploadedFile):

@@ -34,13 +34,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.audit import audit_record
 
 from .models import ImportJob, Membership, MembershipRole, Unit
 from .roles import CASE_READING_ROLES, Role
+from .services import roles_added_by_import
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 50_000
@@ -114,8 +115,6 @@ class Plan:
 
 def _role_lookup() -> dict[str, str]:
     """Role values, Dutch labels and English labels, case-insensitive."""
-    from django.utils import translation
-
     lookup: dict[str, str] = {}
     for role in Role:
         lookup[role.value.lower()] = role.value
@@ -422,8 +421,6 @@ def _apply_people(organisation_id: int, people: list[PersonRow],
         if r.role in CASE_READING_ROLES and (r.membership_id, r.role) not in had:
             new_readers.setdefault(r.membership_id, set()).add(r.role)
     if new_readers:
-        from .services import roles_added_by_import
-
         new_user_ids = {m.user_id for m in new_memberships}
         created_ids = {m.pk for m in memberships.values() if m.user_id in new_user_ids}
         roles_added_by_import(organisation_id=organisation_id, added=new_readers,

@@ -18,9 +18,11 @@ from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
 
 from . import hooks
+from .images import clean_logo
 from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
 from .permissions import Actor, can_change_own_membership, can_grant_roles, can_manage_organisation
 from .roles import CASE_READING_ROLES, Role
+from .selectors import organisation_for_sso_login
 
 INVITATION_VALID_FOR = timedelta(days=14)
 INVITATION_MAIL = "organisations/email/invitation"  # mail kind: organisations/mails.py
@@ -46,8 +48,6 @@ def organisation_update_branding(
     logo: Any = None, remove_logo: bool = False,
 ) -> Organisation:
     """Name, colour and logo. A logo is re-encoded without metadata (see images.py)."""
-    from .images import clean_logo
-
     _require_manager(actor)
     if organisation.pk != actor.organisation_id:
         raise PermissionDenied
@@ -421,8 +421,6 @@ def invitation_accept(
 
 def membership_ensure_for_sso(*, user: Any, sociallogin: Any) -> Membership | None:
     """After an SSO sign-up, give the new account a membership of the matching organisation."""
-    from .selectors import organisation_for_sso_login
-
     organisation = organisation_for_sso_login(sociallogin)
     if organisation is None:
         return None
@@ -435,7 +433,7 @@ def membership_ensure_for_sso(*, user: Any, sociallogin: Any) -> Membership | No
 
 def import_job_create(*, actor: Actor, file_name: str, csv_text: str) -> ImportJob:
     """Store an uploaded CSV file and start importing it in the background."""
-    from .tasks import import_job_run
+    from .tasks import import_job_run  # noqa: PLC0415 - cycle: tasks → imports → services
 
     _require_manager(actor)
     with transaction.atomic():

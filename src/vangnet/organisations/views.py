@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -292,8 +294,6 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 def sso_login(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Send the person to the login page of their organisation's identity provider."""
-    from urllib.parse import urlencode
-
     organisation = selectors.organisation_get_public(slug=org_slug)
     app = organisation.sso_app
     if app is None or not organisation.sso_domains:

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import translation
 
-from vangnet.organisations.public import Role, actor_for, units_in
+from vangnet.organisations.public import Role, actor_for, membership_create, units_in
 
 from . import services
 from .content import instrument
 from .models import RespondentToken, Response, RiskAcceptance, Round, RoundGroup
+from .selectors import round_results
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation
@@ -62,8 +63,6 @@ def _answers(rng: random.Random, means: dict[int, float]) -> dict[str, int]:
 
 def _participants(organisation: Organisation) -> dict[str, list[Membership]]:
     """Fictional members per quickscan group (as many as the closed round needs)."""
-    from vangnet.organisations.public import membership_create
-
     units = {u.code: u for u in units_in(organisation_id=organisation.pk)}
     number = 0
     per_group: dict[str, list[Membership]] = {}
@@ -138,7 +137,6 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
                 else:
                     _answer_shared(group, _answers(rng, means))
         services.round_close(actor=actor, round_=closed)
-        from .selectors import round_results
 
         priorities = round_results(round_=closed).priorities
         owner = people.get(OWNER_EMAIL)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vangnet.organisations.public import Actor, active_memberships_in, unit_tree
+from vangnet.toolbox.public import werkvormen_by_slugs
 
 from .content import CONTENT_DIR, Texts, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
@@ -218,8 +219,6 @@ def werkvormen_for(*, organisation: Organisation, slugs: Sequence[str]) -> list[
     """
     found: dict[str, WerkvormLink] = {}
     if apps.is_installed("vangnet.toolbox"):
-        from vangnet.toolbox.public import werkvormen_by_slugs
-
         for werkvorm in werkvormen_by_slugs(organisation.pk, list(slugs)):
             title = Texts(nl=werkvorm.title_nl, en=werkvorm.title_en)
             found[werkvorm.slug] = WerkvormLink(werkvorm.slug, str(title), reverse(

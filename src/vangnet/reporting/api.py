@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar
 
 import pydantic
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
@@ -293,8 +294,6 @@ def _post_report(request: HttpRequest, organisation: Any) -> Status[Any]:
             return Status(422, {"detail": "invalid", "fields": {"unit_id": ["Unknown unit."]}})
     email = payload.notify_email.strip()
     if email:
-        from django.core.validators import validate_email
-
         try:
             validate_email(email)
         except ValidationError:

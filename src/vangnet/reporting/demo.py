@@ -8,9 +8,21 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from vangnet.organisations.public import actor_for
+from vangnet.organisations.public import DEMO_PASSWORD, actor_for
 
-from .models import AdvisorProfile, Report, UserKeyPair
+from .keys import keypair_create, private_key_unlock
+from .models import AdvisorProfile, Report, ReportingRoute, UserKeyPair
+from .route import DEFAULT_STEPS, EXTERNAL_BODIES
+from .services import (
+    ContactSetting,
+    StepSetting,
+    dialogue_ask,
+    message_post,
+    report_submit,
+    reporter_open,
+    reporter_reply,
+    route_save,
+)
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation
@@ -57,10 +69,6 @@ OWN_CONTACTS = [
 
 def _seed_route(organisation: Organisation, coordinator: Membership | None) -> None:
     """The demo route: the standard steps with the organisation's own procedure and a contact."""
-    from .models import ReportingRoute
-    from .route import DEFAULT_STEPS, EXTERNAL_BODIES
-    from .services import ContactSetting, StepSetting, route_save
-
     if coordinator is None or ReportingRoute.objects.filter(organisation=organisation).exists():
         return
     route_save(
@@ -76,18 +84,12 @@ def _seed_route(organisation: Organisation, coordinator: Membership | None) -> N
 
 
 def _ensure_keys(membership: Membership, password: str) -> None:
-    from .keys import keypair_create
-
     if not UserKeyPair.objects.filter(user_id=membership.user_id).exists():
         keypair_create(user=membership.user, password=password)
 
 
 @transaction.atomic
 def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
-    from vangnet.organisations.public import DEMO_PASSWORD
-
-    from .keys import private_key_unlock
-    from .services import dialogue_ask, message_post, report_submit, reporter_open, reporter_reply
 
     for email in KEY_HOLDERS:
         if email in people:

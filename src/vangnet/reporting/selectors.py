@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from vangnet.core import anonymity, crypto
 from vangnet.organisations.public import Actor, active_memberships_in, memberships_in
@@ -21,6 +22,7 @@ from .models import (
     Attachment,
     DialogueQuestion,
     Message,
+    OrganisationRecoveryKey,
     RecipientUnavailability,
     RecoveryRequest,
     Report,
@@ -30,6 +32,7 @@ from .models import (
     UserKeyPair,
 )
 from .permissions import (
+    RECIPIENT_ROLES,
     can_approve_recovery,
     can_carry_out_recovery,
     can_configure_route,
@@ -245,8 +248,6 @@ def question_get_for_reporter(*, access: ReporterAccess, pk: int) -> DialogueQue
 
 def unread_counts(*, actor: Actor, report_ids: list[int]) -> dict[int, Any]:
     """Messages from reporters per report (for the inbox), one query."""
-    from django.db.models import Count
-
     rows = (
         Message.objects.filter(report_id__in=report_ids, author_kind=Message.AuthorKind.REPORTER)
         .values("report_id").annotate(n=Count("pk"))
@@ -389,8 +390,6 @@ class RecoveryRequestView:
 
 
 def recovery_request_view(*, actor: Actor, request: RecoveryRequest) -> RecoveryRequestView:
-    from django.utils import timezone
-
     is_open = request.expires_at > timezone.now() and request.status in (
         RecoveryRequest.Status.PENDING, RecoveryRequest.Status.APPROVED)
     return RecoveryRequestView(
@@ -425,7 +424,6 @@ def people_who_receive_reports(*, actor: Actor) -> QuerySet[Membership]:
     """Active members with a role that receives reports (the coordinator's choices)."""
     if not can_manage_recovery_key(actor):
         raise PermissionDenied
-    from .permissions import RECIPIENT_ROLES
 
     return (active_memberships_in(organisation_id=actor.organisation_id)
             .filter(roles__role__in=list(RECIPIENT_ROLES))
@@ -435,8 +433,6 @@ def people_who_receive_reports(*, actor: Actor) -> QuerySet[Membership]:
 
 def recovery_key_current(*, actor: Actor) -> Any:
     """The organisation's recovery key in use (public half only), or None."""
-    from .models import OrganisationRecoveryKey
-
     return OrganisationRecoveryKey.objects.filter(organisation_id=actor.organisation_id,
                                                   retired_at__isnull=True).first()
 

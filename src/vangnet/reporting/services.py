@@ -12,6 +12,8 @@ Audit entries carry ids and metadata only, never content. See docs/adr/0030 for 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import secrets
 from collections.abc import Iterable, Sequence
@@ -87,6 +89,7 @@ from .permissions import (
 from .receipts import receipt_derive, receipt_new
 from .route import EXTERNAL_BODIES, default_step_text, step_label
 from .route import default_recipient as route_default_recipient
+from .tasks import notify_reporter
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation, Unit
@@ -150,7 +153,6 @@ def _notify_reporter(report: Report) -> None:
     report id goes into the queue; the task decrypts the address when it sends (ADR 0030)."""
     if not report.notify_ciphertext:
         return
-    from .tasks import notify_reporter
 
     report_id = report.pk
     transaction.on_commit(lambda: notify_reporter.enqueue(report_id=report_id))
@@ -819,16 +821,11 @@ def recovery_key_create(*, actor: Actor) -> tuple[OrganisationRecoveryKey, str]:
 
 
 def recovery_private_format(private: bytes) -> str:
-    import base64
-
     raw = base64.b32encode(private).decode().rstrip("=")
     return "VNR-" + "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def recovery_private_parse(text: str) -> bytes:
-    import base64
-    import binascii
-
     cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
     cleaned = cleaned.removeprefix("VNR")
     try:

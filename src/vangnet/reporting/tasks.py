@@ -15,11 +15,11 @@ from django_tasks import task
 
 from vangnet.core import crypto
 
+from .models import Report
+
 
 @task()
 def notify_reporter(*, report_id: int) -> int:
-    from .models import Report
-
     report = Report.objects.select_related("organisation").filter(pk=report_id).first()
     if report is None or not report.notify_ciphertext:
         return 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -77,7 +78,6 @@ def qr_svg(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def poster_pdf(request: HttpRequest, org_slug: str) -> HttpResponse:
-    from django.template.loader import render_to_string
     from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     organisation = _public(request, org_slug)

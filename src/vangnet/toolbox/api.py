@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -64,8 +65,6 @@ def _actor(request: HttpRequest, org_slug: str) -> Any:
 
 
 def _summary(werkvorm: Any, language: str, org_slug: str) -> dict[str, Any]:
-    from django.urls import reverse
-
     return {
         "slug": werkvorm.slug, "kind": werkvorm.kind, "title": werkvorm.title(language),
         "purpose": werkvorm.purpose(language), "pillars": werkvorm.pillars,

@@ -10,6 +10,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from .. import glossary
+from ..forms import audience_choices
+from ..models import Werkvorm
 
 register = template.Library()
 
@@ -73,13 +75,9 @@ def lookup(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def audience_label(value: str) -> Any:
-    from ..forms import audience_choices
-
     return dict(audience_choices()).get(value, value)
 
 
 @register.filter
 def kind_label(value: str) -> Any:
-    from ..models import Werkvorm
-
     return dict(Werkvorm.Kind.choices).get(value, value)

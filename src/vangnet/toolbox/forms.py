@@ -149,7 +149,8 @@ class OwnWerkvormForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Team"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=200, initial=_("Team session"))
     planned_for = forms.DateTimeField(
         label=_("Date and time"), required=False,
@@ -185,7 +186,8 @@ class SessionForm(forms.Form):
 
 
 class RoutineForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Team"), queryset=None, empty_label=None)
     werkvorm = forms.ModelChoiceField(label=_("Werkvorm"), queryset=Werkvorm.objects.none())
     title = forms.CharField(label=_("Name"), max_length=200, required=False,
                             help_text=_("Leave empty to use the name of the werkvorm."))

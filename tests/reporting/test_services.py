@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from support.people import PASSWORD, make_member
+from vangnet.core.events import Event, subscribe, unsubscribe
 from vangnet.organisations.roles import Role
-from vangnet.reporting import hooks, keys, selectors, services
+from vangnet.reporting import keys, selectors, services
+from vangnet.reporting.events import QuestionAnswered, QuestionRef, ReportSubmitted
 from vangnet.reporting.models import DialogueQuestion, Report, ReportRecipient
 from vangnet.reporting.receipts import receipt_normalise
 
@@ -93,15 +95,15 @@ def test_dialogue_question_and_hook(advisor, submit, as_actor) -> None:
     report, code = submit()
     seen = []
 
-    def handler(question, answer):
-        seen.append((question.ref, answer))
+    def handler(event: QuestionAnswered) -> None:
+        seen.append((event.question.ref, event.answer, event.ref))
 
-    hooks.register("question_answered", handler)
+    subscribe(QuestionAnswered, handler)
     try:
         question = services.dialogue_ask(
             report=report, actor=as_actor(advisor), private_key=advisor.private_key, kind="consent",
             body="Mag ik HR inlichten?",
-            choices=[("yes", "Ja"), ("no", "Nee")], ref="consent:1",
+            choices=[("yes", "Ja"), ("no", "Nee")], ref="test.consent:1",
         )
         access = services.reporter_open(code=code)
         view = selectors.reporter_view(access=access)
@@ -112,21 +114,21 @@ def test_dialogue_question_and_hook(advisor, submit, as_actor) -> None:
         with pytest.raises(ValidationError):
             services.dialogue_answer(question=question, answer="no")
     finally:
-        hooks.unregister("question_answered", handler)
-    assert seen == [("consent:1", "yes")]
+        unsubscribe(QuestionAnswered, handler)
+    assert seen == [("test.consent:1", "yes", QuestionRef(app="test", kind="consent", object_id=1))]
     assert DialogueQuestion.objects.get(pk=question.pk).answer == "yes"
 
 
 def test_report_submitted_hook_runs_in_transaction(advisor, submit) -> None:
-    def failing(report):
+    def failing(event: ReportSubmitted) -> None:
         raise RuntimeError("stop")
 
-    hooks.register("report_submitted", failing)
+    subscribe(ReportSubmitted, failing)
     try:
         with pytest.raises(RuntimeError):
             submit()
     finally:
-        hooks.unregister("report_submitted", failing)
+        unsubscribe(ReportSubmitted, failing)
     assert not Report.objects.exists()
 
 
@@ -151,9 +153,28 @@ def test_grant_and_revoke(advisor, submit, organisation, as_actor) -> None:
         selectors.report_get_for_actor(actor=me, pk=report.pk)
 
 
-def test_unknown_hook_event() -> None:
-    with pytest.raises(ValueError):
-        hooks.register("nope", print)
+def test_only_event_classes_can_be_subscribed_to() -> None:
+    with pytest.raises(TypeError):
+        subscribe("report_submitted", print)  # type: ignore[arg-type]  # the old string events
+    with pytest.raises(TypeError):
+        subscribe(Event, print)
+
+
+@pytest.mark.parametrize(("ref", "text"), [
+    (QuestionRef(app="cases", kind="consent", object_id=12), "cases.consent:12"),
+    (QuestionRef(app="cases", kind="satisfaction", field="handled_well", object_id=5),
+     "cases.satisfaction:handled_well:5"),
+])
+def test_question_refs_keep_the_stored_format(ref: QuestionRef, text: str) -> None:
+    """Questions asked before refs were typed are stored in this text: they must still route."""
+    assert ref.encode() == text
+    assert QuestionRef.decode(text) == ref
+
+
+@pytest.mark.parametrize("text", ["", "minutes:12", "demo:3", "cases.consent:", "cases.consent:x",
+                                  "cases.satisfaction::5", "cases.a:b:c:5", ".consent:1"])
+def test_foreign_or_broken_refs_decode_to_none(text: str) -> None:
+    assert QuestionRef.decode(text) is None
 
 
 def test_handler_outside_report_cannot_post(advisor, submit, organisation, as_actor) -> None:

@@ -12,13 +12,14 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from vangnet.core.events import subscribe
         from vangnet.core.scheduling import register_periodic
-        from vangnet.reporting.public import hooks
+        from vangnet.reporting.public import QuestionAnswered, ReportSubmitted
 
         from . import services, tasks
 
-        hooks.register("report_submitted", services.on_report_submitted)
-        hooks.register("question_answered", services.on_question_answered)
+        subscribe(ReportSubmitted, services.on_report_submitted)
+        subscribe(QuestionAnswered, services.on_question_answered)
         # One job for everything due (reminders, aftercare, check-ins); one for retention.
         register_periodic("cases.due_work", every=timedelta(hours=1), task=tasks.cases_hourly)
         register_periodic("cases.retention", every=timedelta(days=1), task=tasks.cases_retention)

@@ -18,6 +18,9 @@ from vangnet.reporting import public as reporting
 
 # Re-exported for the rest of cases, which takes nothing from reporting but through this module.
 from vangnet.reporting.public import Category as Category
+from vangnet.reporting.public import QuestionAnswered as QuestionAnswered
+from vangnet.reporting.public import QuestionRef as QuestionRef
+from vangnet.reporting.public import ReportSubmitted as ReportSubmitted
 from vangnet.reporting.public import StepKind as StepKind
 from vangnet.reporting.public import keypair_of as keypair_of  # the demo's advisor
 from vangnet.reporting.public import private_key_unlock as private_key_unlock

@@ -29,6 +29,7 @@ from vangnet.quickscan import public as quickscan
 
 from . import deadlines, integration, permissions
 from .forms import PART_LABELS
+from .integration import QuestionAnswered, QuestionRef, ReportSubmitted
 from .models import (
     AdviceContact,
     AftercareMoment,
@@ -50,7 +51,7 @@ from .workflow import Outcome, State, find_transition, is_open, track_for
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation
 
-REF_PREFIX = "cases."
+REF_APP = "cases"  # the app part of the refs of the questions cases asks (QuestionRef)
 MIN_JUSTIFICATION = 30
 
 
@@ -172,10 +173,6 @@ def case_create_for_report(report: Any) -> Case:
     unit_pattern_check(case=case)
     _audit("create", actor=None, case=case, data={"report": report.pk})
     return case
-
-
-def on_report_submitted(report: Any) -> None:
-    case_create_for_report(report)
 
 
 # --- workflow -------------------------------------------------------------------------------
@@ -354,7 +351,7 @@ def consent_request(*, actor: Actor, case: Case, recipient_kind: str,
         question = integration.dialogue_ask(
             report=case.report, actor=actor, kind="consent", body=body, private_key=private_key,
             choices=[["yes", gettext_noop("Yes, that is fine")], ["no", gettext_noop("No, please don't")]],
-            ref=f"{REF_PREFIX}consent:{consent.pk}",
+            ref=QuestionRef(app=REF_APP, kind="consent", object_id=consent.pk).encode(),
         )
         consent.question_id = question.pk
         consent.save(update_fields=["question_id"])
@@ -409,7 +406,7 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
                    "this, press the button: from then on they cannot open it any more.")
             % {"parts": _parts_label(consent.parts), "who": _recipient_label(consent)},
             choices=[["withdraw", gettext_noop("Withdraw my consent")]],
-            ref=f"{REF_PREFIX}withdraw:{consent.pk}",
+            ref=QuestionRef(app=REF_APP, kind="withdraw", object_id=consent.pk).encode(),
         )
         consent.withdraw_question_id = question.pk
         consent.save()
@@ -578,7 +575,7 @@ def checkin_send(*, checkin: RetaliationCheckin) -> RetaliationCheckin:
                "treated differently or threatened? Your answer goes only to your confidential "
                "advisor."),
         choices=[["no", gettext_noop("No")], ["yes", gettext_noop("Yes")]],
-        ref=f"{REF_PREFIX}checkin:{checkin.pk}",
+        ref=QuestionRef(app=REF_APP, kind="checkin", object_id=checkin.pk).encode(),
     )
     checkin.sent_at = timezone.now()
     checkin.question_id = question.pk
@@ -647,13 +644,15 @@ def _ask_satisfaction_and_tell_retention(actor: Actor, case: Case,
         report=case.report, actor=actor, kind="satisfaction", private_key=private_key,
         body=_("One last, optional question: do you feel your report was handled well?"),
         choices=[["yes", gettext_noop("Yes")], ["no", gettext_noop("No")]],
-        ref=f"{REF_PREFIX}satisfaction:handled_well:{case.pk}",
+        ref=QuestionRef(app=REF_APP, kind="satisfaction", field="handled_well",
+                        object_id=case.pk).encode(),
     )
     integration.dialogue_ask(
         report=case.report, actor=actor, kind="satisfaction", private_key=private_key,
         body=_("And would you report something again, if it happened?"),
         choices=[["yes", gettext_noop("Yes")], ["no", gettext_noop("No")]],
-        ref=f"{REF_PREFIX}satisfaction:report_again:{case.pk}",
+        ref=QuestionRef(app=REF_APP, kind="satisfaction", field="report_again",
+                        object_id=case.pk).encode(),
     )
 
 
@@ -670,31 +669,31 @@ def satisfaction_answer(*, case_id: int, field: str, answer: str) -> None:
                      data={"question": field})
 
 
-def on_question_answered(question: Any, answer: str) -> None:
-    """reporting's "question_answered" hook: route the answer by the question's ref."""
-    ref = getattr(question, "ref", "") or ""
-    if not ref.startswith(REF_PREFIX):
+def on_report_submitted(event: ReportSubmitted) -> None:
+    case_create_for_report(event.report)
+
+
+def on_question_answered(event: QuestionAnswered) -> None:
+    """Route the reporter's answer to the question cases asked (by the question's ref); answers
+    to questions of others, or refs cases does not know, are left alone and never raise."""
+    ref, question, answer = event.ref, event.question, event.answer
+    if ref is None or ref.app != REF_APP:
         return
-    kind, _sep, rest = ref[len(REF_PREFIX):].partition(":")
-    if kind != "satisfaction" and not rest.isdigit():
-        return  # not one of ours after all; never break the reporter's answer
-    if kind == "consent":
-        consent = ConsentRequest.objects.filter(pk=int(rest)).first()
+    if ref.kind == "consent":
+        consent = ConsentRequest.objects.filter(pk=ref.object_id).first()
         if consent is not None:
             consent_answer(consent=consent, answer=answer)
-    elif kind == "withdraw":
-        consent = ConsentRequest.objects.filter(pk=int(rest)).first()
+    elif ref.kind == "withdraw":
+        consent = ConsentRequest.objects.filter(pk=ref.object_id).first()
         if (consent is not None and answer == "withdraw"
-                and consent.withdraw_question_id == getattr(question, "pk", None)):
+                and consent.withdraw_question_id == question.pk):
             consent_withdraw(consent=consent, question=question)
-    elif kind == "checkin":
-        checkin = RetaliationCheckin.objects.filter(pk=int(rest)).first()
+    elif ref.kind == "checkin":
+        checkin = RetaliationCheckin.objects.filter(pk=ref.object_id).first()
         if checkin is not None:
             checkin_answer(checkin=checkin, answer=answer)
-    elif kind == "satisfaction":
-        field, _sep, case_id = rest.partition(":")
-        if case_id.isdigit():
-            satisfaction_answer(case_id=int(case_id), field=field, answer=answer)
+    elif ref.kind == "satisfaction" and ref.field:
+        satisfaction_answer(case_id=ref.object_id, field=ref.field, answer=answer)
 
 
 # --- advice-only contacts, lessons, actions -------------------------------------------------

@@ -7,9 +7,9 @@ Reads go through the selectors below, which are scoped to an actor or to an orga
 
 from __future__ import annotations
 
-from . import hooks
 from .decorators import organisation_view
 from .demo import DEMO_PASSWORD
+from .events import MembershipChanged
 from .permissions import Actor, requires_two_factor
 from .roles import CASE_READING_ROLES, Role
 from .selectors import (
@@ -48,11 +48,11 @@ __all__ = [
     "CASE_READING_ROLES",
     "DEMO_PASSWORD",
     "Actor",
+    "MembershipChanged",
     "Role",
     "active_membership_of_user",
     "active_memberships_in",
     "actor_for",
-    "hooks",
     "line_managers_of",
     "members_with_role",
     "membership_create",

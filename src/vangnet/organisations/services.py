@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.core.audit import audit_record
+from vangnet.core.events import publish
 from vangnet.core.mail import queue_mail
 
-from . import hooks
+from .events import MembershipChanged
 from .images import clean_logo
 from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
 from .permissions import Actor, can_change_own_membership, can_grant_roles, can_manage_organisation
@@ -203,7 +204,8 @@ def _change_roles(
         target=membership, organisation_id=membership.organisation_id,
         data={"membership_id": membership.pk, "added": sorted(added), "removed": sorted(removed),
               "active": membership.is_active, "was_active": was_active})
-    hooks.fire("membership_changed", membership, added, removed, actor)
+    publish(MembershipChanged(membership=membership, added=frozenset(added),
+                                removed=frozenset(removed), actor=actor))
     _notify_role_change(membership=membership, change_id=change.pk, added=added, created=created)
     return added, removed
 

@@ -8,9 +8,9 @@ reporter, share a report with consent, end a share, and destroy a report at the 
 
 from __future__ import annotations
 
-from . import hooks
 from .categories import Category
 from .conflicts import excluded_membership_ids, is_tagged
+from .events import QuestionAnswered, QuestionRef, ReportSubmitted
 from .keys import keypair_of, private_key_for_request, private_key_unlock
 from .models import StepKind
 from .selectors import (
@@ -41,11 +41,13 @@ from .services import (
 __all__ = [
     "Category",
     "KeyRequired",
+    "QuestionAnswered",
+    "QuestionRef",
+    "ReportSubmitted",
     "StepKind",
     "active_grant_get",
     "dialogue_ask",
     "excluded_membership_ids",
-    "hooks",
     "is_tagged",
     "keypair_of",
     "message_post",

@@ -33,10 +33,12 @@ from django.utils.translation import gettext_noop, ngettext
 
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
+from vangnet.core.events import publish
 from vangnet.core.mail import queue_mail
 from vangnet.organisations.public import (
     CASE_READING_ROLES,
     Actor,
+    MembershipChanged,
     Role,
     active_memberships_in,
     membership_for_actor,
@@ -44,10 +46,10 @@ from vangnet.organisations.public import (
     user_ids_of_active_memberships,
 )
 
-from . import hooks
 from .attachments import MAX_ATTACHMENTS, CleanFile, clean_attachment
 from .categories import Category, DiscriminationGround
 from .conflicts import excluded_for_involved, excluded_membership_ids, involvement_tags
+from .events import QuestionAnswered, ReportSubmitted
 from .holdings import recipient_rows
 from .keys import has_keypair
 from .mails import RECOVERY_EVENTS, RECOVERY_NOTICE_MAIL
@@ -335,9 +337,9 @@ def report_submit(
                 if public else None, role_at_time=_main_role(member),
             )
         files = _attach(report, None, clean_files)
-        # The hook (case creation, pattern counts) runs before the audit entry: appending locks
-        # the organisation's audit chain until commit, and nothing slow may run under that lock.
-        hooks.fire("report_submitted", report)
+        # The subscribers (case creation, pattern counts) run before the audit entry: appending
+        # locks the organisation's audit chain until commit, and nothing slow may run under it.
+        publish(ReportSubmitted(report=report))
         audit_record(action="reporting.report_submit", target=report, data={
             "mode": mode, "channel": channel, "recipients": [m.pk for m in recipients],
             "attachments": files, "involved_count": len(involved),
@@ -554,7 +556,7 @@ def dialogue_answer(*, question: DialogueQuestion, answer: str) -> DialogueQuest
         locked.save(update_fields=["answer", "answered_at"])
         audit_record(action="reporting.dialogue_answer", target=locked.report, actor_label="reporter",
                      data={"question_id": locked.pk, "kind": locked.kind, "answer": answer})
-        hooks.fire("question_answered", locked, answer)
+        publish(QuestionAnswered(question=locked, answer=answer))
         recipient_ids = ReportRecipient.objects.filter(
             report_id=locked.report_id, revoked_at__isnull=True
         ).values_list("membership_id", flat=True)
@@ -1162,14 +1164,14 @@ GRANT_ROLES = frozenset({Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE, Role.
                          Role.COORDINATOR})
 
 
-def on_membership_changed(membership: Membership, added: frozenset[str],
-                          removed: frozenset[str], actor: Actor | None) -> None:
+def on_membership_changed(event: MembershipChanged) -> None:
     """Someone lost a role that receives reports, or left: their copies of report keys and their
     grants are revoked at once (the report leaves their inbox, the page answers 404). The last
     copy of a report key is never destroyed: when nobody else holds the key and there is no
     recovery copy, their sealed copy stays, unusable while revoked, and comes back only if they
     get the role back. Reports without an active holder wait for a successor (recovery)."""
-    membership = membership_get_with_roles(membership.pk)
+    removed, actor = event.removed, event.actor
+    membership = membership_get_with_roles(event.membership.pk)
     receives = membership.is_active and can_receive_reports(membership.role_set)
     with transaction.atomic():
         if not receives:

@@ -1,0 +1,43 @@
+"""The confidential advisor's own profile on the route page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from vangnet.core.audit import audit_record
+from vangnet.organisations.public import (
+    Actor,
+)
+
+from ..models import (
+    AdvisorProfile,
+)
+from ..permissions import (
+    can_edit_own_profile,
+)
+
+if TYPE_CHECKING:
+    pass
+
+from .common import _user
+
+
+def advisor_profile_save(*, actor: Actor, introduction: str, how_to_reach: str, availability: str,
+                         is_listed: bool, photo: Any = None, remove_photo: bool = False) -> Any:
+    if not can_edit_own_profile(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        profile, _created = AdvisorProfile.objects.get_or_create(membership_id=actor.membership_id)
+        profile.introduction, profile.how_to_reach = introduction, how_to_reach
+        profile.availability, profile.is_listed = availability, is_listed
+        if remove_photo:
+            profile.photo = ""
+        elif photo:
+            profile.photo = photo
+        profile.save()
+        audit_record(action="reporting.profile_save", actor=_user(actor), target=profile)
+    return profile

@@ -74,7 +74,7 @@ def test_the_contracts_hold_on_our_code() -> None:
 def test_a_clean_scratch_package_keeps_every_contract(scratch: Path) -> None:
     result = _run_lint(scratch.parent)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 kept, 0 broken" in result.stdout
+    assert "4 kept, 0 broken" in result.stdout
 
 
 def test_importing_another_apps_internals_breaks_the_public_face(scratch: Path) -> None:
@@ -114,6 +114,22 @@ def test_an_app_below_accounts_importing_it_breaks_its_contract(scratch: Path) -
     result = _run_lint(scratch.parent)
     assert result.returncode == 1
     assert "scratchapp.toolbox is not allowed to import scratchapp.accounts" in result.stdout
+
+
+def test_a_selector_importing_services_breaks_reads_before_writes(scratch: Path) -> None:
+    _write(scratch / "toolbox" / "selectors.py", "from . import services\n")
+    result = _run_lint(scratch.parent)
+    assert result.returncode == 1
+    assert "Selectors (reads) never import services (writes)" in result.stdout
+    assert "scratchapp.toolbox.selectors is not allowed to import scratchapp.toolbox.services" in (
+        result.stdout)
+
+
+def test_services_may_call_selectors(scratch: Path) -> None:
+    _write(scratch / "toolbox" / "selectors.py", "from .models import Thing\n")
+    _write(scratch / "toolbox" / "services.py", "from .selectors import Thing\n")
+    result = _run_lint(scratch.parent)
+    assert result.returncode == 0, result.stdout
 
 
 @pytest.mark.parametrize("app", [app for app in APPS if app != "core"])

@@ -19,19 +19,9 @@ from .models import (
     ConsentRequest,
     LessonAction,
 )
+from .parts import PART_LABELS
 from .workflow import Outcome
 
-PART_LABELS = {
-    "narrative": _("What happened"),
-    "when": _("When"),
-    "where": _("Where"),
-    "involved": _("Who was involved"),
-    "witnesses": _("Witnesses"),
-    "impact": _("What it did to the reporter"),
-    "wishes": _("What the reporter would like"),
-    "identity": _("The reporter's name"),
-    "contact": _("How to reach the reporter"),
-}
 NO_NAMES = _("Write no names: this is stored without encryption, like the status.")
 
 

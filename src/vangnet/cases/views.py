@@ -23,6 +23,7 @@ from vangnet.organisations.public import organisation_view
 
 from . import forms, integration, permissions, selectors, services, stats
 from .models import AftercareMoment, Case, LessonAction
+from .parts import PART_LABELS
 from .patterns import signal_display
 from .workflow import State, TransitionNotAllowed, transitions_from
 
@@ -116,7 +117,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "case": case, "row": rows[0] if rows else None, "manage": manage,
         "is_grant_holder": actor.membership_id in access.grant_ids,
-        "contents": [(forms.PART_LABELS.get(part, part), text) for part, text in contents.items()],
+        "contents": [(PART_LABELS.get(part, part), text) for part, text in contents.items()],
         "notes": notes, "key_locked": key is None, "key_problem": key_problem,
         "unlock_url": integration.unlock_url(_slug(request), request.path),
         "transitions": transitions_from(case.state) if manage else [],

@@ -21,7 +21,7 @@ from .content import CONTENT_DIR, Texts, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_rounds, can_view_actions, can_view_report
 from .scoring import Results, SubmittedAnswers, compute_results
-from .services import SOLO_GROUP, hash_token
+from .tokens import SOLO_GROUP, hash_token
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation

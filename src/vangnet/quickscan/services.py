@@ -7,7 +7,6 @@ answer would be a trail back to a person.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,22 +38,14 @@ from .content import DONT_KNOW, SCALE_VALUES, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds
 from .tasks import send_personal_links
+from .tokens import SOLO_GROUP, hash_token, new_token
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-SOLO_GROUP = "solo"
 DRAFT_RETENTION = timedelta(days=30)
 MIN_REASON_LENGTH = 10
 VALID_ANSWERS = frozenset((*SCALE_VALUES, DONT_KNOW))
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def _user(actor: Actor) -> object:

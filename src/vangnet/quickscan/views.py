@@ -30,6 +30,7 @@ from .forms import (
 )
 from .models import Response, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds, can_view_quickscan
+from .tokens import hash_token
 
 DRAFT_COOKIE = "vn_qs_draft"
 DONE_COOKIE = "vn_qs_done"
@@ -357,7 +358,7 @@ def _respondent(request: HttpRequest, org_slug: str, raw: str,
         if not key:
             return None
         response = Response.objects.filter(
-            group=group, submitted=False, draft_key_hash=services.hash_token(key)).first()
+            group=group, submitted=False, draft_key_hash=hash_token(key)).first()
         if response is None:
             return None
         return _Respondent(response, group, "shared", raw)
@@ -403,7 +404,7 @@ def shared_start(request: HttpRequest, org_slug: str, token: str) -> HttpRespons
                          secure=request.is_secure())
         return reply
     resuming = bool(existing and Response.objects.filter(
-        group=group, submitted=False, draft_key_hash=services.hash_token(existing)).exists())
+        group=group, submitted=False, draft_key_hash=hash_token(existing)).exists())
     return render(request, "quickscan/respond_start.html", {
         "intro": instrument().intro, "pillars": instrument().pillars, "round": group.round,
         "resuming": resuming, "shared": True, "token": token,

@@ -42,7 +42,7 @@ from .permissions import (
     removal_keeps_report_openable,
 )
 from .route import route_in_force
-from .services import PARTS, ReporterAccess, box_private_key, report_key_for_recipient
+from .sealing import PARTS, ReporterAccess, box_private_key, report_key_for_recipient
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Unit

@@ -17,6 +17,7 @@ Audit entries carry ids and metadata only, never content. See docs/adr/0030 for 
 
 from __future__ import annotations
 
+from ..sealing import PARTS, ReporterAccess, box_private_key, report_key_for_recipient
 from .access import (
     CONSENT_QUESTION_KIND,
     WITHDRAW_ANSWER,
@@ -32,17 +33,9 @@ from .access import (
     report_seal_for_recovery,
     reports_remove_recipient,
 )
-from .common import (
-    MAX_MESSAGE_LENGTH,
-    MAX_PART_LENGTH,
-    PARTS,
-    UploadedAttachment,
-    box_private_key,
-    report_key_for_recipient,
-)
+from .common import MAX_MESSAGE_LENGTH, MAX_PART_LENGTH, UploadedAttachment
 from .dialogue import (
     KeyRequired,
-    ReporterAccess,
     dialogue_answer,
     dialogue_ask,
     key_required_message,

@@ -42,14 +42,8 @@ from ..permissions import (
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-from .common import (
-    PARTS,
-    _json,
-    _notify_recipients,
-    _public_key_of_membership,
-    _user,
-    report_key_for_recipient,
-)
+from ..sealing import PARTS, report_key_for_recipient
+from .common import _json, _notify_recipients, _public_key_of_membership, _user
 from .dialogue import _is_current_recipient
 from .intake import _check_recipient, _main_role
 

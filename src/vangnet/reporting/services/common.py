@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -29,7 +29,6 @@ from ..models import (
     Attachment,
     Message,
     Report,
-    ReportRecipient,
     UserKeyPair,
 )
 from ..tasks import notify_reporter
@@ -40,8 +39,6 @@ if TYPE_CHECKING:
 
 
 # The parts of a reporter's account. Every one is encrypted; grants share a subset.
-PARTS = ("narrative", "when", "where", "involved", "witnesses", "impact", "wishes", "identity",
-         "contact")
 MAX_PART_LENGTH = 20_000
 MAX_MESSAGE_LENGTH = 20_000
 
@@ -55,20 +52,6 @@ def _json(data: Any) -> bytes:
 
 
 # --- Key helpers (private to the app; selectors use them too) -------------------------------
-
-
-def report_key_for_recipient(*, report: Report, membership_id: int, private_key: bytes) -> bytes:
-    recipient = ReportRecipient.objects.filter(
-        report=report, membership_id=membership_id, revoked_at__isnull=True,
-        sealed_key__isnull=False,
-    ).first()
-    if recipient is None:
-        raise PermissionDenied
-    return crypto.unseal(private_key, bytes(recipient.sealed_key or b""))
-
-
-def box_private_key(*, report: Report, report_key: bytes) -> bytes:
-    return crypto.secret_decrypt(report_key, bytes(report.box_private_ciphertext))
 
 
 def _seal_for_report(report: Report, data: bytes) -> bytes:

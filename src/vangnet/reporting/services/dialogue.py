@@ -6,7 +6,6 @@ QuestionAnswered.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +33,7 @@ from ..receipts import receipt_derive
 if TYPE_CHECKING:
     pass
 
+from ..sealing import ReporterAccess, report_key_for_recipient
 from .common import (
     MAX_MESSAGE_LENGTH,
     UploadedAttachment,
@@ -43,18 +43,9 @@ from .common import (
     _notify_reporter,
     _seal_for_report,
     _user,
-    report_key_for_recipient,
 )
 
 # --- Reporter side --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReporterAccess:
-    """What a returning reporter holds for one request: the report and its key (never stored)."""
-
-    report: Report
-    report_key: bytes
 
 
 def reporter_open(*, code: str) -> ReporterAccess | None:

@@ -42,9 +42,9 @@ from ..route import default_recipient as route_default_recipient
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation, Unit
 
+from ..sealing import PARTS
 from .common import (
     MAX_PART_LENGTH,
-    PARTS,
     UploadedAttachment,
     _attach,
     _clean_uploads,

@@ -1,0 +1,65 @@
+"""Every write to cases. Keyword-only, typed, atomic, permission-checked and audited.
+
+The reporter stays in control: nothing is shared without a consent the reporter gave in the
+dialogue (except in acute danger, which is its own audited action and the reporter is told).
+"""
+
+from __future__ import annotations
+
+from .advice import advice_contact_record
+from .aftercare import (
+    accused_record,
+    aftercare_moment_add,
+    aftercare_moment_done,
+    aftercare_plan_ensure,
+    case_attention_clear,
+    checkin_answer,
+    checkin_send,
+    satisfaction_answer,
+)
+from .common import MIN_JUSTIFICATION, REF_APP, settings_for
+from .configuration import case_settings_update
+from .consent import consent_answer, consent_request, consent_share, consent_withdraw, share_in_acute_danger
+from .creation import case_create_for_report
+from .event_handlers import on_question_answered, on_report_submitted
+from .lessons import lesson_action_create, lesson_action_status, lesson_record
+from .notes import note_add
+from .pattern_keys import pattern_key_open, person_hash, person_mark
+from .retention import ensure_case_settings, retention_purge
+from .workflow import case_give_feedback, case_transition
+
+__all__ = [
+    "MIN_JUSTIFICATION",
+    "REF_APP",
+    "access_for",
+    "accused_record",
+    "advice_contact_record",
+    "aftercare_moment_add",
+    "aftercare_moment_done",
+    "aftercare_plan_ensure",
+    "case_attention_clear",
+    "case_create_for_report",
+    "case_give_feedback",
+    "case_settings_update",
+    "case_transition",
+    "checkin_answer",
+    "checkin_send",
+    "consent_answer",
+    "consent_request",
+    "consent_share",
+    "consent_withdraw",
+    "ensure_case_settings",
+    "lesson_action_create",
+    "lesson_action_status",
+    "lesson_record",
+    "note_add",
+    "on_question_answered",
+    "on_report_submitted",
+    "pattern_key_open",
+    "person_hash",
+    "person_mark",
+    "retention_purge",
+    "satisfaction_answer",
+    "settings_for",
+    "share_in_acute_danger",
+]

@@ -1,0 +1,71 @@
+"""Cases services: common. Part of the package `cases.services` (see its __init__)."""
+
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from vangnet.core.audit import audit_record
+from vangnet.organisations.public import Actor
+
+from .. import deadlines
+from ..models import (
+    Case,
+    CaseEvent,
+    CaseSettings,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+
+REF_APP = "cases"  # the app part of the refs of the questions cases asks (QuestionRef)
+MIN_JUSTIFICATION = 30
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _user(actor: Actor | None) -> Any:
+    return get_user_model()(pk=actor.user_id) if actor is not None else None
+
+
+def _audit(action: str, *, actor: Actor | None, case: Case | None = None, target: Any = None,
+           organisation_id: int | None = None, data: dict[str, Any] | None = None) -> None:
+    audit_record(action=f"cases.{action}", actor=_user(actor), target=target or case,
+                 organisation_id=organisation_id or (case.organisation_id if case else None),
+                 data=data or {})
+
+
+def _event(case: Case, kind: str, *, actor: Actor | None = None, summary: str = "",
+           from_state: str = "", to_state: str = "", at: datetime | None = None) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor_id=actor.membership_id if actor else None,
+        summary=summary[:300], from_state=from_state, to_state=to_state,
+        created_at=at or timezone.now(),
+    )
+
+
+def settings_for(organisation_id: int) -> CaseSettings:
+    found = CaseSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or CaseSettings(organisation_id=organisation_id)
+
+
+def _terms(case_settings: CaseSettings) -> deadlines.Terms:
+    return deadlines.Terms(acknowledge_days=case_settings.acknowledge_within_days,
+                           feedback_months=case_settings.feedback_within_months)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update(of=("self",)).select_related("report").get(pk=case.pk)

@@ -1,0 +1,57 @@
+"""Cases services: creation. Part of the package `cases.services` (see its __init__)."""
+
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from .. import deadlines
+from ..models import (
+    Case,
+    CaseEvent,
+)
+from ..patterns import unit_pattern_check
+from ..workflow import State
+
+if TYPE_CHECKING:
+    pass
+
+from .common import _audit, _event, _terms, settings_for
+
+# --- creating a case (reporting's "report_submitted" hook) ----------------------------------
+
+
+def _new_reference(organisation_id: int, year: int) -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(5))
+        reference = f"{year}-{code}"
+        if not Case.objects.filter(organisation_id=organisation_id, reference=reference).exists():
+            return reference
+
+
+def case_create_for_report(report: Any) -> Case:
+    """Every report becomes a case. Called inside reporting's submit transaction."""
+    existing = Case.objects.filter(report_id=report.pk).first()
+    if existing is not None:
+        return existing
+    received = report.created_at or timezone.now()
+    terms = _terms(settings_for(report.organisation_id))
+    case = Case.objects.create(
+        organisation_id=report.organisation_id, report=report,
+        reference=_new_reference(report.organisation_id, received.year),
+        category=report.category, unit_id=report.unit_id, route_step=report.route_step or "",
+        channel=report.channel or "", mode=report.mode or "",
+        is_whistleblowing=bool(report.is_whistleblowing), received_at=received,
+        acknowledge_due_at=deadlines.acknowledge_due(received, terms),
+        feedback_due_at=deadlines.feedback_due(received, None, terms),
+    )
+    _event(case, CaseEvent.Kind.CREATED, to_state=State.RECEIVED, at=received)
+
+    # Count first, audit last: the audit entry locks the organisation's chain until commit.
+    unit_pattern_check(case=case)
+    _audit("create", actor=None, case=case, data={"report": report.pk})
+    return case

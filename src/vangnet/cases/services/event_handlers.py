@@ -1,0 +1,47 @@
+"""Cases services: event_handlers. Part of the package `cases.services` (see its __init__)."""
+
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..integration import QuestionAnswered, ReportSubmitted
+from ..models import (
+    ConsentRequest,
+    RetaliationCheckin,
+)
+
+if TYPE_CHECKING:
+    pass
+
+from .aftercare import checkin_answer, satisfaction_answer
+from .common import REF_APP
+from .consent import consent_answer, consent_withdraw
+from .creation import case_create_for_report
+
+
+def on_report_submitted(event: ReportSubmitted) -> None:
+    case_create_for_report(event.report)
+
+
+def on_question_answered(event: QuestionAnswered) -> None:
+    """Route the reporter's answer to the question cases asked (by the question's ref); answers
+    to questions of others, or refs cases does not know, are left alone and never raise."""
+    ref, question, answer = event.ref, event.question, event.answer
+    if ref is None or ref.app != REF_APP:
+        return
+    if ref.kind == "consent":
+        consent = ConsentRequest.objects.filter(pk=ref.object_id).first()
+        if consent is not None:
+            consent_answer(consent=consent, answer=answer)
+    elif ref.kind == "withdraw":
+        consent = ConsentRequest.objects.filter(pk=ref.object_id).first()
+        if (consent is not None and answer == "withdraw"
+                and consent.withdraw_question_id == question.pk):
+            consent_withdraw(consent=consent, question=question)
+    elif ref.kind == "checkin":
+        checkin = RetaliationCheckin.objects.filter(pk=ref.object_id).first()
+        if checkin is not None:
+            checkin_answer(checkin=checkin, answer=answer)
+    elif ref.kind == "satisfaction" and ref.field:
+        satisfaction_answer(case_id=ref.object_id, field=ref.field, answer=answer)

@@ -1,0 +1,50 @@
+"""Cases services: notes. Part of the package `cases.services` (see its __init__)."""
+
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vangnet.core import crypto
+from vangnet.organisations.public import Actor
+
+from .. import integration, permissions
+from ..models import (
+    Case,
+    CaseEvent,
+    CaseNote,
+)
+from ..selectors import access_for
+
+if TYPE_CHECKING:
+    pass
+
+from .common import _audit, _event, _require
+
+# --- private notes --------------------------------------------------------------------------
+
+
+def note_add(*, actor: Actor, case: Case, text: str, private_key: bytes,
+             kind: str = CaseNote.Kind.NOTE) -> CaseNote:
+    _require(permissions.can_write_note(actor, access_for(case)))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("The note is empty.")})
+    if case.report is None:
+        raise ValidationError(_("The contents of this case have been destroyed."))
+    key = integration.note_key(integration.report_key(
+        report=case.report, membership_id=actor.membership_id, private_key=private_key))
+    with transaction.atomic():
+        note = CaseNote.objects.create(
+            case=case, kind=kind, author_id=actor.membership_id,
+            ciphertext=crypto.secret_encrypt(key, text.encode()), created_at=timezone.now(),
+        )
+        if kind == CaseNote.Kind.NOTE:
+            _event(case, CaseEvent.Kind.NOTE, actor=actor)
+        _audit("note_add", actor=actor, case=case, data={"note": note.pk, "kind": kind})
+    return note

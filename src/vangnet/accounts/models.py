@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EmailUserManager(UserManager["User"]):
-    def _create_user(  # type: ignore[override]
+    def _create_user(
         self, email: str, password: str | None, **extra_fields: Any
     ) -> User:
         if not email:
@@ -43,8 +43,8 @@ class User(AbstractUser):
     full_name = models.CharField(_("name"), max_length=150, blank=True)
     preferred_language = models.CharField(_("language"), max_length=8, default="nl")
 
-    USERNAME_FIELD = "email"  # type: ignore[misc]
-    REQUIRED_FIELDS = []  # type: ignore[misc]
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
     objects = EmailUserManager()  # type: ignore[misc]
 
     class Meta:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vangnet.core import crypto
 from vangnet.core.anonymity import threshold
 from vangnet.core.csvsafe import csv_writer
-from vangnet.organisations.public import organisation_view
+from vangnet.organisations.public import OrganisationRequest, organisation_view
 
 from . import forms, integration, permissions, selectors, services, stats
 from .models import AftercareMoment, Case, LessonAction
@@ -35,20 +35,20 @@ def case_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return organisation_view(never_cache(view))
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.actor  # type: ignore[attr-defined]
+def _actor(request: OrganisationRequest) -> Any:
+    return request.actor
 
 
-def _slug(request: HttpRequest) -> str:
+def _slug(request: OrganisationRequest) -> str:
     return _actor(request).organisation_slug
 
 
-def _detail(request: HttpRequest, pk: int, anchor: str = "") -> HttpResponse:
+def _detail(request: OrganisationRequest, pk: int, anchor: str = "") -> HttpResponse:
     url = reverse("cases:detail", args=[_slug(request), pk])
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
-def _key_or_unlock(request: HttpRequest, next_url: str) -> bytes | HttpResponse:
+def _key_or_unlock(request: OrganisationRequest, next_url: str) -> bytes | HttpResponse:
     key = integration.private_key_for_request(request)
     if key is None:
         messages.info(request, _("Unlock your key first: then you can continue."))
@@ -56,7 +56,7 @@ def _key_or_unlock(request: HttpRequest, next_url: str) -> bytes | HttpResponse:
     return key
 
 
-def _unlock_first(request: HttpRequest, error: Exception, next_url: str) -> HttpResponse:
+def _unlock_first(request: OrganisationRequest, error: Exception, next_url: str) -> HttpResponse:
     """A handler wrote to the reporter without an unlocked key: say why and send them to unlock."""
     messages.error(request, str(error))
     return redirect(integration.unlock_url(_slug(request), next_url))
@@ -70,7 +70,7 @@ def _error_messages(error: ValidationError) -> str:
 
 
 @case_view
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not permissions.can_list_cases(actor):
         raise Http404
@@ -96,7 +96,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @case_view
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
     key = integration.private_key_for_request(request)
@@ -142,7 +142,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def case_transition(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     form = forms.TransitionForm(request.POST)
@@ -167,7 +167,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def case_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def case_feedback(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     form = forms.FeedbackForm(request.POST)
@@ -186,7 +186,7 @@ def case_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def case_note(request: HttpRequest, pk: int) -> HttpResponse:
+def case_note(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     key = _key_or_unlock(request, reverse("cases:detail", args=[_slug(request), pk]))
@@ -204,7 +204,7 @@ def case_note(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, case, form, _("Private note"), "cases:note")
 
 
-def _form_page(request: HttpRequest, case: Case, form: Any, title: str, url_name: str,
+def _form_page(request: OrganisationRequest, case: Case, form: Any, title: str, url_name: str,
                intro: str = "", template: str = "cases/form_page.html",
                extra: dict[str, Any] | None = None) -> HttpResponse:
     """A form shown on its own page again, with its errors and what was entered."""
@@ -216,7 +216,7 @@ def _form_page(request: HttpRequest, case: Case, form: Any, title: str, url_name
 
 @case_view
 @require_http_methods(["GET", "POST"])
-def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_new(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
     if not permissions.can_request_consent(actor, access):
@@ -244,7 +244,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def consent_share(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_share(request: OrganisationRequest, pk: int, consent_pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     consent = case.consents.filter(pk=consent_pk).first()
@@ -263,7 +263,7 @@ def consent_share(request: HttpRequest, pk: int, consent_pk: int) -> HttpRespons
 
 @case_view
 @require_POST
-def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_withdraw(request: OrganisationRequest, pk: int, consent_pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     consent = case.consents.filter(pk=consent_pk).first()
@@ -276,7 +276,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 
 @case_view
 @require_http_methods(["GET", "POST"])
-def acute_danger(request: HttpRequest, pk: int) -> HttpResponse:
+def acute_danger(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
     if not permissions.can_share_without_consent(actor, access):
@@ -305,7 +305,7 @@ def acute_danger(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def aftercare_moment(request: HttpRequest, pk: int) -> HttpResponse:
+def aftercare_moment(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     form = forms.AftercareMomentForm(request.POST)
@@ -321,7 +321,7 @@ def aftercare_moment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def aftercare_done(request: HttpRequest, pk: int, moment_pk: int) -> HttpResponse:
+def aftercare_done(request: OrganisationRequest, pk: int, moment_pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     moment = AftercareMoment.objects.filter(plan__case=case, pk=moment_pk).first()
@@ -334,7 +334,7 @@ def aftercare_done(request: HttpRequest, pk: int, moment_pk: int) -> HttpRespons
 
 @case_view
 @require_POST
-def accused(request: HttpRequest, pk: int) -> HttpResponse:
+def accused(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     form = forms.AccusedForm(request.POST)
@@ -347,7 +347,7 @@ def accused(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_new(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     form = forms.LessonForm(request.POST)
@@ -363,7 +363,7 @@ def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def person_mark(request: HttpRequest, pk: int) -> HttpResponse:
+def person_mark(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     key = _key_or_unlock(request, reverse("cases:detail", args=[_slug(request), pk]))
@@ -383,7 +383,7 @@ def person_mark(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def attention_clear(request: HttpRequest, pk: int) -> HttpResponse:
+def attention_clear(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     services.case_attention_clear(actor=actor, case=case)
@@ -395,7 +395,7 @@ def attention_clear(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_http_methods(["GET", "POST"])
-def advice_contacts(request: HttpRequest) -> HttpResponse:
+def advice_contacts(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not permissions.can_record_advice_contact(actor):
         raise Http404
@@ -412,7 +412,7 @@ def advice_contacts(request: HttpRequest) -> HttpResponse:
 
 
 @case_view
-def lessons(request: HttpRequest) -> HttpResponse:
+def lessons(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not permissions.can_view_lessons(actor):
         raise Http404
@@ -426,7 +426,7 @@ def lessons(request: HttpRequest) -> HttpResponse:
 
 @case_view
 @require_POST
-def lesson_action_new(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_action_new(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     lesson = selectors.lesson_get_for_actor(actor=actor, pk=pk)
     if not permissions.can_turn_lesson_into_action(actor):
@@ -444,7 +444,7 @@ def lesson_action_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @case_view
 @require_POST
-def lesson_action_status(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_action_status(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     action = selectors.lesson_action_get_for_actor(actor=actor, pk=pk)
     form = forms.LessonActionStatusForm(request.POST)
@@ -455,7 +455,7 @@ def lesson_action_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @case_view
-def signals(request: HttpRequest) -> HttpResponse:
+def signals(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not permissions.can_view_pattern_signals(actor):
         raise Http404
@@ -465,7 +465,7 @@ def signals(request: HttpRequest) -> HttpResponse:
 
 @case_view
 @require_http_methods(["GET", "POST"])
-def case_settings(request: HttpRequest) -> HttpResponse:
+def case_settings(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not permissions.can_configure_cases(actor):
         raise Http404
@@ -492,7 +492,7 @@ def case_settings(request: HttpRequest) -> HttpResponse:
 # --- yearly report --------------------------------------------------------------------------
 
 
-def _year_asked(request: HttpRequest) -> int:
+def _year_asked(request: OrganisationRequest) -> int:
     actor = _actor(request)
     if not permissions.can_view_statistics(actor):
         raise Http404
@@ -500,11 +500,11 @@ def _year_asked(request: HttpRequest) -> int:
     return form.cleaned_data["jaar"] if form.is_valid() else stats.latest_published_year()
 
 
-def _report_for(request: HttpRequest, year: int) -> stats.YearlyReport | None:
+def _report_for(request: OrganisationRequest, year: int) -> stats.YearlyReport | None:
     """The frozen figures of a published year; None while the year can still change."""
     return stats.published_yearly_report(
         organisation_id=_actor(request).organisation_id,
-        organisation_name=request.organisation.name,  # type: ignore[attr-defined]
+        organisation_name=request.organisation.name,
         year=year)
 
 
@@ -512,13 +512,13 @@ def _charts(report: stats.YearlyReport) -> list[tuple[stats.Breakdown, str]]:
     return [(b, stats.chart_svg(b)) for b in report.breakdowns]
 
 
-def _not_published(request: HttpRequest, year: int) -> HttpResponse:
+def _not_published(request: OrganisationRequest, year: int) -> HttpResponse:
     messages.info(request, _("The figures of %(year)s are not published yet.") % {"year": year})
     return redirect(reverse("cases:yearly_report", args=[_slug(request)]) + f"?jaar={year}")
 
 
 @case_view
-def yearly_report(request: HttpRequest) -> HttpResponse:
+def yearly_report(request: OrganisationRequest) -> HttpResponse:
     year = _year_asked(request)
     report = _report_for(request, year)
     today = timezone.localdate()
@@ -531,7 +531,7 @@ def yearly_report(request: HttpRequest) -> HttpResponse:
 
 
 @case_view
-def yearly_report_pdf(request: HttpRequest) -> HttpResponse:
+def yearly_report_pdf(request: OrganisationRequest) -> HttpResponse:
     from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     year = _year_asked(request)
@@ -547,7 +547,7 @@ def yearly_report_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @case_view
-def yearly_report_csv(request: HttpRequest) -> HttpResponse:
+def yearly_report_csv(request: OrganisationRequest) -> HttpResponse:
     year = _year_asked(request)
     report = _report_for(request, year)
     if report is None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vangnet.core.anchoring import checkpoint_json
+from vangnet.organisations.public import OrganisationRequest
 
 from .audit_anchor import audit_anchor_get_for, audit_anchor_save, audit_checkpoint_for
 from .decorators import organisation_view
@@ -28,8 +29,8 @@ class AuditAnchorForm(forms.Form):
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def audit_anchor(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def audit_anchor(request: OrganisationRequest) -> HttpResponse:
+    actor = request.actor
     anchor = audit_anchor_get_for(actor=actor)
     form = AuditAnchorForm(request.POST or None,
                            initial={"email": anchor.email} if anchor else None)
@@ -43,8 +44,8 @@ def audit_anchor(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_GET
-def audit_checkpoint_download(request: HttpRequest) -> HttpResponse:
-    checkpoint = audit_checkpoint_for(actor=request.actor)  # type: ignore[attr-defined]
+def audit_checkpoint_download(request: OrganisationRequest) -> HttpResponse:
+    checkpoint = audit_checkpoint_for(actor=request.actor)
     response = HttpResponse(checkpoint_json(checkpoint), content_type="application/json")
     stamp = timezone.now().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="audit-controlepunt-{stamp}.json"'

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from .selectors import actor_for, membership_get_for_user
+
+if TYPE_CHECKING:
+    from .models import Membership, Organisation
+    from .permissions import Actor
+
+
+class PublicOrganisationRequest(HttpRequest):
+    """A public page of one organisation (no login): the view sets `organisation` for the
+    templates (name, logo, theme)."""
+
+    organisation: Organisation
+
+
+class OrganisationRequest(PublicOrganisationRequest):
+    """The request an `organisation_view` receives: who asks, in which organisation. Annotate such
+    views with it instead of HttpRequest, so the three attributes are checked, not ignored."""
+
+    membership: Membership
+    actor: Actor
 
 
 def organisation_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -22,9 +41,10 @@ def organisation_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     @wraps(view)
     def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
         membership = membership_get_for_user(user=request.user, organisation_slug=org_slug)
-        request.membership = membership  # type: ignore[attr-defined]
-        request.organisation = membership.organisation  # type: ignore[attr-defined]
-        request.actor = actor_for(membership)  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        scoped = cast(OrganisationRequest, request)
+        scoped.membership = membership
+        scoped.organisation = membership.organisation
+        scoped.actor = actor_for(membership)
+        return view(scoped, *args, **kwargs)
 
     return wrapper

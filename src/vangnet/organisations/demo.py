@@ -73,7 +73,7 @@ TWO_FACTOR_DEMO_EMAILS = sorted(
 )
 
 
-def _ensure_user(email: str, name: str, *, superuser: bool = False):  # type: ignore[no-untyped-def]
+def _ensure_user(email: str, name: str, *, superuser: bool = False):
 
     User = get_user_model()
     user = User.objects.filter(email=email).first()
@@ -83,7 +83,7 @@ def _ensure_user(email: str, name: str, *, superuser: bool = False):  # type: ig
     return user
 
 
-def _ensure_totp(user) -> None:  # type: ignore[no-untyped-def]
+def _ensure_totp(user) -> None:
 
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_TOTP_SECRET)

@@ -7,7 +7,7 @@ Reads go through the selectors below, which are scoped to an actor or to an orga
 
 from __future__ import annotations
 
-from .decorators import organisation_view
+from .decorators import OrganisationRequest, PublicOrganisationRequest, organisation_view
 from .demo import DEMO_PASSWORD
 from .events import MembershipChanged
 from .permissions import Actor, requires_two_factor
@@ -49,6 +49,8 @@ __all__ = [
     "DEMO_PASSWORD",
     "Actor",
     "MembershipChanged",
+    "OrganisationRequest",
+    "PublicOrganisationRequest",
     "Role",
     "active_membership_of_user",
     "active_memberships_in",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from vangnet.core.navigation import nav_items_for
 from vangnet.core.public import public_links_for
 from vangnet.core.views import landing
+from vangnet.organisations.public import OrganisationRequest
 
 from . import selectors, services
 from .decorators import organisation_view
@@ -44,19 +45,19 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "core/choose_organisation.html", {"memberships": memberships})
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not can_manage_organisation(request.actor):  # type: ignore[attr-defined]
+def _require_manager(request: OrganisationRequest) -> None:
+    if not can_manage_organisation(request.actor):
         raise PermissionDenied
 
 
-def _import_url(request: HttpRequest) -> str:
-    return reverse("organisations:import", args=[request.organisation.slug])  # type: ignore[attr-defined]
+def _import_url(request: OrganisationRequest) -> str:
+    return reverse("organisations:import", args=[request.organisation.slug])
 
 
 @organisation_view
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: OrganisationRequest) -> HttpResponse:
     """The home page for this person's roles: what they can do here."""
-    items = nav_items_for(request.actor)  # type: ignore[attr-defined]
+    items = nav_items_for(request.actor)
     sections: dict[str, list] = {}
     for item in items:
         if item.section and item.description:
@@ -64,10 +65,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/home.html", {"sections": sections})
 
 
-def public_home(request: HttpRequest, org_slug: str) -> HttpResponse:
+def public_home(request: OrganisationRequest, org_slug: str) -> HttpResponse:
     """What anyone may see of an organisation: where to go for help. No login needed."""
     organisation = selectors.organisation_get_public(slug=org_slug)
-    request.organisation = organisation  # type: ignore[attr-defined]
+    request.organisation = organisation
     return render(request, "organisations/public_home.html",
                   {"links": public_links_for(organisation)})
 
@@ -79,18 +80,18 @@ def theme_css(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @organisation_view
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: OrganisationRequest) -> HttpResponse:
     _require_manager(request)
-    tree = selectors.unit_tree(actor=request.actor)  # type: ignore[attr-defined]
+    tree = selectors.unit_tree(actor=request.actor)
     return render(request, "organisations/unit_list.html",
                   {"tree": tree, "import_url": _import_url(request)})
 
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def unit_edit(request: OrganisationRequest, pk: int | None = None) -> HttpResponse:
     _require_manager(request)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     unit = selectors.unit_get_for_actor(actor=actor, pk=pk) if pk else None
     initial = {}
     if unit is not None:
@@ -107,7 +108,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 services.unit_update(actor=actor, unit=unit, **data)
                 messages.success(request, _("The unit has been saved."))
-            return redirect("organisations:unit_list", request.organisation.slug)  # type: ignore[attr-defined]
+            return redirect("organisations:unit_list", request.organisation.slug)
         except ValidationError as error:
             form.add_error(None, error)
     return render(request, "organisations/unit_form.html", {"form": form, "unit": unit})
@@ -115,22 +116,22 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["POST"])
-def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     _require_manager(request)
-    unit = selectors.unit_get_for_actor(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
+    unit = selectors.unit_get_for_actor(actor=request.actor, pk=pk)
     try:
-        services.unit_delete(actor=request.actor, unit=unit)  # type: ignore[attr-defined]
+        services.unit_delete(actor=request.actor, unit=unit)
         messages.success(request, _("The unit has been removed."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("organisations:unit_list", request.organisation.slug)  # type: ignore[attr-defined]
+    return redirect("organisations:unit_list", request.organisation.slug)
 
 
 @organisation_view
 @never_cache
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: OrganisationRequest) -> HttpResponse:
     _require_manager(request)
-    people = selectors.people_for_actor(actor=request.actor)  # type: ignore[attr-defined]
+    people = selectors.people_for_actor(actor=request.actor)
     query = request.GET.get("q", "").strip()
     if query:
         people = people.filter(user__full_name__icontains=query) | people.filter(
@@ -143,9 +144,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
     _require_manager(request)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     person = selectors.person_get_for_actor(actor=actor, pk=pk)
     initial = {"roles": sorted(person.role_set), "unit": person.unit, "job_title": person.job_title,
                "is_external": person.is_external, "is_active": person.is_active}
@@ -154,7 +155,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_update(actor=actor, membership=person, **form.cleaned_data)
             messages.success(request, _("The changes have been saved."))
-            return redirect("organisations:person_list", request.organisation.slug)  # type: ignore[attr-defined]
+            return redirect("organisations:person_list", request.organisation.slug)
         except ValidationError as error:
             form.add_error(None, error)
     return render(request, "organisations/person_form.html", {"form": form, "person": person})
@@ -163,15 +164,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @organisation_view
 @never_cache
 @require_http_methods(["GET", "POST"])
-def invitation_list(request: HttpRequest) -> HttpResponse:
+def invitation_list(request: OrganisationRequest) -> HttpResponse:
     _require_manager(request)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     form = InvitationForm(request.POST or None, organisation_id=actor.organisation_id)
     if request.method == "POST" and form.is_valid():
         services.invitation_create(actor=actor, language=request.LANGUAGE_CODE, **form.cleaned_data)
         messages.success(request, _("The invitation has been sent to %(email)s.")
                          % {"email": form.cleaned_data["email"]})
-        return redirect("organisations:invitation_list", request.organisation.slug)  # type: ignore[attr-defined]
+        return redirect("organisations:invitation_list", request.organisation.slug)
     invitations = selectors.invitations_for_actor(actor=actor)[:200]
     return render(request, "organisations/invitation_list.html",
                   {"form": form, "invitations": invitations})
@@ -179,9 +180,9 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["POST"])
-def invitation_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_send_again(request: OrganisationRequest, pk: int) -> HttpResponse:
     _require_manager(request)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     invitation = selectors.invitation_get_for_actor(actor=actor, pk=pk)
     try:
         services.invitation_send_again(actor=actor, invitation=invitation,
@@ -191,16 +192,16 @@ def invitation_send_again(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("A new invitation has been sent to %(email)s. The previous "
                                     "link no longer works.") % {"email": invitation.email})
-    return redirect("organisations:invitation_list", request.organisation.slug)  # type: ignore[attr-defined]
+    return redirect("organisations:invitation_list", request.organisation.slug)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+def invitation_accept(request: OrganisationRequest, org_slug: str, token: str) -> HttpResponse:
     invitation = services.invitation_get_by_token(token=token)
     if invitation is None or invitation.organisation.slug != org_slug:
         return render(request, "organisations/invitation_invalid.html", status=404)
-    request.organisation = invitation.organisation  # type: ignore[attr-defined]
+    request.organisation = invitation.organisation
     if request.user.is_authenticated:
         if request.method == "POST":
             services.invitation_accept(invitation=invitation, full_name="", password=None,
@@ -227,13 +228,13 @@ def invitation_accept(request: HttpRequest, org_slug: str, token: str) -> HttpRe
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def branding(request: HttpRequest) -> HttpResponse:
+def branding(request: OrganisationRequest) -> HttpResponse:
     _require_manager(request)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     form = BrandingForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         services.organisation_update_branding(
-            actor=request.actor, organisation=organisation,  # type: ignore[attr-defined]
+            actor=request.actor, organisation=organisation,
             name=form.cleaned_data["name"], primary_colour=form.cleaned_data["primary_colour"],
             logo=form.cleaned_data["logo"] if "logo" in request.FILES else None,
             remove_logo=form.cleaned_data["remove_logo"],
@@ -255,10 +256,10 @@ IMPORT_EXAMPLE = (
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: OrganisationRequest) -> HttpResponse:
     """Upload a CSV file of units and people; the import itself runs in the background."""
     _require_manager(request)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = request.FILES["csv_file"]
@@ -270,7 +271,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def import_example(request: HttpRequest) -> HttpResponse:
+def import_example(request: OrganisationRequest) -> HttpResponse:
     _require_manager(request)
     response = HttpResponse(IMPORT_EXAMPLE, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="vangnet-import-voorbeeld.csv"'
@@ -278,10 +279,10 @@ def import_example(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+def import_status(request: OrganisationRequest, pk: int) -> HttpResponse:
     """Progress of one import. htmx polls the partial every second; without JS, reload the page."""
     _require_manager(request)
-    job = selectors.import_job_get_for_actor(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
+    job = selectors.import_job_get_for_actor(actor=request.actor, pk=pk)
     context = {
         "job": job,
         "finished": job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED),

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vangnet.organisations.public import organisation_get_public, organisation_view
+from vangnet.organisations.public import (
+    OrganisationRequest,
+    PublicOrganisationRequest,
+    organisation_get_public,
+    organisation_view,
+)
 
 from . import report, selectors, services
 from .content import instrument
@@ -38,19 +43,19 @@ DRAFT_MAX_AGE = 60 * 60 * 24 * 30
 DONE_MAX_AGE = 60 * 60 * 24 * 180
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.actor  # type: ignore[attr-defined]
+def _actor(request: OrganisationRequest):
+    return request.actor
 
 
-def _org_slug(request: HttpRequest) -> str:
-    return request.organisation.slug  # type: ignore[attr-defined]
+def _org_slug(request: OrganisationRequest) -> str:
+    return request.organisation.slug
 
 
 # --- coordinator -----------------------------------------------------------------------------
 
 
 @organisation_view
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not can_view_quickscan(actor):
         raise Http404
@@ -65,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not can_manage_rounds(actor):
         raise Http404
@@ -84,7 +89,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def solo_start(request: HttpRequest) -> HttpResponse:
+def solo_start(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not can_manage_rounds(actor):
         raise Http404
@@ -95,13 +100,13 @@ def solo_start(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
     return _round_detail(request, round_)
 
 
-def _round_detail(request: HttpRequest, round_, bound: InviteForm | None = None,  # type: ignore[no-untyped-def]
+def _round_detail(request: OrganisationRequest, round_, bound: InviteForm | None = None,
                   bound_group: RoundGroup | None = None) -> HttpResponse:
     counts = selectors.response_counts(round_=round_) if round_.is_open else []
     units = selectors.invite_unit_choices(actor=_actor(request))
@@ -120,7 +125,7 @@ def _round_detail(request: HttpRequest, round_, bound: InviteForm | None = None,
 
 @organisation_view
 @require_POST
-def invite(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+def invite(request: OrganisationRequest, pk: int, group_pk: int) -> HttpResponse:
     """Choose who in this group gets a personal link; Vangnet e-mails each their own."""
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
@@ -148,7 +153,7 @@ def invite(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def reminders(request: HttpRequest, pk: int) -> HttpResponse:
+def reminders(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
     try:
@@ -163,7 +168,7 @@ def reminders(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def shared_risk_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def shared_risk_accept(request: OrganisationRequest, pk: int) -> HttpResponse:
     """The organisation accepts, in writing, that shared-link answers count for this round."""
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
@@ -192,7 +197,7 @@ def shared_risk_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def shared_link_create(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+def shared_link_create(request: OrganisationRequest, pk: int, group_pk: int) -> HttpResponse:
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
     group = selectors.group_get_for_actor(actor=actor, round_=round_, pk=group_pk)
@@ -210,7 +215,7 @@ def shared_link_create(request: HttpRequest, pk: int, group_pk: int) -> HttpResp
 
 @organisation_view
 @require_POST
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+def round_close(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
     services.round_close(actor=actor, round_=round_)
@@ -218,12 +223,12 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quickscan:report", _org_slug(request), round_.pk)
 
 
-def _report_context(request: HttpRequest, pk: int) -> dict:  # type: ignore[type-arg]
+def _report_context(request: OrganisationRequest, pk: int) -> dict:
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk)
     if round_.is_open:
         raise Http404  # results exist only once a round is closed (frozen)
-    context = report.report_context(round_=round_, organisation=request.organisation)  # type: ignore[attr-defined]
+    context = report.report_context(round_=round_, organisation=request.organisation)
     context["can_manage_actions"] = can_manage_actions(actor)
     context["can_manage_rounds"] = can_manage_rounds(actor)
     context["solo_note"] = instrument().solo_note
@@ -232,15 +237,15 @@ def _report_context(request: HttpRequest, pk: int) -> dict:  # type: ignore[type
 
 @organisation_view
 @never_cache
-def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+def report_page(request: OrganisationRequest, pk: int) -> HttpResponse:
     return render(request, "quickscan/report.html", _report_context(request, pk))
 
 
 @organisation_view
 @never_cache
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: OrganisationRequest, pk: int) -> HttpResponse:
     context = _report_context(request, pk)
-    context["organisation"] = request.organisation  # type: ignore[attr-defined]
+    context["organisation"] = request.organisation
     response = HttpResponse(report.results_pdf(context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="quickscan-{pk}.pdf"'
     return response
@@ -248,7 +253,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @never_cache
-def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def report_csv(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk)
     if round_.is_open:
@@ -262,7 +267,7 @@ def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def action_from_priority(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def action_from_priority(request: OrganisationRequest, pk: int, code: str) -> HttpResponse:
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk)
     if code not in instrument().codes:
@@ -279,7 +284,7 @@ def action_from_priority(request: HttpRequest, pk: int, code: str) -> HttpRespon
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not can_view_quickscan(actor):
         raise Http404
@@ -305,7 +310,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     if not can_manage_actions(actor):
         raise Http404
@@ -337,9 +342,9 @@ class _Respondent:
         self.raw = raw
 
 
-def _public(request: HttpRequest, org_slug: str):  # type: ignore[no-untyped-def]
+def _public(request: PublicOrganisationRequest, org_slug: str):
     organisation = organisation_get_public(slug=org_slug)
-    request.organisation = organisation  # type: ignore[attr-defined]
+    request.organisation = organisation
     return organisation
 
 
@@ -347,7 +352,7 @@ def _cookie_path(org_slug: str, raw: str) -> str:
     return f"/o/{org_slug}/quickscan/groep/{raw}/"
 
 
-def _respondent(request: HttpRequest, org_slug: str, raw: str,
+def _respondent(request: PublicOrganisationRequest, org_slug: str, raw: str,
                 shared: bool) -> _Respondent | None:
     organisation = _public(request, org_slug)
     if shared:
@@ -375,7 +380,7 @@ def _invalid(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def respond_start(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+def respond_start(request: PublicOrganisationRequest, org_slug: str, token: str) -> HttpResponse:
     respondent = _respondent(request, org_slug, token, shared=False)
     if respondent is None:
         return _invalid(request)
@@ -388,7 +393,7 @@ def respond_start(request: HttpRequest, org_slug: str, token: str) -> HttpRespon
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def shared_start(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+def shared_start(request: PublicOrganisationRequest, org_slug: str, token: str) -> HttpResponse:
     organisation = _public(request, org_slug)
     group = selectors.shared_group_get_open(organisation=organisation, raw=token)
     if group is None:
@@ -411,7 +416,7 @@ def shared_start(request: HttpRequest, org_slug: str, token: str) -> HttpRespons
     })
 
 
-def _step(request: HttpRequest, org_slug: str, token: str, step: int,
+def _step(request: PublicOrganisationRequest, org_slug: str, token: str, step: int,
           shared: bool) -> HttpResponse:
     respondent = _respondent(request, org_slug, token, shared=shared)
     if respondent is None:
@@ -453,17 +458,17 @@ def _step(request: HttpRequest, org_slug: str, token: str, step: int,
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def respond_step(request: HttpRequest, org_slug: str, token: str, step: int) -> HttpResponse:
+def respond_step(request: PublicOrganisationRequest, org_slug: str, token: str, step: int) -> HttpResponse:
     return _step(request, org_slug, token, step, shared=False)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def shared_step(request: HttpRequest, org_slug: str, token: str, step: int) -> HttpResponse:
+def shared_step(request: PublicOrganisationRequest, org_slug: str, token: str, step: int) -> HttpResponse:
     return _step(request, org_slug, token, step, shared=True)
 
 
-def _review(request: HttpRequest, org_slug: str, token: str, shared: bool) -> HttpResponse:
+def _review(request: PublicOrganisationRequest, org_slug: str, token: str, shared: bool) -> HttpResponse:
     respondent = _respondent(request, org_slug, token, shared=shared)
     if respondent is None:
         if shared:
@@ -500,11 +505,11 @@ def _review(request: HttpRequest, org_slug: str, token: str, shared: bool) -> Ht
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def respond_review(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+def respond_review(request: PublicOrganisationRequest, org_slug: str, token: str) -> HttpResponse:
     return _review(request, org_slug, token, shared=False)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def shared_review(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+def shared_review(request: PublicOrganisationRequest, org_slug: str, token: str) -> HttpResponse:
     return _review(request, org_slug, token, shared=True)

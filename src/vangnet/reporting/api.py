@@ -216,7 +216,7 @@ def _read_json(request: HttpRequest, model: type[SchemaT]) -> SchemaT:
             raise HttpError(400, "Cannot parse request body") from error
         # The same shape as ninja's own validation errors (see api/main.py).
         raise NinjaValidationError(
-            [{**e, "loc": ("body", "payload", *e["loc"])} for e in errors]  # type: ignore[typeddict-item]
+            [{**e, "loc": ("body", "payload", *e["loc"])} for e in errors]
         ) from error
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.core.client import throttle_source
-from vangnet.organisations.public import organisation_get_public, units_in
+from vangnet.organisations.public import PublicOrganisationRequest, organisation_get_public, units_in
 
 from . import receipts, selectors, services, submission
 from .categories import Category
@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from vangnet.organisations.models import Organisation
 
 
-def _public(request: HttpRequest, org_slug: str) -> Organisation:
+def _public(request: PublicOrganisationRequest, org_slug: str) -> Organisation:
     organisation = organisation_get_public(slug=org_slug)
-    request.organisation = organisation  # type: ignore[attr-defined]
+    request.organisation = organisation
     return organisation
 
 
@@ -45,7 +45,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def route_page(request: HttpRequest, org_slug: str) -> HttpResponse:
+def route_page(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     """The route of the organisation, or of one unit (`?eenheid=<id>`: its own route if it has
     one, and its managers on the manager step)."""
     organisation = _public(request, org_slug)
@@ -71,13 +71,13 @@ def _qr_svg(url: str) -> str:
     return out.getvalue().decode()
 
 
-def qr_svg(request: HttpRequest, org_slug: str) -> HttpResponse:
+def qr_svg(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     _public(request, org_slug)
     url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
     return HttpResponse(_qr_svg(url), content_type="image/svg+xml")
 
 
-def poster_pdf(request: HttpRequest, org_slug: str) -> HttpResponse:
+def poster_pdf(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     organisation = _public(request, org_slug)
@@ -92,7 +92,7 @@ def poster_pdf(request: HttpRequest, org_slug: str) -> HttpResponse:
     return response
 
 
-def guide(request: HttpRequest, org_slug: str) -> HttpResponse:
+def guide(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     """A GET form: the answers live only in the URL of this one request, never on the server."""
     organisation = _public(request, org_slug)
     answers = {key: request.GET.get(key, "") for key in
@@ -134,7 +134,7 @@ def _to_receipt(request: HttpRequest, org_slug: str, code: tuple[str, str] | Non
 
 
 @require_http_methods(["GET", "POST"])
-def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
+def report_new(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     organisation = _public(request, org_slug)
     excluded: set[int] = set()
     throttled = False
@@ -210,7 +210,7 @@ def report_new(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
-def receipt(request: HttpRequest, org_slug: str) -> HttpResponse:
+def receipt(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     """The receipt code, shown once; afterwards (a refresh, the back button) a calm page that
     says it was shown already and how to go on. Never sends anything."""
     _public(request, org_slug)
@@ -233,7 +233,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def reporter_return(request: HttpRequest, org_slug: str) -> HttpResponse:
+def reporter_return(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     _public(request, org_slug)
     form = ReceiptForm(request.POST or None)
     throttled = False
@@ -260,7 +260,7 @@ def reporter_return(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def reporter_report(request: HttpRequest, org_slug: str) -> HttpResponse:
+def reporter_report(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     _public(request, org_slug)
     access = reporter_access_from_cookie(request, org_slug)
     if access is None:
@@ -308,7 +308,7 @@ def _int(value: Any) -> int:
         raise Http404 from error
 
 
-def reporter_attachment(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+def reporter_attachment(request: PublicOrganisationRequest, org_slug: str, pk: int) -> HttpResponse:
     _public(request, org_slug)
     access = reporter_access_from_cookie(request, org_slug)
     if access is None:
@@ -324,7 +324,7 @@ def _download(view: Any, data: bytes) -> HttpResponse:
 
 
 @require_POST
-def reporter_close(request: HttpRequest, org_slug: str) -> HttpResponse:
+def reporter_close(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     _public(request, org_slug)
     response = redirect("reporting:route", org_slug)
     reporter_cookie_clear(response, org_slug)

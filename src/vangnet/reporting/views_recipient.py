@@ -17,7 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from vangnet.core import crypto
-from vangnet.organisations.public import memberships_in, organisation_view, person_get_for_actor
+from vangnet.organisations.public import (
+    OrganisationRequest,
+    memberships_in,
+    organisation_view,
+    person_get_for_actor,
+)
 
 from . import keys, selectors, services, submission
 from .conflicts import excluded_membership_ids
@@ -51,18 +56,18 @@ if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
 
-def _need_key(request: HttpRequest) -> bytes | HttpResponse:
+def _need_key(request: OrganisationRequest) -> bytes | HttpResponse:
     private_key = keys.private_key_for_request(request)
     if private_key is None:
-        url = reverse("reporting:unlock", args=[request.actor.organisation_slug])  # type: ignore[attr-defined]
+        url = reverse("reporting:unlock", args=[request.actor.organisation_slug])
         return redirect(f"{url}?next={request.path}")
     return private_key
 
 
 @never_cache
 @organisation_view
-def inbox(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def inbox(request: OrganisationRequest) -> HttpResponse:
+    actor = request.actor
     if not can_hold_keys(actor):
         raise PermissionDenied
     reports = list(selectors.reports_for_actor(actor=actor)[:200])
@@ -79,9 +84,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @never_cache
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def unlock(request: HttpRequest) -> HttpResponse:
+def unlock(request: OrganisationRequest) -> HttpResponse:
     """Unlock (or, the first time, create) the key pair with the login password."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     if not can_hold_keys(actor):
         raise PermissionDenied
     pair = keys.keypair_of(request.user)
@@ -125,9 +130,9 @@ def unlock(request: HttpRequest) -> HttpResponse:
 @never_cache
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def recover(request: HttpRequest) -> HttpResponse:
+def recover(request: OrganisationRequest) -> HttpResponse:
     """Password changed or forgotten (then reset): open the key with the personal recovery key."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     pair = keys.keypair_of(request.user)
     if pair is None or not can_hold_keys(actor):
         return redirect("reporting:unlock", actor.organisation_slug)
@@ -157,8 +162,8 @@ def recover(request: HttpRequest) -> HttpResponse:
 @never_cache
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def report_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     report = selectors.report_get_for_actor(actor=actor, pk=pk)
     private_key = _need_key(request)
     if isinstance(private_key, HttpResponse):
@@ -210,8 +215,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def attachment(request: OrganisationRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    actor = request.actor
     report = selectors.report_get_for_actor(actor=actor, pk=pk)
     private_key = _need_key(request)
     if isinstance(private_key, HttpResponse):
@@ -246,10 +251,10 @@ def _name(membership: Membership) -> str:
 @never_cache
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def recipient_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def recipient_remove(request: OrganisationRequest, pk: int, membership_pk: int) -> HttpResponse:
     """A recipient removes a fellow recipient, or themselves, from this report. A GET only asks;
     the confirmation is a POST. Recipients only (others get 404, like the report page)."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     report = selectors.report_get_for_actor(actor=actor, pk=pk)
     if not selectors.is_recipient(actor=actor, report=report):
         raise Http404
@@ -283,9 +288,9 @@ def recipient_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpR
 
 @never_cache
 @organisation_view
-def recipients_overview(request: HttpRequest) -> HttpResponse:
+def recipients_overview(request: OrganisationRequest) -> HttpResponse:
     """The coordinator's view of who receives reports: counts per person, never a report."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     if not can_manage_recovery_key(actor):
         raise PermissionDenied
     return _no_store(render(request, "reporting/recipients.html", {
@@ -296,9 +301,9 @@ def recipients_overview(request: HttpRequest) -> HttpResponse:
 @never_cache
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def recipient_remove_everywhere(request: HttpRequest, membership_pk: int) -> HttpResponse:
+def recipient_remove_everywhere(request: OrganisationRequest, membership_pk: int) -> HttpResponse:
     """The coordinator removes someone who left from all their reports at once. A GET only asks."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     if not can_manage_recovery_key(actor):
         raise PermissionDenied
     membership = person_get_for_actor(actor=actor, pk=membership_pk)
@@ -327,8 +332,8 @@ def recipient_remove_everywhere(request: HttpRequest, membership_pk: int) -> Htt
 @never_cache
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def oral_new(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def oral_new(request: OrganisationRequest) -> HttpResponse:
+    actor = request.actor
     if not can_register_oral_report(actor):
         raise PermissionDenied
     private_key = _need_key(request)
@@ -359,9 +364,9 @@ def oral_new(request: HttpRequest) -> HttpResponse:
         "form": form, "submission_token": token or submission.token_new()}))
 
 
-def _to_oral_receipt(request: HttpRequest, report_pk: int | None,
+def _to_oral_receipt(request: OrganisationRequest, report_pk: int | None,
                      code: tuple[str, str] | None) -> HttpResponse:
-    url = reverse("reporting:oral_receipt", args=[request.organisation.slug])  # type: ignore[attr-defined]
+    url = reverse("reporting:oral_receipt", args=[request.organisation.slug])
     response = HttpResponseRedirect(url + (f"?melding={report_pk}" if report_pk else ""))
     response.status_code = 303
     if code is not None:
@@ -372,12 +377,12 @@ def _to_oral_receipt(request: HttpRequest, report_pk: int | None,
 @never_cache
 @organisation_view
 @require_http_methods(["GET"])
-def oral_receipt(request: HttpRequest) -> HttpResponse:
+def oral_receipt(request: OrganisationRequest) -> HttpResponse:
     """The oral report's receipt code, shown once (see `views.receipt`)."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     if not can_register_oral_report(actor):
         raise PermissionDenied
-    url = reverse("reporting:oral_receipt", args=[request.organisation.slug])  # type: ignore[attr-defined]
+    url = reverse("reporting:oral_receipt", args=[request.organisation.slug])
     code = submission.receipt_cookie_take(request, path=url)
     report_pk = request.GET.get("melding", "")
     response = render(request, "reporting/oral_receipt.html", {
@@ -390,8 +395,8 @@ def oral_receipt(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def profile_edit(request: OrganisationRequest) -> HttpResponse:
+    actor = request.actor
     if not can_edit_own_profile(actor):
         raise PermissionDenied
     profile = AdvisorProfile.objects.filter(membership_id=actor.membership_id).first()
@@ -411,13 +416,13 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @never_cache
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def recovery_key(request: HttpRequest) -> HttpResponse:
+def recovery_key(request: OrganisationRequest) -> HttpResponse:
     """The coordinator creates the organisation recovery key (shown once). Using it is a
     two-person recovery request (`recovery_requests`, ADR 0031)."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     if not can_manage_recovery_key(actor):
         raise PermissionDenied
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     create_form = RecoveryCreateForm(request.POST if "create" in request.POST else None)
     if "create" in request.POST and create_form.is_valid():
         _key, private_text = services.recovery_key_create(actor=actor)
@@ -437,13 +442,13 @@ def _successor_choices(actor: Any, organisation: Any) -> list[tuple[str, str]]:
 @never_cache
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def recovery_requests(request: HttpRequest) -> HttpResponse:
+def recovery_requests(request: OrganisationRequest) -> HttpResponse:
     """Two-person recovery: the coordinator asks and declares people unavailable; everyone who
     may read cases sees the requests (one of them approves); a declared person ends their own."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     if not can_hold_keys(actor):
         raise PermissionDenied
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     is_coordinator = can_manage_recovery_key(actor)
     request_form = RecoveryRequestForm(request.POST if "ask" in request.POST else None)
     unavailable_form = UnavailableForm(request.POST if "declare" in request.POST else None)
@@ -504,10 +509,10 @@ def recovery_requests(request: HttpRequest) -> HttpResponse:
 @never_cache
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def recovery_request(request: HttpRequest, pk: int) -> HttpResponse:
+def recovery_request(request: OrganisationRequest, pk: int) -> HttpResponse:
     """One request: a second person approves or refuses it; the coordinator who asked carries
     it out with the offline key."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     found = selectors.recovery_request_get_for_actor(actor=actor, pk=pk)
     view = selectors.recovery_request_view(actor=actor, request=found)
     form = RecoveryCarryOutForm(request.POST if "carry_out" in request.POST else None)

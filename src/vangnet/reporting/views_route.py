@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.organisations.public import (
+    OrganisationRequest,
     organisation_view,
     person_get_for_actor,
     unit_get_for_actor,
@@ -137,13 +138,13 @@ def _editor(request: HttpRequest, organisation: Organisation, source: ReportingR
     return RouteEditor(form=form, steps=steps, contacts=contacts)
 
 
-def _selected_unit(request: HttpRequest) -> Unit | None:
+def _selected_unit(request: OrganisationRequest) -> Unit | None:
     """The unit of `?eenheid=`; the whole organisation for anything else (also a unit elsewhere)."""
     unit_id = request.GET.get("eenheid", "")
     if not (unit_id.isdigit() and len(unit_id) < 12):
         return None
     try:
-        return unit_get_for_actor(actor=request.actor, pk=int(unit_id))  # type: ignore[attr-defined]
+        return unit_get_for_actor(actor=request.actor, pk=int(unit_id))
     except Http404:
         return None
 
@@ -153,12 +154,12 @@ def _editor_url(organisation: Organisation, unit: Unit | None) -> str:
     return f"{url}?eenheid={unit.pk}" if unit is not None else url
 
 
-def _save(request: HttpRequest, editor: RouteEditor, unit: Unit | None,
+def _save(request: OrganisationRequest, editor: RouteEditor, unit: Unit | None,
           settings: selectors.RouteSettings) -> bool:
     """Call the service with what the forms hold. Returns False (errors added) when refused."""
     own, source = settings.own, settings.in_force
     data = editor.form.cleaned_data
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     recipient_id = data.get("default_recipient")  # one of the offered choices (the form checks)
     recipient = person_get_for_actor(actor=actor, pk=int(recipient_id)) if recipient_id else None
     upload = data.get("complaints_procedure_file")
@@ -183,11 +184,11 @@ def _save(request: HttpRequest, editor: RouteEditor, unit: Unit | None,
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def route_edit(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def route_edit(request: OrganisationRequest) -> HttpResponse:
+    actor = request.actor
     if not can_configure_route(actor):
         raise PermissionDenied
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     unit = _selected_unit(request)
     settings = selectors.route_settings_for(actor=actor, unit=unit)
     editor = _editor(request, organisation, settings.in_force)
@@ -204,11 +205,11 @@ def route_edit(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def route_remove_unit(request: HttpRequest, unit_pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def route_remove_unit(request: OrganisationRequest, unit_pk: int) -> HttpResponse:
+    actor = request.actor
     if not can_configure_route(actor):
         raise PermissionDenied
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     unit = unit_get_for_actor(actor=actor, pk=unit_pk)
     if request.POST.get("confirm") == "yes" and services.route_remove_unit_route(actor=actor, unit=unit):
         messages.success(request, _("%(unit)s follows the route above it again.") % {"unit": unit.name})

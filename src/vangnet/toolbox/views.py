@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.organisations.public import (
+    OrganisationRequest,
     actor_for,
     organisation_get_public,
     organisation_view,
@@ -45,12 +46,12 @@ def _language() -> str:
     return "en" if (get_language() or "nl").startswith("en") else "nl"
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.actor  # type: ignore[attr-defined]
+def _actor(request: OrganisationRequest) -> Any:
+    return request.actor
 
 
-def _slug(request: HttpRequest) -> str:
-    return request.organisation.slug  # type: ignore[attr-defined]
+def _slug(request: OrganisationRequest) -> str:
+    return request.organisation.slug
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -66,7 +67,7 @@ def _labels(language: str) -> dict[str, Any]:
 
 
 @organisation_view
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     return render(request, "toolbox/index.html", {
         "can_plan": selectors.plannable_units(actor=actor).exists(),
@@ -78,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def werkvorm_list(request: HttpRequest) -> HttpResponse:
+def werkvorm_list(request: OrganisationRequest) -> HttpResponse:
     actor, language = _actor(request), _language()
     form = WerkvormFilterForm(request.GET or None, language=language)
     show_hidden = request.GET.get("verborgen") == "1" and permissions.can_manage_catalogue(actor)
@@ -93,7 +94,7 @@ def werkvorm_list(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def werkvorm_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def werkvorm_detail(request: OrganisationRequest, slug: str) -> HttpResponse:
     actor, language = _actor(request), _language()
     werkvorm = selectors.werkvorm_get_for_actor(actor=actor, slug=slug)
     related = selectors.werkvormen_by_slugs(actor.organisation_id, werkvorm.related)
@@ -108,13 +109,13 @@ def werkvorm_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @organisation_view
-def werkvorm_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def werkvorm_pdf(request: OrganisationRequest, slug: str) -> HttpResponse:
     werkvorm = selectors.werkvorm_get_for_actor(actor=_actor(request), slug=slug)
     return _pdf_response(_cards_pdf(request, [werkvorm]), f"{werkvorm.slug}.pdf")
 
 
 @organisation_view
-def deck_pdf(request: HttpRequest) -> HttpResponse:
+def deck_pdf(request: OrganisationRequest) -> HttpResponse:
     """A deck of cards: the chosen werkvormen (`?slug=...&slug=...`), at most MAX_DECK."""
     slugs = [s for s in request.GET.getlist("slug") if s][:MAX_DECK]
     werkvormen = selectors.werkvormen_by_slugs(_actor(request).organisation_id, slugs)
@@ -124,19 +125,19 @@ def deck_pdf(request: HttpRequest) -> HttpResponse:
     return _pdf_response(_cards_pdf(request, werkvormen), "werkvormen.pdf")
 
 
-def _cards_pdf(request: HttpRequest, werkvormen: list[Werkvorm]) -> bytes:
+def _cards_pdf(request: OrganisationRequest, werkvormen: list[Werkvorm]) -> bytes:
     language = _language()
     cards = [{"werkvorm": w, "body": w.body(language), "title": w.title(language),
               "purpose": w.purpose(language)} for w in werkvormen]
     return render_pdf("toolbox/pdf/cards.html", {
-        "cards": cards, "organisation": request.organisation,  # type: ignore[attr-defined]
+        "cards": cards, "organisation": request.organisation,
         **_labels(language),
     })
 
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def werkvorm_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+def werkvorm_edit(request: OrganisationRequest, slug: str | None = None) -> HttpResponse:
     actor, language = _actor(request), _language()
     if not permissions.can_manage_catalogue(actor):
         raise PermissionDenied
@@ -161,7 +162,7 @@ def werkvorm_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse
 
 @organisation_view
 @require_POST
-def werkvorm_hide(request: HttpRequest, slug: str) -> HttpResponse:
+def werkvorm_hide(request: OrganisationRequest, slug: str) -> HttpResponse:
     actor = _actor(request)
     if not permissions.can_manage_catalogue(actor):
         raise PermissionDenied
@@ -191,7 +192,7 @@ def dilemma_list(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def dilemma_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def dilemma_detail(request: OrganisationRequest, slug: str) -> HttpResponse:
     language = _language()
     dilemma = content().dilemma(slug)
     if dilemma is None:
@@ -224,16 +225,16 @@ def faq(request: HttpRequest) -> HttpResponse:
     return render(request, "toolbox/faq.html", _faq_context(_language()))
 
 
-def public_glossary(request: HttpRequest, org_slug: str) -> HttpResponse:
-    request.organisation = organisation_get_public(slug=org_slug)  # type: ignore[attr-defined]
+def public_glossary(request: OrganisationRequest, org_slug: str) -> HttpResponse:
+    request.organisation = organisation_get_public(slug=org_slug)
     context = _glossary_context(_language())
     context["glossary_url"] = reverse("toolbox:public_glossary", args=[org_slug])
     context["public"] = True
     return render(request, "toolbox/glossary.html", context)
 
 
-def public_faq(request: HttpRequest, org_slug: str) -> HttpResponse:
-    request.organisation = organisation_get_public(slug=org_slug)  # type: ignore[attr-defined]
+def public_faq(request: OrganisationRequest, org_slug: str) -> HttpResponse:
+    request.organisation = organisation_get_public(slug=org_slug)
     context = _faq_context(_language())
     context["glossary_url"] = reverse("toolbox:public_glossary", args=[org_slug])
     context["public"] = True
@@ -250,7 +251,7 @@ def _session_werkvormen(actor: Any) -> Any:
 
 
 @organisation_view
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: OrganisationRequest) -> HttpResponse:
     actor, language = _actor(request), _language()
     sessions = list(selectors.sessions_for_actor(actor=actor)[:100])
     presets = []
@@ -268,7 +269,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def session_builder(request: HttpRequest) -> HttpResponse:
+def session_builder(request: OrganisationRequest) -> HttpResponse:
     actor, language = _actor(request), _language()
     units = selectors.plannable_units(actor=actor)
     if not units.exists():
@@ -291,7 +292,7 @@ def session_builder(request: HttpRequest) -> HttpResponse:
                    "planned_for": form.cleaned_data["planned_for"]}
         data = render_pdf("toolbox/pdf/session.html", {
             "session": preview, "agenda": agenda, "total": sum(r["minutes"] for r in agenda),
-            "organisation": request.organisation})  # type: ignore[attr-defined]
+            "organisation": request.organisation})
         return _pdf_response(data, f"sessie-{slugify(preview['title']) or 'concept'}.pdf")
     if request.method == "POST" and form.is_valid():
         try:
@@ -329,7 +330,7 @@ def _agenda(session: Any, language: str) -> list[dict[str, Any]]:
 
 
 @organisation_view
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     session = selectors.session_get_for_actor(actor=actor, pk=pk)
     agenda = _agenda(session, _language())
@@ -339,18 +340,18 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
-def session_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def session_pdf(request: OrganisationRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_actor(actor=_actor(request), pk=pk)
     agenda = _agenda(session, _language())
     data = render_pdf("toolbox/pdf/session.html", {
         "session": session, "agenda": agenda, "total": sum(r["minutes"] for r in agenda),
-        "organisation": request.organisation})  # type: ignore[attr-defined]
+        "organisation": request.organisation})
     return _pdf_response(data, f"sessie-{slugify(session.title) or session.pk}.pdf")
 
 
 @organisation_view
 @require_POST
-def session_item_move(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+def session_item_move(request: OrganisationRequest, pk: int, position: int) -> HttpResponse:
     actor = _actor(request)
     session = selectors.session_get_for_actor(actor=actor, pk=pk)
     try:
@@ -363,7 +364,7 @@ def session_item_move(request: HttpRequest, pk: int, position: int) -> HttpRespo
 
 @organisation_view
 @require_POST
-def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def session_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_actor(actor=_actor(request), pk=pk)
     services.session_delete(actor=_actor(request), session=session)
     messages.success(request, _("The session has been removed."))
@@ -374,7 +375,7 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
-def routine_list(request: HttpRequest) -> HttpResponse:
+def routine_list(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     routines = list(selectors.routines_for_actor(actor=actor))
     today = timezone.localdate()
@@ -390,7 +391,7 @@ def routine_list(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def routine_create(request: HttpRequest) -> HttpResponse:
+def routine_create(request: OrganisationRequest) -> HttpResponse:
     actor, language = _actor(request), _language()
     units = selectors.plannable_units(actor=actor)
     if not units.exists():
@@ -419,7 +420,7 @@ def routine_create(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
-def routine_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def routine_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     routine = selectors.routine_get_for_actor(actor=actor, pk=pk)
     today = timezone.localdate()
@@ -445,7 +446,7 @@ def routine_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def routine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def routine_toggle(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     routine = selectors.routine_get_for_actor(actor=actor, pk=pk)
     services.routine_set_active(actor=actor, routine=routine, active=not routine.is_active)
@@ -456,7 +457,7 @@ def routine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def feed_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def feed_create(request: OrganisationRequest, unit_pk: int) -> HttpResponse:
     actor = _actor(request)
     unit = selectors.visible_routine_units(actor=actor).filter(pk=unit_pk).first()
     if unit is None:
@@ -471,7 +472,7 @@ def feed_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def feed_revoke(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def feed_revoke(request: OrganisationRequest, unit_pk: int) -> HttpResponse:
     actor = _actor(request)
     unit = selectors.visible_routine_units(actor=actor).filter(pk=unit_pk).first()
     if unit is None:

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -10,6 +7,7 @@ from django.views.static import serve
 
 from vangnet.accounts.public import sso_start
 from vangnet.core import views as core_views
+from vangnet.core.app import vangnet_apps
 from vangnet.organisations.public import start_page
 
 urlpatterns = [
@@ -21,13 +19,10 @@ urlpatterns = [
     path("accounts/sso/", sso_start, name="sso_start"),
     path("accounts/", include("allauth.urls")),
     path("platform-admin/", admin.site.urls),
-    path("o/<slug:org_slug>/", include("vangnet.organisations.urls")),
+    # Every app's pages below its organisation, as its AppConfig declares (core/app.py).
+    *(path("o/<slug:org_slug>/", include(f"{config.name}.{config.urls}"))
+      for config in vangnet_apps() if config.urls),
 ]
-
-# Domain apps mount their pages below the organisation and, if they have one, an API router.
-for app_label in ("toolbox", "quickscan", "reporting", "cases"):
-    if apps.is_installed(f"vangnet.{app_label}") and find_spec(f"vangnet.{app_label}.urls"):
-        urlpatterns.append(path("o/<slug:org_slug>/", include(f"vangnet.{app_label}.urls")))
 
 urlpatterns.append(path("api/v1/", include("vangnet.api.urls")))
 

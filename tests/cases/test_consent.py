@@ -169,7 +169,7 @@ def test_notes_are_encrypted_and_only_for_recipients(submit, advisor, hr):
                              text="Melder wil eerst zelf het gesprek aangaan.",
                              private_key=advisor.private_key)
     assert b"gesprek" not in bytes(note.ciphertext)
-    access = services.access_for(case)
+    access = selectors.access_for(case)
     views = selectors.notes_for(actor=actor_of(advisor), case=case, access=access,
                                 private_key=advisor.private_key)
     assert [v.text for v in views] == ["Melder wil eerst zelf het gesprek aangaan."]

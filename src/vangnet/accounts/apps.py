@@ -1,14 +1,17 @@
 from typing import Any
 
-from django.apps import AppConfig
+from vangnet.core.app import VangnetAppConfig
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(VangnetAppConfig):
     name = "vangnet.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+    default = True
+    mails = "mails"
 
     def ready(self) -> None:
+        super().ready()
         # allauth announces a new second factor only through this signal (there is no adapter
         # hook for it); setting up one's first second factor counts as passing it in this session.
         from allauth.mfa.signals import authenticator_added

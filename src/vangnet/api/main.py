@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
+
+from vangnet.core.app import app_modules
 
 
 class VangnetAPI(NinjaAPI):
@@ -50,12 +50,6 @@ def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpRespons
     return api.create_response(request, {"detail": "The request body is too large."}, status=413)
 
 
-for _label in ("organisations", "toolbox", "quickscan", "reporting", "cases"):
-    if apps.is_installed(f"vangnet.{_label}"):
-        try:
-            _module = import_module(f"vangnet.{_label}.api")
-        except ModuleNotFoundError as error:
-            if error.name != f"vangnet.{_label}.api":
-                raise
-            continue
-        api.add_router(_module.PREFIX, _module.router)
+# Every app's router, as its AppConfig declares (core/app.py).
+for _label, _module in app_modules("api"):
+    api.add_router(_module.PREFIX, _module.router)

@@ -1,28 +1,41 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.app import Job, VangnetAppConfig
+from vangnet.core.events import Event
 
-class CasesConfig(AppConfig):
+
+class CasesConfig(VangnetAppConfig):
     name = "vangnet.cases"
     label = "cases"
     verbose_name = _("Cases")
+    default = True
+    urls = "urls"
+    navigation = "navigation"
+    demo = "demo"
+    mails = "mails"
 
-    def ready(self) -> None:
-        from vangnet.core.events import subscribe
-        from vangnet.core.scheduling import register_periodic
+    def event_handlers(self) -> list[tuple[type[Event], Callable[[Any], None]]]:
         from vangnet.reporting.public import QuestionAnswered, ReportSubmitted
 
-        from . import services, tasks
+        from . import services
 
-        subscribe(ReportSubmitted, services.on_report_submitted)
-        subscribe(QuestionAnswered, services.on_question_answered)
-        # One job for everything due (reminders, aftercare, check-ins); one for retention.
-        register_periodic("cases.due_work", every=timedelta(hours=1), task=tasks.cases_hourly)
-        register_periodic("cases.retention", every=timedelta(days=1), task=tasks.cases_retention)
-        # Freezes last year's figures on their publication day, whoever asks first.
-        register_periodic("cases.yearly_figures", every=timedelta(days=1),
-                          task=tasks.cases_yearly_figures)
+        # Every report opens a case; the reporter's answers to cases' questions come back here.
+        return [(ReportSubmitted, services.on_report_submitted),
+                (QuestionAnswered, services.on_question_answered)]
+
+    def periodic_jobs(self) -> list[Job]:
+        from . import tasks
+
+        return [
+            # One job for everything due (reminders, aftercare, check-ins); one for retention.
+            Job("cases.due_work", timedelta(hours=1), tasks.cases_hourly),
+            Job("cases.retention", timedelta(days=1), tasks.cases_retention),
+            # Freezes last year's figures on their publication day, whoever asks first.
+            Job("cases.yearly_figures", timedelta(days=1), tasks.cases_yearly_figures),
+        ]

@@ -39,7 +39,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import crypto
-from .discovery import app_modules
+from .app import app_modules
 from .tasks import send_mail_kind, send_sealed_email
 
 MAIL_QUEUE_KEY_PURPOSE = "mail-queue"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .discovery import app_modules
+from .app import app_modules
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .discovery import app_modules
+from .app import app_modules
 from .navigation import NavItem
 
 

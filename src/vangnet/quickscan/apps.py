@@ -2,20 +2,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.app import Job, VangnetAppConfig
 
-class QuickscanConfig(AppConfig):
+
+class QuickscanConfig(VangnetAppConfig):
     name = "vangnet.quickscan"
     label = "quickscan"
     verbose_name = _("Quickscan")
-    default_auto_field = "django.db.models.BigAutoField"
+    default = True
+    urls = "urls"
+    api = "api"
+    navigation = "navigation"
+    demo = "demo"
 
-    def ready(self) -> None:
-        from vangnet.core.scheduling import register_periodic
-
+    def periodic_jobs(self) -> list[Job]:
         from .tasks import delete_abandoned_drafts
 
-        register_periodic("quickscan.delete_abandoned_drafts", every=timedelta(days=1),
-                          task=delete_abandoned_drafts)
+        return [Job("quickscan.delete_abandoned_drafts", timedelta(days=1),
+                    delete_abandoned_drafts)]

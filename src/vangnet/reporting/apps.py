@@ -1,20 +1,37 @@
-from django.apps import AppConfig
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from vangnet.core.app import VangnetAppConfig
+from vangnet.core.events import Event
 
 
-class ReportingConfig(AppConfig):
+class ReportingConfig(VangnetAppConfig):
     name = "vangnet.reporting"
     label = "reporting"
     verbose_name = "Reporting"
+    default = True
+    urls = "urls"
+    api = "api"
+    navigation = "navigation"
+    demo = "demo"
+    mails = "mails"
 
-    def ready(self) -> None:
-        from vangnet.core.events import subscribe
-        from vangnet.core.rekey import register_rekey_step
+    def event_handlers(self) -> list[tuple[type[Event], Callable[[Any], None]]]:
         from vangnet.organisations.public import MembershipChanged
 
-        from . import rekey, services
+        from . import services
 
         # Access to reports follows the role: removing it (or leaving) revokes it (ADR 0031).
-        subscribe(MembershipChanged, services.on_membership_changed)
+        return [(MembershipChanged, services.on_membership_changed)]
+
+    def ready(self) -> None:
+        super().ready()
+        from vangnet.core.rekey import register_rekey_step
+
+        from . import rekey
+
         # What reporting protects with a server key moves to the current key with `vangnet rekey`.
         register_rekey_step("reporting.notify_addresses", rekey.rekey_notify_addresses)
         register_rekey_step("reporting.involvement_tags", rekey.rekey_involvement_tags)

@@ -2,21 +2,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.app import Job, VangnetAppConfig
 
-class ToolboxConfig(AppConfig):
+
+class ToolboxConfig(VangnetAppConfig):
     name = "vangnet.toolbox"
     label = "toolbox"
     verbose_name = _("Toolbox")
-    default_auto_field = "django.db.models.BigAutoField"
+    default = True
+    urls = "urls"
+    api = "api"
+    navigation = "navigation"
+    demo = "demo"
+    mails = "mails"
 
-    def ready(self) -> None:
-        from vangnet.core.scheduling import register_periodic
-
+    def periodic_jobs(self) -> list[Job]:
         from .tasks import send_routine_reminders
 
         # Hourly is enough: a reminder goes out on the day it is due; each occurrence only once.
-        register_periodic("toolbox.routine_reminders", every=timedelta(hours=1),
-                          task=send_routine_reminders)
+        return [Job("toolbox.routine_reminders", timedelta(hours=1), send_routine_reminders)]

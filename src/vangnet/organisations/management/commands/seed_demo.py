@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from vangnet.core.discovery import app_modules
+from vangnet.core.app import app_modules
 from vangnet.organisations import demo
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from vangnet.core.audit import audit_record
 from vangnet.core.events import publish
 from vangnet.core.mail import queue_mail
+from vangnet.core.service import actor_user
 
 from .events import MembershipChanged
 from .images import clean_logo
@@ -63,7 +64,7 @@ def organisation_update_branding(
             organisation.logo = clean_logo(logo, name_hint=organisation.slug)
         organisation.full_clean()
         organisation.save()
-        audit_record(action="organisation.branding", actor_label="", actor=_user(actor),
+        audit_record(action="organisation.branding", actor_label="", actor=actor_user(actor),
                      target=organisation, data={"logo_changed": bool(remove_logo or logo)})
         new_logo = organisation.logo.name if organisation.logo else ""
         if old_logo and old_logo != new_logo:
@@ -71,9 +72,6 @@ def organisation_update_branding(
             transaction.on_commit(lambda: storage.delete(old_logo))
     return organisation
 
-
-def _user(actor: Actor) -> Any:
-    return get_user_model()(pk=actor.user_id)
 
 
 def _check_parent(unit: Unit | None, parent: Unit | None, organisation_id: int) -> None:
@@ -100,7 +98,7 @@ def unit_create(
         unit.full_clean()
         unit.save()
         _set_managers(actor, unit, managers)
-        audit_record(action="unit.create", actor=_user(actor), target=unit)
+        audit_record(action="unit.create", actor=actor_user(actor), target=unit)
     return unit
 
 
@@ -117,7 +115,7 @@ def unit_update(
         unit.full_clean()
         unit.save()
         _set_managers(actor, unit, managers)
-        audit_record(action="unit.update", actor=_user(actor), target=unit)
+        audit_record(action="unit.update", actor=actor_user(actor), target=unit)
     return unit
 
 
@@ -135,7 +133,7 @@ def unit_delete(*, actor: Actor, unit: Unit) -> None:
     if unit.children.exists():
         raise ValidationError(_("This unit still has units below it. Move or remove those first."))
     with transaction.atomic():
-        audit_record(action="unit.delete", actor=_user(actor), target=unit)
+        audit_record(action="unit.delete", actor=actor_user(actor), target=unit)
         unit.delete()
 
 
@@ -166,7 +164,7 @@ def membership_create(
         _change_roles(membership=membership, roles=roles, was_active=membership.is_active,
                       created=created, actor=actor,
                       granting_user_id=actor.user_id if actor is not None else None)
-        audit_record(action="membership.create", actor=_user(actor) if actor else None,
+        audit_record(action="membership.create", actor=actor_user(actor) if actor else None,
                      target=membership, data={"roles": sorted(roles)})
     return membership
 
@@ -200,7 +198,7 @@ def _change_roles(
     if not (added or removed or was_active != membership.is_active):
         return added, removed
     change = audit_record(
-        action="membership.roles_change", actor=_user(actor) if actor else None,
+        action="membership.roles_change", actor=actor_user(actor) if actor else None,
         target=membership, organisation_id=membership.organisation_id,
         data={"membership_id": membership.pk, "added": sorted(added), "removed": sorted(removed),
               "active": membership.is_active, "was_active": was_active})
@@ -296,7 +294,7 @@ def membership_update(
         membership.save()
         _change_roles(membership=membership, roles=roles, was_active=was_active, created=False,
                       actor=actor, granting_user_id=actor.user_id)
-        audit_record(action="membership.update", actor=_user(actor), target=membership,
+        audit_record(action="membership.update", actor=actor_user(actor), target=membership,
                      data={"roles": sorted(roles), "active": is_active})
     return membership
 
@@ -331,7 +329,7 @@ def invitation_create(
             token_hash=_unusable_token_hash(), invited_by_id=actor.user_id,
             expires_at=timezone.now() + INVITATION_VALID_FOR,
         )
-        audit_record(action="invitation.create", actor=_user(actor), target=invitation)
+        audit_record(action="invitation.create", actor=actor_user(actor), target=invitation)
         invitation_id = invitation.pk
         transaction.on_commit(lambda: queue_mail(INVITATION_MAIL, invitation_id=invitation_id,
                                                  language=language))
@@ -353,7 +351,7 @@ def invitation_send_again(*, actor: Actor, invitation: Invitation, language: str
         invitation.token_hash = _unusable_token_hash()
         invitation.expires_at = timezone.now() + INVITATION_VALID_FOR
         invitation.save(update_fields=["token_hash", "expires_at"])
-        audit_record(action="invitation.send_again", actor=_user(actor), target=invitation)
+        audit_record(action="invitation.send_again", actor=actor_user(actor), target=invitation)
         invitation_id = invitation.pk
         transaction.on_commit(lambda: queue_mail(INVITATION_MAIL, invitation_id=invitation_id,
                                                  language=language))
@@ -444,7 +442,7 @@ def import_job_create(*, actor: Actor, file_name: str, csv_text: str) -> ImportJ
             file_name=file_name[:200], csv_text=csv_text,
             total_rows=max(0, len(csv_text.splitlines()) - 1),
         )
-        audit_record(action="organisation.import_started", actor=_user(actor), target=job,
+        audit_record(action="organisation.import_started", actor=actor_user(actor), target=job,
                      organisation_id=actor.organisation_id)
         transaction.on_commit(lambda: import_job_run.enqueue(job_id=job.pk))
     return job

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.core.anonymity import threshold
 from vangnet.core.audit import audit_record
+from vangnet.core.service import actor_user, require
 from vangnet.organisations.public import (
     Actor,
     Role,
@@ -48,24 +48,17 @@ MIN_REASON_LENGTH = 10
 VALID_ANSWERS = frozenset((*SCALE_VALUES, DONT_KNOW))
 
 
-def _user(actor: Actor) -> object:
-    return get_user_model()(pk=actor.user_id)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _require_round(actor: Actor, round_: Round) -> None:
-    _require(can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id)
+    require(can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id)
 
 
 # --- rounds ----------------------------------------------------------------------------------
 
 
 def round_start(*, actor: Actor, title: str, group_slugs: Iterable[str]) -> Round:
-    _require(can_manage_rounds(actor))
+    require(can_manage_rounds(actor))
     known = {g.slug for g in instrument().groups}
     slugs = list(dict.fromkeys(group_slugs))
     if not slugs or any(slug not in known for slug in slugs):
@@ -75,7 +68,7 @@ def round_start(*, actor: Actor, title: str, group_slugs: Iterable[str]) -> Roun
                                       kind=Round.Kind.GROUPS, created_by_id=actor.membership_id,
                                       threshold=threshold())
         RoundGroup.objects.bulk_create(RoundGroup(round=round_, slug=slug) for slug in slugs)
-        audit_record(action="quickscan.round.start", actor=_user(actor), target=round_,
+        audit_record(action="quickscan.round.start", actor=actor_user(actor), target=round_,
                      data={"groups": slugs})
     return round_
 
@@ -86,7 +79,7 @@ def solo_start(*, actor: Actor, title: str) -> tuple[Round, str]:
     The only link ever handed to the person who starts a round: it is their own (bound to them),
     in a round of one with no groups and no threshold, and nobody else sees its report.
     """
-    _require(can_manage_rounds(actor))
+    require(can_manage_rounds(actor))
     raw = new_token()
     with transaction.atomic():
         round_ = Round.objects.create(organisation_id=actor.organisation_id, title=title.strip(),
@@ -95,7 +88,7 @@ def solo_start(*, actor: Actor, title: str) -> tuple[Round, str]:
         group = RoundGroup.objects.create(round=round_, slug=SOLO_GROUP)
         RespondentToken.objects.create(round=round_, group=group, token_hash=hash_token(raw),
                                        membership_id=actor.membership_id)
-        audit_record(action="quickscan.round.solo_start", actor=_user(actor), target=round_)
+        audit_record(action="quickscan.round.solo_start", actor=actor_user(actor), target=round_)
     return round_, raw
 
 
@@ -107,7 +100,7 @@ def round_close(*, actor: Actor, round_: Round) -> Round:
         if not round_.is_open:
             return round_
         _close(round_)
-        audit_record(action="quickscan.round.close", actor=_user(actor), target=round_)
+        audit_record(action="quickscan.round.close", actor=actor_user(actor), target=round_)
     return round_
 
 
@@ -201,7 +194,7 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
             RespondentToken(round_id=group.round_id, group=group, membership_id=pk)
             for pk in new
         )
-        audit_record(action="quickscan.links.invite", actor=_user(actor), target=group.round,
+        audit_record(action="quickscan.links.invite", actor=actor_user(actor), target=group.round,
                      data={"group": group.slug, "count": len(new)})
         if new:
             round_id = group.round_id
@@ -233,7 +226,7 @@ def reminders_send(*, actor: Actor, round_: Round) -> None:
     if not round_.is_open or round_.is_solo:
         raise ValidationError(_("This round is closed."))
     with transaction.atomic():
-        audit_record(action="quickscan.links.remind", actor=_user(actor), target=round_)
+        audit_record(action="quickscan.links.remind", actor=actor_user(actor), target=round_)
         round_id = round_.pk
         transaction.on_commit(lambda: send_personal_links.enqueue(round_id=round_id,
                                                                   reminder=True))
@@ -306,7 +299,7 @@ def shared_link_create(*, actor: Actor, group: RoundGroup) -> str:
     with transaction.atomic():
         group.shared_token_hash = hash_token(raw)
         group.save(update_fields=["shared_token_hash"])
-        audit_record(action="quickscan.shared_link.create", actor=_user(actor),
+        audit_record(action="quickscan.shared_link.create", actor=actor_user(actor),
                      target=group.round, data={"group": group.slug})
     return raw
 
@@ -347,7 +340,7 @@ def shared_risk_accept(*, actor: Actor, round_: Round, reason: str,
             round=round_, accepted_by=membership,
             accepted_by_name=membership.user.full_name or membership.user.email,
             accepted_at=timezone.now(), statement=expected, reason=reason)
-        audit_record(action="quickscan.shared_risk.accept", actor=_user(actor), target=round_)
+        audit_record(action="quickscan.shared_risk.accept", actor=actor_user(actor), target=round_)
     return acceptance
 
 
@@ -445,7 +438,7 @@ def action_create(*, actor: Actor, title: str, description: str = "",
                   owner: Membership | None = None, due_date: date | None = None,
                   round_: Round | None = None, statement_code: str = "",
                   pillar: int | None = None, status: str = Action.Status.OPEN) -> Action:
-    _require(can_manage_actions(actor))
+    require(can_manage_actions(actor))
     _check_owner(actor, owner)
     if round_ is not None and round_.organisation_id != actor.organisation_id:
         raise PermissionDenied
@@ -457,7 +450,7 @@ def action_create(*, actor: Actor, title: str, description: str = "",
                         description=description, owner=owner, due_date=due_date, status=status)
         action.full_clean()
         action.save()
-        audit_record(action="quickscan.action.create", actor=_user(actor), target=action)
+        audit_record(action="quickscan.action.create", actor=actor_user(actor), target=action)
     return action
 
 
@@ -472,14 +465,14 @@ def action_create_from_priority(*, actor: Actor, round_: Round, statement_code: 
 
 def action_update(*, actor: Actor, action: Action, title: str, description: str,
                   owner: Membership | None, due_date: date | None, status: str) -> Action:
-    _require(can_manage_actions(actor) and action.organisation_id == actor.organisation_id)
+    require(can_manage_actions(actor) and action.organisation_id == actor.organisation_id)
     _check_owner(actor, owner)
     with transaction.atomic():
         action.title, action.description, action.owner = title.strip(), description, owner
         action.due_date, action.status = due_date, status
         action.full_clean()
         action.save()
-        audit_record(action="quickscan.action.update", actor=_user(actor), target=action,
+        audit_record(action="quickscan.action.update", actor=actor_user(actor), target=action,
                      data={"status": status})
     return action
 

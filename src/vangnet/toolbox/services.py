@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
+from vangnet.core.service import actor_user
 from vangnet.organisations.public import Actor
 
 from . import permissions, selectors
@@ -41,9 +41,6 @@ SESSION_MIN_MINUTES = 30
 SESSION_MAX_MINUTES = 60
 NOTE_MAX_LENGTH = 280
 
-
-def _user(actor: Actor) -> object:
-    return get_user_model()(pk=actor.user_id)
 
 
 def _tag(values: Sequence[object]) -> str:
@@ -181,7 +178,7 @@ def werkvorm_create(*, actor: Actor, data: OwnWerkvormInput) -> Werkvorm:
         _apply_data(werkvorm, _own_data(slug, data))
         werkvorm.full_clean(validate_unique=False)
         werkvorm.save()
-        audit_record(action="toolbox.werkvorm_create", actor=_user(actor), target=werkvorm)
+        audit_record(action="toolbox.werkvorm_create", actor=actor_user(actor), target=werkvorm)
     return werkvorm
 
 
@@ -194,7 +191,7 @@ def werkvorm_update(*, actor: Actor, werkvorm: Werkvorm, data: OwnWerkvormInput)
         _apply_data(werkvorm, _own_data(werkvorm.slug, data))
         werkvorm.full_clean(validate_unique=False)
         werkvorm.save()
-        audit_record(action="toolbox.werkvorm_update", actor=_user(actor), target=werkvorm)
+        audit_record(action="toolbox.werkvorm_update", actor=actor_user(actor), target=werkvorm)
     return werkvorm
 
 
@@ -211,7 +208,7 @@ def werkvorm_set_hidden(*, actor: Actor, werkvorm: Werkvorm, hidden: bool) -> No
             HiddenWerkvorm.objects.filter(organisation_id=actor.organisation_id,
                                           werkvorm=werkvorm).delete()
         audit_record(action="toolbox.werkvorm_hide" if hidden else "toolbox.werkvorm_show",
-                     actor=_user(actor), target=werkvorm, organisation_id=actor.organisation_id)
+                     actor=actor_user(actor), target=werkvorm, organisation_id=actor.organisation_id)
 
 
 # --- team sessions --------------------------------------------------------------------------------
@@ -250,7 +247,7 @@ def session_create(*, actor: Actor, unit: Unit, title: str, werkvormen: Sequence
             TeamSessionItem(session=session, werkvorm=w, position=i, minutes=w.duration_minutes)
             for i, w in enumerate(werkvormen, start=1)
         ])
-        audit_record(action="toolbox.session_create", actor=_user(actor), target=session)
+        audit_record(action="toolbox.session_create", actor=actor_user(actor), target=session)
     return session
 
 
@@ -273,13 +270,13 @@ def session_item_move(*, actor: Actor, session: TeamSession, position: int, up: 
         for offset, item in enumerate(items, start=1):
             item.position = offset
             item.save(update_fields=["position"])
-        audit_record(action="toolbox.session_reorder", actor=_user(actor), target=session)
+        audit_record(action="toolbox.session_reorder", actor=actor_user(actor), target=session)
 
 
 def session_delete(*, actor: Actor, session: TeamSession) -> None:
     _require_planner(actor, session.unit)
     with transaction.atomic():
-        audit_record(action="toolbox.session_delete", actor=_user(actor), target=session)
+        audit_record(action="toolbox.session_delete", actor=actor_user(actor), target=session)
         session.delete()
 
 
@@ -301,7 +298,7 @@ def routine_create(*, actor: Actor, unit: Unit, werkvorm: Werkvorm, title: str, 
         )
         routine.full_clean()
         routine.save()
-        audit_record(action="toolbox.routine_create", actor=_user(actor), target=routine)
+        audit_record(action="toolbox.routine_create", actor=actor_user(actor), target=routine)
     return routine
 
 
@@ -311,7 +308,7 @@ def routine_set_active(*, actor: Actor, routine: Routine, active: bool) -> Routi
         routine.is_active = active
         routine.save(update_fields=["is_active"])
         audit_record(action="toolbox.routine_resume" if active else "toolbox.routine_stop",
-                     actor=_user(actor), target=routine)
+                     actor=actor_user(actor), target=routine)
     return routine
 
 
@@ -343,7 +340,7 @@ def routine_mark_done(*, actor: Actor, routine: Routine, on: date, note: str = "
         occurrence.note = note
         occurrence.save(update_fields=["done_at", "done_by", "note"])
         # The note may hold practical remarks only; it stays out of the audit log regardless.
-        audit_record(action="toolbox.routine_done", actor=_user(actor), target=routine,
+        audit_record(action="toolbox.routine_done", actor=actor_user(actor), target=routine,
                      data={"date": on.isoformat()})
     return occurrence
 
@@ -375,7 +372,7 @@ def calendar_feed_create(*, actor: Actor, unit: Unit) -> str:
         CalendarFeed.objects.filter(unit=unit, membership_id=actor.membership_id).delete()
         feed = CalendarFeed.objects.create(unit=unit, membership_id=actor.membership_id,
                                            token_hash=token_hash(token))
-        audit_record(action="toolbox.calendar_feed_create", actor=_user(actor), target=feed,
+        audit_record(action="toolbox.calendar_feed_create", actor=actor_user(actor), target=feed,
                      organisation_id=actor.organisation_id)
     return token
 
@@ -385,7 +382,7 @@ def calendar_feed_revoke(*, actor: Actor, unit: Unit) -> None:
         deleted, _rows = CalendarFeed.objects.filter(
             unit=unit, membership_id=actor.membership_id).delete()
         if deleted:
-            audit_record(action="toolbox.calendar_feed_revoke", actor=_user(actor), target=unit)
+            audit_record(action="toolbox.calendar_feed_revoke", actor=actor_user(actor), target=unit)
 
 
 # --- reminders ------------------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 
 The reporter stays in control: nothing is shared without a consent the reporter gave in the
 dialogue (except in acute danger, which is its own audited action and the reporter is told).
+
+One module per seam: `creation`, `workflow`, `notes`, `consent`, `aftercare`, `event_handlers`,
+`advice`, `lessons`, `pattern_keys`, `retention`, `configuration`; `common` holds what they share.
+Import from this package, not from its modules.
 """
 
 from __future__ import annotations

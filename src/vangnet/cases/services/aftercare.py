@@ -1,10 +1,9 @@
-"""Cases services: aftercare. Part of the package `cases.services` (see its __init__)."""
-
+"""Aftercare after a conclusion: plans, retaliation check-ins, satisfaction.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
+from vangnet.core.service import require
 from vangnet.organisations.public import Actor
 
 from .. import deadlines, integration, permissions
@@ -26,17 +26,11 @@ from ..models import (
     RetaliationCheckin,
 )
 from ..selectors import access_for
-
-if TYPE_CHECKING:
-    pass
-
-from .common import REF_APP, _audit, _event, _require, settings_for
-
-# --- aftercare and check-ins ----------------------------------------------------------------
+from .common import REF_APP, _audit, _event, settings_for
 
 
 def aftercare_plan_ensure(*, actor: Actor, case: Case, party: str) -> AftercarePlan:
-    _require(permissions.can_manage_case(actor, access_for(case)))
+    require(permissions.can_manage_case(actor, access_for(case)))
     if party not in AftercarePlan.Party.values:
         raise ValidationError({"party": _("Choose for whom the aftercare is.")})
     with transaction.atomic():
@@ -62,7 +56,7 @@ def aftercare_moment_add(*, actor: Actor, case: Case, party: str, planned_for: d
 
 def aftercare_moment_done(*, actor: Actor, moment: AftercareMoment) -> AftercareMoment:
     case = moment.plan.case
-    _require(permissions.can_manage_case(actor, access_for(case)))
+    require(permissions.can_manage_case(actor, access_for(case)))
     with transaction.atomic():
         moment.done_at = timezone.now()
         moment.save(update_fields=["done_at"])
@@ -140,7 +134,7 @@ def checkin_answer(*, checkin: RetaliationCheckin, answer: str) -> RetaliationCh
 
 
 def case_attention_clear(*, actor: Actor, case: Case) -> Case:
-    _require(permissions.can_manage_case(actor, access_for(case)))
+    require(permissions.can_manage_case(actor, access_for(case)))
     with transaction.atomic():
         case.priority = Case.Priority.NORMAL
         case.attention_reason = ""

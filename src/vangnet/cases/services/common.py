@@ -1,16 +1,15 @@
-"""Cases services: common. Part of the package `cases.services` (see its __init__)."""
-
+"""What every cases service shares: settings and terms, the audit and timeline helpers.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from vangnet.core.audit import audit_record
+from vangnet.core.service import actor_user
 from vangnet.organisations.public import Actor
 
 from .. import deadlines
@@ -20,25 +19,13 @@ from ..models import (
     CaseSettings,
 )
 
-if TYPE_CHECKING:
-    pass
-
-
-
 REF_APP = "cases"  # the app part of the refs of the questions cases asks (QuestionRef)
 MIN_JUSTIFICATION = 30
 
 
-# --- helpers --------------------------------------------------------------------------------
-
-
-def _user(actor: Actor | None) -> Any:
-    return get_user_model()(pk=actor.user_id) if actor is not None else None
-
-
 def _audit(action: str, *, actor: Actor | None, case: Case | None = None, target: Any = None,
            organisation_id: int | None = None, data: dict[str, Any] | None = None) -> None:
-    audit_record(action=f"cases.{action}", actor=_user(actor), target=target or case,
+    audit_record(action=f"cases.{action}", actor=actor_user(actor), target=target or case,
                  organisation_id=organisation_id or (case.organisation_id if case else None),
                  data=data or {})
 
@@ -61,10 +48,6 @@ def _terms(case_settings: CaseSettings) -> deadlines.Terms:
     return deadlines.Terms(acknowledge_days=case_settings.acknowledge_within_days,
                            feedback_months=case_settings.feedback_within_months)
 
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _locked(case: Case) -> Case:

@@ -1,34 +1,27 @@
-"""Cases services: configuration. Part of the package `cases.services` (see its __init__)."""
-
+"""The organisation's case settings: terms and retention (coordinator).
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vangnet.core.service import require
 from vangnet.organisations.public import Actor
 
 from .. import deadlines, permissions
 from ..models import (
     CaseSettings,
 )
-
-if TYPE_CHECKING:
-    pass
-
-from .common import _audit, _require, settings_for
-
-# --- settings -------------------------------------------------------------------------------
+from .common import _audit, settings_for
 
 
 def case_settings_update(*, actor: Actor, acknowledge_within_days: int,
                          feedback_within_months: int, checkin_months: list[int],
                          retain_case_contents_months: int, retain_notes_months: int,
                          retain_advice_contacts_months: int) -> CaseSettings:
-    _require(permissions.can_configure_cases(actor))
+    require(permissions.can_configure_cases(actor))
     deadlines.validate_terms(acknowledge_days=acknowledge_within_days,
                              feedback_months=feedback_within_months)
     months = sorted({int(m) for m in checkin_months})

@@ -1,5 +1,6 @@
-"""Cases services: consent. Part of the package `cases.services` (see its __init__)."""
-
+"""Consent per hand-off (ADR 0042): asking the reporter, sharing exactly what was agreed,
+withdrawal, and sharing without consent in acute danger (justified, recorded).
+"""
 
 from __future__ import annotations
 
@@ -29,10 +30,10 @@ from ..selectors import access_for
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-from .common import MIN_JUSTIFICATION, REF_APP, _audit, _event, _require, _user
-from .notes import note_add
+from vangnet.core.service import actor_user, require
 
-# --- consent and sharing --------------------------------------------------------------------
+from .common import MIN_JUSTIFICATION, REF_APP, _audit, _event
+from .notes import note_add
 
 
 def _recipient_label(consent: ConsentRequest) -> str:
@@ -85,7 +86,7 @@ def consent_request(*, actor: Actor, case: Case, recipient_kind: str,
                     private_key: bytes | None = None) -> ConsentRequest:
     """Ask the reporter, in the dialogue, whether these parts may go to this person or body."""
     access = access_for(case)
-    _require(permissions.can_request_consent(actor, access))
+    require(permissions.can_request_consent(actor, access))
     _check_recipient(case, access, recipient_kind, recipient, external_body)
     chosen = _clean_parts(parts)
     if case.report is None:
@@ -139,7 +140,7 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
     """Carry out a consented hand-off: re-seal exactly the consented parts for the recipient."""
     case = consent.case
     access = access_for(case)
-    _require(permissions.can_request_consent(actor, access))
+    require(permissions.can_request_consent(actor, access))
     with transaction.atomic():
         consent = ConsentRequest.objects.select_for_update().get(pk=consent.pk)
         if consent.status != ConsentRequest.Status.CONSENTED:
@@ -181,7 +182,7 @@ def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None,
     if (actor is None) == (question is None):
         raise PermissionDenied
     if actor is not None:
-        _require(permissions.can_request_consent(actor, access_for(consent.case)))
+        require(permissions.can_request_consent(actor, access_for(consent.case)))
     elif question.pk != consent.withdraw_question_id:
         raise PermissionDenied
     with transaction.atomic():
@@ -196,7 +197,7 @@ def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None,
         consent.save(update_fields=["status", "withdrawn_at"])
         _event(consent.case, CaseEvent.Kind.CONSENT_WITHDRAWN, actor=actor,
                summary=consent.get_recipient_kind_display())
-        audit_record(action="cases.consent_withdraw", actor=_user(actor),
+        audit_record(action="cases.consent_withdraw", actor=actor_user(actor),
                      actor_label="" if actor else "reporter", target=consent.case,
                      data={"consent": consent.pk, "grant": consent.grant_id})
     return consent
@@ -207,7 +208,7 @@ def share_in_acute_danger(*, actor: Actor, case: Case, recipient: Membership, pa
     """The one exception to consent: someone is in acute danger. Separate, justified, audited,
     and the reporter is told what was shared with whom."""
     access = access_for(case)
-    _require(permissions.can_share_without_consent(actor, access))
+    require(permissions.can_share_without_consent(actor, access))
     justification = justification.strip()
     if len(justification) < MIN_JUSTIFICATION:
         raise ValidationError({"justification": _(

@@ -1,10 +1,10 @@
-"""Cases services: creation. Part of the package `cases.services` (see its __init__)."""
-
+"""A case opens for every report (the ReportSubmitted event), with its legal deadlines.
+"""
 
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
@@ -15,13 +15,7 @@ from ..models import (
 )
 from ..patterns import unit_pattern_check
 from ..workflow import State
-
-if TYPE_CHECKING:
-    pass
-
 from .common import _audit, _event, _terms, settings_for
-
-# --- creating a case (reporting's "report_submitted" hook) ----------------------------------
 
 
 def _new_reference(organisation_id: int, year: int) -> str:

@@ -1,19 +1,14 @@
-"""Cases services: event_handlers. Part of the package `cases.services` (see its __init__)."""
-
+"""What cases does when reporting announces something: a new report, an answer to a question
+cases asked (routed by its QuestionRef).
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from ..integration import QuestionAnswered, ReportSubmitted
 from ..models import (
     ConsentRequest,
     RetaliationCheckin,
 )
-
-if TYPE_CHECKING:
-    pass
-
 from .aftercare import checkin_answer, satisfaction_answer
 from .common import REF_APP
 from .consent import consent_answer, consent_withdraw

@@ -1,10 +1,9 @@
-"""Cases services: lessons. Part of the package `cases.services` (see its __init__)."""
-
+"""Lessons learned and the actions they lead to (into the quickscan's action plan when installed).
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import Actor
 from vangnet.quickscan import public as quickscan
 
@@ -23,24 +23,21 @@ from ..models import (
     LessonAction,
 )
 from ..selectors import access_for
-
-if TYPE_CHECKING:
-    pass
-
-from .common import _audit, _event, _require
+from .common import _audit, _event
 
 
 def lesson_record(*, actor: Actor, case: Case, text: str) -> Lesson:
-    _require(permissions.can_manage_case(actor, access_for(case)))
+    require(permissions.can_manage_case(actor, access_for(case)))
     text = text.strip()
     if len(text) < 10:
         raise ValidationError({"text": _("Describe the lesson in a sentence or two.")})
-    with transaction.atomic():
+    with service_write(action="cases.lesson", actor=actor,
+                       organisation_id=case.organisation_id) as change:
         lesson = Lesson.objects.create(organisation_id=case.organisation_id, case=case, text=text,
                                        theme=case.category, created_by_id=actor.membership_id,
                                        created_at=timezone.now())
         _event(case, CaseEvent.Kind.LESSON, actor=actor)
-        _audit("lesson", actor=actor, case=case, data={"lesson": lesson.pk})
+        change.target, change.data = case, {"lesson": lesson.pk}
     return lesson
 
 
@@ -48,12 +45,13 @@ def lesson_action_create(*, actor: Actor, lesson: Lesson, title: str, owner: str
                          due_date: date | None = None) -> LessonAction:
     """Turn a lesson into an action: in the quickscan's action plan when that app is installed
     (linked back here), otherwise in this app's own simple list."""
-    _require(permissions.can_turn_lesson_into_action(actor))
+    require(permissions.can_turn_lesson_into_action(actor))
     if lesson.organisation_id != actor.organisation_id:
         raise PermissionDenied
     if not title.strip():
         raise ValidationError({"title": _("Give the action a name.")})
-    with transaction.atomic():
+    with service_write(action="cases.lesson_action", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         action = LessonAction.objects.create(
             organisation_id=actor.organisation_id, lesson=lesson, title=title.strip()[:200],
             owner=owner.strip()[:150], due_date=due_date, created_by_id=actor.membership_id,
@@ -61,8 +59,7 @@ def lesson_action_create(*, actor: Actor, lesson: Lesson, title: str, owner: str
         action.quickscan_action_id = _quickscan_action(actor, action)
         if action.quickscan_action_id:
             action.save(update_fields=["quickscan_action_id"])
-        _audit("lesson_action", actor=actor, target=action,
-               organisation_id=actor.organisation_id, data={"lesson": lesson.pk})
+        change.target, change.data = action, {"lesson": lesson.pk}
     return action
 
 
@@ -82,7 +79,7 @@ def _quickscan_action(actor: Actor, action: LessonAction) -> int | None:
 
 
 def lesson_action_status(*, actor: Actor, action: LessonAction, status: str) -> LessonAction:
-    _require(permissions.can_turn_lesson_into_action(actor))
+    require(permissions.can_turn_lesson_into_action(actor))
     if action.organisation_id != actor.organisation_id or status not in LessonAction.Status.values:
         raise PermissionDenied
     with transaction.atomic():

@@ -1,9 +1,7 @@
-"""Cases services: notes. Part of the package `cases.services` (see its __init__)."""
-
+"""Handlers' private notes, encrypted under a key derived from the report key.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.core import crypto
+from vangnet.core.service import require
 from vangnet.organisations.public import Actor
 
 from .. import integration, permissions
@@ -20,18 +19,12 @@ from ..models import (
     CaseNote,
 )
 from ..selectors import access_for
-
-if TYPE_CHECKING:
-    pass
-
-from .common import _audit, _event, _require
-
-# --- private notes --------------------------------------------------------------------------
+from .common import _audit, _event
 
 
 def note_add(*, actor: Actor, case: Case, text: str, private_key: bytes,
              kind: str = CaseNote.Kind.NOTE) -> CaseNote:
-    _require(permissions.can_write_note(actor, access_for(case)))
+    require(permissions.can_write_note(actor, access_for(case)))
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("The note is empty.")})

@@ -1,5 +1,6 @@
-"""Cases services: pattern_keys. Part of the package `cases.services` (see its __init__)."""
-
+"""The organisation's pattern key and person marks (ADR 0045): repeated reports about one
+person are noticed without a name being stored.
+"""
 
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ from ..selectors import access_for
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-from .common import _audit, _event, _require
+from vangnet.core.service import require
 
-# --- pattern key and person marks -----------------------------------------------------------
+from .common import _audit, _event
 
 
 def _advisor_ids(organisation_id: int) -> list[int]:
@@ -40,7 +41,7 @@ def _advisor_ids(organisation_id: int) -> list[int]:
 def pattern_key_open(*, actor: Actor, private_key: bytes, create: bool = True) -> bytes | None:
     """The organisation's pattern key for this advisor. Made on first use and sealed for every
     advisor with a key pair; an advisor who has it shares it with advisors who do not yet."""
-    _require(permissions.can_view_pattern_signals(actor))
+    require(permissions.can_view_pattern_signals(actor))
     mine = PatternKey.objects.filter(organisation_id=actor.organisation_id,
                                      membership_id=actor.membership_id).first()
     if mine is not None:
@@ -73,8 +74,8 @@ def person_hash(pattern_key: bytes, membership_id: int) -> str:
 
 def person_mark(*, actor: Actor, case: Case, person: Membership, private_key: bytes) -> PersonMark:
     """Record, as a keyed hash only, that this case concerns this person (for pattern signals)."""
-    _require(permissions.can_manage_case(actor, access_for(case)))
-    _require(permissions.can_view_pattern_signals(actor))
+    require(permissions.can_manage_case(actor, access_for(case)))
+    require(permissions.can_view_pattern_signals(actor))
     if person.organisation_id != case.organisation_id:
         raise PermissionDenied
     key = pattern_key_open(actor=actor, private_key=private_key)

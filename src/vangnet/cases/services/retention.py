@@ -1,5 +1,5 @@
-"""Cases services: retention. Part of the package `cases.services` (see its __init__)."""
-
+"""Retention: destroying what is due (notes, the report through reporting), keeping the figures.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +21,6 @@ from ..models import (
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Organisation
-
-
-
-# --- retention ------------------------------------------------------------------------------
 
 
 def retention_purge(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:

@@ -1,15 +1,14 @@
-"""Cases services: workflow. Part of the package `cases.services` (see its __init__)."""
-
+"""Moving a case through its states (workflow.py), feedback to the reporter, conclusion.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vangnet.core.service import require
 from vangnet.organisations.public import Actor
 
 from .. import deadlines, integration, permissions
@@ -19,21 +18,15 @@ from ..models import (
 )
 from ..selectors import access_for
 from ..workflow import Outcome, State, find_transition, is_open, track_for
-
-if TYPE_CHECKING:
-    pass
-
 from .aftercare import _ask_satisfaction_and_tell_retention, _schedule_checkins
-from .common import _audit, _event, _locked, _require, _terms, settings_for
-
-# --- workflow -------------------------------------------------------------------------------
+from .common import _audit, _event, _locked, _terms, settings_for
 
 
 def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
                     outcome: str = "", message: str = "",
                     private_key: bytes | None = None) -> Case:
     """Apply one transition from workflow.TRANSITIONS; append the status change to the timeline."""
-    _require(permissions.can_manage_case(actor, access_for(case)))
+    require(permissions.can_manage_case(actor, access_for(case)))
     reason = reason.strip()
     with transaction.atomic():
         case = _locked(case)
@@ -87,7 +80,7 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
 def case_give_feedback(*, actor: Actor, case: Case, body: str,
                        private_key: bytes | None = None) -> Case:
     """Tell the reporter how things stand: this is what the three-month term asks for."""
-    _require(permissions.can_manage_case(actor, access_for(case)))
+    require(permissions.can_manage_case(actor, access_for(case)))
     body = body.strip()
     if len(body) < 10:
         raise ValidationError({"body": _("Write a short message to the reporter.")})

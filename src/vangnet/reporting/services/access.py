@@ -42,12 +42,12 @@ from ..permissions import (
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
+from vangnet.core.service import actor_user
+
 from ..sealing import PARTS, report_key_for_recipient
-from .common import _json, _notify_recipients, _public_key_of_membership, _user
+from .common import _json, _notify_recipients, _public_key_of_membership
 from .dialogue import _is_current_recipient
 from .intake import _check_recipient, _main_role
-
-# --- Sharing and continuity -----------------------------------------------------------------
 
 
 def report_grant_access(
@@ -81,7 +81,7 @@ def report_grant_access(
             sealed_key=crypto.seal(public, grant_key),
             ciphertext=crypto.secret_encrypt(grant_key, _json({"parts": shared, "reason": reason})),
         )
-        audit_record(action="reporting.grant_access", actor=_user(actor), target=report,
+        audit_record(action="reporting.grant_access", actor=actor_user(actor), target=report,
                      data={"grant_id": grant.pk, "membership_id": membership.pk, "parts": parts})
         _notify_recipients(report, [membership.pk], "reporting/email/shared_with_you")
     return grant
@@ -133,7 +133,7 @@ def _end_grant(grant: ReportGrant, *, actor: Actor | None, data: dict[str, Any])
         locked.sealed_key = None
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["sealed_key", "revoked_at"])
-        audit_record(action="reporting.revoke_access", actor=_user(actor), target=locked.report,
+        audit_record(action="reporting.revoke_access", actor=actor_user(actor), target=locked.report,
                      actor_label="" if actor is not None else "reporter",
                      data={"grant_id": locked.pk, **data})
     grant.sealed_key, grant.revoked_at = locked.sealed_key, locked.revoked_at
@@ -166,7 +166,7 @@ def _seal_for_new_recipient(
             defaults={"sealed_key": crypto.seal(public, report_key), "revoked_at": None,
                       "role_at_time": _main_role(membership)},
         )
-        audit_record(action="reporting.add_recipient", actor=_user(actor), target=report,
+        audit_record(action="reporting.add_recipient", actor=actor_user(actor), target=report,
                      data={"membership_id": membership.pk})
         _notify_recipients(report, [membership.pk], "reporting/email/new_report")
     return recipient
@@ -224,7 +224,7 @@ def report_remove_recipient(
         recipient.sealed_key = None
         recipient.revoked_at = timezone.now()
         recipient.save(update_fields=["sealed_key", "revoked_at"])
-        audit_record(action="reporting.remove_recipient", actor=_user(actor), target=report,
+        audit_record(action="reporting.remove_recipient", actor=actor_user(actor), target=report,
                      data={"membership_id": membership.pk, "by_coordinator": not by_recipient})
     return recipient
 
@@ -279,10 +279,10 @@ def reports_remove_recipient(*, actor: Actor, membership: Membership) -> int:
             membership=membership, report_id__in=report_ids, revoked_at__isnull=True
         ).update(sealed_key=None, revoked_at=timezone.now())
         for report_id in report_ids:
-            audit_record(action="reporting.remove_recipient", actor=_user(actor),
+            audit_record(action="reporting.remove_recipient", actor=actor_user(actor),
                          target=Report(pk=report_id, organisation_id=actor.organisation_id),
                          data={"membership_id": membership.pk, "by_coordinator": True})
-        audit_record(action="reporting.remove_recipient_everywhere", actor=_user(actor),
+        audit_record(action="reporting.remove_recipient_everywhere", actor=actor_user(actor),
                      target=membership, data={"count": removed})
     return removed
 
@@ -300,7 +300,7 @@ def recovery_key_create(*, actor: Actor) -> tuple[OrganisationRecoveryKey, str]:
             organisation_id=actor.organisation_id, public_key=public,
             created_by_id=actor.membership_id,
         )
-        audit_record(action="reporting.recovery_key_create", actor=_user(actor), target=key)
+        audit_record(action="reporting.recovery_key_create", actor=actor_user(actor), target=key)
     return key, recovery_private_format(private)
 
 
@@ -336,7 +336,7 @@ def report_seal_for_recovery(*, actor: Actor, report: Report, private_key: bytes
             recovery_key=recovery, recovery_sealed_key=crypto.seal(bytes(recovery.public_key), report_key)
         )
         if updated:
-            audit_record(action="reporting.recovery_seal", actor=_user(actor), target=report,
+            audit_record(action="reporting.recovery_seal", actor=actor_user(actor), target=report,
                          data={"recovery_key_id": recovery.pk})
     report.recovery_key_id = recovery.pk
     return bool(updated)

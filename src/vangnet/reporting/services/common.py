@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,7 +18,6 @@ from django.utils.translation import gettext as _
 from vangnet.core import crypto
 from vangnet.core.mail import queue_mail
 from vangnet.organisations.public import (
-    Actor,
     user_ids_of_active_memberships,
 )
 
@@ -42,9 +40,6 @@ if TYPE_CHECKING:
 MAX_PART_LENGTH = 20_000
 MAX_MESSAGE_LENGTH = 20_000
 
-
-def _user(actor: Actor | None) -> Any:
-    return get_user_model()(pk=actor.user_id) if actor is not None else None
 
 
 def _json(data: Any) -> bytes:

@@ -6,7 +6,7 @@ QuestionAnswered.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from vangnet.core import crypto
 from vangnet.core.audit import audit_record
 from vangnet.core.events import publish
+from vangnet.core.service import actor_user
 from vangnet.organisations.public import (
     Actor,
 )
@@ -29,10 +30,6 @@ from ..models import (
     ReportRecipient,
 )
 from ..receipts import receipt_derive
-
-if TYPE_CHECKING:
-    pass
-
 from ..sealing import ReporterAccess, report_key_for_recipient
 from .common import (
     MAX_MESSAGE_LENGTH,
@@ -42,7 +39,6 @@ from .common import (
     _notify_recipients,
     _notify_reporter,
     _seal_for_report,
-    _user,
 )
 
 # --- Reporter side --------------------------------------------------------------------------
@@ -162,7 +158,7 @@ def message_post(
             author_id=actor.membership_id if actor is not None else None,
             ciphertext=_seal_for_report(report, body.encode()), kind=kind, payload=payload or {},
         )
-        audit_record(action="reporting.message_post", actor=_user(actor), target=report,
+        audit_record(action="reporting.message_post", actor=actor_user(actor), target=report,
                      data={"message_id": message.pk, "kind": kind})
         _notify_reporter(report)
     return message
@@ -183,7 +179,7 @@ def dialogue_ask(
         question = DialogueQuestion.objects.create(
             report=report, message=message, kind=kind, choices=[list(c) for c in choices], ref=ref
         )
-        audit_record(action="reporting.dialogue_ask", actor=_user(actor), target=report,
+        audit_record(action="reporting.dialogue_ask", actor=actor_user(actor), target=report,
                      data={"question_id": question.pk, "kind": kind, "ref": ref})
     return question
 

@@ -54,8 +54,6 @@ from .common import (
 )
 from .dialogue import dialogue_ask
 
-# --- Submitting ------------------------------------------------------------------------------
-
 
 def _clean_parts(parts: dict[str, str], mode: str) -> dict[str, str]:
     unknown = set(parts) - set(PARTS)

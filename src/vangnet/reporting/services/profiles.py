@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from vangnet.core.audit import audit_record
+from vangnet.core.service import actor_user
 from vangnet.organisations.public import (
     Actor,
 )
@@ -19,11 +20,6 @@ from ..models import (
 from ..permissions import (
     can_edit_own_profile,
 )
-
-if TYPE_CHECKING:
-    pass
-
-from .common import _user
 
 
 def advisor_profile_save(*, actor: Actor, introduction: str, how_to_reach: str, availability: str,
@@ -39,5 +35,5 @@ def advisor_profile_save(*, actor: Actor, introduction: str, how_to_reach: str, 
         elif photo:
             profile.photo = photo
         profile.save()
-        audit_record(action="reporting.profile_save", actor=_user(actor), target=profile)
+        audit_record(action="reporting.profile_save", actor=actor_user(actor), target=profile)
     return profile

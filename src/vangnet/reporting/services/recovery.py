@@ -52,12 +52,12 @@ from ..permissions import (
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
+from vangnet.core.service import actor_user
+
 from .access import recovery_private_parse
-from .common import _public_key_of_membership, _user
+from .common import _public_key_of_membership
 from .dialogue import message_post
 from .intake import _main_role
-
-# --- Continuity: two people and the offline key give reports to a successor (ADR 0031) --------
 
 RECOVERY_REQUEST_VALID_FOR = timedelta(days=7)
 MIN_REASON_LENGTH = 10
@@ -110,7 +110,7 @@ def recipient_unavailable_declare(
             organisation_id=actor.organisation_id, membership=membership, reason=reason,
             declared_by_id=actor.membership_id,
         )
-        audit_record(action="reporting.unavailable_declare", actor=_user(actor), target=membership,
+        audit_record(action="reporting.unavailable_declare", actor=actor_user(actor), target=membership,
                      data={"declaration_id": declaration.pk, "membership_id": membership.pk})
         # The person hears of it at once: if it is not true, they can end it and tell others.
         _email_members([membership.pk], "reporting/email/declared_unavailable",
@@ -131,7 +131,7 @@ def recipient_unavailable_end(
             pk=declaration.pk, ended_at__isnull=True
         ).update(ended_at=timezone.now(), ended_by_id=actor.membership_id)
         if updated:
-            audit_record(action="reporting.unavailable_end", actor=_user(actor),
+            audit_record(action="reporting.unavailable_end", actor=actor_user(actor),
                          target=declaration.membership,
                          data={"declaration_id": declaration.pk})
     declaration.refresh_from_db()
@@ -238,7 +238,7 @@ def recovery_request_create(
             expires_at=timezone.now() + RECOVERY_REQUEST_VALID_FOR,
             report_count=len(plan.report_ids),
         )
-        audit_record(action="reporting.recovery_request", actor=_user(actor), target=request,
+        audit_record(action="reporting.recovery_request", actor=actor_user(actor), target=request,
                      data={"request_id": request.pk, "successor_id": successor.pk,
                            "count": len(plan.report_ids)})
         # Everyone who could approve hears of it, and so do the successor and the requester: a
@@ -270,7 +270,7 @@ def recovery_request_decide(
         locked.decided_by_id = actor.membership_id
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        audit_record(action="reporting.recovery_decide", actor=_user(actor), target=locked,
+        audit_record(action="reporting.recovery_decide", actor=actor_user(actor), target=locked,
                      data={"request_id": locked.pk, "approved": approve})
         _email_recovery_notice([locked.successor_id, locked.requested_by_id or 0], locked,
                                "approved" if approve else "refused")
@@ -339,14 +339,14 @@ def recovery_request_carry_out(
             )
             message_post(report=report, actor=None, kind="recovery", body=_recovery_message(
                 successor=successor, unavailable=plan.holder_unavailable.get(report.pk, False)))
-            audit_record(action="reporting.recover_report", actor=_user(actor), target=report,
+            audit_record(action="reporting.recover_report", actor=actor_user(actor), target=report,
                          data={"request_id": locked.pk, "membership_id": successor.pk})
             count += 1
         locked.status = RecoveryRequest.Status.DONE
         locked.carried_out_at = timezone.now()
         locked.report_count = count
         locked.save(update_fields=["status", "carried_out_at", "report_count"])
-        audit_record(action="reporting.recover_reports", actor=_user(actor), target=successor,
+        audit_record(action="reporting.recover_reports", actor=actor_user(actor), target=successor,
                      data={"request_id": locked.pk, "approved_by": locked.decided_by_id,
                            "count": count})
         _email_recovery_notice([successor.pk, locked.decided_by_id or 0, actor.membership_id],

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 
@@ -12,13 +12,6 @@ from vangnet.core.audit import audit_record
 from ..models import (
     Report,
 )
-
-if TYPE_CHECKING:
-    pass
-
-
-
-# --- Destruction at the end of retention ----------------------------------------------------
 
 
 def report_destroy(*, report_id: int) -> bool:

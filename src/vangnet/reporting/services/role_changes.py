@@ -30,10 +30,9 @@ from ..permissions import (
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-from .access import _end_grant
-from .common import _user
+from vangnet.core.service import actor_user
 
-# --- Role changes: access follows the role (organisations' "membership_changed" hook) -------
+from .access import _end_grant
 
 # Roles for which someone may have been given parts of a report (a consented hand-off).
 GRANT_ROLES = frozenset({Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE, Role.MANAGER,
@@ -80,7 +79,7 @@ def _revoke_recipient_rows(membership: Membership, actor: Actor | None) -> None:
         if not keep:
             row.sealed_key = None
         row.save(update_fields=["revoked_at", "sealed_key"])
-        audit_record(action="reporting.remove_recipient", actor=_user(actor), target=report,
+        audit_record(action="reporting.remove_recipient", actor=actor_user(actor), target=report,
                      organisation_id=report.organisation_id,
                      data={"membership_id": membership.pk, "by_role_change": True,
                            "last_copy_kept": keep})
@@ -96,5 +95,5 @@ def _restore_kept_copies(membership: Membership, actor: Actor | None) -> None:
             continue
         row.revoked_at = None
         row.save(update_fields=["revoked_at"])
-        audit_record(action="reporting.recipient_restore", actor=_user(actor), target=row.report,
+        audit_record(action="reporting.recipient_restore", actor=actor_user(actor), target=row.report,
                      data={"membership_id": membership.pk})

@@ -34,9 +34,7 @@ from ..route import EXTERNAL_BODIES, default_step_text, step_label
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Unit
 
-from .common import _user
-
-# --- The organisation's route (coordinator) -------------------------------------------------
+from vangnet.core.service import actor_user
 
 MAX_ROUTE_CONTACTS = 10
 MAX_STEP_DESCRIPTION = 2000
@@ -181,7 +179,7 @@ def route_save(
                          phone=c.phone, url=c.url)
             for position, c in enumerate(cleaned_contacts)
         ])
-        audit_record(action="reporting.route_update", actor=_user(actor), target=route, data={
+        audit_record(action="reporting.route_update", actor=actor_user(actor), target=route, data={
             "unit_id": unit.pk if unit else None, "created": created,
             "steps": [s.kind for s in cleaned_steps if s.is_enabled],
             "contacts": len(cleaned_contacts),
@@ -200,7 +198,7 @@ def route_remove_unit_route(*, actor: Actor, unit: Unit) -> bool:
             return False
         file_name = route.complaints_procedure_file.name if route.complaints_procedure_file else ""
         storage = route.complaints_procedure_file.storage
-        audit_record(action="reporting.route_remove", actor=_user(actor), target=route,
+        audit_record(action="reporting.route_remove", actor=actor_user(actor), target=route,
                      data={"unit_id": unit.pk})
         route.delete()
         if file_name:

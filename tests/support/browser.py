@@ -50,3 +50,74 @@ def assert_accessible(page: Any) -> None:
         for v in violations
     )
     assert not violations, f"axe found violations on {page.url}:\n{summary}"
+
+
+# --- Logging in -------------------------------------------------------------------------------
+# allauth accepts a TOTP code only in its own 30-second step (MFA_TOTP_TOLERANCE = 0) and only once:
+# it marks "user id + code" as used in the cache. Test users share one TOTP secret and, across tests,
+# user ids are reused while the live server's cache lives on; so a second login in the same step is
+# refused, and so is a code typed in the last seconds of its step on a loaded machine. The one login
+# helper below therefore never types a code of a step it has used before (in this test process) and
+# never types one that has less than TOTP_MARGIN_SECONDS left: it waits for the next, fresh step.
+TOTP_PERIOD = 30
+TOTP_MARGIN_SECONDS = 8.0
+_used_steps: dict[str, int] = {}
+
+
+def _time_step(now: float) -> int:
+    return int(now // TOTP_PERIOD)
+
+
+def fresh_totp_step(secret: str, *, clock: Any = None, sleep: Any = None) -> int:
+    """Wait (on the clock) until a time step that this process has not used for `secret` and that
+    has at least TOTP_MARGIN_SECONDS left; mark it used and return it."""
+    import time
+
+    clock = clock or time.time
+    sleep = sleep or time.sleep
+    while True:
+        now = clock()
+        step = _time_step(now)
+        left = (step + 1) * TOTP_PERIOD - now
+        if step > _used_steps.get(secret, -1) and left >= TOTP_MARGIN_SECONDS:
+            _used_steps[secret] = step
+            return step
+        sleep(left + 0.05)  # until the next step begins
+
+
+def fresh_totp_code(secret: str) -> str:
+    """A TOTP code for `secret` from a fresh time step (see fresh_totp_step)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, fresh_totp_step(secret)))
+
+
+def submit_password(page: Any, email: str, password: str) -> None:
+    """Fill the login form on the current page and submit it; wait for the next page."""
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def answer_totp(page: Any, secret: str) -> None:
+    """On the two-factor page: type a code from a fresh step, submit, wait for the next page."""
+    page.fill("input[name=code]", fresh_totp_code(secret))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/accounts/2fa/authenticate" not in page.url, f"the TOTP code was refused at {page.url}"
+
+
+def login(page: Any, email: str, *, password: str | None = None, secret: str | None = None,
+          open_form: bool = True) -> None:
+    """The real login form: password, then the second factor when it is asked. Every browser test
+    logs in through this (the fixed test password and TOTP secret unless others are given)."""
+    from support.people import PASSWORD, TOTP_SECRET
+
+    if open_form:
+        page.goto("/accounts/login/")
+    submit_password(page, email, password or PASSWORD)
+    if "/accounts/2fa/authenticate" in page.url:
+        answer_totp(page, secret or TOTP_SECRET)
+    assert "/accounts/login" not in page.url, f"{email} could not log in"
+    assert "/accounts/2fa/authenticate" not in page.url, f"{email} is stuck at {page.url}"

@@ -57,7 +57,7 @@ def test_serve_runs_gunicorn_that_answers(tmp_path: Path) -> None:
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
-        body = _wait_for(f"http://127.0.0.1:{port}/health/", process)
+        body = _wait_for(f"http://127.0.0.1:{port}/health/live/", process)
         assert b"ok" in body
     finally:
         process.terminate()

@@ -3,8 +3,8 @@
 Everything comes from the environment, like the settings:
 
 - `VANGNET_BIND` (default `127.0.0.1:8000`; the container sets `0.0.0.0:8000`);
-- `WEB_CONCURRENCY` worker processes (default 2); more than one needs `REDIS_URL` (production refuses
-  otherwise, because every process would count the rate limits on its own);
+- `WEB_CONCURRENCY` worker processes (default 2 with `REDIS_URL`, else 1); more than one needs
+  `REDIS_URL` (production refuses otherwise: every process would count the rate limits on its own);
 - `GUNICORN_THREADS` threads per worker (default 4), `GUNICORN_TIMEOUT` seconds (default 60: a PDF
   export or a report with five attachments is the slowest request);
 - `GUNICORN_MAX_REQUESTS` (default 2000, with jitter) restarts a worker now and then.
@@ -26,7 +26,8 @@ def _int(name: str, default: int) -> int:
 
 wsgi_app = "vangnet.wsgi:application"
 bind = [item.strip() for item in os.environ.get("VANGNET_BIND", "127.0.0.1:8000").split(",") if item.strip()]
-workers = _int("WEB_CONCURRENCY", 2)
+# Without Redis only one process may serve (the throttles count in its memory): default 1 then.
+workers = _int("WEB_CONCURRENCY", 2 if os.environ.get("REDIS_URL") else 1)
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 60)

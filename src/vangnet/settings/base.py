@@ -63,7 +63,10 @@ INSTALLED_APPS += [
 ]
 
 MIDDLEWARE = [
-    # First: a NUL byte or broken text anywhere in the request is a 400 before anything reads it.
+    # /health/live/ and /health/ready/ are answered before anything else: no session, no cookie, no
+    # host check, no log of the client (core.health).
+    "vangnet.core.health.HealthMiddleware",
+    # Then: a NUL byte or broken text anywhere in the request is a 400 before anything reads it.
     "vangnet.core.middleware.RejectInvalidInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,6 +143,9 @@ CSRF_COOKIE_HTTPONLY = True
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Readiness (/health/ready/) fails when the oldest task that may run has waited longer than this.
+VANGNET_READY_MAX_TASK_AGE = env_int("VANGNET_READY_MAX_TASK_AGE", 300)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

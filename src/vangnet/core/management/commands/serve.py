@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default="", help="host:port (default: VANGNET_BIND or 127.0.0.1:8000)")
-        parser.add_argument("--workers", type=int, default=None, help="processes (default: WEB_CONCURRENCY or 2)")
+        parser.add_argument("--workers", type=int, default=None, help="processes (WEB_CONCURRENCY, 2)")
         parser.add_argument("--threads", type=int, default=None, help="threads per process (default 4)")
         parser.add_argument("--check-config", action="store_true", help="Check the configuration and exit.")
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from support.tasktable import DB_TASKS
-from support.tasktable import DB_TASKS
 from vangnet.core import tasks as core_tasks
 
 pytestmark = pytest.mark.django_db

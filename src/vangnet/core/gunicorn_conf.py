@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 
+from vangnet.core.logs import gunicorn_logconfig
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "")
@@ -41,6 +43,9 @@ limit_request_line = 8190
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# LOG_FORMAT=json: gunicorn's own messages as JSON too, like Django's (core.logs).
+logconfig_dict = gunicorn_logconfig(fmt=os.environ.get("LOG_FORMAT", "plain").strip().lower(),
+                                    level=loglevel) or {}
 # Only the proxy in front may say the request came in over HTTPS.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}

@@ -9,7 +9,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from vangnet.core.logs import logging_config
 
 from .env import env_bool, env_int, env_list, env_path, env_str
 
@@ -263,7 +266,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # The container image collects static files at build time into its own folder (VANGNET_STATIC_ROOT).
 STATIC_ROOT = env_path("VANGNET_STATIC_ROOT", DATA_DIR / "static")
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing, even though finders serve
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
@@ -293,18 +296,11 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- Logging: never content, never IP addresses (see docs/adr/0004) ---------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Request logs carry paths and client addresses; they are not needed to run the product.
-        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-    },
-}
+# LOG_FORMAT=json: one JSON object per line without client, user agent or content (core.logs).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
 
 # --- Vangnet --------------------------------------------------------------------------------
 VANGNET_ANONYMITY_THRESHOLD = env_int("VANGNET_ANONYMITY_THRESHOLD", 5)

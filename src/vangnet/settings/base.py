@@ -133,7 +133,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "vangnet",
+            # Several installations (or a load test) may share one Redis database.
+            "KEY_PREFIX": env_str("VANGNET_CACHE_KEY_PREFIX", "vangnet"),
         }
     }
 else:
@@ -145,7 +146,26 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 CSRF_COOKIE_HTTPONLY = True
 
 # --- Background tasks -----------------------------------------------------------------------
+# The database backend is the default: nothing else to run. With several app servers and a busy
+# queue, one setting moves the queue to Redis (ADR 0062): TASKS_BACKEND=django_tasks_rq.RQBackend,
+# workers `vangnet rqworker default --with-scheduler` instead of `vangnet db_worker`. RQ hands each
+# job to exactly one worker (an atomic move from the queue list to that worker's list).
+RQ_BACKEND = "django_tasks_rq.RQBackend"
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS_REDIS_URL = env_str("TASKS_REDIS_URL") or REDIS_URL
+if TASKS["default"]["BACKEND"] == RQ_BACKEND:
+    if not TASKS_REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs TASKS_REDIS_URL or "
+                                   "REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    TASKS["default"]["QUEUES"] = []  # every queue of RQ_QUEUES (below)
+# Workers must run django-tasks' job class (it turns the stored path back into the task).
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+# Queue names that tasks use (task.using(queue_name=...)); all on the same Redis database.
+RQ_QUEUES = {
+    name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
+    for name in ["default", *env_list("VANGNET_TASK_QUEUES", [])]
+}
 
 # Readiness (/health/ready/) fails when the oldest task that may run has waited longer than this.
 VANGNET_READY_MAX_TASK_AGE = env_int("VANGNET_READY_MAX_TASK_AGE", 300)

@@ -151,7 +151,9 @@ CSRF_COOKIE_HTTPONLY = True
 # workers `vangnet rqworker default --with-scheduler` instead of `vangnet db_worker`. RQ hands each
 # job to exactly one worker (an atomic move from the queue list to that worker's list).
 RQ_BACKEND = "django_tasks_rq.RQBackend"
-TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
 TASKS_REDIS_URL = env_str("TASKS_REDIS_URL") or REDIS_URL
 if TASKS["default"]["BACKEND"] == RQ_BACKEND:
     if not TASKS_REDIS_URL:

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # /health/live/ and /health/ready/ are answered before anything else: no session, no cookie, no
     # host check, no log of the client (core.health).
     "vangnet.core.health.HealthMiddleware",
+    # Request latency per view and /metrics/, only when VANGNET_METRICS_TOKEN is set (core.metrics).
+    "vangnet.core.metrics.MetricsMiddleware",
     # Then: a NUL byte or broken text anywhere in the request is a 400 before anything reads it.
     "vangnet.core.middleware.RejectInvalidInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -168,6 +170,9 @@ RQ_QUEUES = {
     name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
     for name in ["default", *env_list("VANGNET_TASK_QUEUES", [])]
 }
+
+# Prometheus metrics at /metrics/ with "Authorization: Bearer <token>"; empty: off (core.metrics).
+VANGNET_METRICS_TOKEN = env_str("VANGNET_METRICS_TOKEN")
 
 # Readiness (/health/ready/) fails when the oldest task that may run has waited longer than this.
 VANGNET_READY_MAX_TASK_AGE = env_int("VANGNET_READY_MAX_TASK_AGE", 300)

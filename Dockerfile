@@ -13,11 +13,12 @@ RUN python -m venv /opt/vangnet \
  && /opt/vangnet/bin/pip install .
 
 FROM python:3.11-slim-bookworm
-# WeasyPrint (PDF exports) needs Pango, HarfBuzz and a font; nothing else is installed.
+# WeasyPrint (PDF exports) needs Pango, HarfBuzz and a font; `vangnet backup` needs pg_dump of the
+# server's major version (Debian 12: 15, hence postgres:15 in compose.yaml). Nothing else is installed.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 \
-      fonts-dejavu-core shared-mime-info \
+      fonts-dejavu-core shared-mime-info postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 vangnet \
  && useradd --system --uid 10001 --gid vangnet --home-dir /data --shell /usr/sbin/nologin vangnet \

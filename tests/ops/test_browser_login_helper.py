@@ -40,11 +40,15 @@ def test_a_code_at_the_end_of_its_step_is_never_typed() -> None:
     assert step == 30_001 and len(clock.slept) == 1
 
 
-def test_other_secrets_do_not_wait() -> None:
+def test_other_secrets_and_other_people_do_not_wait() -> None:
     clock = FakeClock(30_000 * 30 + 1.0)
     browser.fresh_totp_step("A", clock=clock, sleep=clock.sleep)
     browser.fresh_totp_step("B", clock=clock, sleep=clock.sleep)
+    browser.fresh_totp_step("A", "anna@example.org", clock=clock, sleep=clock.sleep)
+    browser.fresh_totp_step("A", "hans@example.org", clock=clock, sleep=clock.sleep)
     assert clock.slept == []
+    browser.fresh_totp_step("A", "anna@example.org", clock=clock, sleep=clock.sleep)
+    assert len(clock.slept) == 1  # the same person again: the next step
 
 
 def test_the_code_is_the_one_an_authenticator_shows_for_that_step(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,5 +56,5 @@ def test_the_code_is_the_one_an_authenticator_shows_for_that_step(monkeypatch: p
 
     from support.people import TOTP_SECRET
 
-    monkeypatch.setattr(browser, "fresh_totp_step", lambda secret: 12345)
+    monkeypatch.setattr(browser, "fresh_totp_step", lambda secret, person="": 12345)
     assert browser.fresh_totp_code(TOTP_SECRET) == format_hotp_value(hotp_value(TOTP_SECRET, 12345))

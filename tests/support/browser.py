@@ -53,24 +53,24 @@ def assert_accessible(page: Any) -> None:
 
 
 # --- Logging in -------------------------------------------------------------------------------
-# allauth accepts a TOTP code only in its own 30-second step (MFA_TOTP_TOLERANCE = 0) and only once:
-# it marks "user id + code" as used in the cache. Test users share one TOTP secret and, across tests,
-# user ids are reused while the live server's cache lives on; so a second login in the same step is
-# refused, and so is a code typed in the last seconds of its step on a loaded machine. The one login
-# helper below therefore never types a code of a step it has used before (in this test process) and
-# never types one that has less than TOTP_MARGIN_SECONDS left: it waits for the next, fresh step.
+# allauth accepts a TOTP code only in its own 30-second step (MFA_TOTP_TOLERANCE = 0) and only once
+# per user: it marks "user id + code" as used in the cache (which tests/conftest.py clears before each
+# test). So a person's second login in the same step is refused, and so is a code typed in the last
+# seconds of its step on a loaded machine. The one login helper below therefore never types, for the
+# same person, a code of a step it used before (in this test process), and never one with less than
+# TOTP_MARGIN_SECONDS left: it waits for the next, fresh step.
 TOTP_PERIOD = 30
 TOTP_MARGIN_SECONDS = 8.0
-_used_steps: dict[str, int] = {}
+_used_steps: dict[tuple[str, str], int] = {}
 
 
 def _time_step(now: float) -> int:
     return int(now // TOTP_PERIOD)
 
 
-def fresh_totp_step(secret: str, *, clock: Any = None, sleep: Any = None) -> int:
-    """Wait (on the clock) until a time step that this process has not used for `secret` and that
-    has at least TOTP_MARGIN_SECONDS left; mark it used and return it."""
+def fresh_totp_step(secret: str, person: str = "", *, clock: Any = None, sleep: Any = None) -> int:
+    """Wait (on the clock) until a time step that this process has not used for `secret` and `person`
+    and that has at least TOTP_MARGIN_SECONDS left; mark it used and return it."""
     import time
 
     clock = clock or time.time
@@ -79,17 +79,17 @@ def fresh_totp_step(secret: str, *, clock: Any = None, sleep: Any = None) -> int
         now = clock()
         step = _time_step(now)
         left = (step + 1) * TOTP_PERIOD - now
-        if step > _used_steps.get(secret, -1) and left >= TOTP_MARGIN_SECONDS:
-            _used_steps[secret] = step
+        if step > _used_steps.get((secret, person), -1) and left >= TOTP_MARGIN_SECONDS:
+            _used_steps[(secret, person)] = step
             return step
         sleep(left + 0.05)  # until the next step begins
 
 
-def fresh_totp_code(secret: str) -> str:
-    """A TOTP code for `secret` from a fresh time step (see fresh_totp_step)."""
+def fresh_totp_code(secret: str, person: str = "") -> str:
+    """A TOTP code for `secret` (and `person`) from a fresh time step (see fresh_totp_step)."""
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    return format_hotp_value(hotp_value(secret, fresh_totp_step(secret)))
+    return format_hotp_value(hotp_value(secret, fresh_totp_step(secret, person)))
 
 
 def submit_password(page: Any, email: str, password: str) -> None:
@@ -100,9 +100,10 @@ def submit_password(page: Any, email: str, password: str) -> None:
         page.click("main form button[type=submit]")
 
 
-def answer_totp(page: Any, secret: str) -> None:
-    """On the two-factor page: type a code from a fresh step, submit, wait for the next page."""
-    page.fill("input[name=code]", fresh_totp_code(secret))
+def answer_totp(page: Any, secret: str, person: str = "") -> None:
+    """On the two-factor page: type a code from a fresh step, submit, wait for the next page.
+    `person` (the login) lets different people use one step; without it every login waits."""
+    page.fill("input[name=code]", fresh_totp_code(secret, person))
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert "/accounts/2fa/authenticate" not in page.url, f"the TOTP code was refused at {page.url}"
@@ -118,6 +119,6 @@ def login(page: Any, email: str, *, password: str | None = None, secret: str | N
         page.goto("/accounts/login/")
     submit_password(page, email, password or PASSWORD)
     if "/accounts/2fa/authenticate" in page.url:
-        answer_totp(page, secret or TOTP_SECRET)
+        answer_totp(page, secret or TOTP_SECRET, email)
     assert "/accounts/login" not in page.url, f"{email} could not log in"
     assert "/accounts/2fa/authenticate" not in page.url, f"{email} is stuck at {page.url}"

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from support.browser import answer_totp, assert_accessible, fresh_totp_code, submit_password
+from support.browser import (
+    BROWSER_TIMEOUT_MS,
+    answer_totp,
+    assert_accessible,
+    fresh_totp_code,
+    submit_password,
+)
 from support.people import PASSWORD, TOTP_SECRET, make_member, make_organisation
 from vangnet.organisations.roles import Role
 
@@ -71,7 +77,7 @@ def strict_page(browser: Any, live_server: Any) -> Iterator[tuple[Any, list[str]
     """A page WITHOUT bypass_csp: the product's real Content-Security-Policy applies."""
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from support.browser import assert_accessible, login
+from support.browser import BROWSER_TIMEOUT_MS, assert_accessible, login
 from support.people import PASSWORD, make_member
 from vangnet.organisations.roles import Role
 
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _context_page(browser: Any, live_server: Any) -> Any:
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     return page
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from django.core.management import call_command
 
-from support.browser import answer_totp, axe_violations, login, submit_password
+from support.browser import BROWSER_TIMEOUT_MS, answer_totp, axe_violations, login, submit_password
 from vangnet.organisations import demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -121,7 +121,7 @@ def test_every_page_in_reach_of_every_demo_role_is_accessible(browser: Any, live
         context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
         try:
             page = context.new_page()
-            page.set_default_timeout(15000)
+            page.set_default_timeout(BROWSER_TIMEOUT_MS)
             problems, pages = _crawl_as(page, live_server.url, email)
         finally:
             context.close()

@@ -13,6 +13,10 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+# How long a browser test waits for a state (a page to load, an element to appear) before it fails.
+# Generous on purpose: the tests wait for states, never sleep, so a long limit costs nothing when the
+# machine is fast, and on a loaded machine (CI next to other test runs) a first page may take 20 s.
+BROWSER_TIMEOUT_MS = 60_000
 INSTALL_HINT = (
     "Browser tests need Debian's Chromium: `sudo apt-get install chromium` "
     "(or set VANGNET_CHROMIUM to its path)."

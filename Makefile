@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 export VANGNET_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test install install-dev lint typecheck check-migrations pytest e2e bench messages vendor-css clean audit
+.PHONY: demo test install install-dev lint typecheck check-migrations pytest e2e bench messages vendor-css clean audit loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench: install-dev
 	$(BIN)/python scripts/bench_reporting.py
 	$(BIN)/python scripts/bench_reporting.py --database-url postgres://postgres@127.0.0.1:5432/vn_bench_reporting
 	$(BIN)/python scripts/bench_cases.py
+
+## loadtest: 2 gunicorn + 2 workers on PostgreSQL and Redis, then the SQLite demo, under a crowd of
+## reporters from many loopback addresses; prints throughput, p50/p95, errors, accepted vs stored
+loadtest: install-dev
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
 ## messages: extract msgids into every catalogue and compile them (needs GNU gettext)
 messages: install-dev

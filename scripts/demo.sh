@@ -4,6 +4,9 @@ set -e
 export VANGNET_DEMO=1
 export DJANGO_SETTINGS_MODULE=vangnet.settings.base
 export EMAIL_URL="file://${VANGNET_DATA_DIR}/mail"
+# Links in pages and e-mails point at the address this demo really serves on (PORT=8100 make demo).
+PORT="${PORT:-8000}"
+export SITE_URL="http://127.0.0.1:${PORT}"
 mkdir -p "${VANGNET_DATA_DIR}/mail"
 "$BIN/vangnet" migrate --noinput -v 0
 "$BIN/vangnet" seed_demo

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from support.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from support.browser import BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, require_chromium
 from support.people import PASSWORD, make_member, make_organisation, totp_code
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -82,7 +82,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     # bypass_csp lets axe inject its script; the app's own CSP stays strict and is tested apart.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from support.browser import assert_accessible
-from support.people import PASSWORD, make_member, make_organisation, totp_code
+from support.browser import (
+    BROWSER_TIMEOUT_MS,
+    answer_totp,
+    assert_accessible,
+    fresh_totp_code,
+    submit_password,
+)
+from support.people import PASSWORD, TOTP_SECRET, make_member, make_organisation
 from vangnet.organisations.roles import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -17,10 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def _password_login(page: Any, email: str) -> None:
     page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
+    submit_password(page, email, PASSWORD)
 
 
 def _reauthenticate_if_asked(page: Any) -> None:
@@ -47,13 +49,9 @@ def test_totp_activation_and_recovery_codes_pages(page: Any, live_server: Any) -
     assert_accessible(page)
 
     secret = page.input_value("#authenticator_secret")
-    for _attempt in range(2):  # a code typed at the very end of its 30 seconds may expire
-        page.fill("input[name=code]", totp_code(secret))
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        if "/accounts/2fa/totp/activate/" not in page.url:
-            break
-        time.sleep(30 - time.time() % 30 + 1)
+    page.fill("input[name=code]", fresh_totp_code(secret))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     page.goto("/accounts/2fa/recovery-codes/")
     _reauthenticate_if_asked(page)
     assert "/accounts/2fa/recovery-codes/" in page.url
@@ -70,13 +68,7 @@ def test_two_factor_authenticate_page(page: Any, live_server: Any) -> None:
     assert "/accounts/2fa/authenticate/" in page.url
     _assert_our_layout(page)
     assert_accessible(page)
-    for _attempt in range(2):  # a code typed at the very end of its 30 seconds may expire
-        page.fill("input[name=code]", totp_code())
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        if "/accounts/" not in page.url:
-            break
-        time.sleep(30 - time.time() % 30 + 1)
+    answer_totp(page, TOTP_SECRET)
     assert "/accounts/" not in page.url
 
 
@@ -85,7 +77,7 @@ def strict_page(browser: Any, live_server: Any) -> Iterator[tuple[Any, list[str]
     """A page WITHOUT bypass_csp: the product's real Content-Security-Policy applies."""
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))

@@ -4,14 +4,13 @@ a report's contents, a second-factor secret or a working reset or invitation lin
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
-from support.browser import assert_accessible
-from support.people import PASSWORD, totp_code
+from support.browser import answer_totp, assert_accessible, submit_password
+from support.people import PASSWORD, TOTP_SECRET
 
 from .conftest import ADMIN_EMAIL, Secrets
 
@@ -37,17 +36,10 @@ def test_platform_admin_logs_in_with_two_factors_and_sees_no_secret(
     assert "/accounts/login/" in page.url and "next=%2Fplatform-admin%2F" in page.url
     assert page.locator("input[name=username]").count() == 0  # no Django admin form
     assert_accessible(page)
-    page.fill("input[name=login]", ADMIN_EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
+    submit_password(page, ADMIN_EMAIL, PASSWORD)
     assert "/accounts/2fa/authenticate/" in page.url  # the second factor is asked
     assert_accessible(page)
-    if 30 - time.time() % 30 < 4:  # a code typed at the end of its window may expire
-        time.sleep(30 - time.time() % 30 + 0.2)
-    page.fill("input[name=code]", totp_code())
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
+    answer_totp(page, TOTP_SECRET)
     assert urlparse(page.url).path == "/platform-admin/"
 
     seen: set[str] = set()

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from support.browser import assert_accessible
-from support.people import PASSWORD, make_member, totp_code
+from support.browser import BROWSER_TIMEOUT_MS, assert_accessible, login
+from support.people import PASSWORD, make_member
 from vangnet.organisations.roles import Role
 
 from .conftest import give_keys
@@ -25,20 +25,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _context_page(browser: Any, live_server: Any) -> Any:
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     return page
 
 
 def _login(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    if "/accounts/2fa/authenticate" in page.url:
-        page.fill("input[name=code]", totp_code())
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+    login(page, email)  # the shared helper: password, then a code from a fresh TOTP step
     assert "/accounts/" not in page.url
 
 

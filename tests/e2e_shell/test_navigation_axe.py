@@ -7,7 +7,6 @@ the page and the axe rule, so the owner of that page knows what to fix.
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
@@ -15,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from django.core.management import call_command
 
-from support.browser import axe_violations
+from support.browser import BROWSER_TIMEOUT_MS, answer_totp, axe_violations, login, submit_password
 from vangnet.organisations import demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,34 +25,13 @@ PUBLIC_PAGES = ["/", f"/o/{demo.DEMO_ORGANISATION_SLUG}/hulp/", "/accounts/login
 PEOPLE = [person.email for person in demo.DEMO_PEOPLE] + [demo.PLATFORM_ADMIN_EMAIL]
 
 
-def _totp(secret: str = demo.DEMO_TOTP_SECRET) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
 def _answer_totp(page: Any) -> None:
-    """Type the current code; if it expired on the way (end of its 30 s), wait and use the next."""
-    for _attempt in range(2):
-        page.fill("input[name=code]", _totp())
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        if "/accounts/2fa/authenticate" not in page.url:
-            return
-        time.sleep(30 - time.time() % 30 + 1)
+    answer_totp(page, demo.DEMO_TOTP_SECRET)  # the shared helper: a code from a fresh TOTP step
 
 
 def demo_login(page: Any, email: str) -> None:
     """The real login form; the two-factor step for the roles that have it."""
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", demo.DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    if "/accounts/2fa/authenticate" in page.url:
-        _answer_totp(page)
-    assert "/accounts/login" not in page.url, f"{email} could not log in"
-    assert "/accounts/2fa/" not in page.url, f"{email} is stuck at {page.url}"
+    login(page, email, password=demo.DEMO_PASSWORD, secret=demo.DEMO_TOTP_SECRET)
 
 
 def _violations_text(url: str, violations: list[dict[str, Any]]) -> str:
@@ -143,7 +121,7 @@ def test_every_page_in_reach_of_every_demo_role_is_accessible(browser: Any, live
         context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
         try:
             page = context.new_page()
-            page.set_default_timeout(15000)
+            page.set_default_timeout(BROWSER_TIMEOUT_MS)
             problems, pages = _crawl_as(page, live_server.url, email)
         finally:
             context.close()
@@ -170,10 +148,7 @@ def test_login_works_without_javascript(strict_context: Any, demo_data: None) ->
     try:
         page = other.new_page()
         page.goto("/accounts/login/")
-        page.fill("input[name=login]", "vertrouwenspersoon@demo.vangnet.nl")
-        page.fill("input[name=password]", demo.DEMO_PASSWORD)
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
+        submit_password(page, "vertrouwenspersoon@demo.vangnet.nl", demo.DEMO_PASSWORD)
         assert "/accounts/2fa/authenticate/" in page.url
         _answer_totp(page)
         assert f"/o/{demo.DEMO_ORGANISATION_SLUG}/" in page.url

@@ -13,6 +13,10 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+# How long a browser test waits for a state (a page to load, an element to appear) before it fails.
+# Generous on purpose: the tests wait for states, never sleep, so a long limit costs nothing when the
+# machine is fast, and on a loaded machine (CI next to other test runs) a first page may take 20 s.
+BROWSER_TIMEOUT_MS = 60_000
 INSTALL_HINT = (
     "Browser tests need Debian's Chromium: `sudo apt-get install chromium` "
     "(or set VANGNET_CHROMIUM to its path)."
@@ -50,3 +54,75 @@ def assert_accessible(page: Any) -> None:
         for v in violations
     )
     assert not violations, f"axe found violations on {page.url}:\n{summary}"
+
+
+# --- Logging in -------------------------------------------------------------------------------
+# allauth accepts a TOTP code only in its own 30-second step (MFA_TOTP_TOLERANCE = 0) and only once
+# per user: it marks "user id + code" as used in the cache (which tests/conftest.py clears before each
+# test). So a person's second login in the same step is refused, and so is a code typed in the last
+# seconds of its step on a loaded machine. The one login helper below therefore never types, for the
+# same person, a code of a step it used before (in this test process), and never one with less than
+# TOTP_MARGIN_SECONDS left: it waits for the next, fresh step.
+TOTP_PERIOD = 30
+TOTP_MARGIN_SECONDS = 8.0
+_used_steps: dict[tuple[str, str], int] = {}
+
+
+def _time_step(now: float) -> int:
+    return int(now // TOTP_PERIOD)
+
+
+def fresh_totp_step(secret: str, person: str = "", *, clock: Any = None, sleep: Any = None) -> int:
+    """Wait (on the clock) until a time step that this process has not used for `secret` and `person`
+    and that has at least TOTP_MARGIN_SECONDS left; mark it used and return it."""
+    import time
+
+    clock = clock or time.time
+    sleep = sleep or time.sleep
+    while True:
+        now = clock()
+        step = _time_step(now)
+        left = (step + 1) * TOTP_PERIOD - now
+        if step > _used_steps.get((secret, person), -1) and left >= TOTP_MARGIN_SECONDS:
+            _used_steps[(secret, person)] = step
+            return step
+        sleep(left + 0.05)  # until the next step begins
+
+
+def fresh_totp_code(secret: str, person: str = "") -> str:
+    """A TOTP code for `secret` (and `person`) from a fresh time step (see fresh_totp_step)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, fresh_totp_step(secret, person)))
+
+
+def submit_password(page: Any, email: str, password: str) -> None:
+    """Fill the login form on the current page and submit it; wait for the next page."""
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def answer_totp(page: Any, secret: str, person: str = "") -> None:
+    """On the two-factor page: type a code from a fresh step, submit, wait for the next page.
+    `person` (the login) lets different people use one step; without it every login waits."""
+    page.fill("input[name=code]", fresh_totp_code(secret, person))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/accounts/2fa/authenticate" not in page.url, f"the TOTP code was refused at {page.url}"
+
+
+def login(page: Any, email: str, *, password: str | None = None, secret: str | None = None,
+          open_form: bool = True) -> None:
+    """The real login form: password, then the second factor when it is asked. Every browser test
+    logs in through this (the fixed test password and TOTP secret unless others are given)."""
+    from support.people import PASSWORD, TOTP_SECRET
+
+    if open_form:
+        page.goto("/accounts/login/")
+    submit_password(page, email, password or PASSWORD)
+    if "/accounts/2fa/authenticate" in page.url:
+        answer_totp(page, secret or TOTP_SECRET, email)
+    assert "/accounts/login" not in page.url, f"{email} could not log in"
+    assert "/accounts/2fa/authenticate" not in page.url, f"{email} is stuck at {page.url}"

@@ -9,7 +9,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from vangnet.core.logs import logging_config
 
 from .env import env_bool, env_int, env_list, env_path, env_str
 
@@ -63,7 +66,12 @@ INSTALLED_APPS += [
 ]
 
 MIDDLEWARE = [
-    # First: a NUL byte or broken text anywhere in the request is a 400 before anything reads it.
+    # /health/live/ and /health/ready/ are answered before anything else: no session, no cookie, no
+    # host check, no log of the client (core.health).
+    "vangnet.core.health.HealthMiddleware",
+    # Request latency per view and /metrics/, only when VANGNET_METRICS_TOKEN is set (core.metrics).
+    "vangnet.core.metrics.MetricsMiddleware",
+    # Then: a NUL byte or broken text anywhere in the request is a 400 before anything reads it.
     "vangnet.core.middleware.RejectInvalidInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -127,7 +135,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "vangnet",
+            # Several installations (or a load test) may share one Redis database.
+            "KEY_PREFIX": env_str("VANGNET_CACHE_KEY_PREFIX", "vangnet"),
         }
     }
 else:
@@ -139,7 +148,34 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 CSRF_COOKIE_HTTPONLY = True
 
 # --- Background tasks -----------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The database backend is the default: nothing else to run. With several app servers and a busy
+# queue, one setting moves the queue to Redis (ADR 0062): TASKS_BACKEND=django_tasks_rq.RQBackend,
+# workers `vangnet rqworker default --with-scheduler` instead of `vangnet db_worker`. RQ hands each
+# job to exactly one worker (an atomic move from the queue list to that worker's list).
+RQ_BACKEND = "django_tasks_rq.RQBackend"
+TASKS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
+TASKS_REDIS_URL = env_str("TASKS_REDIS_URL") or REDIS_URL
+if TASKS["default"]["BACKEND"] == RQ_BACKEND:
+    if not TASKS_REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs TASKS_REDIS_URL or "
+                                   "REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    TASKS["default"]["QUEUES"] = []  # every queue of RQ_QUEUES (below)
+# Workers must run django-tasks' job class (it turns the stored path back into the task).
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+# Queue names that tasks use (task.using(queue_name=...)); all on the same Redis database.
+RQ_QUEUES = {
+    name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
+    for name in ["default", *env_list("VANGNET_TASK_QUEUES", [])]
+}
+
+# Prometheus metrics at /metrics/ with "Authorization: Bearer <token>"; empty: off (core.metrics).
+VANGNET_METRICS_TOKEN = env_str("VANGNET_METRICS_TOKEN")
+
+# Readiness (/health/ready/) fails when the oldest task that may run has waited longer than this.
+VANGNET_READY_MAX_TASK_AGE = env_int("VANGNET_READY_MAX_TASK_AGE", 300)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -255,8 +291,9 @@ USE_TZ = True
 
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing, even though finders serve
+# The container image collects static files at build time into its own folder (VANGNET_STATIC_ROOT).
+STATIC_ROOT = env_path("VANGNET_STATIC_ROOT", DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
@@ -286,18 +323,11 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- Logging: never content, never IP addresses (see docs/adr/0004) ---------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Request logs carry paths and client addresses; they are not needed to run the product.
-        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-    },
-}
+# LOG_FORMAT=json: one JSON object per line without client, user agent or content (core.logs).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
 
 # --- Vangnet --------------------------------------------------------------------------------
 VANGNET_ANONYMITY_THRESHOLD = env_int("VANGNET_ANONYMITY_THRESHOLD", 5)

@@ -19,7 +19,8 @@ CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 PILLARS = (1, 2, 3, 4)
 KINDS = ("exercise", "conversation-guide")
 AUDIENCES = ("team", "manager", "one-to-one", "organisation")
-SETTINGS = ("public", "youth-care", "technical", "office")
+SETTINGS = ("public", "youth-care", "technical", "office", "healthcare", "education", "enforcement",
+            "neighbourhood")
 FAQ_AUDIENCES = ("employee", "manager")
 LANGUAGES = ("nl", "en")
 
@@ -45,6 +46,8 @@ class WerkvormText:
     who_what_where: str
     tips: tuple[str, ...]
     safety_note: str
+    materials: str = ""
+    debrief: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class DilemmaText:
     situation: str
     questions: tuple[str, ...]
     perspectives: tuple[str, ...]
+    tension: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,13 @@ class _Checker:
             return ""
         return value.strip()
 
+    def optional_string(self, table: dict[str, Any], key: str, where: str) -> str:
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            self.problem(where, f"'{key}' is not a text")
+            return ""
+        return value.strip()
+
     def integer(self, table: dict[str, Any], key: str, where: str, minimum: int = 0) -> int:
         value = table.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
@@ -237,6 +248,8 @@ def _werkvorm_text(checker: _Checker, table: dict[str, Any], where: str) -> Werk
         who_what_where=checker.string(table, "who_what_where", where),
         tips=checker.strings(table, "tips", where),
         safety_note=checker.string(table, "safety_note", where),
+        materials=checker.optional_string(table, "materials", where),
+        debrief=checker.strings(table, "debrief", where, required=False),
     )
 
 
@@ -250,7 +263,7 @@ def _load_werkvorm(path: Path, checker: _Checker) -> WerkvormData | None:
         checker.problem(where, f"slug '{slug}' differs from the file name '{path.stem}'")
     nl = _werkvorm_text(checker, checker.language_table(data, "nl", where), f"{where} [nl]")
     en = _werkvorm_text(checker, checker.language_table(data, "en", where), f"{where} [en]")
-    for name in ("steps", "tips"):
+    for name in ("steps", "tips", "debrief"):
         if len(getattr(nl, name)) != len(getattr(en, name)):
             checker.problem(where, f"[nl] and [en] have a different number of {name}")
     group_min = checker.integer(data, "group_min", where, minimum=1)
@@ -278,6 +291,7 @@ def _dilemma_text(checker: _Checker, table: dict[str, Any], where: str) -> Dilem
         situation=checker.string(table, "situation", where),
         questions=checker.strings(table, "questions", where),
         perspectives=checker.strings(table, "perspectives", where),
+        tension=checker.optional_string(table, "tension", where),
     )
 
 

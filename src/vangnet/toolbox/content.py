@@ -23,6 +23,9 @@ SETTINGS = ("public", "youth-care", "technical", "office", "healthcare", "educat
             "neighbourhood")
 FAQ_AUDIENCES = ("employee", "manager")
 LANGUAGES = ("nl", "en")
+# The werkvorm every dilemma page and card links to: how to discuss a dilemma safely.
+DISCUSS_WERKVORM = "dilemma-bespreken"
+SESSION_SAFETY_WERKVORM = "veilig-openen-en-afsluiten"
 
 
 class ContentError(ValueError):
@@ -83,6 +86,10 @@ class DilemmaData:
     werkvormen: tuple[str, ...]
     nl: DilemmaText
     en: DilemmaText
+    # A dilemma is discussed with the werkvorm `DISCUSS_WERKVORM`; these are its defaults.
+    duration_minutes: int = 30
+    group_min: int = 4
+    group_max: int = 12
 
     def text(self, language: str) -> DilemmaText:
         return self.en if language == "en" else self.nl
@@ -303,7 +310,10 @@ def _load_dilemma(path: Path, checker: _Checker) -> DilemmaData | None:
     slug = checker.string(data, "slug", where)
     if slug and slug != path.stem:
         checker.problem(where, f"slug '{slug}' differs from the file name '{path.stem}'")
+    sizes = {key: checker.integer(data, key, where, minimum=1)
+             for key in ("duration_minutes", "group_min", "group_max") if key in data}
     return DilemmaData(
+        **sizes,
         slug=slug,
         setting=checker.choice(data, "setting", where, SETTINGS),
         pillars=checker.pillars(data, where),
@@ -413,6 +423,9 @@ def _check_references(bundle: ContentBundle, checker: _Checker) -> None:
         for slug in dilemma.themes:
             if slug not in theme_slugs:
                 checker.problem(where, f"theme '{slug}' does not exist in themes.toml")
+    for slug in (DISCUSS_WERKVORM, SESSION_SAFETY_WERKVORM):
+        if bundle.dilemmas and slug not in werkvorm_slugs:
+            checker.problem("dilemmas", f"the werkvorm '{slug}' that every dilemma links to is missing")
     for term in bundle.glossary:
         for slug in term.see_also:
             if slug not in term_slugs:

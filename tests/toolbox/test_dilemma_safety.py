@@ -110,3 +110,28 @@ def test_dilemmas_fail_validation_without_the_werkvorm_their_safety_block_links_
         load_content(content_copy)
     assert (f"dilemmas: the werkvorm '{DISCUSS_WERKVORM}' that every dilemma links to is missing"
             in caught.value.problems)
+
+
+NEW_THEMES = ("leeftijd", "seksuele-intimidatie", "fysieke-veiligheid", "hybride-werk", "cynisme",
+              "agressie-van-buitenaf", "sessie-begeleiden")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("theme", NEW_THEMES)
+def test_new_theme_filters_find_werkvormen_and_dilemmas(team: Any, client_for: Any,
+                                                        theme: str) -> None:
+    client = client_for(team.employee)
+    org = team.organisation.slug
+    werkvormen = [w for w in content().werkvormen if theme in w.themes]
+    dilemmas = [d for d in content().dilemmas if theme in d.themes]
+    # Each theme the issue names has at least one werkvorm or two dilemmas.
+    assert werkvormen or len(dilemmas) >= 2, theme
+    listing = client.get(reverse("toolbox:werkvorm_list", args=[org]), {"theme": theme})
+    html = listing.content.decode()
+    for werkvorm in werkvormen:
+        assert reverse("toolbox:werkvorm_detail", args=[org, werkvorm.slug]) in html, werkvorm.slug
+    other = next(w for w in content().werkvormen if theme not in w.themes)
+    assert reverse("toolbox:werkvorm_detail", args=[org, other.slug]) + '"' not in html
+    html = client.get(reverse("toolbox:dilemma_list", args=[org]),
+                      {"theme": theme}).content.decode()
+    assert html.count('<li class="vn-card">') == len(dilemmas)

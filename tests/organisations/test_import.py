@@ -88,16 +88,16 @@ def test_every_bad_row_is_reported_in_dutch_and_nothing_is_imported(
     assert job.status == ImportJob.Status.FAILED
     messages = _messages(job)
     assert messages == {
-        3: "Onbekende bovenliggende eenheid “ONBEKEND”.",
+        3: "Onbekende bovenliggende afdeling of team “ONBEKEND”.",
         4: "De code A staat meer dan één keer in het bestand (ook op regel 2).",
         5: "“geen-email” is geen geldig e-mailadres.",
         6: "Onbekende rol “directeur”.",
-        7: "De eenheid X komt onder zichzelf te hangen (een kring in parent_code).",
-        8: "De eenheid Y komt onder zichzelf te hangen (een kring in parent_code).",
-        9: "Onbekende eenheid “GEENTEAM”.",
+        7: "De afdeling of het team X komt onder zichzelf te hangen (een kring in parent_code).",
+        8: "De afdeling of het team Y komt onder zichzelf te hangen (een kring in parent_code).",
+        9: "Onbekende afdeling of team “GEENTEAM”.",
         10: "Onbekend type “groep”: gebruik unit of person.",
         11: "Het e-mailadres kees@example.nl staat meer dan één keer in het bestand (ook op regel 6).",
-        12: "Een eenheid heeft een code nodig.",
+        12: "Een afdeling of team heeft een code nodig.",
     }
     assert job.summary["error_count"] == 10
     assert not Unit.objects.filter(organisation=organisation).exists()
@@ -152,7 +152,7 @@ def test_upload_page_status_page_and_htmx_polling(client: Any, coordinator: Memb
     base = f"/o/{organisation.slug}/beheer/importeren/"
     page = client.get(base)
     assert page.status_code == 200
-    assert "Eenheden en mensen importeren" in page.content.decode()
+    assert "Afdelingen, teams en mensen importeren" in page.content.decode()
     upload = SimpleUploadedFile("mensen.csv", (HEADER + "unit,A,Afdeling A,,,,,\n").encode("utf-8-sig"),
                                 content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):

@@ -30,7 +30,7 @@ def test_upload_with_errors_then_a_good_file(page: Any, login: Any, tmp_path: Pa
         page.click("main form button[type=submit]")
     page.wait_for_selector("text=Er is niets geïmporteerd")
     assert page.locator("table.vn-table tbody tr").count() == 2
-    assert "Onbekende bovenliggende eenheid" in page.inner_text("main")
+    assert "Onbekende bovenliggende afdeling of team" in page.inner_text("main")
     assert_accessible(page)
 
     good = tmp_path / "goed.csv"

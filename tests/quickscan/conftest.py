@@ -56,10 +56,15 @@ def employee(organisation, member_factory):
 
 def answer_all(client: Any, base: str, values: dict[str, int] | None = None,
                default: int = 4) -> Any:
-    """Answer every part through `base` (…/invullen/<token>/ or …/groep/<token>/) and send."""
+    """Answer every part through `base` (…/invullen/<token>/ or …/groep/<token>/) and send.
+
+    `default` is how positive the answers are: on a reverse-keyed statement (agreeing is the worse
+    answer) the helper answers 6 − default, so "all 5" still means "everything is fine" and scores
+    100. Values given per code in `values` are sent as they are.
+    """
     values = values or {}
     for step, pillar in enumerate(instrument().pillars, start=1):
-        data = {field_name(s.code): str(values.get(s.code, default))
+        data = {field_name(s.code): str(values.get(s.code, s.keyed(default)))
                 for s in instrument().statements_of(pillar.number)}
         data["button"] = "next"
         response = client.post(f"{base}stap/{step}/", data)

@@ -14,7 +14,7 @@ from .conftest import answer_all
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("quickscan", "0001_initial")]
-AFTER = [("quickscan", "0004_bound_links_required")]
+AFTER = [("quickscan", "0005_instrument_version")]
 
 
 def _migrate(targets):
@@ -66,3 +66,83 @@ def test_old_rounds_links_and_answers_survive_and_old_links_count_like_shared_on
     assert [(g.answers, g.unbound, g.status) for g in results.intake] == [
         (6, 6, "too_few_bound")]
     assert Client().get(link).status_code == 404  # ... and the old link stops at closing.
+
+
+VERSION_1 = [("quickscan", "0004_bound_links_required")]
+VERSION_2 = [("quickscan", "0005_instrument_version")]
+
+
+def test_rounds_from_before_version_2_keep_their_results_and_trend_and_a_new_round_shows_the_break(
+        client, organisation, coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = _migrate(VERSION_1)
+    Round = old.get_model("quickscan", "Round")
+    RoundGroup = old.get_model("quickscan", "RoundGroup")
+    Response = old.get_model("quickscan", "Response")
+    Action = old.get_model("quickscan", "Action")
+    v1_codes = [f"{p}.{i}" for p in (1, 2, 3, 4) for i in range(1, 7)]
+    rounds = []
+    for title, value in (("Voorjaar", 2), ("Najaar", 4)):
+        round_ = Round.objects.create(organisation_id=organisation.pk, title=title, kind="groups",
+                                      status="closed", threshold=5, closed_at=timezone.now())
+        employees = RoundGroup.objects.create(round=round_, slug="employees")
+        for _ in range(5):
+            Response.objects.create(round=round_, group=employees, submitted=True,
+                                    channel="personal", answers=dict.fromkeys(v1_codes, value))
+        rounds.append(round_)
+    Round.objects.filter(pk=rounds[0].pk).update(created_at=timezone.now() - timedelta(days=200))
+    Round.objects.filter(pk=rounds[1].pk).update(created_at=timezone.now() - timedelta(days=100))
+    split = Action.objects.create(organisation_id=organisation.pk, round=rounds[1],
+                                  statement_code="1.3", pillar=1, title="Gedragscode")
+    moved = Action.objects.create(organisation_id=organisation.pk, round=rounds[1],
+                                  statement_code="3.5", pillar=3, title="Zorgvuldig")
+
+    _migrate(VERSION_2)
+    from vangnet.quickscan.models import Action as NewAction
+    from vangnet.quickscan.models import Round as NewRound
+    from vangnet.quickscan.models import RoundGroup as NewGroup
+    from vangnet.quickscan.selectors import round_results, statement_trend, trend
+
+    assert set(NewRound.objects.values_list("instrument_version", flat=True)) == {1}
+    assert NewAction.objects.get(pk=split.pk).statement_code == "1.4"
+    assert NewAction.objects.get(pk=moved.pk).statement_code == "3.7"
+    autumn = NewRound.objects.get(pk=rounds[1].pk)
+    results = round_results(round_=autumn)
+    # Version 1 answers are still read with version 1: 24 statements, all 4 → 75; spring all 2 → 25.
+    assert len(results.statements) == 24
+    assert [p.overall for p in results.pillars] == [75, 75, 75, 75]
+    previous, rows = trend(round_=autumn, results=results)
+    assert previous.pk == rounds[0].pk
+    assert [(r.previous, r.current, r.comparable) for r in rows] == [(25, 75, True)] * 4
+
+    # A new round on version 2 after it: its pillars are a break in the trend, and the statements
+    # that ask the same thing are compared one by one.
+    new = NewRound.objects.create(organisation_id=organisation.pk, title="Voorjaar 2027",
+                                  kind="groups", status="closed", threshold=5,
+                                  closed_at=timezone.now())
+    assert new.instrument_version == 2
+    group_ = NewGroup.objects.create(round=new, slug="employees")
+    from vangnet.quickscan.content import instrument
+    from vangnet.quickscan.models import Response as NewResponse
+    for _ in range(5):
+        NewResponse.objects.create(round=new, group=group_, submitted=True, channel="personal",
+                                   answers=dict.fromkeys(instrument(2).codes, 5))
+    results = round_results(round_=new)
+    assert len(results.statements) == 32
+    previous, rows = trend(round_=new, results=results)
+    assert previous.pk == autumn.pk
+    assert all(not r.comparable and r.previous is None for r in rows)
+    compared = statement_trend(round_=new, previous=previous, results=results)
+    assert [(r.code, r.previous_code, r.previous) for r in compared] == [
+        ("1.3", "1.2", 75), ("1.5", "1.4", 75), ("2.5", "2.4", 75), ("3.1", "3.1", 75),
+        ("4.1", "4.1", 75)]
+    client.force_login(coordinator.user)
+    page = client.get(f"/o/{organisation.slug}/quickscan/rondes/{new.pk}/rapport/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "data-trend-break" in html and "(was 1.2)" in html and "Breuk in de trend" in html
+    old_page = client.get(f"/o/{organisation.slug}/quickscan/rondes/{autumn.pk}/rapport/")
+    assert old_page.status_code == 200 and "data-trend-break" not in old_page.content.decode()

@@ -16,14 +16,19 @@ from vangnet.quickscan.scoring import (
 LABELS = {"management": "Leiding", "hr": "HR", "or": "OR", "employees": "Medewerkers"}
 
 
+# The hand-computed examples below are on the version 1 statements (24, none reverse-keyed): the
+# arithmetic is the same for every version. Reverse keying (version 2) is tested at the end.
+V1 = 1
+
+
 def everyone(value, **overrides):
-    answers = dict.fromkeys(instrument().codes, value)
+    answers = dict.fromkeys(instrument(V1).codes, value)
     answers.update({code.replace("_", "."): v for code, v in overrides.items()})
     return answers
 
 
 def results(responses, k=5, solo=False):
-    return compute_results(instrument=instrument(), responses=responses, group_labels=LABELS,
+    return compute_results(instrument=instrument(V1), responses=responses, group_labels=LABELS,
                            merged_label="Overig", k=k, solo=solo)
 
 
@@ -145,7 +150,7 @@ def test_threshold_is_configurable_but_never_below_three(settings):
     labels = {"employees": "Medewerkers", "or": "OR"}
 
     def plan():
-        return compute_results(instrument=instrument(), responses=responses, group_labels=labels,
+        return compute_results(instrument=instrument(V1), responses=responses, group_labels=labels,
                                merged_label="Overig").plan
 
     settings.VANGNET_ANONYMITY_THRESHOLD = 5
@@ -153,7 +158,7 @@ def test_threshold_is_configurable_but_never_below_three(settings):
     settings.VANGNET_ANONYMITY_THRESHOLD = 3
     assert plan().alone == ("employees", "or")
     settings.VANGNET_ANONYMITY_THRESHOLD = 2  # below the minimum: 3 is used
-    res = compute_results(instrument=instrument(), responses=responses[:6] + responses[6:8],
+    res = compute_results(instrument=instrument(V1), responses=responses[:6] + responses[6:8],
                           group_labels=labels, merged_label="Overig")
     assert res.plan.dropped == ("or",) and res.k == 3
 
@@ -185,7 +190,7 @@ def test_with_accepted_risk_every_answer_counts_and_bound_groups_keep_their_unbo
     responses = ([SubmittedAnswers("management", everyone(3))] * 5
                  + [SubmittedAnswers("employees", everyone(1))]
                  + [SubmittedAnswers("employees", everyone(5), bound=False)] * 4)
-    accepted = compute_results(instrument=instrument(), responses=responses, group_labels=LABELS,
+    accepted = compute_results(instrument=instrument(V1), responses=responses, group_labels=LABELS,
                                merged_label="Overig", k=5, shared_risk_accepted=True)
     assert accepted.plan.alone == ("management", "employees")
     assert pillar(accepted, 1).by_group["employees"] == 80  # (0 + 4 · 100) / 5
@@ -206,3 +211,30 @@ def test_a_figure_needs_k_bound_contributors_not_k_answers():
     assert res.respondents == 9
     assert all(s.overall is None for s in res.statements)
     assert all(p.overall is None for p in res.pillars)
+
+
+def test_reverse_keyed_statements_score_6_minus_the_answer_and_dont_know_is_reported():
+    v2 = instrument()
+    reverse = [s for s in v2.statements if s.reverse]
+    assert len(reverse) >= 4
+    code = reverse[0].code
+    # Five people fully agree with a reverse-keyed statement (agreeing is bad): score 0, not 100.
+    # Two of them say "weet ik niet" to everything else.
+    answers = [dict.fromkeys(v2.codes, 5) for _ in range(3)]
+    answers += [{**dict.fromkeys(v2.codes, 0), code: 5} for _ in range(2)]
+    res = compute_results(instrument=v2, responses=[SubmittedAnswers("employees", a)
+                                                    for a in answers],
+                          group_labels=LABELS, merged_label="Overig", k=5)
+    assert statement(res, code).overall == 0
+    assert statement(res, code).distribution[5] == 5  # the raw answers are shown as given
+    assert statement(res, code).dont_know_share == 0
+    plain = next(s.code for s in v2.statements if not s.reverse)
+    assert statement(res, plain).overall is None  # three answers: below k
+    assert statement(res, plain).dont_know_share == pytest.approx(2 / 5)
+    assert statement(res, plain).many_dont_know
+    # In the pillar, a 5 on a reverse item counts 0 points and a 5 on a normal item 100.
+    pillar_codes = list(v2.statements_of(reverse[0].pillar))
+    expected_points = [0 if s.reverse else 100 for s in pillar_codes for _ in range(3)]
+    expected_points += [0, 0]  # the two who only answered the reverse item
+    assert pillar(res, reverse[0].pillar).overall == pytest.approx(
+        sum(expected_points) / len(expected_points))

@@ -28,6 +28,7 @@ class RoundOut(Schema):
     status: str
     kind: str
     closed_at: str | None
+    statements_version: int = 2
 
 
 class GroupOut(Schema):
@@ -62,7 +63,9 @@ class StatementOut(Schema):
     pillar: int
     text: str
     score: float | None
+    reverse_keyed: bool = False  # agreeing is the worse answer; the score is already turned round
     distribution: dict[str, int] | None
+    dont_know_share: float | None = None  # share (0–1) of "weet ik niet"
     by_group: dict[str, float | None]
 
 

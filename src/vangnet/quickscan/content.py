@@ -19,6 +19,11 @@ CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 LANGUAGES = ("nl", "en")
 DONT_KNOW = 0
 SCALE_VALUES = (1, 2, 3, 4, 5)
+# Version 2 (issue 18) split double-barrelled statements, added reverse-keyed ones and asks only
+# what the respondent can know. A round keeps the version it was answered on (Round.instrument_version).
+CURRENT_VERSION = 2
+VERSIONS = (1, 2)
+STATEMENT_FILES = {1: "statements_v1.toml", 2: "statements.toml"}
 
 
 class InstrumentError(ValueError):
@@ -56,6 +61,16 @@ class Statement:
     werkvormen: tuple[str, ...]
     text: Texts
     action: Texts
+    # Reverse-keyed: agreeing is the worse answer; scored as 6 - answer (1 <-> 5, 3 stays).
+    reverse: bool = False
+    # The version 1 statement that asks the same thing (comparable across versions), if any.
+    same_as: str = ""
+
+    def keyed(self, answer: int) -> int:
+        """The answer as scored: reverse-keyed answers turned round; "weet ik niet" stays 0."""
+        if self.reverse and answer in SCALE_VALUES:
+            return SCALE_VALUES[-1] + 1 - answer
+        return answer
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,11 @@ class Instrument:
     groups: tuple[GroupKind, ...]
     intro: Texts
     solo_note: Texts
+    version: int = CURRENT_VERSION
+
+    def intro_text(self, threshold: int) -> str:
+        """The respondent intro in the current language, with the real count and threshold."""
+        return str(self.intro).format(count=len(self.statements), threshold=threshold)
 
     def statements_of(self, pillar: int) -> tuple[Statement, ...]:
         return tuple(s for s in self.statements if s.pillar == pillar)
@@ -132,8 +152,10 @@ def _read(directory: Path, name: str) -> dict[str, Any]:
         raise InstrumentError(f"{path}: {error}") from error
 
 
-def load_instrument(content_dir: Path = CONTENT_DIR) -> Instrument:
+def load_instrument(content_dir: Path = CONTENT_DIR, version: int = CURRENT_VERSION) -> Instrument:
     """Read and validate the instrument (uncached; use `instrument()` in the product)."""
+    if version not in STATEMENT_FILES:
+        raise InstrumentError(f"unknown instrument version {version!r}")
     directory = content_dir / "quickscan"
     werkvorm_slugs = {path.stem for path in (content_dir / "werkvormen").glob("*.toml")}
 
@@ -148,7 +170,7 @@ def load_instrument(content_dir: Path = CONTENT_DIR) -> Instrument:
         raise InstrumentError("pillars.toml: no pillars, or duplicate numbers")
 
     statements = []
-    for entry in _read(directory, "statements.toml").get("statement", []):
+    for entry in _read(directory, STATEMENT_FILES[version]).get("statement", []):
         code = _require(entry, "code", "statement")
         where = f"statement {code}"
         pillar = _require(entry, "pillar", where, int)
@@ -161,6 +183,7 @@ def load_instrument(content_dir: Path = CONTENT_DIR) -> Instrument:
         statements.append(Statement(
             code=code, pillar=pillar, topic=_require(entry, "topic", where), werkvormen=slugs,
             text=_texts(entry, "text", where), action=_texts(entry, "action", where),
+            reverse=entry.get("reverse", False) is True, same_as=str(entry.get("same_as", "")),
         ))
     codes = [s.code for s in statements]
     if len(set(codes)) != len(codes):
@@ -192,9 +215,20 @@ def load_instrument(content_dir: Path = CONTENT_DIR) -> Instrument:
         groups=groups,
         intro=_texts(intro, "intro", "intro.toml"),
         solo_note=_texts(intro, "solo_note", "intro.toml"),
+        version=version,
     )
 
 
-@lru_cache(maxsize=1)
-def instrument() -> Instrument:
-    return load_instrument()
+@lru_cache(maxsize=len(VERSIONS))
+def instrument(version: int = CURRENT_VERSION) -> Instrument:
+    """The instrument of one version (the current one unless a round was answered on another)."""
+    return load_instrument(version=version)
+
+
+def comparable_codes(old: Instrument, new: Instrument) -> dict[str, str]:
+    """Statement code in `new` -> the code in `old` that asks the same thing (same pillar)."""
+    if old.version == new.version:
+        return {s.code: s.code for s in new.statements}
+    old_pillar = {s.code: s.pillar for s in old.statements}
+    return {s.code: s.same_as for s in new.statements
+            if s.same_as and old_pillar.get(s.same_as) == s.pillar}

@@ -43,6 +43,9 @@ class Round(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # The threshold at closing: a later change of the setting does not change a frozen report.
     threshold = models.PositiveSmallIntegerField(default=5)
+    # The version of the statements this round is answered on (content/quickscan/statements*.toml).
+    # Rounds from before version 2 stay on version 1, so their answers keep their meaning.
+    instrument_version = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -34,6 +34,10 @@ def fmt(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}"
 
 
+def fmt_share(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.0f}%"
+
+
 @dataclass(frozen=True)
 class PriorityView:
     priority: Priority
@@ -73,6 +77,7 @@ def intake_rows(results: Results) -> list[IntakeRow]:
 def report_context(*, round_: Round, organisation: Organisation) -> dict[str, Any]:
     results = selectors.round_results(round_=round_)
     previous, trend_rows = selectors.trend(round_=round_, results=results)
+    instrument_ = instrument(round_.instrument_version)
     priorities = [
         PriorityView(p, selectors.werkvormen_for(organisation=organisation,
                                                  slugs=p.statement.werkvormen),
@@ -91,13 +96,14 @@ def report_context(*, round_: Round, organisation: Organisation) -> dict[str, An
         {"result": s, "overall": fmt(s.overall),
          "groups": [fmt(s.by_group.get(c.key)) for c in results.columns],
          "distribution": [s.distribution[v] for v in (*SCALE_VALUES, DONT_KNOW)]
-         if s.distribution else []}
+         if s.distribution else [],
+         "dont_know": fmt_share(s.dont_know_share)}
         for s in results.statements
     ]
     by_pillar = [
         {"pillar": p, "rows": [r for r in statement_rows
                                if r["result"].statement.pillar == p.number]}  # type: ignore[attr-defined]
-        for p in instrument().pillars
+        for p in instrument_.pillars
     ]
     show_groups = bool(results.pillars and results.pillars[0].by_group)
     pillar_gaps = [g for g in results.gaps if g.subject == "pillar"]
@@ -107,7 +113,12 @@ def report_context(*, round_: Round, organisation: Organisation) -> dict[str, An
         "gaps_more": max(0, len(statement_gaps) - GAPS_LISTED),
         "round": round_,
         "results": results,
-        "instrument": instrument(),
+        "instrument": instrument_,
+        "trend_break": any(not row.comparable for row in trend_rows),
+        "statement_trend": selectors.statement_trend(round_=round_, previous=previous,
+                                                     results=results),
+        "dont_know_findings": [(s.statement, fmt_share(s.dont_know_share))
+                               for s in results.statements if s.many_dont_know],
         "pillar_rows": pillar_rows,
         "statements_by_pillar": by_pillar,
         "scale_labels": [str(o.label) for o in sorted(instrument().scale,
@@ -155,6 +166,7 @@ def results_as_dict(*, round_: Round, results: Results) -> dict[str, Any]:
     acceptance = selectors.shared_risk_acceptance(round_=round_)
     return {
         "round": {"id": round_.pk, "title": round_.title, "status": round_.status,
+                  "statements_version": round_.instrument_version,
                   "kind": round_.kind,
                   "closed_at": round_.closed_at.isoformat() if round_.closed_at else None},
         "threshold": results.k,
@@ -178,8 +190,11 @@ def results_as_dict(*, round_: Round, results: Results) -> dict[str, Any]:
         "statements": [
             {"code": s.statement.code, "pillar": s.statement.pillar,
              "text": str(s.statement.text), "score": _round(s.overall),
+             "reverse_keyed": s.statement.reverse,
              "distribution": ({str(k): v for k, v in s.distribution.items()}
                               if s.distribution else None),
+             "dont_know_share": (None if s.dont_know_share is None
+                                 else round(s.dont_know_share, 3)),
              "by_group": {k: _round(v) for k, v in s.by_group.items()}}
             for s in results.statements
         ],
@@ -224,6 +239,10 @@ def results_csv(*, round_: Round, results: Results) -> str:
         rows(_("pillar"), str(p.number), p.title, p.overall, p.by_group)
     for s in results.statements:
         rows(_("statement"), s.statement.code, str(s.statement.text), s.overall, s.by_group)
+    for s in results.statements:
+        if s.dont_know_share is not None:
+            writer.writerow([round_.title, _("share of “don't know”"), s.statement.code,
+                             str(s.statement.text), "", fmt_share(s.dont_know_share), ""])
     for s in results.statements:
         if s.distribution:
             for option in instrument().scale:

@@ -3,7 +3,9 @@
 Definitions (docs/adr/0021-quickscan-rounds-and-scoring.md):
 
 - An answer x on the 1–5 scale counts as (x − 1) / 4 · 100 points: 1 → 0, 3 → 50, 5 → 100.
-  "Weet ik niet" (0) and unanswered statements are left out.
+  "Weet ik niet" (0) and unanswered statements are left out. A reverse-keyed statement (agreeing
+  is the worse answer, instrument version 2) is scored on 6 − x, so a higher score is always better.
+- The share of "weet ik niet" per statement is reported; from 25% it is a finding of its own.
 - A statement's score is the mean of its answers' points; a pillar's score the mean of the points
   of every answer to its statements (all answers pooled, so a person who answered more statements
   weighs more — the same as the mean of the statement scores when everyone answered everything).
@@ -38,6 +40,8 @@ from .content import DONT_KNOW, SCALE_VALUES, Instrument, Statement
 GAP_THRESHOLD = 15.0
 LOW_SCORE = 60.0
 PRIORITY_COUNT = 5
+# From this share of "weet ik niet" a statement is reported as a finding of its own.
+DONT_KNOW_FINDING = 0.25
 MERGED_KEY = "overig"
 
 
@@ -121,6 +125,20 @@ class StatementResult:
     overall: float | None
     distribution: dict[int, int] | None
     by_group: dict[str, float | None]
+
+    @property
+    def dont_know_share(self) -> float | None:
+        """Share (0–1) of the counted people who answered "weet ik niet" or left it open."""
+        if not self.distribution:
+            return None
+        total = sum(self.distribution.values())
+        return self.distribution.get(DONT_KNOW, 0) / total if total else None
+
+    @property
+    def many_dont_know(self) -> bool:
+        """A finding in itself: many people cannot judge this statement."""
+        share = self.dont_know_share
+        return share is not None and share >= DONT_KNOW_FINDING
 
     @property
     def max_gap(self) -> float:
@@ -253,27 +271,27 @@ def compute_results(
         counted = []
     show_columns = not solo and len(columns) > 1
 
-    def by_column(codes: Sequence[str]) -> dict[str, list[Person]]:
-        """Per column, per person who answered at least one of the codes: their answers."""
+    def by_column(statements: Sequence[Statement]) -> dict[str, list[Person]]:
+        """Per column, per person who answered at least one of the statements: their answers,
+        reverse-keyed ones turned round (6 − x) so that a higher score is always better."""
         result: dict[str, list[Person]] = {c.key: [] for c in columns}
         for response in counted:
-            answered = [response.answers[c] for c in codes
-                        if response.answers.get(c, DONT_KNOW) != DONT_KNOW]
+            answered = [s.keyed(response.answers[s.code]) for s in statements
+                        if response.answers.get(s.code, DONT_KNOW) != DONT_KNOW]
             if answered:
                 result[column_of[response.group]].append((answered, response.bound))
         return result
 
     pillars = []
     for pillar in instrument.pillars:
-        codes = [s.code for s in instrument.statements_of(pillar.number)]
-        overall, groups = _figure_by_group(by_column(codes), min_n, solo, count_unbound)
+        overall, groups = _figure_by_group(by_column(instrument.statements_of(pillar.number)),
+                                           min_n, solo, count_unbound)
         pillars.append(PillarResult(pillar.number, str(pillar.title), overall,
                                     groups if show_columns else {}))
 
     statements = []
     for statement in instrument.statements:
-        overall, groups = _figure_by_group(by_column([statement.code]), min_n, solo,
-                                           count_unbound)
+        overall, groups = _figure_by_group(by_column([statement]), min_n, solo, count_unbound)
         distribution = None
         if counted:
             distribution = dict.fromkeys((*SCALE_VALUES, DONT_KNOW), 0)

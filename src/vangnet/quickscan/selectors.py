@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from vangnet.organisations.public import Actor, active_memberships_in, unit_tree
 from vangnet.toolbox.public import werkvormen_by_slugs
 
-from .content import CONTENT_DIR, Texts, instrument
+from .content import CONTENT_DIR, Texts, comparable_codes, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_rounds, can_view_actions, can_view_report
 from .scoring import Results, SubmittedAnswers, compute_results
@@ -117,7 +117,7 @@ def round_results(*, round_: Round) -> Results:
         .values_list("group_id", "answers", "channel")
     ]
     return compute_results(
-        instrument=instrument(), responses=responses,
+        instrument=instrument(round_.instrument_version), responses=responses,
         group_labels={g.slug: group_label(g.slug) for g in groups},
         merged_label=merged_label(), solo=round_.is_solo,
         k=None if round_.is_open else max(round_.threshold, 1),
@@ -141,6 +141,26 @@ class TrendRow:
     title: str
     previous: float | None
     current: float | None
+    # False when the statements of this pillar differ between the two rounds' versions: a break
+    # in the trend. `previous` is then left out: the two scores do not measure the same thing.
+    comparable: bool = True
+
+    @property
+    def change(self) -> float | None:
+        if self.previous is None or self.current is None:
+            return None
+        return self.current - self.previous
+
+
+@dataclass(frozen=True)
+class StatementTrendRow:
+    """A statement asked in both rounds (the same question, perhaps under another code)."""
+
+    code: str
+    previous_code: str
+    text: str
+    previous: float | None
+    current: float | None
 
     @property
     def change(self) -> float | None:
@@ -150,12 +170,35 @@ class TrendRow:
 
 
 def trend(*, round_: Round, results: Results) -> tuple[Round | None, list[TrendRow]]:
+    """Pillar scores against the previous closed round; a break where the statements changed."""
     previous = previous_round(round_=round_)
     if previous is None:
         return None, []
+    old, new = instrument(previous.instrument_version), instrument(round_.instrument_version)
+    same = comparable_codes(old, new)
     before = {p.number: p.overall for p in round_results(round_=previous).pillars}
-    return previous, [TrendRow(p.number, p.title, before.get(p.number), p.overall)
-                      for p in results.pillars]
+    rows = []
+    for p in results.pillars:
+        new_codes = {s.code for s in new.statements_of(p.number)}
+        old_codes = {s.code for s in old.statements_of(p.number)}
+        comparable = new_codes <= set(same) and {same[c] for c in new_codes} == old_codes
+        rows.append(TrendRow(p.number, p.title, before.get(p.number) if comparable else None,
+                             p.overall, comparable=comparable))
+    return previous, rows
+
+
+def statement_trend(*, round_: Round, previous: Round | None,
+                    results: Results) -> list[StatementTrendRow]:
+    """Per statement that both rounds asked: its score then and now (only across a version
+    change; within one version the pillar trend says it all)."""
+    if previous is None or previous.instrument_version == round_.instrument_version:
+        return []
+    same = comparable_codes(instrument(previous.instrument_version),
+                            instrument(round_.instrument_version))
+    before = {s.statement.code: s.overall for s in round_results(round_=previous).statements}
+    return [StatementTrendRow(s.statement.code, same[s.statement.code], str(s.statement.text),
+                              before.get(same[s.statement.code]), s.overall)
+            for s in results.statements if s.statement.code in same]
 
 
 # --- respondents -----------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from vangnet.organisations.public import (
     unit_parents,
 )
 
-from .content import DONT_KNOW, SCALE_VALUES, instrument
+from .content import CURRENT_VERSION, DONT_KNOW, SCALE_VALUES, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds
 from .tasks import send_personal_links
@@ -377,9 +377,9 @@ def draft_for_shared_link(*, group: RoundGroup, draft_key: str | None) -> tuple[
     return response, draft_key
 
 
-def clean_answers(raw: Mapping[str, object]) -> dict[str, int]:
-    """Only known statements and valid answers survive."""
-    codes = set(instrument().codes)
+def clean_answers(raw: Mapping[str, object], version: int = CURRENT_VERSION) -> dict[str, int]:
+    """Only known statements (of the round's version) and valid answers survive."""
+    codes = set(instrument(version).codes)
     cleaned = {}
     for code, value in raw.items():
         try:
@@ -395,14 +395,16 @@ def answers_save(*, response: Response, answers: Mapping[str, object]) -> Respon
     if response.submitted or not response.round.is_open:
         raise ValidationError(_("This questionnaire can no longer be changed."))
     with transaction.atomic():
-        response.answers = {**response.answers, **clean_answers(answers)}
+        response.answers = {**response.answers,
+                            **clean_answers(answers, response.round.instrument_version)}
         response.draft_updated_at = timezone.now()
         response.save(update_fields=["answers", "draft_updated_at"])
     return response
 
 
 def missing_codes(response: Response) -> list[str]:
-    return [code for code in instrument().codes if code not in response.answers]
+    codes = instrument(response.round.instrument_version).codes
+    return [code for code in codes if code not in response.answers]
 
 
 def response_submit(*, response: Response) -> Response:
@@ -455,12 +457,20 @@ def action_create(*, actor: Actor, title: str, description: str = "",
 
 
 def action_create_from_priority(*, actor: Actor, round_: Round, statement_code: str) -> Action:
-    """One click: an action pre-filled with the statement's recommended action."""
-    statement = instrument().statement(statement_code)
+    """One click: an action pre-filled with the statement's recommended action.
+
+    A priority of a round on an older version of the statements is linked to the current statement
+    that asks the same thing, or only to its pillar when there is none.
+    """
+    statement = instrument(round_.instrument_version).statement(statement_code)
     action_text = str(statement.action)
     title = _("Improve: %(statement)s") % {"statement": statement.code + " " + str(statement.text)}
+    if round_.instrument_version == CURRENT_VERSION:
+        return action_create(actor=actor, title=title[:200], description=action_text,
+                             round_=round_, statement_code=statement_code)
+    current = next((s.code for s in instrument().statements if s.same_as == statement_code), "")
     return action_create(actor=actor, title=title[:200], description=action_text, round_=round_,
-                         statement_code=statement_code)
+                         statement_code=current, pillar=None if current else statement.pillar)
 
 
 def action_update(*, actor: Actor, action: Action, title: str, description: str,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vangnet.core.anonymity import threshold
 from vangnet.organisations.public import (
     OrganisationRequest,
     PublicOrganisationRequest,
@@ -33,7 +34,7 @@ from .forms import (
     SoloForm,
     field_name,
 )
-from .models import Response, RoundGroup
+from .models import Response, Round, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds, can_view_quickscan
 from .tokens import hash_token
 
@@ -64,7 +65,7 @@ def index(request: OrganisationRequest) -> HttpResponse:
         "rounds": rounds, "can_manage": can_manage_rounds(actor),
         "round_form": RoundForm() if can_manage_rounds(actor) else None,
         "solo_form": SoloForm() if can_manage_rounds(actor) else None,
-        "intro": instrument().intro,
+        "intro": instrument().intro_text(threshold()),
     })
 
 
@@ -270,7 +271,7 @@ def report_csv(request: OrganisationRequest, pk: int) -> HttpResponse:
 def action_from_priority(request: OrganisationRequest, pk: int, code: str) -> HttpResponse:
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk)
-    if code not in instrument().codes:
+    if code not in instrument(round_.instrument_version).codes:
         raise Http404
     try:
         action = services.action_create_from_priority(actor=actor, round_=round_,
@@ -374,6 +375,11 @@ def _respondent(request: PublicOrganisationRequest, org_slug: str, raw: str,
     return _Respondent(response, token.group, "respond", raw)
 
 
+def _intro(round_: Round) -> str:
+    """The respondent intro with the round's number of statements and the configured threshold."""
+    return instrument(round_.instrument_version).intro_text(threshold())
+
+
 def _invalid(request: HttpRequest) -> HttpResponse:
     return render(request, "quickscan/respond_invalid.html", status=404)
 
@@ -385,7 +391,8 @@ def respond_start(request: PublicOrganisationRequest, org_slug: str, token: str)
     if respondent is None:
         return _invalid(request)
     return render(request, "quickscan/respond_start.html", {
-        "intro": instrument().intro, "pillars": instrument().pillars,
+        "intro": _intro(respondent.response.round),
+        "pillars": instrument(respondent.response.round.instrument_version).pillars,
         "round": respondent.response.round, "token": token,
         "resuming": bool(respondent.response.answers), "shared": False,
     })
@@ -411,7 +418,8 @@ def shared_start(request: PublicOrganisationRequest, org_slug: str, token: str) 
     resuming = bool(existing and Response.objects.filter(
         group=group, submitted=False, draft_key_hash=hash_token(existing)).exists())
     return render(request, "quickscan/respond_start.html", {
-        "intro": instrument().intro, "pillars": instrument().pillars, "round": group.round,
+        "intro": _intro(group.round),
+        "pillars": instrument(group.round.instrument_version).pillars, "round": group.round,
         "resuming": resuming, "shared": True, "token": token,
     })
 
@@ -423,11 +431,12 @@ def _step(request: PublicOrganisationRequest, org_slug: str, token: str, step: i
         if shared:
             return redirect("quickscan:shared_start", org_slug, token)
         return _invalid(request)
-    pillars = instrument().pillars
+    instrument_ = instrument(respondent.response.round.instrument_version)
+    pillars = instrument_.pillars
     if not 1 <= step <= len(pillars):
         raise Http404
     pillar = pillars[step - 1]
-    statements = instrument().statements_of(pillar.number)
+    statements = instrument_.statements_of(pillar.number)
     prefix = respondent.prefix
 
     if request.method == "POST":
@@ -489,7 +498,7 @@ def _review(request: PublicOrganisationRequest, org_slug: str, token: str, share
             reply.set_cookie(DONE_COOKIE, "1", max_age=DONE_MAX_AGE, httponly=True,
                              samesite="Lax", path=path, secure=request.is_secure())
         return reply
-    instrument_ = instrument()
+    instrument_ = instrument(response.round.instrument_version)
     per_pillar = []
     for index, pillar in enumerate(instrument_.pillars, start=1):
         codes = [s.code for s in instrument_.statements_of(pillar.number)]

@@ -19,9 +19,13 @@ CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 PILLARS = (1, 2, 3, 4)
 KINDS = ("exercise", "conversation-guide")
 AUDIENCES = ("team", "manager", "one-to-one", "organisation")
-SETTINGS = ("public", "youth-care", "technical", "office")
+SETTINGS = ("public", "youth-care", "technical", "office", "healthcare", "education", "enforcement",
+            "neighbourhood")
 FAQ_AUDIENCES = ("employee", "manager")
 LANGUAGES = ("nl", "en")
+# The werkvorm every dilemma page and card links to: how to discuss a dilemma safely.
+DISCUSS_WERKVORM = "dilemma-bespreken"
+SESSION_SAFETY_WERKVORM = "veilig-openen-en-afsluiten"
 
 
 class ContentError(ValueError):
@@ -45,6 +49,8 @@ class WerkvormText:
     who_what_where: str
     tips: tuple[str, ...]
     safety_note: str
+    materials: str = ""
+    debrief: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class DilemmaText:
     situation: str
     questions: tuple[str, ...]
     perspectives: tuple[str, ...]
+    tension: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,10 @@ class DilemmaData:
     werkvormen: tuple[str, ...]
     nl: DilemmaText
     en: DilemmaText
+    # A dilemma is discussed with the werkvorm `DISCUSS_WERKVORM`; these are its defaults.
+    duration_minutes: int = 30
+    group_min: int = 4
+    group_max: int = 12
 
     def text(self, language: str) -> DilemmaText:
         return self.en if language == "en" else self.nl
@@ -175,6 +186,13 @@ class _Checker:
             return ""
         return value.strip()
 
+    def optional_string(self, table: dict[str, Any], key: str, where: str) -> str:
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            self.problem(where, f"'{key}' is not a text")
+            return ""
+        return value.strip()
+
     def integer(self, table: dict[str, Any], key: str, where: str, minimum: int = 0) -> int:
         value = table.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
@@ -237,6 +255,8 @@ def _werkvorm_text(checker: _Checker, table: dict[str, Any], where: str) -> Werk
         who_what_where=checker.string(table, "who_what_where", where),
         tips=checker.strings(table, "tips", where),
         safety_note=checker.string(table, "safety_note", where),
+        materials=checker.optional_string(table, "materials", where),
+        debrief=checker.strings(table, "debrief", where, required=False),
     )
 
 
@@ -250,7 +270,7 @@ def _load_werkvorm(path: Path, checker: _Checker) -> WerkvormData | None:
         checker.problem(where, f"slug '{slug}' differs from the file name '{path.stem}'")
     nl = _werkvorm_text(checker, checker.language_table(data, "nl", where), f"{where} [nl]")
     en = _werkvorm_text(checker, checker.language_table(data, "en", where), f"{where} [en]")
-    for name in ("steps", "tips"):
+    for name in ("steps", "tips", "debrief"):
         if len(getattr(nl, name)) != len(getattr(en, name)):
             checker.problem(where, f"[nl] and [en] have a different number of {name}")
     group_min = checker.integer(data, "group_min", where, minimum=1)
@@ -278,6 +298,7 @@ def _dilemma_text(checker: _Checker, table: dict[str, Any], where: str) -> Dilem
         situation=checker.string(table, "situation", where),
         questions=checker.strings(table, "questions", where),
         perspectives=checker.strings(table, "perspectives", where),
+        tension=checker.optional_string(table, "tension", where),
     )
 
 
@@ -289,7 +310,10 @@ def _load_dilemma(path: Path, checker: _Checker) -> DilemmaData | None:
     slug = checker.string(data, "slug", where)
     if slug and slug != path.stem:
         checker.problem(where, f"slug '{slug}' differs from the file name '{path.stem}'")
+    sizes = {key: checker.integer(data, key, where, minimum=1)
+             for key in ("duration_minutes", "group_min", "group_max") if key in data}
     return DilemmaData(
+        **sizes,
         slug=slug,
         setting=checker.choice(data, "setting", where, SETTINGS),
         pillars=checker.pillars(data, where),
@@ -399,6 +423,9 @@ def _check_references(bundle: ContentBundle, checker: _Checker) -> None:
         for slug in dilemma.themes:
             if slug not in theme_slugs:
                 checker.problem(where, f"theme '{slug}' does not exist in themes.toml")
+    for slug in (DISCUSS_WERKVORM, SESSION_SAFETY_WERKVORM):
+        if bundle.dilemmas and slug not in werkvorm_slugs:
+            checker.problem("dilemmas", f"the werkvorm '{slug}' that every dilemma links to is missing")
     for term in bundle.glossary:
         for slug in term.see_also:
             if slug not in term_slugs:

@@ -71,7 +71,9 @@ class DilemmaFilterForm(forms.Form):
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     setting = forms.ChoiceField(label=_("Setting"), required=False, choices=[
         ("", _("All settings")), ("public", _("Public sector")), ("youth-care", _("Youth care")),
-        ("technical", _("Technical sector")), ("office", _("Office"))])
+        ("technical", _("Technical sector")), ("office", _("Office")),
+        ("healthcare", _("Healthcare")), ("education", _("Education")),
+        ("enforcement", _("Supervision and enforcement")), ("neighbourhood", _("Neighbourhood teams"))])
 
     def __init__(self, *args: Any, language: str = "nl", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -50,12 +50,13 @@ def _tag(values: Sequence[object]) -> str:
 def _body(text: WerkvormText) -> dict:
     return {"preparation": text.preparation, "steps": list(text.steps), "why": text.why,
             "who_what_where": text.who_what_where, "tips": list(text.tips),
-            "safety_note": text.safety_note}
+            "safety_note": text.safety_note, "materials": text.materials,
+            "debrief": list(text.debrief)}
 
 
 def _search_text(text: WerkvormText) -> str:
-    return "\n".join([text.preparation, *text.steps, text.why, text.who_what_where, *text.tips,
-                      text.safety_note])
+    return "\n".join([text.preparation, text.materials, *text.steps, *text.debrief, text.why,
+                      text.who_what_where, *text.tips, text.safety_note])
 
 
 def _apply_data(werkvorm: Werkvorm, data: WerkvormData) -> None:

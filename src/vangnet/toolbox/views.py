@@ -25,7 +25,7 @@ from vangnet.organisations.public import (
 )
 
 from . import permissions, selectors, services
-from .content import content
+from .content import DISCUSS_WERKVORM, SESSION_SAFETY_WERKVORM, content
 from .forms import (
     DilemmaFilterForm,
     OwnWerkvormForm,
@@ -63,7 +63,8 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 def _labels(language: str) -> dict[str, Any]:
     bundle = content()
     return {"theme_names": bundle.theme_names(language),
-            "pillar_titles": bundle.pillar_titles(language)}
+            "pillar_titles": bundle.pillar_titles(language),
+            "discuss_werkvorm": DISCUSS_WERKVORM, "session_werkvorm": SESSION_SAFETY_WERKVORM}
 
 
 @organisation_view

@@ -24,7 +24,7 @@ urlpatterns = [
 ]
 
 # Domain apps mount their pages below the organisation and, if they have one, an API router.
-for app_label in ("toolbox", "quickscan", "reporting", "cases"):
+for app_label in ("toolbox", "quickscan", "reporting", "cases", "conduct"):
     if apps.is_installed(f"vangnet.{app_label}") and find_spec(f"vangnet.{app_label}.urls"):
         urlpatterns.append(path("o/<slug:org_slug>/", include(f"vangnet.{app_label}.urls")))
 

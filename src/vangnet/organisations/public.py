@@ -51,3 +51,22 @@ __all__ = [
     "unit_get_for_actor",
     "unit_tree",
 ]
+
+# --- for conduct ---
+from . import hooks
+from .selectors import (
+    managed_unit_ids_of,
+    member_get,
+    member_units,
+    members_of_unit,
+    units_for_actor,
+)
+
+__all__ += [
+    "hooks",
+    "managed_unit_ids_of",
+    "member_get",
+    "member_units",
+    "members_of_unit",
+    "units_for_actor",
+]

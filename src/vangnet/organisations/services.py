@@ -416,6 +416,7 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         audit_record(action="invitation.accept", actor=user, target=invitation)
+        hooks.fire("member_joined", membership)
     return membership
 
 

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vangnet.core.navigation import NavItem
-from vangnet.organisations.public import Actor
+from vangnet.organisations.public import Actor, Role
 
 from . import permissions
-from .selectors import settings_get
+from .selectors import settings_get, welcome_for_actor
 
 
 def nav_items(actor: Actor) -> list[NavItem]:
@@ -22,6 +22,14 @@ def nav_items(actor: Actor) -> list[NavItem]:
                 description=_("What your team agreed and when you last talked about it."),
                 section=_("Working together"), in_menu=False, order=21),
     ]
+    if welcome_for_actor(actor=actor) is not None:
+        items.append(NavItem(label=_("Welcome"), url=reverse("conduct:welcome", args=[slug]),
+                             description=_("Five short steps for new colleagues."),
+                             section=_("Working together"), order=19))
+    if actor.has(Role.MANAGER, Role.COORDINATOR):
+        items.append(NavItem(label=_("New colleagues"), url=reverse("conduct:welcome_follow", args=[slug]),
+                             description=_("Buddies and check-ins after 1, 4 and 12 weeks."),
+                             section=_("Working together"), in_menu=False, order=22))
     if permissions.can_edit_code(actor) or permissions.can_record_consent(actor):
         items.append(NavItem(label=_("Manage the code of conduct"),
                              url=reverse("conduct:manage", args=[slug]),

@@ -207,8 +207,9 @@ class YearlyReview(models.Model):
 
     class Meta:
         ordering = ["-due_on"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "due_on"],
-                                               name="conduct_review_once_per_date")]
+        constraints = [models.UniqueConstraint(
+            fields=["organisation"], condition=models.Q(completed_at__isnull=True),
+            name="conduct_one_open_review")]
 
     def __str__(self) -> str:
         return f"review {self.due_on}"

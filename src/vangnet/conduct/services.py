@@ -379,8 +379,12 @@ def send_checkin_reminders(*, today: date | None = None) -> int:
 # --- yearly review ------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def review_schedule(*, organisation_id: int) -> YearlyReview | None:
-    """Make sure there is one open review, a year after the last publication or review."""
+    """Make sure there is one open review, a year after the last publication or review.
+    Runs under the lock of the organisation's settings row, so there is never a second one."""
+    settings_for(organisation_id)
+    ConductSettings.objects.select_for_update().get(organisation_id=organisation_id)
     if YearlyReview.objects.filter(organisation_id=organisation_id, completed_at__isnull=True).exists():
         return None
     last_publication = (CodeVersion.objects.filter(organisation_id=organisation_id)
@@ -391,9 +395,7 @@ def review_schedule(*, organisation_id: int) -> YearlyReview | None:
     if not moments:
         return None
     due_on = timezone.localdate(max(moments)) + timedelta(days=REVIEW_EVERY_DAYS)
-    review, _created = YearlyReview.objects.get_or_create(organisation_id=organisation_id,
-                                                          due_on=due_on)
-    return review
+    return YearlyReview.objects.create(organisation_id=organisation_id, due_on=due_on)
 
 
 def send_review_reminders(*, today: date | None = None) -> int:

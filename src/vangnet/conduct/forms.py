@@ -56,6 +56,10 @@ class CompareForm(forms.Form):
 
 
 class AgreementsForm(forms.Form):
+    # An empty required textarea matches :invalid and the theme paints it red before anyone typed;
+    # the server checks the field, and the label marks only the optional fields.
+    use_required_attribute = False
+
     texts = forms.CharField(
         label=_("Agreements, one per line"), widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("For example: what we do when a joke goes too far, or how we give feedback."))
@@ -89,7 +93,7 @@ class BuddyForm(forms.Form):
 
 def checklist_labels() -> list[tuple[str, Any]]:
     labels = {
-        "inputs_read": _("We read the figures below"),
+        "inputs_read": _("We read the figures above"),
         "teams_heard": _("We asked the teams what works and what does not"),
         "works_council_heard": _("We asked the works council"),
         "examples_current": _("The examples still fit the work of today"),

@@ -51,8 +51,8 @@ def _cases(actor: Actor, inputs: ReviewInputs) -> None:
     organisation = organisation_get_public(slug=actor.organisation_slug)
     report = published_yearly_report(organisation_id=actor.organisation_id,
                                      organisation_name=organisation.name, year=year)
-    if report is None:
-        return
+    if report is None or not report.total_cases.count:
+        return  # no year published yet, or a year without cases: nothing to read
     inputs.cases_year = year
     for breakdown in report.breakdowns:
         if breakdown.slug == "category":

@@ -21,3 +21,11 @@ class MembershipChanged(Event):
     added: frozenset[str]
     removed: frozenset[str]
     actor: Actor | None
+
+
+@dataclass(frozen=True)
+class MemberJoined(Event):
+    """Someone accepted an invitation and became a member (or an active member again). Conduct
+    starts the new colleague's welcome path."""
+
+    membership: Membership

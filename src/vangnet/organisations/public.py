@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from .decorators import OrganisationRequest, PublicOrganisationRequest, organisation_view
 from .demo import DEMO_PASSWORD
-from .events import MembershipChanged
+from .events import MemberJoined, MembershipChanged
 from .permissions import Actor, requires_two_factor
 from .roles import CASE_READING_ROLES, Role
 from .selectors import (
+    managed_unit_ids_of,
+    member_get,
+    member_units,
+    members_of_unit,
     active_membership_of_user,
     active_memberships_in,
     actor_for,
@@ -45,6 +49,11 @@ from .services import membership_create, membership_ensure_for_sso
 from .views import start as start_page
 
 __all__ = [
+    "MemberJoined",
+    "managed_unit_ids_of",
+    "member_get",
+    "member_units",
+    "members_of_unit",
     "CASE_READING_ROLES",
     "DEMO_PASSWORD",
     "Actor",

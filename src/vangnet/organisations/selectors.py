@@ -267,3 +267,29 @@ def user_ids_of_active_memberships(membership_ids: Iterable[int]) -> list[int]:
 def membership_get_with_roles(pk: int) -> Membership:
     """One membership as it is now, with its roles (for a handler of a membership change)."""
     return Membership.objects.prefetch_related("roles").get(pk=pk)
+
+
+# --- used by conduct ----------------------------------------------------------------------------
+
+
+def managed_unit_ids_of(*, membership_id: int) -> set[int]:
+    """The units this person manages (directly; callers add the line above a unit)."""
+    return set(Unit.objects.filter(managers__pk=membership_id).values_list("pk", flat=True))
+
+
+def member_units(*, organisation_id: int) -> dict[int, int | None]:
+    """Every active member of the organisation (membership id) with their unit id: figures only."""
+    return dict(Membership.objects.filter(organisation_id=organisation_id, is_active=True)
+                .values_list("pk", "unit_id"))
+
+
+def members_of_unit(*, organisation_id: int, unit_id: int) -> QuerySet[Membership]:
+    return (Membership.objects.filter(organisation_id=organisation_id, unit_id=unit_id,
+                                      is_active=True)
+            .select_related("user").order_by("user__full_name", "pk"))
+
+
+def member_get(*, organisation_id: int, membership_id: int) -> Membership | None:
+    """One active member of this organisation, for a service that was handed an id."""
+    return (Membership.objects.filter(organisation_id=organisation_id, pk=membership_id,
+                                      is_active=True).select_related("user", "organisation").first())

@@ -19,7 +19,7 @@ from vangnet.core.events import publish
 from vangnet.core.mail import queue_mail
 from vangnet.core.service import actor_user
 
-from .events import MembershipChanged
+from .events import MemberJoined, MembershipChanged
 from .images import clean_logo
 from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
 from .permissions import Actor, can_change_own_membership, can_grant_roles, can_manage_organisation
@@ -416,6 +416,7 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         audit_record(action="invitation.accept", actor=user, target=invitation)
+        publish(MemberJoined(membership=membership))
     return membership
 
 

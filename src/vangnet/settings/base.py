@@ -61,6 +61,7 @@ INSTALLED_APPS += [
         "vangnet.quickscan",
         "vangnet.reporting",
         "vangnet.cases",
+        "vangnet.conduct",
     )
     if (PACKAGE_DIR / app.split(".")[1] / "apps.py").exists()
 ]

@@ -1,0 +1,75 @@
+"""The inputs of the yearly review, as aggregates that their own apps already suppressed:
+quickscan pillar 1 (shared norms) of the last closed round, and the categories of the cases'
+last published yearly report. An app that is not installed contributes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.apps import apps
+
+from vangnet.organisations.public import Actor, organisation_get_public
+
+from . import permissions
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    display: str
+
+
+@dataclass
+class ReviewInputs:
+    quickscan_title: str = ""
+    quickscan: list[Figure] = field(default_factory=list)
+    cases_year: int | None = None
+    cases: list[Figure] = field(default_factory=list)
+
+
+def _quickscan(actor: Actor, inputs: ReviewInputs) -> None:
+    from vangnet.quickscan.public import round_results, rounds_for_actor  # noqa: PLC0415 - optional app
+
+    closed = rounds_for_actor(actor=actor).filter(status="closed").first()
+    if closed is None:
+        return
+    results = round_results(round_=closed)
+    inputs.quickscan_title = closed.title
+    for pillar in results.pillars:
+        if pillar.number == 1:
+            display = "—" if pillar.overall is None else f"{pillar.overall:.1f}"
+            inputs.quickscan.append(Figure(label=pillar.title, display=display))
+
+
+def _cases(actor: Actor, inputs: ReviewInputs) -> None:
+    from vangnet.cases.public import (  # noqa: PLC0415 - optional app
+        latest_published_year,
+        published_yearly_report_for,
+    )
+
+    year = latest_published_year()
+    organisation = organisation_get_public(slug=actor.organisation_slug)
+    try:
+        report = published_yearly_report_for(actor=actor, year=year,
+                                             organisation_name=organisation.name)
+    except PermissionDenied:
+        return  # only those who may see the advisors' statistics see them here
+    if report is None or not report.total_cases.count:
+        return  # no year published yet, or a year without cases: nothing to read
+    inputs.cases_year = year
+    for breakdown in report.breakdowns:
+        if breakdown.slug == "category":
+            inputs.cases = [Figure(label=row.label, display=row.cell.display)
+                            for row in breakdown.rows]
+
+
+def review_inputs(*, actor: Actor) -> ReviewInputs:
+    inputs = ReviewInputs()
+    if not permissions.can_review(actor):
+        return inputs
+    if apps.is_installed("vangnet.quickscan"):
+        _quickscan(actor, inputs)
+    if apps.is_installed("vangnet.cases"):
+        _cases(actor, inputs)
+    return inputs

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.organisations.public import requires_two_factor, roles_of_user
 
+from .models import User
 from .second_factor import has_second_factor, session_passed_second_factor
 from .services import account_event_record
 
@@ -55,10 +56,10 @@ class RequireTwoFactorMiddleware:
             return redirect(reverse("mfa_activate_totp") + "?required=1")
         if session_passed_second_factor(request, user):
             return self.get_response(request)
-        return self._log_in_again(request)
+        return self._log_in_again(request, user)
 
-    def _log_in_again(self, request: HttpRequest) -> HttpResponse:
-        account_event_record(user=request.user, event="second_factor_skipped", request=request)
+    def _log_in_again(self, request: HttpRequest, user: User) -> HttpResponse:
+        account_event_record(user=user, event="second_factor_skipped", request=request)
         logout(request)
         messages.warning(request, _("Please log in again with your password and your second "
                                     "factor."))

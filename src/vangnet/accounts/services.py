@@ -7,7 +7,7 @@ They belong to the platform's chain (organisation_id None): an account is not on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -17,6 +17,9 @@ from django.http import HttpRequest
 from vangnet.core.audit import audit_record
 
 from .second_factor import authentication_methods
+
+if TYPE_CHECKING:
+    from .models import User
 
 # allauth's notification mails (template prefix) → the audited event they announce.
 NOTICE_EVENTS: dict[str, str] = {
@@ -52,7 +55,7 @@ def _acting_user(request: HttpRequest | None, user: Any) -> Any:
     return None
 
 
-def account_event_record(*, user: Any, event: str, request: HttpRequest | None = None,
+def account_event_record(*, user: User, event: str, request: HttpRequest | None = None,
                          data: dict[str, Any] | None = None) -> None:
     """One audited account event for `user`; `data` holds metadata only (checked by audit)."""
     actor = _acting_user(request, user)
@@ -67,7 +70,7 @@ def account_event_record(*, user: Any, event: str, request: HttpRequest | None =
         )
 
 
-def primary_address_ensure(*, user: Any) -> None:
+def primary_address_ensure(*, user: User) -> None:
     """The login address as allauth's verified, primary EmailAddress.
 
     Accounts made by invitation or import have none, and allauth then treats the login address as
@@ -88,7 +91,7 @@ def primary_address_ensure(*, user: Any) -> None:
         )
 
 
-def login_record(*, request: HttpRequest, user: Any) -> None:
+def login_record(*, request: HttpRequest, user: User) -> None:
     """A completed login, with the steps this session went through (password, mfa, sso …)."""
     account_event_record(user=user, event="login", request=request,
                          data={"methods": authentication_methods(request, user)})
@@ -102,7 +105,8 @@ def login_failed_record(*, request: HttpRequest, login: str) -> None:
         account_event_record(user=user, event="login_failed", request=None)
 
 
-def notice_event_record(*, request: HttpRequest | None, user: Any, template_prefix: str) -> None:
+def notice_event_record(*, request: HttpRequest | None, user: User,
+                        template_prefix: str) -> None:
     """The event that allauth is about to announce by e-mail, audited before the notice leaves."""
     event = NOTICE_EVENTS.get(template_prefix)
     if event is None or user is None or getattr(user, "pk", None) is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +19,7 @@ from . import deadlines, integration, permissions, stats
 from .models import (
     AdviceContact,
     Case,
+    CaseEvent,
     CaseNote,
     ConsentRequest,
     Lesson,
@@ -141,7 +142,8 @@ class CaseRow:
     feedback: deadlines.DueStatus
 
 
-def case_rows(*, actor: Actor, cases: Any, now: datetime | None = None) -> list[CaseRow]:
+def case_rows(*, actor: Actor, cases: Iterable[Case],
+              now: datetime | None = None) -> list[CaseRow]:
     now = now or timezone.now()
     rows = []
     for case in cases:
@@ -204,7 +206,7 @@ def notes_for(*, actor: Actor, case: Case, access: permissions.CaseAccess,
     return views
 
 
-def timeline_for(*, case: Case) -> QuerySet[Any]:
+def timeline_for(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor__user").order_by("created_at", "id")
 
 

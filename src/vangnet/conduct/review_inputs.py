@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 
 from vangnet.organisations.public import Actor, organisation_get_public
 

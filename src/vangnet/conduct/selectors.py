@@ -36,7 +36,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from vangnet.organisations.models import Unit
+    from vangnet.organisations.models import Membership, Unit
 
 STALE_AFTER_DAYS = 365
 
@@ -367,7 +367,7 @@ def reviews_done(*, actor: Actor) -> QuerySet[YearlyReview]:
                                        completed_at__isnull=False)
 
 
-def buddy_choices(*, actor: Actor, newcomer: Any) -> list[Any]:
+def buddy_choices(*, actor: Actor, newcomer: Membership) -> list[Membership]:
     """A buddy comes from the newcomer's own team."""
     if newcomer.unit_id is None:
         return []

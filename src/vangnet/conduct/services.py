@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
 from vangnet.organisations.public import (
-    MemberJoined,
     Actor,
+    MemberJoined,
     Role,
     line_managers_of,
     managed_unit_ids_of,

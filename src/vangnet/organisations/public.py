@@ -13,14 +13,14 @@ from .events import MemberJoined, MembershipChanged
 from .permissions import Actor, requires_two_factor
 from .roles import CASE_READING_ROLES, Role
 from .selectors import (
-    managed_unit_ids_of,
-    member_get,
-    member_units,
-    members_of_unit,
     active_membership_of_user,
     active_memberships_in,
     actor_for,
     line_managers_of,
+    managed_unit_ids_of,
+    member_get,
+    member_units,
+    members_of_unit,
     members_with_role,
     membership_for_actor,
     membership_get_for_user,
@@ -49,14 +49,10 @@ from .services import membership_create, membership_ensure_for_sso
 from .views import start as start_page
 
 __all__ = [
-    "MemberJoined",
-    "managed_unit_ids_of",
-    "member_get",
-    "member_units",
-    "members_of_unit",
     "CASE_READING_ROLES",
     "DEMO_PASSWORD",
     "Actor",
+    "MemberJoined",
     "MembershipChanged",
     "OrganisationRequest",
     "PublicOrganisationRequest",
@@ -65,6 +61,10 @@ __all__ = [
     "active_memberships_in",
     "actor_for",
     "line_managers_of",
+    "managed_unit_ids_of",
+    "member_get",
+    "member_units",
+    "members_of_unit",
     "members_with_role",
     "membership_create",
     "membership_ensure_for_sso",

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
 from .permissions import Actor, can_manage_organisation, can_view_people
+
+if TYPE_CHECKING:
+    from allauth.socialaccount.models import SocialLogin
+    from django.contrib.auth.models import AnonymousUser
+
+    from vangnet.accounts.models import User
 
 
 def actor_for(membership: Membership) -> Actor:
@@ -24,7 +30,7 @@ def actor_for(membership: Membership) -> Actor:
     )
 
 
-def roles_of_user(*, user: Any) -> set[str]:
+def roles_of_user(*, user: User | AnonymousUser) -> set[str]:
     """All roles a user holds in any organisation (for the two-factor rule)."""
     if not user.is_authenticated:
         return set()
@@ -35,20 +41,23 @@ def roles_of_user(*, user: Any) -> set[str]:
                 membership__user=user, membership__is_active=True
             ).values_list("role", flat=True)
         )
-        user._vangnet_roles = cached
+        setattr(user, "_vangnet_roles", cached)  # noqa: B010 - a per-request memo on the user
     return cached
 
 
-def memberships_of_user(*, user: Any) -> QuerySet[Membership]:
+def memberships_of_user(*, user: User | AnonymousUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
     return (
-        Membership.objects.filter(user=user, is_active=True)
+        Membership.objects.filter(user_id=user.pk, is_active=True)
         .select_related("organisation", "unit")
         .prefetch_related("roles")
         .order_by("organisation__name")
     )
 
 
-def membership_get_for_user(*, user: Any, organisation_slug: str) -> Membership:
+def membership_get_for_user(*, user: User | AnonymousUser,
+                            organisation_slug: str) -> Membership:
     """The user's active membership of the organisation; 404 when there is none (no hint)."""
     if not user.is_authenticated:
         raise Http404
@@ -163,7 +172,7 @@ def invitations_for_actor(*, actor: Actor) -> QuerySet[Invitation]:
     return Invitation.objects.filter(organisation_id=actor.organisation_id).select_related("unit")
 
 
-def organisation_for_sso_login(sociallogin: Any) -> Organisation | None:
+def organisation_for_sso_login(sociallogin: SocialLogin) -> Organisation | None:
     """The organisation whose SSO app and e-mail domain match this login, if any."""
     email = (getattr(sociallogin.user, "email", "") or "").lower()
     domain = email.rpartition("@")[2]

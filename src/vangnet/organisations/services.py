@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +20,12 @@ from vangnet.core.mail import queue_mail
 from vangnet.core.service import actor_user
 
 from .events import MemberJoined, MembershipChanged
+
+if TYPE_CHECKING:
+    from allauth.socialaccount.models import SocialLogin
+    from django.core.files.uploadedfile import UploadedFile
+
+    from vangnet.accounts.models import User
 from .images import clean_logo
 from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
 from .permissions import Actor, can_change_own_membership, can_grant_roles, can_manage_organisation
@@ -47,7 +53,7 @@ def organisation_create(*, name: str, slug: str, primary_colour: str = "#1f5c99"
 
 def organisation_update_branding(
     *, actor: Actor, organisation: Organisation, name: str, primary_colour: str,
-    logo: Any = None, remove_logo: bool = False,
+    logo: UploadedFile | None = None, remove_logo: bool = False,
 ) -> Organisation:
     """Name, colour and logo. A logo is re-encoded without metadata (see images.py)."""
     _require_manager(actor)
@@ -390,7 +396,8 @@ def invitation_get_by_token(*, token: str) -> Invitation | None:
 
 
 def invitation_accept(
-    *, invitation: Invitation, full_name: str, password: str | None, user: Any = None
+    *, invitation: Invitation, full_name: str, password: str | None,
+    user: User | None = None
 ) -> Membership:
     """Accept an invitation: with the logged-in account, or by creating one with a password."""
     User = get_user_model()
@@ -420,7 +427,7 @@ def invitation_accept(
     return membership
 
 
-def membership_ensure_for_sso(*, user: Any, sociallogin: Any) -> Membership | None:
+def membership_ensure_for_sso(*, user: User, sociallogin: SocialLogin) -> Membership | None:
     """After an SSO sign-up, give the new account a membership of the matching organisation."""
     organisation = organisation_for_sso_login(sociallogin)
     if organisation is None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -246,7 +246,7 @@ def question_get_for_reporter(*, access: ReporterAccess, pk: int) -> DialogueQue
     return question
 
 
-def unread_counts(*, actor: Actor, report_ids: list[int]) -> dict[int, Any]:
+def unread_counts(*, actor: Actor, report_ids: list[int]) -> dict[int, int]:
     """Messages from reporters per report (for the inbox), one query."""
     rows = (
         Message.objects.filter(report_id__in=report_ids, author_kind=Message.AuthorKind.REPORTER)
@@ -431,7 +431,7 @@ def people_who_receive_reports(*, actor: Actor) -> QuerySet[Membership]:
             .distinct().order_by("user__full_name", "user__email"))
 
 
-def recovery_key_current(*, actor: Actor) -> Any:
+def recovery_key_current(*, actor: Actor) -> OrganisationRecoveryKey | None:
     """The organisation's recovery key in use (public half only), or None."""
     return OrganisationRecoveryKey.objects.filter(organisation_id=actor.organisation_id,
                                                   retired_at__isnull=True).first()

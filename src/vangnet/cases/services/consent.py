@@ -5,7 +5,7 @@ withdrawal, and sharing without consent in acute danger (justified, recorded).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from vangnet.core.audit import audit_record
+from vangnet.core.service import actor_user, require
 from vangnet.organisations.public import Actor, Role
 
 from .. import integration, permissions
@@ -26,14 +27,12 @@ from ..models import (
 )
 from ..parts import PART_LABELS
 from ..selectors import access_for
+from .common import MIN_JUSTIFICATION, REF_APP, _audit, _event
+from .notes import note_add
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
-
-from vangnet.core.service import actor_user, require
-
-from .common import MIN_JUSTIFICATION, REF_APP, _audit, _event
-from .notes import note_add
+    from vangnet.reporting.models import DialogueQuestion
 
 
 def _recipient_label(consent: ConsentRequest) -> str:
@@ -174,7 +173,7 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
 
 
 def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None,
-                     question: Any = None) -> ConsentRequest:
+                     question: DialogueQuestion | None = None) -> ConsentRequest:
     """Consent withdrawn: recorded by the advisor (`actor`), or by the reporter in the dialogue
     (`question`: their answer to this consent's withdraw question, which reporting checks again).
     The grant is revoked for the future. What the recipient already read cannot be unread; the
@@ -183,7 +182,7 @@ def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None,
         raise PermissionDenied
     if actor is not None:
         require(permissions.can_request_consent(actor, access_for(consent.case)))
-    elif question.pk != consent.withdraw_question_id:
+    elif question is None or question.pk != consent.withdraw_question_id:
         raise PermissionDenied
     with transaction.atomic():
         consent = ConsentRequest.objects.select_for_update().select_related("case").get(pk=consent.pk)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -17,6 +17,9 @@ from ..patterns import unit_pattern_check
 from ..workflow import State
 from .common import _audit, _event, _terms, settings_for
 
+if TYPE_CHECKING:
+    from vangnet.reporting.models import Report
+
 
 def _new_reference(organisation_id: int, year: int) -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -27,7 +30,7 @@ def _new_reference(organisation_id: int, year: int) -> str:
             return reference
 
 
-def case_create_for_report(report: Any) -> Case:
+def case_create_for_report(report: Report) -> Case:
     """Every report becomes a case. Called inside reporting's submit transaction."""
     existing = Case.objects.filter(report_id=report.pk).first()
     if existing is not None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,9 +21,13 @@ from ..permissions import (
     can_edit_own_profile,
 )
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
 
 def advisor_profile_save(*, actor: Actor, introduction: str, how_to_reach: str, availability: str,
-                         is_listed: bool, photo: Any = None, remove_photo: bool = False) -> Any:
+                         is_listed: bool, photo: UploadedFile | None = None,
+                         remove_photo: bool = False) -> AdvisorProfile:
     if not can_edit_own_profile(actor):
         raise PermissionDenied
     with transaction.atomic():

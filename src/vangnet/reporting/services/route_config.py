@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -32,6 +32,8 @@ from ..permissions import (
 from ..route import EXTERNAL_BODIES, default_step_text, step_label
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from vangnet.organisations.models import Membership, Unit
 
 from vangnet.core.service import actor_user
@@ -136,9 +138,9 @@ def route_save(
     steps: Sequence[StepSetting],
     contacts: Sequence[ContactSetting] = (),
     complaints_procedure_text: str = "",
-    complaints_procedure_file: Any = None,
+    complaints_procedure_file: UploadedFile | None = None,
     remove_complaints_procedure_file: bool = False,
-) -> Any:
+) -> ReportingRoute:
     """Write the route of the organisation (unit None) or a unit's own route, all at once:
     texts, the default recipient, the steps in order, and contacts outside the organisation."""
     if not can_configure_route(actor):

@@ -46,7 +46,7 @@ NOTICE_FACTOR_TYPES: dict[str, str] = {
 }
 
 
-def _acting_user(request: HttpRequest | None, user: Any) -> Any:
+def _acting_user(request: HttpRequest | None, user: User) -> User | None:
     """The person who acted: the logged-in user of the request, else nobody known (a reset link,
     a failed login)."""
     request_user = getattr(request, "user", None) if request is not None else None

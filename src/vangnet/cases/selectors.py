@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -34,6 +33,10 @@ LIST_FILTERS = ("open", "due", "attention", "finished", "all")
 _LIST_REPORT_FIELDS = ("report__id", "report__receipt_hash", "report__involved_tags")
 
 
+# How a list of cases is ordered in Python after merging two queries (see window()).
+SortKey = Callable[[Case], tuple[float | str | datetime, ...]]
+
+
 @dataclass(frozen=True)
 class CaseList:
     """The cases a person handles, as two queries that each walk one index: reports they
@@ -41,7 +44,7 @@ class CaseList:
 
     as_recipient: QuerySet[Case]
     as_grantee: QuerySet[Case]
-    sort_key: Callable[[Case], Any]
+    sort_key: SortKey
 
     def __iter__(self) -> Iterator[Case]:
         return iter(window(self, page="1", size=10_000).rows)
@@ -59,11 +62,11 @@ def access_for(case: Case) -> permissions.CaseAccess:
     )
 
 
-def _newest_first(case: Case) -> Any:
+def _newest_first(case: Case) -> tuple[float | str | datetime, ...]:
     return (-case.received_at.timestamp(), -case.pk)
 
 
-def _most_urgent_first(case: Case) -> Any:
+def _most_urgent_first(case: Case) -> tuple[float | str | datetime, ...]:
     return (case.priority, case.feedback_due_at, case.pk)
 
 
@@ -81,7 +84,7 @@ def cases_for_actor(*, actor: Actor, view: str = "open") -> CaseList:
              .select_related("unit", "report")
              .only(*[f.name for f in Case._meta.concrete_fields], "unit__name",
                    *_LIST_REPORT_FIELDS))
-    key = _most_urgent_first
+    key: SortKey = _most_urgent_first
     if view == "all":
         cases, key = cases.order_by("-received_at", "-id"), _newest_first
     elif view == "finished":
@@ -106,7 +109,7 @@ def cases_for_actor(*, actor: Actor, view: str = "open") -> CaseList:
 class Window:
     """One page of a list without counting the whole list (COUNT(*) grows with the table)."""
 
-    rows: list[Any]
+    rows: list[Case]
     number: int
     has_next: bool
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Max, QuerySet
 from django.http import Http404
@@ -235,7 +235,12 @@ def not_acknowledged_in_team(*, actor: Actor, unit: Unit) -> list[str]:
 # --- team agreements ----------------------------------------------------------------------------
 
 
-def _line_and_managed(actor: Actor, unit: Unit) -> dict[str, Any]:
+class _LineAndManaged(TypedDict):
+    unit_line_ids: list[int]
+    managed_unit_ids: set[int]
+
+
+def _line_and_managed(actor: Actor, unit: Unit) -> _LineAndManaged:
     return {"unit_line_ids": unit_ancestor_ids(unit_id=unit.pk, organisation_id=unit.organisation_id),
             "managed_unit_ids": managed_unit_ids_of(membership_id=actor.membership_id)}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -44,6 +44,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+
     from vangnet.organisations.models import Membership, Unit
 
 REMIND_AFTER_DAYS = 7
@@ -60,7 +61,12 @@ def _member(actor: Actor) -> Membership | None:
     return member_get(organisation_id=actor.organisation_id, membership_id=actor.membership_id)
 
 
-def _audit(actor: Actor | None, action: str, target: Any, **data: Any) -> None:
+# Every row conduct audits belongs to one organisation (the audit chain is per organisation).
+AuditTarget = (ConductSettings | CodeVersion | Acknowledgement | TeamAgreement | Discussion
+               | WelcomePath | YearlyReview)
+
+
+def _audit(actor: Actor | None, action: str, target: AuditTarget, **data: object) -> None:
     membership = _member(actor) if actor is not None else None
     audit_record(action=action, actor=membership.user if membership else None, target=target,
                  organisation_id=target.organisation_id, data=data)

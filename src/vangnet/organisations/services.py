@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -274,7 +274,7 @@ def roles_added_by_import(*, organisation_id: int, added: dict[int, set[str]],
 
 
 
-def _user_by_id(user_id: int | None) -> Any:
+def _user_by_id(user_id: int | None) -> User | None:
     return get_user_model()(pk=user_id) if user_id else None
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -19,11 +19,15 @@ from ..models import (
     CaseSettings,
 )
 
+if TYPE_CHECKING:
+    from django.db import models
+
 REF_APP = "cases"  # the app part of the refs of the questions cases asks (QuestionRef)
 MIN_JUSTIFICATION = 30
 
 
-def _audit(action: str, *, actor: Actor | None, case: Case | None = None, target: Any = None,
+def _audit(action: str, *, actor: Actor | None, case: Case | None = None,
+           target: models.Model | None = None,
            organisation_id: int | None = None, data: dict[str, Any] | None = None) -> None:
     audit_record(action=f"cases.{action}", actor=actor_user(actor), target=target or case,
                  organisation_id=organisation_id or (case.organisation_id if case else None),

@@ -9,7 +9,7 @@ import base64
 import binascii
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -125,7 +125,8 @@ def report_revoke_access_for_reporter(
         return _end_grant(grant, actor=None, data={"question_id": question.pk})
 
 
-def _end_grant(grant: ReportGrant, *, actor: Actor | None, data: dict[str, Any]) -> ReportGrant:
+def _end_grant(grant: ReportGrant, *, actor: Actor | None,
+               data: dict[str, object]) -> ReportGrant:
     """Drop the grant's sealed key and mark it revoked, once (a second call changes nothing and
     writes no audit entry). Call inside a transaction."""
     locked = ReportGrant.objects.select_for_update().select_related("report").get(pk=grant.pk)

@@ -6,7 +6,7 @@ reporter's receipt, and announces ReportSubmitted.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -41,6 +41,8 @@ from ..route import default_recipient as route_default_recipient
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation, Unit
+
+    from ..receipts import ReceiptSecret
 
 from ..sealing import PARTS
 from .common import (
@@ -92,7 +94,7 @@ def _check_recipient(
         )
 
 
-def _new_receipt() -> tuple[str, Any]:
+def _new_receipt() -> tuple[str, ReceiptSecret]:
     while True:
         code = receipt_new()
         secret = receipt_derive(code)

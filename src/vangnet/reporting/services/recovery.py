@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -78,7 +78,15 @@ def _member_of(actor: Actor) -> Membership:
     return membership_for_actor(actor=actor)
 
 
-def _email_members(membership_ids: Iterable[int], kind: str, **ids: Any) -> None:
+class _NoticeIds(TypedDict, total=False):
+    """The ids a recovery notice carries (ADR 0051: only integer ids go into the queue)."""
+
+    request_id: int
+    event: int
+    declaration_id: int
+
+
+def _email_members(membership_ids: Iterable[int], kind: str, ids: _NoticeIds) -> None:
     """Content-free notices to people (active members only), queued after the commit with ids
     only (ADR 0051); the kinds live in reporting/mails.py."""
     user_ids = user_ids_of_active_memberships(membership_ids)
@@ -114,7 +122,7 @@ def recipient_unavailable_declare(
                      data={"declaration_id": declaration.pk, "membership_id": membership.pk})
         # The person hears of it at once: if it is not true, they can end it and tell others.
         _email_members([membership.pk], "reporting/email/declared_unavailable",
-                       declaration_id=declaration.pk)
+                       {"declaration_id": declaration.pk})
     return declaration
 
 
@@ -206,8 +214,8 @@ def _request_is_open(request: RecoveryRequest) -> bool:
 
 def _email_recovery_notice(membership_ids: Iterable[int], request: RecoveryRequest,
                            event: str) -> None:
-    _email_members(membership_ids, RECOVERY_NOTICE_MAIL, request_id=request.pk,
-                   event=RECOVERY_EVENTS.index(event))
+    _email_members(membership_ids, RECOVERY_NOTICE_MAIL,
+                   {"request_id": request.pk, "event": RECOVERY_EVENTS.index(event)})
 
 
 def recovery_request_create(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -12,6 +12,9 @@ from vangnet.core.audit import audit_record
 from ..models import (
     Report,
 )
+
+if TYPE_CHECKING:
+    from django.db.models.fields.files import FieldFile
 
 
 def report_destroy(*, report_id: int) -> bool:
@@ -36,6 +39,6 @@ def report_destroy(*, report_id: int) -> bool:
     return True
 
 
-def _delete_files(files: list[Any]) -> None:
+def _delete_files(files: list[FieldFile]) -> None:
     for file in files:
         file.delete(save=False)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
+from vangnet.core.service import actor_user, require
 from vangnet.organisations.public import (
     Actor,
     MemberJoined,
@@ -52,23 +53,13 @@ REVIEW_EVERY_DAYS = 365
 MAX_AGREEMENTS_PER_SESSION = 12
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _member(actor: Actor) -> Membership | None:
-    return member_get(organisation_id=actor.organisation_id, membership_id=actor.membership_id)
-
-
 # Every row conduct audits belongs to one organisation (the audit chain is per organisation).
 AuditTarget = (ConductSettings | CodeVersion | Acknowledgement | TeamAgreement | Discussion
                | WelcomePath | YearlyReview)
 
 
 def _audit(actor: Actor | None, action: str, target: AuditTarget, **data: object) -> None:
-    membership = _member(actor) if actor is not None else None
-    audit_record(action=action, actor=membership.user if membership else None, target=target,
+    audit_record(action=action, actor=actor_user(actor), target=target,
                  organisation_id=target.organisation_id, data=data)
 
 
@@ -79,7 +70,7 @@ def settings_for(organisation_id: int) -> ConductSettings:
 
 def settings_update(*, actor: Actor, consent_required: bool, public_page: bool,
                     named_follow_up: bool) -> ConductSettings:
-    _require(permissions.can_edit_code(actor))
+    require(permissions.can_edit_code(actor))
     with transaction.atomic():
         current = ConductSettings.objects.select_for_update().get(pk=settings_for(actor.organisation_id).pk)
         current.consent_required = consent_required
@@ -105,7 +96,7 @@ def version_create(*, actor: Actor, title: str, summary: str, sections: dict[str
                    change_note: str, major_change: bool) -> CodeVersion:
     """A new draft. The first version is 1.0; a major change asks every member to acknowledge
     again (x+1.0), a minor one does not (x.y+1)."""
-    _require(permissions.can_edit_code(actor))
+    require(permissions.can_edit_code(actor))
     cleaned = _clean_sections(sections)
     if not change_note.strip():
         raise ValidationError(_("Say in a few words what changed."))
@@ -137,7 +128,7 @@ def version_create_from_model(*, actor: Actor, language: str) -> CodeVersion:
 
 
 def consent_record(*, actor: Actor, version: CodeVersion, consent_on: date) -> CodeVersion:
-    _require(permissions.can_record_consent(actor) and version.organisation_id == actor.organisation_id)
+    require(permissions.can_record_consent(actor) and version.organisation_id == actor.organisation_id)
     if consent_on > timezone.localdate():
         raise ValidationError(_("The date of the consent cannot be in the future."))
     with transaction.atomic():
@@ -153,7 +144,7 @@ def consent_record(*, actor: Actor, version: CodeVersion, consent_on: date) -> C
 
 def version_publish(*, actor: Actor, version: CodeVersion) -> CodeVersion:
     """Publish a draft; the version published before it is replaced. One published at a time."""
-    _require(permissions.can_publish(actor) and version.organisation_id == actor.organisation_id)
+    require(permissions.can_publish(actor) and version.organisation_id == actor.organisation_id)
     with transaction.atomic():
         current = ConductSettings.objects.select_for_update().get(
             pk=settings_for(actor.organisation_id).pk)
@@ -178,7 +169,7 @@ def version_publish(*, actor: Actor, version: CodeVersion) -> CodeVersion:
 
 
 def acknowledge(*, actor: Actor, version: CodeVersion) -> Acknowledgement:
-    _require(permissions.can_read_code(actor) and version.organisation_id == actor.organisation_id)
+    require(permissions.can_read_code(actor) and version.organisation_id == actor.organisation_id)
     if version.status != CodeVersion.Status.PUBLISHED:
         raise ValidationError(_("Only the published code can be acknowledged."))
     with transaction.atomic():
@@ -230,7 +221,7 @@ def send_acknowledgement_reminders(*, now: datetime | None = None) -> int:
 
 
 def _require_keeper(actor: Actor, unit: Unit) -> None:
-    _require(unit.organisation_id == actor.organisation_id and permissions.can_keep_agreements(
+    require(unit.organisation_id == actor.organisation_id and permissions.can_keep_agreements(
         actor, unit_line_ids=unit_ancestor_ids(unit_id=unit.pk, organisation_id=unit.organisation_id),
         managed_unit_ids=managed_unit_ids_of(membership_id=actor.membership_id)))
 
@@ -313,7 +304,7 @@ WELCOME_STEPS = ("advisors", "route", "agreements")
 
 
 def welcome_step_done(*, actor: Actor, path: WelcomePath, step: str) -> WelcomePath:
-    _require(path.membership_id == actor.membership_id and step in WELCOME_STEPS)
+    require(path.membership_id == actor.membership_id and step in WELCOME_STEPS)
     with transaction.atomic():
         field = f"{step}_seen_at"
         if getattr(path, field) is None:
@@ -327,11 +318,11 @@ def welcome_set_buddy(*, actor: Actor, path: WelcomePath, buddy: Membership) -> 
     newcomer = member_get(organisation_id=actor.organisation_id, membership_id=path.membership_id)
     if newcomer is None:
         raise PermissionDenied
-    _require(path.organisation_id == actor.organisation_id
+    require(path.organisation_id == actor.organisation_id
              and buddy.organisation_id == actor.organisation_id and buddy.pk != path.membership_id)
     line = (unit_ancestor_ids(unit_id=newcomer.unit_id, organisation_id=actor.organisation_id)
             if newcomer.unit_id else [])
-    _require(permissions.can_set_buddy(
+    require(permissions.can_set_buddy(
         actor, unit_line_ids=line, managed_unit_ids=managed_unit_ids_of(membership_id=actor.membership_id)))
     with transaction.atomic():
         path.buddy = buddy
@@ -342,7 +333,7 @@ def welcome_set_buddy(*, actor: Actor, path: WelcomePath, buddy: Membership) -> 
 
 def checkin_done(*, actor: Actor, checkin: BuddyCheckIn) -> BuddyCheckIn:
     path = checkin.path
-    _require(path.organisation_id == actor.organisation_id
+    require(path.organisation_id == actor.organisation_id
              and actor.membership_id in {path.buddy_id, path.membership_id})
     with transaction.atomic():
         if checkin.done_at is None:
@@ -350,7 +341,7 @@ def checkin_done(*, actor: Actor, checkin: BuddyCheckIn) -> BuddyCheckIn:
             checkin.save(update_fields=["done_at"])
             audit_record(action="conduct.checkin_done", target=path,
                          organisation_id=path.organisation_id,
-                         actor=(_member(actor).user if _member(actor) else None),  # type: ignore[union-attr]
+                         actor=actor_user(actor),
                          data={"week": checkin.week})
     return checkin
 
@@ -429,7 +420,7 @@ REVIEW_CHECKLIST = ("inputs_read", "teams_heard", "works_council_heard", "exampl
 
 def review_complete(*, actor: Actor, review: YearlyReview, outcome: str, checklist: Sequence[str],
                     note: str, version: CodeVersion | None = None) -> YearlyReview:
-    _require(permissions.can_review(actor) and review.organisation_id == actor.organisation_id)
+    require(permissions.can_review(actor) and review.organisation_id == actor.organisation_id)
     if outcome not in YearlyReview.Outcome.values:
         raise ValidationError(_("Choose the outcome of the review."))
     if outcome == YearlyReview.Outcome.NEW_VERSION and (

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vangnet.organisations.public import (
+    OrganisationRequest,
     Role,
     members_with_role,
     organisation_get_public,
@@ -42,12 +43,12 @@ def _language() -> str:
     return "en" if (get_language() or "nl").startswith("en") else "nl"
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.actor  # type: ignore[attr-defined]
+def _actor(request: OrganisationRequest) -> Any:
+    return request.actor
 
 
-def _slug(request: HttpRequest) -> str:
-    return request.organisation.slug  # type: ignore[attr-defined]
+def _slug(request: OrganisationRequest) -> str:
+    return request.organisation.slug
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -59,7 +60,7 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 
 @organisation_view
-def code(request: HttpRequest) -> HttpResponse:
+def code(request: OrganisationRequest) -> HttpResponse:
     """The organisation's published code: every member, one click from home and the route."""
     actor = _actor(request)
     version = selectors.published_for_actor(actor=actor)
@@ -73,7 +74,7 @@ def code(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def acknowledge(request: HttpRequest) -> HttpResponse:
+def acknowledge(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     version = selectors.published_for_actor(actor=actor)
     if version is None:
@@ -85,13 +86,13 @@ def acknowledge(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def code_pdf(request: HttpRequest) -> HttpResponse:
+def code_pdf(request: OrganisationRequest) -> HttpResponse:
     version = selectors.published_for_actor(actor=_actor(request))
     if version is None:
         raise Http404
     data = render_pdf("conduct/pdf/code.html", {
         "version": version, "sections": selectors.sections_of(version, _language()),
-        "organisation": request.organisation})  # type: ignore[attr-defined]
+        "organisation": request.organisation})
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="gedragscode-{version.label}.pdf"'
     return response
@@ -109,7 +110,7 @@ def public_code(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @organisation_view
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     versions = list(selectors.versions_for_actor(actor=actor))
     if not (permissions.can_edit_code(actor) or permissions.can_record_consent(actor)):
@@ -130,7 +131,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def settings_save(request: HttpRequest) -> HttpResponse:
+def settings_save(request: OrganisationRequest) -> HttpResponse:
     form = SettingsForm(request.POST)
     if form.is_valid():
         services.settings_update(actor=_actor(request), **form.cleaned_data)
@@ -139,7 +140,7 @@ def settings_save(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def version_new(request: HttpRequest) -> HttpResponse:
+def version_new(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not permissions.can_edit_code(actor):
         raise PermissionDenied
@@ -171,14 +172,14 @@ def version_new(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def version_from_model(request: HttpRequest) -> HttpResponse:
+def version_from_model(request: OrganisationRequest) -> HttpResponse:
     version = services.version_create_from_model(actor=_actor(request), language=_language())
     messages.success(request, _("A draft has been made from Vangnet's model code. Make it your own."))
     return redirect("conduct:version", _slug(request), version.pk)
 
 
 @organisation_view
-def version(request: HttpRequest, pk: int) -> HttpResponse:
+def version(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     found = selectors.version_get_for_actor(actor=actor, pk=pk)
     settings = selectors.settings_get(organisation_id=actor.organisation_id)
@@ -197,7 +198,7 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def consent(request: HttpRequest, pk: int) -> HttpResponse:
+def consent(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     found = selectors.version_get_for_actor(actor=actor, pk=pk)
     form = ConsentForm(request.POST)
@@ -214,7 +215,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     found = selectors.version_get_for_actor(actor=actor, pk=pk)
     try:
@@ -227,7 +228,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     versions = list(selectors.versions_for_actor(actor=actor))
     if not versions:
@@ -244,7 +245,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     return render(request, "conduct/figures.html", {
         "figures": selectors.acknowledgement_figures(actor=actor, no_unit_label=_("No unit")),
@@ -257,7 +258,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: OrganisationRequest) -> HttpResponse:
     units = selectors.team_units_for_actor(actor=_actor(request))
     if len(units) == 1:
         return redirect("conduct:team", _slug(request), units[0].pk)
@@ -265,7 +266,7 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     unit = selectors.team_get_for_actor(actor=actor, pk=pk)
     agreements = list(selectors.agreements_of(unit=unit))
@@ -289,7 +290,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def agreements_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agreements_add(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     unit = selectors.team_get_for_actor(actor=actor, pk=pk)
     form = AgreementsForm(request.POST)
@@ -307,7 +308,7 @@ def agreements_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def agreement_retire(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_retire(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     agreement = selectors.agreement_get_for_actor(actor=actor, pk=pk)
     services.agreement_retire(actor=actor, agreement=agreement)
@@ -317,7 +318,7 @@ def agreement_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def discussion_add(request: HttpRequest, pk: int) -> HttpResponse:
+def discussion_add(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     unit = selectors.team_get_for_actor(actor=actor, pk=pk)
     agreements = list(selectors.agreements_of(unit=unit))
@@ -337,7 +338,7 @@ def discussion_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_view
-def session_agreements(request: HttpRequest, session_pk: int) -> HttpResponse:
+def session_agreements(request: OrganisationRequest, session_pk: int) -> HttpResponse:
     """The toolbox session builder's "agreements made" step (linked from the session page)."""
     actor = _actor(request)
     session = session_get_for_actor(actor=actor, pk=session_pk)
@@ -364,7 +365,7 @@ def session_agreements(request: HttpRequest, session_pk: int) -> HttpResponse:
 
 
 @organisation_view
-def welcome(request: HttpRequest) -> HttpResponse:
+def welcome(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     path = selectors.welcome_for_actor(actor=actor)
     if path is None:
@@ -381,7 +382,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def welcome_step(request: HttpRequest, step: str) -> HttpResponse:
+def welcome_step(request: OrganisationRequest, step: str) -> HttpResponse:
     actor = _actor(request)
     path = selectors.welcome_for_actor(actor=actor)
     if path is None:
@@ -391,13 +392,13 @@ def welcome_step(request: HttpRequest, step: str) -> HttpResponse:
 
 
 @organisation_view
-def welcome_follow(request: HttpRequest) -> HttpResponse:
+def welcome_follow(request: OrganisationRequest) -> HttpResponse:
     return render(request, "conduct/welcome_follow.html", {
         "paths": selectors.welcome_paths_to_follow(actor=_actor(request))})
 
 
 @organisation_view
-def welcome_path(request: HttpRequest, pk: int) -> HttpResponse:
+def welcome_path(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     path = selectors.welcome_path_get_for_actor(actor=actor, pk=pk)
     newcomer = path.newcomer  # type: ignore[attr-defined]
@@ -418,7 +419,7 @@ def welcome_path(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view
 @require_POST
-def checkin_done(request: HttpRequest, pk: int, week: int) -> HttpResponse:
+def checkin_done(request: OrganisationRequest, pk: int, week: int) -> HttpResponse:
     actor = _actor(request)
     path = selectors.welcome_path_get_for_actor(actor=actor, pk=pk)
     checkin = path.checkins.filter(week=week).first()
@@ -433,7 +434,7 @@ def checkin_done(request: HttpRequest, pk: int, week: int) -> HttpResponse:
 
 
 @organisation_view
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     found = selectors.review_get_for_actor(actor=actor, pk=pk)
     versions = [(v.pk, v.label) for v in selectors.versions_for_actor(actor=actor)]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.app import Job, VangnetAppConfig
 from vangnet.core.events import Event
+from vangnet.core.signal_sources import SignalSource
 
 
 class CasesConfig(VangnetAppConfig):
@@ -39,3 +40,8 @@ class CasesConfig(VangnetAppConfig):
             # Freezes last year's figures on their publication day, whoever asks first.
             Job("cases.yearly_figures", timedelta(days=1), tasks.cases_yearly_figures),
         ]
+
+    def signal_sources(self) -> list[SignalSource]:
+        from .signal_sources import CasesSource
+
+        return [CasesSource()]

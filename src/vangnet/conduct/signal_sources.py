@@ -50,16 +50,23 @@ class ConductSource:
         parents = unit_parents(organisation_id=organisation_id)
         members = member_units(organisation_id=organisation_id)
         people = people_per_subtree(members, parents)
-        published = (CodeVersion.objects.filter(organisation_id=organisation_id,
-                                                status=CodeVersion.Status.PUBLISHED)
-                     .values_list("major", flat=True).first())
+        current = (CodeVersion.objects.filter(organisation_id=organisation_id,
+                                              status=CodeVersion.Status.PUBLISHED)
+                   .values_list("major", "published_at").first())
         figures: list[Figure] = []
-        if published is not None:
+        if current is not None:
+            published, published_at = current
+            # The first version of this major was published when it began to be acknowledged.
+            first = (CodeVersion.objects.filter(organisation_id=organisation_id, major=published)
+                     .exclude(published_at=None).order_by("published_at")
+                     .values_list("published_at", flat=True).first()) or published_at
             acknowledged = list(Acknowledgement.objects.filter(
                 organisation_id=organisation_id, major=published, membership_id__in=list(members))
                 .values_list("membership_id", "acknowledged_at"))
             for quarter in quarters:
                 end = timezone.make_aware(datetime.combine(quarter.next().start, time.min))
+                if first is None or first >= end:
+                    continue  # not published yet in this quarter: no figure, not a 0 %
                 parts: dict[int | None, float] = {}
                 for membership_id, at in acknowledged:
                     if at < end:

@@ -85,6 +85,8 @@ def find_alerts(shown: Shown, *, measures: Mapping[str, Measure], source_of: Map
                       "meeting about them."),
                     _werkvormen([measure])))
             older = shown.get((key, unit, previous)), shown.get((key, unit, before))
+            if measure.kind == "days":
+                continue  # days since a date grow by themselves: no trend to read
             if figure.value is None or older[0] is None or older[1] is None:
                 continue
             mid, first = older[0].value, older[1].value

@@ -68,7 +68,7 @@ def find_alerts(shown: Shown, *, measures: Mapping[str, Measure], source_of: Map
             chosen = [measures[m] for m in sorted(low)]
             alerts.append(Alert(
                 SEVERAL, unit, quarter, tuple(sorted(low)),
-                _("This afdeling of team is low on %(count)d sources at once: %(list)s. "
+                _("This unit is low on %(count)d sources at once: %(list)s. "
                   "One low figure can be chance; several at the same time usually mean "
                   "something is going on in the team. Talk with the team about how working "
                   "together feels.")
@@ -80,7 +80,7 @@ def find_alerts(shown: Shown, *, measures: Mapping[str, Measure], source_of: Map
                     and figure.value >= 365):
                 alerts.append(Alert(
                     NO_DISCUSSION, unit, quarter, (key,),
-                    _("This afdeling of team has not discussed its agreements for more than a "
+                    _("This unit has not discussed its agreements for more than a "
                       "year. Agreements that nobody talks about are forgotten; plan a team "
                       "meeting about them."),
                     _werkvormen([measure])))

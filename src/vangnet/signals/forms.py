@@ -8,7 +8,7 @@ class HRImportForm(forms.Form):
     csv_file = forms.FileField(
         label=_("CSV file"),
         help_text=_("Columns: kwartaal, afdeling, bezetting, verzuim, ziekmeldingen, uitstroom, "
-                    "exitthemas (optional). One row per afdeling of team per quarter."))
+                    "exitthemas (optional). One row per unit per quarter."))
 
     def clean_csv_file(self) -> str:
         upload = self.cleaned_data["csv_file"]

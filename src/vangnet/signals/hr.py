@@ -76,7 +76,7 @@ def parse_row(row: Mapping[str, str], *, line: int, units: Mapping[str, int]) ->
     unit_key = row.get("afdeling", "").strip()
     unit_id = units.get(unit_key.casefold())
     if unit_id is None:
-        problems.append(_("afdeling “%(value)s” is not a code or name of an afdeling of team "
+        problems.append(_("afdeling “%(value)s” is not a code or name of a unit "
                           "here.") % {"value": unit_key[:60]})
     headcount, problem = _count(row.get("bezetting", ""), "bezetting")
     problems += [problem] if problem else []
@@ -141,7 +141,7 @@ def parse(text: str, *, units: Mapping[str, int]) -> Parsed:
         earlier = seen.get((result.unit_id, result.quarter))
         if earlier is not None:
             errors.append({"line": index, "message": _(
-                "This afdeling of team and kwartaal are on line %(line)d already.") % {"line": earlier}})
+                "This unit and quarter are on line %(line)d already.") % {"line": earlier}})
             continue
         seen[(result.unit_id, result.quarter)] = index
         rows.append(result)

@@ -17,11 +17,11 @@ def nav_items(actor: Actor) -> list[NavItem]:
     if permissions.can_view_signals(actor):
         items.append(NavItem(label=_("Signals"), url=reverse("signals:dashboard", args=[slug]),
                              description=_("How safe is working here? Every source together, "
-                                           "per afdeling of team and over time."),
+                                           "per unit and over time."),
                              section=_("Manage the organisation"), order=80))
     if permissions.can_manage_hr_figures(actor):
         items.append(NavItem(label=_("HR figures"), url=reverse("signals:hr_import", args=[slug]),
-                             description=_("Import absence and turnover per afdeling of team "
+                             description=_("Import absence and turnover per unit "
                                            "per quarter."),
                              section=_("Manage the organisation"), in_menu=False, order=81))
     return items

@@ -5,7 +5,7 @@ Jeugd acknowledged, and Jeugd's agreements last discussed more than a year ago."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,8 @@ from vangnet.core.signal_sources import Quarter, last_quarters
 from vangnet.organisations.public import actor_for
 from vangnet.organisations.roles import Role
 from vangnet.signals.models import HRFigure
+from vangnet.toolbox.models import Routine, RoutineOccurrence, Werkvorm
+from vangnet.toolbox.services import builtin_content_load
 
 
 @dataclass
@@ -89,6 +91,17 @@ def org(organisation: Any, other_organisation: Any) -> Org:
                               held_on=timezone.localdate() - timedelta(days=500))
     Discussion.objects.create(organisation=organisation, unit=wmo,
                               held_on=timezone.localdate() - timedelta(days=20))
+    # Toolbox: Jeugd planned a weekly check-in each quarter and never marked it held; Wmo did.
+    builtin_content_load()
+    werkvorm = Werkvorm.objects.get(slug="wekelijkse-check-in", organisation__isnull=True)
+    for unit, held in ((jeugd, False), (wmo, True)):
+        routine = Routine.objects.create(
+            organisation=organisation, unit=unit, werkvorm=werkvorm, title="Check-in",
+            frequency=Routine.Frequency.QUARTERLY, starts_on=timezone.localdate(),
+            time_of_day=time(9), duration_minutes=15)
+        for quarter in last_quarters(result.latest, 3):
+            RoutineOccurrence.objects.create(routine=routine, date=quarter.start,
+                                             done_at=timezone.now() if held else None)
     return result
 
 

@@ -45,7 +45,7 @@ def test_jeugd_is_flagged_on_several_sources_with_an_explanation(org: Org) -> No
     assert ("no_discussion", org.jeugd.pk) in kinds
     assert ("falling", org.jeugd.pk) in kinds
     several = next(a for a in board.alerts if a.kind == "several" and a.unit_id == org.jeugd.pk)
-    assert {"hr.absence", "conduct.acknowledged"} <= set(several.measures)
+    assert {"hr.absence", "conduct.acknowledged", "toolbox.routines_held"} <= set(several.measures)
     assert several.werkvormen
 
 

@@ -7,6 +7,7 @@ import io
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from vangnet.core.csvsafe import csv_writer
@@ -46,7 +47,9 @@ def alert(request: OrganisationRequest) -> HttpResponse:
     found = board.alert(request.GET.get("sleutel", ""))
     if found is None:
         raise Http404
-    werkvormen = werkvormen_by_slugs(actor.organisation_id, list(found.werkvormen))
+    language = get_language() or "nl"
+    werkvormen = [{"slug": w.slug, "title": w.title(language)}
+                  for w in werkvormen_by_slugs(actor.organisation_id, list(found.werkvormen))]
     form = None
     if permissions.can_turn_alert_into_action(actor):
         owners = [(m.pk, m.user.full_name or m.user.email)

@@ -120,7 +120,7 @@ def test_two_workers_at_once_record_and_send_each_reminder_once(submit, monkeypa
         try:
             start.wait(timeout=30)
             results.append(tasks.run_due_work(now))
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -9,8 +9,7 @@ from __future__ import annotations
 import random
 import statistics
 from collections import Counter
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -21,8 +20,8 @@ from support.people import make_unit
 from vangnet.cases import stats
 from vangnet.cases.models import AdviceContact, Case
 from vangnet.cases.workflow import Outcome, State
-from vangnet.organisations.models import Unit
 from vangnet.core.anonymity import percentage_if_allowed, suppress_counts, threshold, total_cell
+from vangnet.organisations.models import Unit
 from vangnet.reporting.categories import Category
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +100,7 @@ def _fill(organisation, seed: int, size: int) -> None:
     rng = random.Random(seed)
     units = [make_unit(organisation, f"Team {name}") for name in ("Oost", "West", "Noord", "Zuid")]
     categories = [c.value for c in Category]
-    start = datetime(YEAR - 1, 12, 20, tzinfo=dt_timezone.utc)
+    start = datetime(YEAR - 1, 12, 20, tzinfo=UTC)
     cases = []
     for n in range(size):
         received = start + timedelta(days=rng.uniform(0, 400))

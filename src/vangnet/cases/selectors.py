@@ -78,8 +78,8 @@ def access_for(case: Case) -> permissions.CaseAccess:
     )
 
 
-NEWEST_FIRST = ("-received_at", "-id")
-MOST_URGENT_FIRST = ("priority", "feedback_due_at", "id")
+NEWEST_FIRST: tuple[str, ...] = ("-received_at", "-id")
+MOST_URGENT_FIRST: tuple[str, ...] = ("priority", "feedback_due_at", "id")
 
 
 def cases_for_actor(*, actor: Actor, view: str = "open") -> CaseList:
@@ -146,7 +146,7 @@ def _decode(cases: CaseList, cursor: str | None) -> tuple[tuple[Any, ...], int] 
         values, number = data["k"], int(data["n"])
         if not isinstance(values, list) or len(values) != len(cases.fields) or number < 1:
             return None
-        key = []
+        key: list[Any] = []
         for name, value in zip(cases.fields, values, strict=True):
             field = Case._meta.get_field(name)
             if isinstance(field, DateTimeField):
@@ -181,7 +181,10 @@ def window(cases: CaseList, *, after: str | None = None, before: str | None = No
     either): each of the two queries takes LIMIT size+1 rows from that key on, walking its
     index, then the two are merged. The cost is the same on page 2,000 as on page 1."""
     position = _decode(cases, after)
-    backwards = position is None and (position := _decode(cases, before)) is not None
+    backwards = False
+    if position is None:
+        position = _decode(cases, before)
+        backwards = position is not None
     recipient, grantee = cases.as_recipient, cases.as_grantee
     if position is not None:
         condition = _beyond(cases, position[0], forward=not backwards)
@@ -193,8 +196,7 @@ def window(cases: CaseList, *, after: str | None = None, before: str | None = No
     for case in [*recipient[:size + 1], *grantee[:size + 1]]:
         merged.setdefault(case.pk, case)
     ordered = sorted(merged.values(), key=cases.key, reverse=cases.descending)
-    if backwards:
-        assert position is not None
+    if backwards and position is not None:
         number = max(position[1] - 1, 1)
         more_before = len(ordered) > size
         rows = ordered[-size:]

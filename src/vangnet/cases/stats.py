@@ -281,8 +281,9 @@ def compute_yearly_report(*, organisation_id: int, organisation_name: str,
     k = threshold()
     now = timezone.now()
     cases = Case.objects.filter(organisation_id=organisation_id, received_at__year=year)
-    groups = list(cases.values("category", "route_step", "outcome", "unit_id")
-                  .annotate(n=Count("pk")).order_by())
+    groups: list[dict[str, Any]] = [
+        dict(group) for group in cases.values("category", "route_step", "outcome", "unit_id")
+        .annotate(n=Count("pk")).order_by()]
     advice = dict(AdviceContact.objects.filter(organisation_id=organisation_id,
                                                contact_date__year=year)
                   .values_list("category").annotate(n=Count("pk")).order_by())

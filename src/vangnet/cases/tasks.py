@@ -16,7 +16,7 @@ E-mails say only that something is due and where to look: never content.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone

@@ -206,7 +206,10 @@ class DeadlineReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "term", "threshold"], name="reminder_once"),
         ]
-        indexes = [models.Index(fields=["sent_at"], name="reminder_unsent")]
+        # The sending queue: unsent rows in id order, without walking the sent ones (which grow
+        # by every reminder ever sent; docs/adr/0096).
+        indexes = [models.Index(fields=["id"], name="reminder_unsent_queue",
+                                condition=models.Q(sent_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.term} {self.threshold}%"

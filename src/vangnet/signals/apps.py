@@ -13,6 +13,7 @@ class SignalsConfig(VangnetAppConfig):
     default = True
     urls = "urls"
     navigation = "navigation"
+    demo = "demo"
 
     def signal_sources(self) -> list[SignalSource]:
         from .sources import HRSource

@@ -70,6 +70,12 @@ class Dashboard:
     follow_ups: list[ActionFollowUp] = field(default_factory=list)
     unit_names: dict[int, str] = field(default_factory=dict)
 
+    @property
+    def named_alerts(self) -> list[tuple[Alert, str]]:
+        """Each alert with its unit's name ("" for the organisation), for the list."""
+        return [(a, "" if a.unit_id is None else self.unit_names.get(a.unit_id, ""))
+                for a in self.alerts]
+
     def alert(self, key: str) -> Alert | None:
         return next((a for a in self.alerts if a.key == key), None)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -36,7 +36,7 @@ from vangnet.core.anonymity import (
     threshold,
     total_cell,
 )
-from vangnet.core.audit import audit_record
+from vangnet.core.service import service_write
 from vangnet.organisations.public import organisation_ids, unit_names
 
 from .integration import Category, StepKind
@@ -145,12 +145,12 @@ def freeze_yearly_figures(*, organisation_id: int, year: int,
     report = compute_yearly_report(organisation_id=organisation_id, organisation_name="",
                                    year=year)
     try:
-        with transaction.atomic():
+        with service_write(action="cases.yearly_figures_frozen", actor=None, actor_label="system",
+                           organisation_id=organisation_id) as change:
             frozen = YearlyFigures.objects.create(
                 organisation_id=organisation_id, year=year, frozen_at=timezone.now(),
                 threshold=report.k, figures=figures_as_json(report))
-            audit_record(action="cases.yearly_figures_frozen", actor_label="system",
-                         target=frozen, organisation_id=organisation_id, data={"year": year})
+            change.target, change.data = frozen, {"year": year}
     except IntegrityError:
         return YearlyFigures.objects.get(organisation_id=organisation_id, year=year)
     return frozen

@@ -130,3 +130,51 @@ def test_password_rules_say_je() -> None:
     messages = " ".join(caught.value.messages)
     assert "wachtwoord" in messages.lower()
     assert not FORBIDDEN["u (formal)"].search(messages), messages
+
+
+def _url_patterns(resolver: object, prefix: str = "") -> Iterator[str]:
+    for entry in getattr(resolver, "url_patterns", []):
+        route = prefix + str(entry.pattern)
+        if hasattr(entry, "url_patterns"):
+            yield from _url_patterns(entry, route)
+        else:
+            yield route
+
+
+def test_urls_use_one_word_per_concept() -> None:
+    """The addresses people see in their browser use the same words as the pages (issue 18: the
+    case page's `…/beklaagde/` and the units' `…/eenheden/` were the last ones)."""
+    from django.urls import get_resolver
+
+    routes = list(_url_patterns(get_resolver()))
+    assert any("/betrokkene/" in route for route in routes)
+    assert any("afdelingen-en-teams/" in route for route in routes)
+    hits = [route for route in routes for word in ("ontvangstcode", "beschuldigde", "eenheid")
+            if FORBIDDEN[word].search(route.replace("/", " ").replace("-", " "))]
+    assert hits == [], hits
+
+
+def _model_labels() -> Iterator[tuple[str, str]]:
+    from django.apps import apps
+
+    with translation.override("nl"):
+        for model in apps.get_models():
+            if not model.__module__.startswith("vangnet."):
+                continue
+            meta = model._meta
+            yield f"{meta.label}", str(meta.verbose_name)
+            yield f"{meta.label}", str(meta.verbose_name_plural)
+            for field in meta.get_fields():
+                label = getattr(field, "verbose_name", None)
+                if label:
+                    yield f"{meta.label}.{field.name}", str(label)
+                for value, choice in getattr(field, "choices", None) or []:
+                    yield f"{meta.label}.{field.name}={value}", str(choice)
+
+
+@pytest.mark.parametrize("word", ["ontvangstcode", "beschuldigde", "eenheid"])
+def test_model_labels_use_one_word_per_concept(word: str) -> None:
+    """Model names, field labels and choices show up in the admin, in forms and in exports."""
+    hits = [f"{where}: {label!r}" for where, label in _model_labels()
+            if FORBIDDEN[word].search(label)]
+    assert hits == [], "\n".join(hits)

@@ -20,10 +20,15 @@ from vangnet.organisations.public import (
     organisation_get_public,
     organisation_view,
 )
-from vangnet.toolbox.public import render_pdf, session_get_for_actor
+from vangnet.toolbox.public import (
+    can_plan_for,
+    render_pdf,
+    routines_of_team,
+    session_get_for_actor,
+)
 
 from . import permissions, selectors, services
-from .content import model_code, section_titles
+from .content import DISCUSSION_WERKVORMEN, model_code, section_titles
 from .forms import (
     AgreementsForm,
     BuddyForm,
@@ -285,6 +290,11 @@ def team(request: OrganisationRequest, pk: int) -> HttpResponse:
         "discussion_form": DiscussionForm(initial={"held_on": timezone.localdate()},
                                           agreements=[(a.pk, a.text) for a in agreements]),
         "not_acknowledged": names,
+        # The rhythm: a quarterly routine of the toolbox keeps the code and agreements on the agenda.
+        "routines": routines_of_team(actor=actor, unit=unit, werkvorm_slugs=DISCUSSION_WERKVORMEN,
+                                     today=timezone.localdate()),
+        "can_plan": can_plan_for(actor=actor, unit=unit),
+        "plan_werkvorm": DISCUSSION_WERKVORMEN[0],
     })
 
 

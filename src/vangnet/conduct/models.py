@@ -6,10 +6,19 @@ Other apps' models are named by string (ADR 0060).
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.storage import private_storage
+
 SECTION_KEYS = ("values", "not_ok", "digital", "crossing", "where_to_go")
+
+
+def document_path(instance: CodeVersion, filename: str) -> str:
+    """A name that says nothing: not the uploader's file name, not guessable."""
+    return f"conduct/{instance.organisation_id}/{uuid4().hex}.pdf"
 
 
 class ConductSettings(models.Model):
@@ -44,6 +53,10 @@ class CodeVersion(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("short summary"), blank=True)
     sections = models.JSONField(default=dict)  # {section key: text}
+    # An organisation's existing code as a PDF beside the summary (then sections may be empty).
+    # Private storage, outside MEDIA_ROOT: members download it through a view that checks them.
+    document = models.FileField(_("existing code (PDF)"), upload_to=document_path,
+                                storage=private_storage, blank=True)
     change_note = models.CharField(_("what changed"), max_length=500)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from vangnet.organisations.public import (
     OrganisationRequest,
     Role,
-    members_with_role,
     organisation_get_public,
     organisation_view,
 )
+from vangnet.reporting.public import confidential_advisors
 from vangnet.toolbox.public import (
     can_plan_for,
     render_pdf,
@@ -40,7 +40,7 @@ from .forms import (
     VersionForm,
     checklist_labels,
 )
-from .models import YearlyReview
+from .models import CodeVersion, YearlyReview
 from .review_inputs import review_inputs
 
 
@@ -103,6 +103,35 @@ def code_pdf(request: OrganisationRequest) -> HttpResponse:
     return response
 
 
+def _document_response(version: CodeVersion) -> FileResponse:
+    if not version.document:
+        raise Http404
+    response = FileResponse(version.document.open("rb"), content_type="application/pdf",
+                            as_attachment=True, filename=f"gedragscode-{version.label}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@organisation_view
+def document(request: OrganisationRequest) -> FileResponse:
+    """The uploaded PDF of the published code, for members."""
+    version = selectors.published_for_actor(actor=_actor(request))
+    if version is None:
+        raise Http404
+    return _document_response(version)
+
+
+def public_document(request: HttpRequest, org_slug: str) -> FileResponse:
+    organisation = organisation_get_public(slug=org_slug)
+    return _document_response(selectors.public_version(organisation_id=organisation.pk))
+
+
+@organisation_view
+def version_document(request: OrganisationRequest, pk: int) -> FileResponse:
+    """Any version's PDF, for those who may see the versions (coordinator, works council)."""
+    return _document_response(selectors.version_get_for_actor(actor=_actor(request), pk=pk))
+
+
 def public_code(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=org_slug)
     version = selectors.public_version(organisation_id=organisation.pk)
@@ -152,14 +181,18 @@ def version_new(request: OrganisationRequest) -> HttpResponse:
     titles = section_titles(_language())
     latest = selectors.versions_for_actor(actor=actor).first()
     if request.method == "POST":
-        form = VersionForm(request.POST, section_titles=titles)
+        form = VersionForm(request.POST, request.FILES, section_titles=titles)
+        if latest is not None and latest.document:
+            form.add_keep_document()
         if form.is_valid():
             try:
                 version = services.version_create(
                     actor=actor, title=form.cleaned_data["title"],
                     summary=form.cleaned_data["summary"], sections=form.sections(),
                     change_note=form.cleaned_data["change_note"],
-                    major_change=form.cleaned_data["major_change"])
+                    major_change=form.cleaned_data["major_change"],
+                    document=form.cleaned_data.get("document") or None,
+                    keep_document=form.cleaned_data.get("keep_document", False))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -172,6 +205,8 @@ def version_new(request: OrganisationRequest) -> HttpResponse:
             initial = {"title": latest.title, "summary": latest.summary,
                        **{f"section_{key}": text for key, text in latest.sections.items()}}
         form = VersionForm(initial=initial, section_titles=titles)
+        if latest is not None and latest.document:
+            form.add_keep_document()
     return render(request, "conduct/version_form.html", {"form": form, "latest": latest})
 
 
@@ -383,7 +418,7 @@ def welcome(request: OrganisationRequest) -> HttpResponse:
     version = selectors.published_for_actor(actor=actor)
     return render(request, "conduct/welcome.html", {
         "path": path, "checkins": list(path.checkins.all()),
-        "advisors": members_with_role(organisation_id=actor.organisation_id, role=Role.ADVISOR),
+        "advisors": confidential_advisors(organisation=request.organisation),
         "version": version,
         "acknowledged": selectors.acknowledged(actor=actor, version=version) if version else False,
         "units": [u for u in selectors.team_units_for_actor(actor=actor) if u.pk == actor.unit_id],

@@ -178,3 +178,24 @@ def test_model_labels_use_one_word_per_concept(word: str) -> None:
     hits = [f"{where}: {label!r}" for where, label in _model_labels()
             if FORBIDDEN[word].search(label)]
     assert hits == [], "\n".join(hits)
+
+
+@pytest.mark.parametrize("app_label", ["conduct", "toolbox"])
+def test_model_names_are_dutch(app_label: str) -> None:
+    """Every model of these apps names itself (no English name made from the class name) and
+    the name is in the Dutch catalogue (admin, audit and error pages show it)."""
+    from django.apps import apps
+
+    same_in_both = {"werkvorm"}  # a Dutch word the English texts use as well
+    english = []
+    for model in apps.get_app_config(app_label).get_models():
+        if "verbose_name" not in model._meta.original_attrs:
+            english.append(f"{model.__name__}: no verbose_name")
+            continue
+        with translation.override("en"):
+            en = str(model._meta.verbose_name)
+        with translation.override("nl"):
+            nl = str(model._meta.verbose_name)
+        if nl == en and en not in same_in_both:
+            english.append(f"{model.__name__}: {nl!r} is not translated")
+    assert english == [], english

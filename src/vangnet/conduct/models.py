@@ -32,6 +32,10 @@ class ConductSettings(models.Model):
     named_follow_up = models.BooleanField(
         _("managers may see who in their own team has not acknowledged yet"), default=False)
 
+    class Meta:
+        verbose_name = _("settings of the code of conduct")
+        verbose_name_plural = _("settings of the code of conduct")
+
     def __str__(self) -> str:
         return f"conduct settings {self.organisation_id}"
 
@@ -68,6 +72,8 @@ class CodeVersion(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("version of the code of conduct")
+        verbose_name_plural = _("versions of the code of conduct")
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "number"], name="conduct_version_number"),
@@ -96,6 +102,8 @@ class Acknowledgement(models.Model):
     acknowledged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("acknowledgement of the code")
+        verbose_name_plural = _("acknowledgements of the code")
         constraints = [
             models.UniqueConstraint(fields=["membership", "major"], name="conduct_ack_once_per_major"),
         ]
@@ -115,6 +123,8 @@ class AcknowledgementReminder(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reminder to acknowledge the code")
+        verbose_name_plural = _("reminders to acknowledge the code")
         constraints = [
             models.UniqueConstraint(fields=["membership", "major"], name="conduct_reminder_once"),
         ]
@@ -138,6 +148,8 @@ class TeamAgreement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("team agreement")
+        verbose_name_plural = _("team agreements")
         ordering = ["made_on", "pk"]
 
     def __str__(self) -> str:
@@ -159,6 +171,8 @@ class Discussion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("discussion of the code or agreements")
+        verbose_name_plural = _("discussions of the code or agreements")
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
@@ -179,6 +193,10 @@ class WelcomePath(models.Model):
     route_seen_at = models.DateTimeField(null=True, blank=True)
     agreements_seen_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("welcome path")
+        verbose_name_plural = _("welcome paths")
+
     def __str__(self) -> str:
         return f"welcome {self.membership_id}"
 
@@ -193,6 +211,8 @@ class BuddyCheckIn(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("buddy check-in")
+        verbose_name_plural = _("buddy check-ins")
         ordering = ["week"]
         constraints = [models.UniqueConstraint(fields=["path", "week"], name="conduct_checkin_week")]
 
@@ -219,6 +239,8 @@ class YearlyReview(models.Model):
                                 related_name="+")
 
     class Meta:
+        verbose_name = _("yearly review of the code")
+        verbose_name_plural = _("yearly reviews of the code")
         ordering = ["-due_on"]
         constraints = [models.UniqueConstraint(
             fields=["organisation"], condition=models.Q(completed_at__isnull=True),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,19 @@ def test_new_theme_filters_find_werkvormen_and_dilemmas(team: Any, client_for: A
     html = client.get(reverse("toolbox:dilemma_list", args=[org]),
                       {"theme": theme}).content.decode()
     assert html.count('<li class="vn-card">') == len(dilemmas)
+
+
+def test_every_werkvorm_of_the_second_edition_is_linked_from_a_quickscan_statement() -> None:
+    """Issue 18: the new werkvormen are reached from the quickscan statements where they fit (a
+    respondent's low score leads to them). The pulse links its own items (pulse app)."""
+    statements = tomllib.loads((CONTENT_DIR / "quickscan" / "statements.toml")
+                               .read_text(encoding="utf-8"))["statement"]
+    linked = {slug for statement in statements for slug in statement["werkvormen"]}
+    new = {"als-het-om-meer-gaat", "cynisme-en-stille-tegenwerking", "inwerken-op-afstand",
+           "leeftijd-en-kansen", "online-in-kleine-groepen", "opvang-na-agressie",
+           "risicos-samen-in-kaart", "ruimte-voor-wie-je-bent",
+           "seksuele-intimidatie-bespreekbaar", "stop-het-werk-en-zeg-het",
+           "twijfel-hardop-bij-een-ervaren-collega", "veilig-openen-en-afsluiten",
+           "verbonden-op-afstand"}
+    assert new <= {w.slug for w in load_content().werkvormen}
+    assert sorted(new - linked) == []

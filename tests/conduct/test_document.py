@@ -38,7 +38,7 @@ def test_a_pdf_with_a_summary_is_a_version_members_download_once_published(clien
                                                                            org: Any) -> None:
     coordinator = org.actor(org.coordinator)
     version = _upload(coordinator)
-    assert version.sections == {key: "" for key in version.sections}
+    assert version.sections == dict.fromkeys(version.sections, "")
     # The stored name says nothing about the uploader's file, and it is outside MEDIA_ROOT.
     assert "Jansen" not in version.document.name
     assert not Path(version.document.path).is_relative_to(Path(settings.MEDIA_ROOT))
@@ -52,7 +52,8 @@ def test_a_pdf_with_a_summary_is_a_version_members_download_once_published(clien
     response = client.get(reverse("conduct:document", args=[slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == PDF
+    assert response.content == PDF
+    assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_nobody_else_gets_the_pdf(client: Any, org: Any) -> None:

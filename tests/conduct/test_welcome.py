@@ -15,8 +15,8 @@ from django.utils import timezone
 from support.people import make_member
 from vangnet.conduct import selectors, services
 from vangnet.conduct.models import BuddyCheckIn, WelcomePath
-from vangnet.organisations.roles import Role
 from vangnet.organisations.public import actor_for
+from vangnet.organisations.roles import Role
 from vangnet.organisations.services import invitation_accept, invitation_create
 from vangnet.reporting.services import advisor_profile_save
 

@@ -141,7 +141,7 @@ def version_create(*, actor: Actor, title: str, summary: str, sections: dict[str
             elif latest_document is not None:
                 with latest_document.open("rb") as handle:
                     version.document.save("code.pdf", ContentFile(handle.read()), save=False)
-            if version.document:
+            if version.document.name:
                 saved.append(version.document.name)
             version.save()
             _audit(actor, "conduct.version_create", version, number=version.number,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -103,17 +103,18 @@ def code_pdf(request: OrganisationRequest) -> HttpResponse:
     return response
 
 
-def _document_response(version: CodeVersion) -> FileResponse:
+def _document_response(version: CodeVersion) -> HttpResponse:
+    """The uploaded PDF (at most 10 MB, checked on upload) as a download, never shown inline."""
     if not version.document:
         raise Http404
-    response = FileResponse(version.document.open("rb"), content_type="application/pdf",
-                            as_attachment=True, filename=f"gedragscode-{version.label}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
+    with version.document.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="gedragscode-{version.label}.pdf"'
     return response
 
 
 @organisation_view
-def document(request: OrganisationRequest) -> FileResponse:
+def document(request: OrganisationRequest) -> HttpResponse:
     """The uploaded PDF of the published code, for members."""
     version = selectors.published_for_actor(actor=_actor(request))
     if version is None:
@@ -121,13 +122,13 @@ def document(request: OrganisationRequest) -> FileResponse:
     return _document_response(version)
 
 
-def public_document(request: HttpRequest, org_slug: str) -> FileResponse:
+def public_document(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=org_slug)
     return _document_response(selectors.public_version(organisation_id=organisation.pk))
 
 
 @organisation_view
-def version_document(request: OrganisationRequest, pk: int) -> FileResponse:
+def version_document(request: OrganisationRequest, pk: int) -> HttpResponse:
     """Any version's PDF, for those who may see the versions (coordinator, works council)."""
     return _document_response(selectors.version_get_for_actor(actor=_actor(request), pk=pk))
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from vangnet.conduct import services
 from vangnet.conduct.models import CodeVersion
+from vangnet.core import service as core_service
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,8 @@ def test_a_failure_after_the_file_was_written_removes_it(org: Any, monkeypatch: 
     def broken_audit(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("audit down")
 
-    monkeypatch.setattr(services, "_audit", broken_audit)
+    # The audit entry is written at the end of the write, after the file was stored.
+    monkeypatch.setattr(core_service, "audit_record", broken_audit)
     with pytest.raises(RuntimeError):
         _upload(org.actor(org.coordinator))
     assert not CodeVersion.objects.exists()

@@ -25,7 +25,11 @@ def _unlock(client, member):
 
     url = reverse("reporting:unlock", args=[member.organisation.slug])
     response = client.post(url, {"password": PASSWORD})
-    assert response.status_code in (200, 302)
+    # A wrong password answers 200 with the form again; only a real unlock redirects and sets
+    # the wrapping cookie (the first time, the recovery key page is shown with it: 200 + cookie).
+    assert response.status_code in (200, 302), response.status_code
+    assert response.cookies.get("vn_keywrap") and response.cookies["vn_keywrap"].value, \
+        "the key was not unlocked"
 
 
 @pytest.mark.django_db

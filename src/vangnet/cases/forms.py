@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.public import active_memberships_in
+from vangnet.organisations.public import active_memberships_in, members_with_role
 
+from . import permissions
 from .integration import REPORT_PARTS, Category, StepKind
 from .models import (
     LEGAL_MAX_ACKNOWLEDGE_DAYS,
@@ -71,12 +73,50 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.user}{title}"
 
 
+PICKER_LIMIT = 25  # people shown at once in a recipient picker; a search narrows the rest
+
+
+def eligible_recipients(*, organisation_id: int, recipient_kind: str,
+                        unavailable: frozenset[int]) -> Any:
+    """The only people a hand-off of this kind may name: active members who hold the role the
+    reporter is asked about, minus everyone involved, their line managers and those who already
+    have the report. Nobody else is ever offered, and the service checks the same rule again."""
+    role = permissions.ROLE_FOR_RECIPIENT_KIND.get(recipient_kind)
+    if role is None:
+        return active_memberships_in(organisation_id=organisation_id).none()
+    return (members_with_role(organisation_id=organisation_id, role=role)
+            .exclude(pk__in=unavailable).prefetch_related("roles")
+            .order_by("user__full_name", "user__email"))
+
+
+def picker_matches(people: Any, query: str) -> list[Any]:
+    """At most PICKER_LIMIT of the eligible people whose name, e-mail or job title matches."""
+    query = query.strip()[:100]
+    if query:
+        people = people.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+                               | Q(job_title__icontains=query))
+    return list(people[:PICKER_LIMIT])
+
+
+class ConsentKindForm(forms.Form):
+    """Step 1 of a hand-off: to whom (a role or an external body). Sent with GET."""
+
+    soort = forms.ChoiceField(label=_("Who would receive it"), widget=forms.RadioSelect,
+                              choices=ConsentRequest.Recipient.choices)
+
+
 class ConsentForm(forms.Form):
-    recipient_kind = forms.ChoiceField(label=_("Who would receive it"),
+    """Step 2: the person (only people who hold the chosen role and may see this report), the
+    parts and why. For an external body: its name instead of a person."""
+
+    recipient_kind = forms.ChoiceField(widget=forms.HiddenInput,
                                        choices=ConsentRequest.Recipient.choices)
-    recipient = PersonChoiceField(label=_("Person"), queryset=None,
-                                  required=False,
-                                  help_text=_("Not needed for an external body."))
+    recipient = PersonChoiceField(
+        label=_("Person"), queryset=None, required=False, widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"invalid_choice": _(
+            "This person does not hold the role you chose, or may not receive this report. "
+            "Choose someone from the list.")})
     external_body = forms.CharField(label=_("External body"), max_length=200, required=False,
                                     help_text=_("For example: Huis voor Klokkenluiders."))
     parts = forms.MultipleChoiceField(
@@ -86,9 +126,33 @@ class ConsentForm(forms.Form):
     purpose = forms.CharField(label=_("Why (the reporter reads this)"), max_length=1000,
                               required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: int, recipient_kind: str,
+                 unavailable: frozenset[int] = frozenset(), query: str = "",
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["recipient_kind"] = recipient_kind
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = _people_choices(organisation_id)  # type: ignore[attr-defined]
+        self.recipient_kind = recipient_kind
+        people = eligible_recipients(organisation_id=organisation_id,
+                                     recipient_kind=recipient_kind, unavailable=unavailable)
+        field: Any = self.fields["recipient"]
+        field.queryset = people
+        if recipient_kind == ConsentRequest.Recipient.EXTERNAL:
+            del self.fields["recipient"]
+            self.fields["external_body"].required = True
+        else:
+            del self.fields["external_body"]
+            field.required = True
+            field.label = _("Person (%(role)s)") % {
+                "role": ConsentRequest.Recipient(recipient_kind).label}
+            # Only the people matching the search are rendered; any eligible person validates.
+            self.shown = picker_matches(people, query)
+            field.widget.choices = [(p.pk, field.label_from_instance(p)) for p in self.shown]
+
+    def clean_recipient_kind(self) -> str:
+        kind = self.cleaned_data["recipient_kind"]
+        if kind != self.recipient_kind:
+            raise forms.ValidationError(_("Choose who would receive the information again."))
+        return kind
 
 
 class AcuteDangerForm(forms.Form):
@@ -105,9 +169,14 @@ class AcuteDangerForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that the reporter will be told what I shared and with whom."))
 
-    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: int,
+                 unavailable: frozenset[int] = frozenset(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = _people_choices(organisation_id)  # type: ignore[attr-defined]
+        # Only people who hold a role a hand-off can go to, and who may see this report.
+        roles = list(permissions.ROLE_FOR_RECIPIENT_KIND.values())
+        self.fields["recipient"].queryset = (  # type: ignore[attr-defined]
+            _people_choices(organisation_id).filter(roles__role__in=roles)
+            .exclude(pk__in=unavailable).distinct())
 
 
 class AftercareMomentForm(forms.Form):

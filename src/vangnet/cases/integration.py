@@ -116,6 +116,20 @@ def key_required_error() -> type[Exception]:
     return reporting.KeyRequired
 
 
+def key_missing_error() -> type[Exception]:
+    """Raised by grant_access when the person has no key pair yet (a manager, ADR 0075)."""
+    return reporting.KeyMissing
+
+
+def key_invite(*, actor: Actor, report: Any, membership: Any) -> Any:
+    """Ask someone without a key to set one up so that a consented share can be made."""
+    return reporting.report_key_invite(actor=actor, report=report, membership=membership)
+
+
+def key_invited_ids(membership_ids: Iterable[int]) -> frozenset[int]:
+    return reporting.key_invited_membership_ids(membership_ids)
+
+
 def grant_access(*, actor: Actor, report: Any, membership: Any, parts: list[str],
                  private_key: bytes, reason: str) -> Any:
     return reporting.report_grant_access(actor=actor, report=report, membership=membership,

@@ -22,7 +22,7 @@ from vangnet.core.csvsafe import csv_writer
 from vangnet.organisations.public import OrganisationRequest, organisation_view
 
 from . import forms, integration, permissions, selectors, services, stats
-from .models import AftercareMoment, Case, LessonAction
+from .models import AftercareMoment, Case, ConsentRequest, LessonAction
 from .parts import PART_LABELS
 from .patterns import signal_display
 from .workflow import State, TransitionNotAllowed, transitions_from
@@ -111,6 +111,7 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
             key_problem = True
     manage = permissions.can_manage_case(actor, access)
     org_id = actor.organisation_id
+    consents = list(selectors.consents_for(case=case)) if manage else []
     rows = selectors.case_rows(actor=actor, cases=[case])
     moments = (AftercareMoment.objects.filter(plan__case=case).select_related("plan")
                .order_by("planned_for"))
@@ -126,7 +127,10 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
         "lesson_form": forms.LessonForm(), "moment_form": forms.AftercareMomentForm(),
         "accused_form": forms.AccusedForm(),
         "mark_form": forms.PersonMarkForm(organisation_id=org_id),
-        "consents": selectors.consents_for(case=case) if manage else [],
+        "consents": consents,
+        "waiting_for_key": integration.key_invited_ids(
+            c.recipient_id for c in consents
+            if c.status == ConsentRequest.Status.CONSENTED and c.recipient_id),
         "timeline": selectors.timeline_for(case=case) if manage else [],
         "moments": moments if manage else [],
         "plans": case.aftercare_plans.all() if manage else [],
@@ -217,18 +221,29 @@ def _form_page(request: OrganisationRequest, case: Case, form: Any, title: str, 
 @case_view
 @require_http_methods(["GET", "POST"])
 def consent_new(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """Two steps that work without script: choose to whom (a role or an external body), then
+    the person among those who hold that role and may see this report, the parts and why."""
     actor = _actor(request)
     case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
     if not permissions.can_request_consent(actor, access):
         raise PermissionDenied
-    form = forms.ConsentForm(request.POST or None, organisation_id=actor.organisation_id)
+    kind_form = forms.ConsentKindForm(request.GET if "soort" in request.GET else None)
+    kind = request.POST.get("recipient_kind") if request.method == "POST" else (
+        kind_form.cleaned_data["soort"] if kind_form.is_valid() else "")
+    if kind not in ConsentRequest.Recipient.values:
+        return render(request, "cases/consent_form.html", {
+            "case": case, "kind_form": kind_form, "form": None})
+    query = request.GET.get("zoek", "")
+    form = forms.ConsentForm(request.POST or None, organisation_id=actor.organisation_id,
+                             recipient_kind=kind, query=query,
+                             unavailable=access.excluded_ids | access.recipient_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.consent_request(actor=actor, case=case, recipient_kind=data["recipient_kind"],
-                                     recipient=data["recipient"],
-                                     external_body=data["external_body"], parts=data["parts"],
-                                     purpose=data["purpose"],
+            services.consent_request(actor=actor, case=case, recipient_kind=kind,
+                                     recipient=data.get("recipient"),
+                                     external_body=data.get("external_body", ""),
+                                     parts=data["parts"], purpose=data["purpose"],
                                      private_key=integration.private_key_for_request(request))
             messages.success(request, _("Your question has been put to the reporter. You will "
                                         "see the answer here."))
@@ -236,10 +251,22 @@ def consent_new(request: OrganisationRequest, pk: int) -> HttpResponse:
         except integration.key_required_error() as error:
             return _unlock_first(request, error, request.path)
         except ValidationError as error:
-            form.add_error(None, error)
-    return _form_page(request, case, form, _("Ask the reporter for consent"), "cases:consent_new",
-                      intro=_("Nothing is shared until the reporter agrees. The reporter sees "
-                              "exactly what would go to whom and can say no."))
+            _add_service_errors(form, error)
+    return render(request, "cases/consent_form.html", {
+        "case": case, "kind_form": forms.ConsentKindForm(initial={"soort": kind}), "form": form,
+        "kind": kind, "kind_label": ConsentRequest.Recipient(kind).label, "query": query,
+        "shown": getattr(form, "shown", None),
+        "more": len(getattr(form, "shown", [])) >= forms.PICKER_LIMIT,
+    })
+
+
+def _add_service_errors(form: Any, error: ValidationError) -> None:
+    """A service's ValidationError at the fields it names (when the form has them)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 @case_view
@@ -256,6 +283,16 @@ def consent_share(request: OrganisationRequest, pk: int, consent_pk: int) -> Htt
     try:
         services.consent_share(actor=actor, consent=consent, private_key=key)
         messages.success(request, _("Shared: exactly the parts the reporter agreed to."))
+    except integration.key_missing_error():
+        # A manager (or anyone new to this) has no key yet: ask them to set one up (ADR 0075).
+        try:
+            services.consent_invite_recipient(actor=actor, consent=consent)
+            messages.info(request, _(
+                "%(name)s has no key yet, so nothing could be shared. We have asked them by "
+                "e-mail to set one up. Once they have, press “Share now” again.")
+                % {"name": consent.recipient.user if consent.recipient else ""})
+        except ValidationError as error:
+            messages.error(request, _error_messages(error))
     except ValidationError as error:
         messages.error(request, _error_messages(error))
     return _detail(request, pk, "consent")
@@ -281,7 +318,8 @@ def acute_danger(request: OrganisationRequest, pk: int) -> HttpResponse:
     case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
     if not permissions.can_share_without_consent(actor, access):
         raise PermissionDenied
-    form = forms.AcuteDangerForm(request.POST or None, organisation_id=actor.organisation_id)
+    form = forms.AcuteDangerForm(request.POST or None, organisation_id=actor.organisation_id,
+                                 unavailable=access.excluded_ids | access.recipient_ids)
     if request.method == "POST" and form.is_valid():
         key = _key_or_unlock(request, request.path)
         if isinstance(key, HttpResponse):

@@ -15,6 +15,7 @@ from .keys import keypair_of, private_key_for_request, private_key_unlock
 from .models import StepKind
 from .selectors import (
     active_grant_get,
+    key_invited_membership_ids,
     public_key_of_user,
     public_keys_of_memberships,
     report_contents_for,
@@ -27,12 +28,14 @@ from .selectors import (
     reports_of_organisation,
 )
 from .services import (
+    KeyMissing,
     KeyRequired,
     dialogue_ask,
     message_post,
     report_destroy,
     report_grant_access,
     report_key_for_recipient,
+    report_key_invite,
     report_revoke_access,
     report_revoke_access_for_reporter,
     report_submit,
@@ -40,6 +43,7 @@ from .services import (
 
 __all__ = [
     "Category",
+    "KeyMissing",
     "KeyRequired",
     "QuestionAnswered",
     "QuestionRef",
@@ -49,6 +53,7 @@ __all__ = [
     "dialogue_ask",
     "excluded_membership_ids",
     "is_tagged",
+    "key_invited_membership_ids",
     "keypair_of",
     "message_post",
     "private_key_for_request",
@@ -61,6 +66,7 @@ __all__ = [
     "report_grant_holder_ids",
     "report_grant_q",
     "report_key_for_recipient",
+    "report_key_invite",
     "report_recipient_ids",
     "report_recipient_q",
     "report_recipient_user_ids",

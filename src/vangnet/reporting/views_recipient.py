@@ -85,9 +85,10 @@ def inbox(request: OrganisationRequest) -> HttpResponse:
 @organisation_view
 @require_http_methods(["GET", "POST"])
 def unlock(request: OrganisationRequest) -> HttpResponse:
-    """Unlock (or, the first time, create) the key pair with the login password."""
+    """Unlock (or, the first time, create) the key pair with the login password. Case-reading
+    roles, and someone a share is waiting for or who holds one (ADR 0075)."""
     actor = request.actor
-    if not can_hold_keys(actor):
+    if not selectors.may_hold_keys(actor):
         raise PermissionDenied
     pair = keys.keypair_of(request.user)
     # Single sign-on accounts have no password here: their key gets its own passphrase.
@@ -97,7 +98,9 @@ def unlock(request: OrganisationRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    next_url = next_url or reverse("reporting:inbox", args=[actor.organisation_slug])
+    next_url = next_url or (reverse("reporting:inbox", args=[actor.organisation_slug])
+                            if can_hold_keys(actor)
+                            else reverse("organisations:home", args=[actor.organisation_slug]))
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
         if uses_password and not request.user.check_password(password):

@@ -23,7 +23,14 @@ from .aftercare import (
 )
 from .common import MIN_JUSTIFICATION, REF_APP, settings_for
 from .configuration import case_settings_update
-from .consent import consent_answer, consent_request, consent_share, consent_withdraw, share_in_acute_danger
+from .consent import (
+    consent_answer,
+    consent_invite_recipient,
+    consent_request,
+    consent_share,
+    consent_withdraw,
+    share_in_acute_danger,
+)
 from .creation import case_create_for_report
 from .event_handlers import on_question_answered, on_report_submitted
 from .lessons import lesson_action_create, lesson_action_status, lesson_record
@@ -49,6 +56,7 @@ __all__ = [
     "checkin_answer",
     "checkin_send",
     "consent_answer",
+    "consent_invite_recipient",
     "consent_request",
     "consent_share",
     "consent_withdraw",

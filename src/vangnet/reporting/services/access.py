@@ -9,6 +9,7 @@ import base64
 import binascii
 import json
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,7 @@ from ..conflicts import excluded_membership_ids
 from ..holdings import recipient_rows
 from ..models import (
     DialogueQuestion,
+    KeyInvitation,
     OrganisationRecoveryKey,
     Report,
     ReportGrant,
@@ -42,12 +44,47 @@ from ..permissions import (
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-from vangnet.core.service import actor_user
+from vangnet.core.service import actor_user, require, service_write
 
 from ..sealing import PARTS, report_key_for_recipient
 from .common import _json, _notify_recipients, _public_key_of_membership
 from .dialogue import _is_current_recipient
 from .intake import _check_recipient, _main_role
+
+
+class KeyMissing(ValidationError):
+    """The person a share is meant for has no key pair yet (invite them: report_key_invite)."""
+
+
+KEY_INVITATION_DAYS = 14
+
+
+def report_key_invite(*, actor: Actor, report: Report, membership: Membership) -> KeyInvitation:
+    """Ask someone without a key (a manager the reporter agreed to share with) to set one up, so
+    that the share can be made (ADR 0075). Only a current recipient may ask, only for someone in
+    the organisation who may see the report; the e-mail says only that something is waiting."""
+    allowed = (_is_current_recipient(actor, report)
+               and actor.organisation_id == report.organisation_id)
+    require(allowed)  # the permission first, before anything about the person is said
+    if membership.organisation_id != report.organisation_id or not membership.is_active:
+        raise ValidationError({"membership": _("Choose someone in this organisation.")})
+    if membership.pk in excluded_membership_ids(report):
+        raise ValidationError({"membership": _(
+            "This person is involved (or manages someone who is) and may not see this report."
+        )})
+    with service_write(action="reporting.key_invite", actor=actor, allowed=allowed,
+                       organisation_id=report.organisation_id) as change:
+        invitation, _created = KeyInvitation.objects.update_or_create(
+            report=report, membership=membership,
+            defaults={"invited_by_id": actor.membership_id,
+                      "expires_at": timezone.now() + timedelta(days=KEY_INVITATION_DAYS)})
+        change.target = report
+        change.data = {"invitation_id": invitation.pk, "membership_id": membership.pk}
+        _notify_recipients(report, [membership.pk], KEY_INVITATION_MAIL)
+    return invitation
+
+
+KEY_INVITATION_MAIL = "reporting/email/key_invitation"
 
 
 def report_grant_access(
@@ -68,8 +105,8 @@ def report_grant_access(
         )})
     public = _public_key_of_membership(membership)
     if public is None:
-        raise ValidationError({"membership": _("This person has no key yet: ask them to log in "
-                                                "and unlock their reports first.")})
+        raise KeyMissing({"membership": _("This person has no key yet: ask them to log in "
+                                          "and unlock their reports first.")})
     report_key = report_key_for_recipient(report=report, membership_id=actor.membership_id,
                                           private_key=private_key)
     contents = json.loads(crypto.secret_decrypt(report_key, bytes(report.content_ciphertext)))
@@ -83,6 +120,7 @@ def report_grant_access(
         )
         audit_record(action="reporting.grant_access", actor=actor_user(actor), target=report,
                      data={"grant_id": grant.pk, "membership_id": membership.pk, "parts": parts})
+        KeyInvitation.objects.filter(report=report, membership=membership).delete()
         _notify_recipients(report, [membership.pk], "reporting/email/shared_with_you")
     return grant
 

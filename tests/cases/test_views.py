@@ -164,3 +164,47 @@ def test_every_page_renders(client, submit, advisor, coordinator):
         assert client.get(reverse(name, args=[slug])).status_code == 200, name
     assert client.get(reverse("cases:list", args=[slug])).status_code == 200
     assert client.get(reverse("cases:signals", args=[slug])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_reply_on_the_report_page_counts_as_acknowledgement(client, submit, advisor):
+    """Issue 13: a reply from the report page did not count, so the case stayed 'received' and
+    the 7-day reminder kept coming. Any message a handler writes to the reporter counts."""
+    from vangnet.cases.workflow import State
+
+    _report, _code, case = submit()
+    _login(client, advisor)
+    _unlock(client, advisor)
+    response = client.post(reverse("reporting:detail", args=[advisor.organisation.slug,
+                                                             case.report_id]),
+                           {"body": "Dank je, ik heb je melding gelezen."})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.ACKNOWLEDGED and case.acknowledged_at is not None
+    assert case.feedback_due_at is not None
+    page = client.get(reverse("cases:detail", args=[advisor.organisation.slug, case.pk]))
+    assert "via een bericht aan de melder" in page.content.decode()
+    # A second message changes nothing more.
+    first = case.acknowledged_at
+    client.post(reverse("reporting:detail", args=[advisor.organisation.slug, case.report_id]),
+                {"body": "Nog een bericht."})
+    case.refresh_from_db()
+    assert case.acknowledged_at == first
+    assert case.events.filter(to_state=State.ACKNOWLEDGED).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_no_raw_part_keys(client, submit, advisor, hr):
+    from vangnet.reporting.models import DialogueQuestion as Question
+
+    _report, _code, case = submit()
+    consent = services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key,
+                                       case=case, recipient_kind="hr", recipient=hr,
+                                       parts=["narrative", "when"])
+    dialogue_answer(question=Question.objects.get(pk=consent.question_id), answer="yes")
+    services.consent_share(actor=actor_of(advisor), consent=consent,
+                           private_key=advisor.private_key)
+    _login(client, advisor)
+    page = client.get(reverse("cases:detail", args=[advisor.organisation.slug, case.pk]))
+    html = page.content.decode()
+    assert "narrative" not in html and "Wat er gebeurde, Wanneer" in html

@@ -131,7 +131,7 @@ class ConsentForm(forms.Form):
                  **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})["recipient_kind"] = recipient_kind
         super().__init__(*args, **kwargs)
-        self.recipient_kind = recipient_kind
+        self.chosen_kind = recipient_kind
         people = eligible_recipients(organisation_id=organisation_id,
                                      recipient_kind=recipient_kind, unavailable=unavailable)
         field: Any = self.fields["recipient"]
@@ -150,7 +150,7 @@ class ConsentForm(forms.Form):
 
     def clean_recipient_kind(self) -> str:
         kind = self.cleaned_data["recipient_kind"]
-        if kind != self.recipient_kind:
+        if kind != self.chosen_kind:
             raise forms.ValidationError(_("Choose who would receive the information again."))
         return kind
 

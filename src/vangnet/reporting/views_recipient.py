@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from vangnet.core import crypto
 from vangnet.organisations.public import (
     OrganisationRequest,
+    Role,
     memberships_in,
     organisation_view,
     person_get_for_actor,
@@ -176,10 +177,14 @@ def report_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     add_fields: Any = add_form.fields
     excluded = excluded_membership_ids(report)
     current = set(report.recipients.filter(revoked_at__isnull=True).values_list("membership_id", flat=True))
+    # Only a colleague advisor is added without consent (continuity); everyone else is a consent
+    # request on the case page (issue 13).
+    advisor_ids = set(memberships_in(organisation_id=report.organisation_id)
+                      .filter(roles__role=Role.ADVISOR).values_list("pk", flat=True))
     add_fields["membership"].choices = [
         (str(p.membership.pk), p.membership.user.full_name or p.membership.user.email)
         for p in recipient_choices(organisation=report.organisation, excluded=excluded | current)
-        if p.available
+        if p.available and p.membership.pk in advisor_ids
     ]
     if "add_recipient" in request.POST and is_recipient and add_form.is_valid():
         member = memberships_in(organisation_id=report.organisation_id).get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from vangnet.cases.parts import PART_LABELS
 from vangnet.cases.workflow import Outcome, State
@@ -32,10 +33,18 @@ def outcome_label(value: str) -> str:
         return value
 
 
+SUMMARY_LABELS = {
+    # Receipt confirmed by a message written to the reporter (from any page), not the button.
+    "message": _("by a message to the reporter"),
+}
+
+
 @register.filter
 def event_summary(value: str) -> str:
     """A timeline summary as people read it: an outcome by its label, report parts by their
     labels (also in entries written before the summaries named them so)."""
+    if value in SUMMARY_LABELS:
+        return str(SUMMARY_LABELS[value])
     label = outcome_label(value)
     if label != value:
         return label

@@ -22,6 +22,7 @@ from vangnet.core import crypto
 from vangnet.core.audit import audit_record
 from vangnet.organisations.public import (
     Actor,
+    Role,
 )
 
 from ..conflicts import excluded_membership_ids
@@ -48,7 +49,7 @@ from vangnet.core.service import actor_user, require, service_write
 
 from ..sealing import PARTS, report_key_for_recipient
 from .common import _json, _notify_recipients, _public_key_of_membership
-from .dialogue import _is_current_recipient
+from .dialogue import _is_current_recipient, message_post
 from .intake import _check_recipient, _main_role
 
 
@@ -182,15 +183,31 @@ def _end_grant(grant: ReportGrant, *, actor: Actor | None,
 def report_add_recipient(
     *, actor: Actor, report: Report, membership: Membership, private_key: bytes
 ) -> ReportRecipient:
-    """A current recipient adds a second full recipient (a colleague advisor, an external one)."""
+    """A current recipient adds a colleague confidential advisor (internal or external) as a
+    second full recipient, for continuity: the one hand-off without the reporter's consent
+    (issue 13). It is recorded, and the reporter is told in the dialogue who can now read their
+    report. Anyone else — HR, the complaints committee, a manager — gets only the parts the
+    reporter agrees to, through a consent request on the case page."""
     if not _is_current_recipient(actor, report):
         raise PermissionDenied
     _check_recipient(organisation=report.organisation, membership=membership,
                      excluded=excluded_membership_ids(report))
+    if Role.ADVISOR not in membership.role_set:
+        raise ValidationError({"membership": _(
+            "Only a colleague confidential advisor can be added for continuity. To involve HR, "
+            "the complaints committee or a manager, ask the reporter for consent on the case "
+            "page.")})
     report_key = report_key_for_recipient(report=report, membership_id=actor.membership_id,
                                           private_key=private_key)
-    return _seal_for_new_recipient(actor=actor, report=report, membership=membership,
-                                   report_key=report_key)
+    with transaction.atomic():
+        recipient = _seal_for_new_recipient(actor=actor, report=report, membership=membership,
+                                            report_key=report_key)
+        message_post(report=report, actor=actor, kind="continuity", private_key=private_key,
+                     body=_("So that your report stays in good hands when I am away, %(name)s, "
+                            "also a confidential advisor, can now read it too. Nobody else "
+                            "receives it without your consent.")
+                     % {"name": membership.user.full_name or membership.user.email})
+    return recipient
 
 
 def _seal_for_new_recipient(

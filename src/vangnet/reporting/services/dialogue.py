@@ -22,7 +22,7 @@ from vangnet.organisations.public import (
 )
 
 from ..conflicts import excluded_membership_ids
-from ..events import QuestionAnswered
+from ..events import HandlerWrote, QuestionAnswered
 from ..models import (
     DialogueQuestion,
     Message,
@@ -161,6 +161,8 @@ def message_post(
         audit_record(action="reporting.message_post", actor=actor_user(actor), target=report,
                      data={"message_id": message.pk, "kind": kind})
         _notify_reporter(report)
+        if actor is not None:
+            publish(HandlerWrote(report=report, membership_id=actor.membership_id, kind=kind))
     return message
 
 

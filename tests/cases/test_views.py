@@ -208,3 +208,23 @@ def test_the_case_page_shows_no_raw_part_keys(client, submit, advisor, hr):
     page = client.get(reverse("cases:detail", args=[advisor.organisation.slug, case.pk]))
     html = page.content.decode()
     assert "narrative" not in html and "Wat er gebeurde, Wanneer" in html
+
+
+@pytest.mark.django_db
+def test_terms_are_called_law_only_for_a_report_of_wrongdoing(client, submit, advisor):
+    _report, _code, complaint = submit()
+    _report2, _code2, wrongdoing = submit(is_whistleblowing=True)
+    _login(client, advisor)
+    slug = advisor.organisation.slug
+
+    def basis(case):
+        html = client.get(reverse("cases:detail", args=[slug, case.pk])).content.decode()
+        start = html.index('data-testid="terms-basis"')
+        return html[start:html.index("</dd>", start)]
+
+    assert "Wet bescherming klokkenluiders" in basis(wrongdoing)
+    assert "Wet bescherming klokkenluiders" not in basis(complaint)
+    assert "eigen belofte" in basis(complaint)
+    listing = client.get(reverse("cases:list", args=[slug])).content.decode()
+    assert "meteen de wettelijke termijnen" not in listing  # what it said for every report
+    assert "Bij een melding van een misstand zijn dit wettelijke termijnen" in listing

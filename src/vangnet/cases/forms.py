@@ -240,10 +240,10 @@ class LessonActionStatusForm(forms.Form):
 class CaseSettingsForm(forms.Form):
     acknowledge_within_days = forms.IntegerField(
         label=_("Confirm receipt within (days)"), min_value=1,
-        help_text=_("The law allows at most %(n)s days.") % {"n": LEGAL_MAX_ACKNOWLEDGE_DAYS})
+        help_text=_("For a report of wrongdoing the law allows at most %(n)s days.") % {"n": LEGAL_MAX_ACKNOWLEDGE_DAYS})
     feedback_within_months = forms.IntegerField(
         label=_("Give feedback within (months)"), min_value=1,
-        help_text=_("The law allows at most %(n)s months.") % {"n": LEGAL_MAX_FEEDBACK_MONTHS})
+        help_text=_("For a report of wrongdoing the law allows at most %(n)s months.") % {"n": LEGAL_MAX_FEEDBACK_MONTHS})
     checkin_months = forms.CharField(
         label=_("Check-ins after conclusion (months)"), max_length=40,
         help_text=_("Separate with commas, for example 3, 6, 12."))

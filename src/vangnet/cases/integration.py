@@ -156,6 +156,12 @@ def report_contents(*, actor: Actor, report: Any, private_key: bytes) -> dict[st
     return reporting.report_contents_for(actor=actor, report=report, private_key=private_key)
 
 
+def dialogue_for(*, actor: Actor, report: Any, private_key: bytes) -> list[Any]:
+    """The dialogue with the reporter, decrypted, for a current recipient (the case page shows
+    it beside the timeline, so there is one page to answer from)."""
+    return reporting.report_messages_for(actor=actor, report=report, private_key=private_key)
+
+
 def private_key_for_request(request: Any) -> bytes | None:
     return reporting.private_key_for_request(request)
 

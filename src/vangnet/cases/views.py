@@ -102,11 +102,15 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     key = integration.private_key_for_request(request)
     contents: dict[str, str] = {}
     notes: list[Any] = []
+    thread: list[Any] = []
     key_problem = False
     if key is not None and case.report is not None:
         try:
             contents = selectors.case_contents(actor=actor, case=case, private_key=key)
             notes = selectors.notes_for(actor=actor, case=case, access=access, private_key=key)
+            if permissions.can_manage_case(actor, access):
+                thread = integration.dialogue_for(actor=actor, report=case.report,
+                                                  private_key=key)
         except (crypto.DecryptionError, Http404):
             key_problem = True
     manage = permissions.can_manage_case(actor, access)
@@ -119,7 +123,7 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
         "case": case, "row": rows[0] if rows else None, "manage": manage,
         "is_grant_holder": actor.membership_id in access.grant_ids,
         "contents": [(PART_LABELS.get(part, part), text) for part, text in contents.items()],
-        "notes": notes, "key_locked": key is None, "key_problem": key_problem,
+        "notes": notes, "thread": thread, "key_locked": key is None, "key_problem": key_problem,
         "unlock_url": integration.unlock_url(_slug(request), request.path),
         "transitions": transitions_from(case.state) if manage else [],
         "transition_form": forms.TransitionForm(),

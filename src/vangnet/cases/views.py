@@ -550,7 +550,7 @@ def _report_for(request: OrganisationRequest, year: int) -> stats.YearlyReport |
         year=year)
 
 
-def _charts(report: stats.YearlyReport) -> list[tuple[stats.Breakdown, str]]:
+def _charts(report: stats.YearlyReport) -> list[tuple[stats.Breakdown, str | None]]:
     return [(b, stats.chart_svg(b)) for b in report.breakdowns]
 
 

@@ -22,7 +22,7 @@ from .models import (
     LessonAction,
 )
 from .parts import PART_LABELS
-from .workflow import Outcome
+from .workflow import Outcome, State
 
 NO_NAMES = _("Write no names: this is stored without encryption, like the status.")
 
@@ -240,10 +240,12 @@ class LessonActionStatusForm(forms.Form):
 class CaseSettingsForm(forms.Form):
     acknowledge_within_days = forms.IntegerField(
         label=_("Confirm receipt within (days)"), min_value=1,
-        help_text=_("For a report of wrongdoing the law allows at most %(n)s days.") % {"n": LEGAL_MAX_ACKNOWLEDGE_DAYS})
+        help_text=_("For a report of wrongdoing the law allows at most %(n)s days.")
+        % {"n": LEGAL_MAX_ACKNOWLEDGE_DAYS})
     feedback_within_months = forms.IntegerField(
         label=_("Give feedback within (months)"), min_value=1,
-        help_text=_("For a report of wrongdoing the law allows at most %(n)s months.") % {"n": LEGAL_MAX_FEEDBACK_MONTHS})
+        help_text=_("For a report of wrongdoing the law allows at most %(n)s months.")
+        % {"n": LEGAL_MAX_FEEDBACK_MONTHS})
     checkin_months = forms.CharField(
         label=_("Check-ins after conclusion (months)"), max_length=40,
         help_text=_("Separate with commas, for example 3, 6, 12."))
@@ -264,3 +266,24 @@ class CaseSettingsForm(forms.Form):
 
 class YearForm(forms.Form):
     jaar = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class CaseListFilterForm(forms.Form):
+    """Search and filters of the case list (GET, Dutch parameter names like the rest)."""
+
+    zoek = forms.CharField(label=_("Case reference"), required=False, max_length=20,
+                           help_text=_("For example 2026-AB12C."))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    categorie = forms.ChoiceField(label=_("About"), required=False)
+    afdeling = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int,
+                                      empty_value=None)
+    sorteer = forms.ChoiceField(label=_("Order"), required=False, choices=[
+        ("", _("Most urgent first")), ("newest", _("Newest first")),
+        ("oldest", _("Oldest first"))])
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["status"].choices = [("", _("Any status")), *State.choices]
+        fields["categorie"].choices = [("", _("Any category")), *Category.choices]
+        fields["afdeling"].choices = [("", _("Any unit")), *units]

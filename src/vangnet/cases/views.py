@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vangnet.core import crypto
 from vangnet.core.anonymity import threshold
 from vangnet.core.csvsafe import csv_writer
-from vangnet.organisations.public import OrganisationRequest, organisation_view
+from vangnet.organisations.public import OrganisationRequest, organisation_view, units_in
 
 from . import forms, integration, permissions, selectors, services, stats
 from .models import AftercareMoment, Case, ConsentRequest, LessonAction
@@ -77,13 +77,26 @@ def case_list(request: OrganisationRequest) -> HttpResponse:
     view = request.GET.get("toon", "open")
     if view not in selectors.LIST_FILTERS:
         view = "open"
-    cases = selectors.cases_for_actor(actor=actor, view=view)
+    units = list(units_in(organisation_id=actor.organisation_id)
+                 .order_by("name").values_list("pk", "name"))
+    filter_form = forms.CaseListFilterForm(request.GET, units=units)
+    narrow = selectors.CaseFilter()
+    if filter_form.is_valid():
+        data = filter_form.cleaned_data
+        narrow = selectors.CaseFilter(reference=data["zoek"], state=data["status"],
+                                      category=data["categorie"], unit_id=data["afdeling"],
+                                      sort=data["sorteer"])
+    cases = selectors.cases_for_actor(actor=actor, view=view, narrow=narrow)
     page = selectors.window(cases, page=request.GET.get("pagina"), size=PAGE_SIZE)
     rows = selectors.case_rows(actor=actor, cases=page.rows)
     filters = [("open", _("Open")), ("due", _("Due soon")), ("attention", _("Needs attention")),
                ("finished", _("Concluded and closed")), ("all", _("All"))]
+    kept = request.GET.copy()
+    kept.pop("pagina", None)
     return render(request, "cases/case_list.html", {
         "rows": rows, "page": page, "view": view, "filters": filters,
+        "filter_form": filter_form, "query": kept.urlencode(),
+        "narrowed": filter_form.is_valid() and any(filter_form.cleaned_data.values()),
         "can_advice": permissions.can_record_advice_contact(actor),
         "can_stats": permissions.can_view_statistics(actor),
         "can_signals": permissions.can_view_pattern_signals(actor),

@@ -1,0 +1,73 @@
+"""The case list scales with work (issue 13): search by reference, filters on status, category
+and unit, sorting; the number of queries does not grow with the cases or the filters."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from support.people import enable_totp, make_unit
+from vangnet.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def _refs(html: str) -> list[str]:
+    return re.findall(r'href="/o/[^/]+/dossiers/\d+/">([^<]+)</a>', html)
+
+
+def _list(client, organisation, **params):
+    url = reverse("cases:list", args=[organisation.slug])
+    return client.get(url, {"toon": "all", **params}).content.decode()
+
+
+def test_search_filters_and_sorting(client, organisation, advisor, submit) -> None:
+    team = make_unit(organisation, "Team Noord")
+    _r1, _c1, bullying = submit(category="pesten")
+    _r2, _c2, harassment = submit(category="intimidatie", unit=team)
+    _r3, _c3, other = submit(category="pesten", unit=team)
+    Case.objects.filter(pk=other.pk).update(state="in_conversation")
+    enable_totp(advisor.user)
+    client.force_login(advisor.user)
+
+    assert _refs(_list(client, organisation, zoek=harassment.reference.lower())) == [
+        harassment.reference]
+    assert _refs(_list(client, organisation, zoek="2026-NIETS")) == []
+    assert set(_refs(_list(client, organisation, categorie="pesten"))) == {
+        bullying.reference, other.reference}
+    assert set(_refs(_list(client, organisation, afdeling=team.pk))) == {
+        harassment.reference, other.reference}
+    assert _refs(_list(client, organisation, status="in_conversation")) == [other.reference]
+    assert _refs(_list(client, organisation, afdeling=team.pk, categorie="pesten")) == [
+        other.reference]
+    newest = _refs(_list(client, organisation, sorteer="newest"))
+    assert newest == list(reversed(_refs(_list(client, organisation, sorteer="oldest"))))
+    assert newest[0] == other.reference
+    # Bad input: a clear message, never a 500, and the list still shows.
+    page = client.get(reverse("cases:list", args=[organisation.slug]),
+                      {"toon": "all", "status": "onzin", "afdeling": "x"})
+    assert page.status_code == 200
+
+
+def test_filtered_list_queries_do_not_grow_with_cases(client, organisation, advisor,
+                                                      submit) -> None:
+    team = make_unit(organisation, "Team Zuid")
+    enable_totp(advisor.user)
+    client.force_login(advisor.user)
+    params = {"toon": "all", "categorie": "pesten", "afdeling": team.pk, "sorteer": "oldest"}
+    url = reverse("cases:list", args=[organisation.slug])
+    for _ in range(2):
+        submit(category="pesten", unit=team)
+    client.get(url, params)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, params)
+    for _ in range(8):
+        submit(category="pesten", unit=team)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, params).content.decode()
+    assert len(_refs(page)) == 10
+    assert len(many.captured_queries) == len(few.captured_queries)

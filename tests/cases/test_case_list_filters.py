@@ -71,3 +71,45 @@ def test_filtered_list_queries_do_not_grow_with_cases(client, organisation, advi
         page = client.get(url, params).content.decode()
     assert len(_refs(page)) == 10
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_saved_filters_are_personal_and_apply(client, organisation, advisor, submit) -> None:
+    from support.people import make_member
+    from vangnet.cases.models import SavedCaseFilter
+    from vangnet.core.models import AuditEntry
+    from vangnet.organisations.roles import Role
+
+    from .conftest import give_keys
+
+    colleague = make_member(organisation, Role.EMPLOYEE, Role.ADVISOR, name="Carla Collega")
+    give_keys(colleague)
+    _r, _c, bullying = submit(category="pesten")
+    _r2, _c2, harassment = submit(category="intimidatie")
+    enable_totp(advisor.user)
+    client.force_login(advisor.user)
+    url = reverse("cases:list", args=[organisation.slug])
+    response = client.post(reverse("cases:saved_filter_new", args=[organisation.slug]),
+                           {"name": "Intimidatie", "toon": "all", "categorie": "intimidatie",
+                            "zoek": "niet bewaard", "onzin": "x"})
+    assert response.status_code == 302
+    saved = SavedCaseFilter.objects.get()
+    assert saved.params == {"toon": "all", "categorie": "intimidatie"}
+    assert AuditEntry.objects.filter(action="cases.saved_filter_create").count() == 1
+    page = client.get(url).content.decode()
+    link = re.search(r'data-testid="saved-filters">.*?href="\?([^"]+)">Intimidatie', page, re.S)
+    assert link is not None
+    assert _refs(client.get(f"{url}?{link.group(1).replace('&amp;', '&')}").content.decode()) == [
+        harassment.reference]
+    # The same name twice: a clear message, nothing stored.
+    client.post(reverse("cases:saved_filter_new", args=[organisation.slug]),
+                {"name": "Intimidatie", "toon": "open"})
+    assert SavedCaseFilter.objects.count() == 1
+    # A colleague neither sees nor removes it.
+    enable_totp(colleague.user)
+    client.force_login(colleague.user)
+    assert "Intimidatie</a>" not in client.get(url).content.decode()
+    client.post(reverse("cases:saved_filter_delete", args=[organisation.slug, saved.pk]))
+    assert SavedCaseFilter.objects.filter(pk=saved.pk).exists()
+    client.force_login(advisor.user)
+    client.post(reverse("cases:saved_filter_delete", args=[organisation.slug, saved.pk]))
+    assert not SavedCaseFilter.objects.exists()

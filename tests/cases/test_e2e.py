@@ -98,8 +98,8 @@ def test_report_consent_hr_conclude_and_checkin(page, browser, live_server, orga
     advisor_page.check("input[name=parts][value=narrative]")
     advisor_page.check("input[name=parts][value=where]")
     advisor_page.fill("textarea[name=purpose]", "HR kan een gesprek met je leidinggevende regelen.")
-    advisor_page.click("main form button[type=submit]")
-    advisor_page.wait_for_load_state()
+    advisor_page.click("[data-testid=consent-form] button[type=submit]")
+    advisor_page.wait_for_url(f"**/dossiers/{case.pk}/**")
 
     # 4. The reporter consents in the dialogue.
     _answer_as_reporter(page, slug, code, "yes")

@@ -515,3 +515,22 @@ class YearlyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"yearly figures {self.year}"
+
+
+class SavedCaseFilter(models.Model):
+    """A handler's own named filter of the case list (issue 13): only the query parameters of
+    the list (view, status, category, unit, order), never a name or anything from a report."""
+
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE,
+                                   related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    params = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["membership", "name"],
+                                               name="saved_case_filter_name_once")]
+
+    def __str__(self) -> str:
+        return self.name

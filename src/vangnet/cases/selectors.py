@@ -24,6 +24,7 @@ from .models import (
     Lesson,
     LessonAction,
     PatternSignal,
+    SavedCaseFilter,
 )
 
 LIST_FILTERS = ("open", "due", "attention", "finished", "all")
@@ -311,3 +312,8 @@ def published_yearly_report_for(*, actor: Actor, year: int | None = None,
     return stats.published_yearly_report(
         organisation_id=actor.organisation_id, organisation_name=organisation_name,
         year=stats.latest_published_year() if year is None else year)
+
+
+def saved_filters_for(*, actor: Actor) -> QuerySet[SavedCaseFilter]:
+    """This person's own saved filters (nobody else's)."""
+    return SavedCaseFilter.objects.filter(membership_id=actor.membership_id).order_by("name")

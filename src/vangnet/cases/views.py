@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -96,6 +97,9 @@ def case_list(request: OrganisationRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {
         "rows": rows, "page": page, "view": view, "filters": filters,
         "filter_form": filter_form, "query": kept.urlencode(),
+        "saved_filters": [(saved, urlencode(saved.params))
+                          for saved in selectors.saved_filters_for(actor=actor)],
+        "save_params": {key: request.GET.get(key, "") for key in services.SAVED_FILTER_PARAMS},
         "narrowed": filter_form.is_valid() and any(filter_form.cleaned_data.values()),
         "can_advice": permissions.can_record_advice_contact(actor),
         "can_stats": permissions.can_view_statistics(actor),
@@ -103,6 +107,31 @@ def case_list(request: OrganisationRequest) -> HttpResponse:
         "signal_count": selectors.pattern_signals_for(actor=actor).count()
         if permissions.can_view_pattern_signals(actor) else 0,
     })
+
+
+@case_view
+@require_POST
+def saved_filter_new(request: OrganisationRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.can_list_cases(actor):
+        raise Http404
+    params = {key: request.POST.get(key, "") for key in services.SAVED_FILTER_PARAMS}
+    try:
+        services.saved_filter_create(actor=actor, name=request.POST.get("name", ""),
+                                     params=params)
+        messages.success(request, _("The filter has been saved. Only you see it."))
+    except ValidationError as error:
+        messages.error(request, _error_messages(error))
+    return redirect(reverse("cases:list", args=[_slug(request)]) + "?"
+                    + urlencode({key: value for key, value in params.items() if value}))
+
+
+@case_view
+@require_POST
+def saved_filter_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
+    services.saved_filter_delete(actor=_actor(request), pk=pk)
+    messages.success(request, _("The filter has been removed."))
+    return redirect("cases:list", _slug(request))
 
 
 # --- one case -------------------------------------------------------------------------------

@@ -37,11 +37,13 @@ from .lessons import lesson_action_create, lesson_action_status, lesson_record
 from .notes import note_add
 from .pattern_keys import pattern_key_open, person_hash, person_mark
 from .retention import ensure_case_settings, retention_purge
+from .saved_filters import SAVED_FILTER_PARAMS, saved_filter_create, saved_filter_delete
 from .workflow import case_give_feedback, case_transition
 
 __all__ = [
     "MIN_JUSTIFICATION",
     "REF_APP",
+    "SAVED_FILTER_PARAMS",
     "access_for",
     "accused_record",
     "advice_contact_record",
@@ -73,6 +75,8 @@ __all__ = [
     "person_mark",
     "retention_purge",
     "satisfaction_answer",
+    "saved_filter_create",
+    "saved_filter_delete",
     "settings_for",
     "share_in_acute_danger",
 ]

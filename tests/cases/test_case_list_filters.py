@@ -83,7 +83,7 @@ def test_saved_filters_are_personal_and_apply(client, organisation, advisor, sub
 
     colleague = make_member(organisation, Role.EMPLOYEE, Role.ADVISOR, name="Carla Collega")
     give_keys(colleague)
-    _r, _c, bullying = submit(category="pesten")
+    submit(category="pesten")
     _r2, _c2, harassment = submit(category="intimidatie")
     enable_totp(advisor.user)
     client.force_login(advisor.user)

@@ -228,3 +228,27 @@ def test_terms_are_called_law_only_for_a_report_of_wrongdoing(client, submit, ad
     listing = client.get(reverse("cases:list", args=[slug])).content.decode()
     assert "meteen de wettelijke termijnen" not in listing  # what it said for every report
     assert "Bij een melding van een misstand zijn dit wettelijke termijnen" in listing
+
+
+@pytest.mark.django_db
+def test_the_case_page_has_no_select_box_of_every_member(client, submit, advisor,
+                                                         django_assert_max_num_queries):
+    """Issue 13: the pattern form listed every active member in one select box (1,141 ms and
+    343 KiB at 5,064 members). Now a search shows at most 25 people who match."""
+    from support.people import make_member
+    from vangnet.cases.forms import PICKER_LIMIT
+    from vangnet.organisations.roles import Role
+
+    organisation = advisor.organisation
+    for n in range(PICKER_LIMIT + 10):
+        make_member(organisation, Role.EMPLOYEE, name=f"Medewerker {n:03d}")
+    _report, _code, case = submit()
+    _login(client, advisor)
+    _unlock(client, advisor)
+    url = reverse("cases:detail", args=[organisation.slug, case.pk])
+    html = client.get(url).content.decode()
+    assert 'name="person"' not in html and "<select" not in html.split('id="patterns"')[1][:3000]
+    html = client.get(url, {"persoon": "Medewerker"}).content.decode()
+    assert html.count('name="person"') == PICKER_LIMIT
+    html = client.get(url, {"persoon": "Medewerker 031"}).content.decode()
+    assert html.count('name="person"') == 1

@@ -208,9 +208,15 @@ class PersonMarkForm(forms.Form):
                     "notice when several cases concern the same person."),
     )
 
-    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: int, query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = _people_choices(organisation_id)  # type: ignore[attr-defined]
+        field: Any = self.fields["person"]
+        field.queryset = _people_choices(organisation_id)
+        # Never a select box of every member (thousands at a large organisation): a search, and
+        # at most PICKER_LIMIT people who match it; any active member validates.
+        field.widget = forms.RadioSelect()
+        self.shown = picker_matches(field.queryset, query) if query.strip() else []
+        field.widget.choices = [(p.pk, field.label_from_instance(p)) for p in self.shown]
 
 
 class AdviceContactForm(forms.Form):

@@ -172,7 +172,9 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
         "feedback_form": forms.FeedbackForm(), "note_form": forms.NoteForm(),
         "lesson_form": forms.LessonForm(), "moment_form": forms.AftercareMomentForm(),
         "accused_form": forms.AccusedForm(),
-        "mark_form": forms.PersonMarkForm(organisation_id=org_id),
+        "mark_form": forms.PersonMarkForm(organisation_id=org_id,
+                                          query=request.GET.get("persoon", "")),
+        "person_query": request.GET.get("persoon", ""),
         "consents": consents,
         "waiting_for_key": integration.key_invited_ids(
             c.recipient_id for c in consents

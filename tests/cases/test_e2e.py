@@ -166,7 +166,8 @@ def test_every_case_page_is_accessible(page, organisation):
                  f"dossiers/{case.pk}/toestemming/?soort=external",
                  f"dossiers/{case.pk}/acuut-gevaar/", "dossiers/adviesgesprekken/",
                  "dossiers/lessen/", "dossiers/signalen/", "dossiers/jaarverslag/",
-                 "dossiers/instellingen/"):
+                 "dossiers/instellingen/", "dossiers/standaardteksten/",
+                 "dossiers/?toon=all&status=received&sorteer=oldest"):
         page.goto(f"/o/{slug}/{path}")
         assert page.locator("h1").count() == 1, path
         assert_accessible_all_rules(page)

@@ -20,6 +20,7 @@ from .models import (
     AftercarePlan,
     ConsentRequest,
     LessonAction,
+    StandardText,
 )
 from .parts import PART_LABELS
 from .workflow import Outcome, State
@@ -293,3 +294,12 @@ class CaseListFilterForm(forms.Form):
         fields["status"].choices = [("", _("Any status")), *State.choices]
         fields["categorie"].choices = [("", _("Any category")), *Category.choices]
         fields["afdeling"].choices = [("", _("Any unit")), *units]
+
+
+class StandardTextForm(forms.Form):
+    kind = forms.ChoiceField(label=_("For"), choices=StandardText.Kind.choices)
+    title = forms.CharField(label=_("Title (only handlers see it)"), max_length=80)
+    body = forms.CharField(
+        label=_("Text for the reporter"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("No names. Placeholders: {kenmerk}, {organisatie}, {behandelaar}, "
+                    "{terugkoppeling_voor}."))

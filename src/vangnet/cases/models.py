@@ -534,3 +534,27 @@ class SavedCaseFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StandardText(models.Model):
+    """An organisation's own standard reply to a reporter (issue 13), with placeholders that are
+    filled in per case (`cases.texts`). Not report content: written in advance, without names."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Confirming receipt")
+        STATUS = "status", _("How things stand")
+        CLOSING = "closing", _("Closing")
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=80)
+    body = models.TextField(_("text"), max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        indexes = [models.Index(fields=["organisation", "kind"], name="standardtext_org_kind")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -25,6 +25,7 @@ from .models import (
     LessonAction,
     PatternSignal,
     SavedCaseFilter,
+    StandardText,
 )
 
 LIST_FILTERS = ("open", "due", "attention", "finished", "all")
@@ -317,3 +318,15 @@ def published_yearly_report_for(*, actor: Actor, year: int | None = None,
 def saved_filters_for(*, actor: Actor) -> QuerySet[SavedCaseFilter]:
     """This person's own saved filters (nobody else's)."""
     return SavedCaseFilter.objects.filter(membership_id=actor.membership_id).order_by("name")
+
+
+def standard_texts_for(*, actor: Actor) -> QuerySet[StandardText]:
+    """The organisation's standard texts (the same for every handler there)."""
+    return StandardText.objects.filter(organisation_id=actor.organisation_id)
+
+
+def standard_text_get(*, actor: Actor, pk: int) -> StandardText:
+    text = standard_texts_for(actor=actor).filter(pk=pk).first()
+    if text is None:
+        raise Http404
+    return text

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +23,7 @@ from vangnet.core.anonymity import threshold
 from vangnet.core.csvsafe import csv_writer
 from vangnet.organisations.public import OrganisationRequest, organisation_view, units_in
 
-from . import forms, integration, permissions, selectors, services, stats
+from . import forms, integration, permissions, selectors, services, stats, texts
 from .models import AftercareMoment, Case, ConsentRequest, LessonAction
 from .parts import PART_LABELS
 from .patterns import signal_display
@@ -158,6 +159,8 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     manage = permissions.can_manage_case(actor, access)
     org_id = actor.organisation_id
     consents = list(selectors.consents_for(case=case)) if manage else []
+    standard_choices, filled_text = (_standard_text_choice(request, case) if manage
+                                     else ([], ""))
     rows = selectors.case_rows(actor=actor, cases=[case])
     moments = (AftercareMoment.objects.filter(plan__case=case).select_related("plan")
                .order_by("planned_for"))
@@ -169,7 +172,9 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
         "unlock_url": integration.unlock_url(_slug(request), request.path),
         "transitions": transitions_from(case.state) if manage else [],
         "transition_form": forms.TransitionForm(),
-        "feedback_form": forms.FeedbackForm(), "note_form": forms.NoteForm(),
+        "feedback_form": forms.FeedbackForm(initial={"body": filled_text}),
+        "standard_texts": standard_choices, "filled_text": filled_text,
+        "chosen_text": request.GET.get("tekst", ""), "note_form": forms.NoteForm(),
         "lesson_form": forms.LessonForm(), "moment_form": forms.AftercareMomentForm(),
         "accused_form": forms.AccusedForm(),
         "mark_form": forms.PersonMarkForm(organisation_id=org_id,
@@ -474,6 +479,55 @@ def attention_clear(request: OrganisationRequest, pk: int) -> HttpResponse:
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     services.case_attention_clear(actor=actor, case=case)
     return _detail(request, pk)
+
+
+# --- standard texts --------------------------------------------------------------------------
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def standard_texts(request: OrganisationRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.can_manage_standard_texts(actor):
+        raise Http404
+    form = forms.StandardTextForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.standard_text_save(actor=actor, **form.cleaned_data)
+            messages.success(request, _("The standard text has been saved."))
+            return redirect("cases:standard_texts", _slug(request))
+        except ValidationError as error:
+            _add_service_errors(form, error)
+    return render(request, "cases/standard_texts.html", {
+        "form": form, "texts": selectors.standard_texts_for(actor=actor),
+        "placeholders": texts.PLACEHOLDERS.items(),
+    })
+
+
+@case_view
+@require_POST
+def standard_text_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    text = selectors.standard_text_get(actor=actor, pk=pk)
+    services.standard_text_delete(actor=actor, text=text)
+    messages.success(request, _("The standard text has been removed."))
+    return redirect("cases:standard_texts", _slug(request))
+
+
+def _standard_text_choice(request: OrganisationRequest, case: Case) -> tuple[list[Any], str]:
+    """The organisation's standard texts, and the chosen one filled in for this case."""
+    actor = _actor(request)
+    choices = list(selectors.standard_texts_for(actor=actor))
+    chosen = request.GET.get("tekst", "")
+    for text in choices:
+        if str(text.pk) == chosen:
+            due = case.feedback_due_at
+            values = texts.TextValues(
+                reference=case.reference, organisation=request.organisation.name,
+                handler=str(request.membership.user),
+                feedback_due=date_format(timezone.localtime(due), "j F Y") if due else "")
+            return choices, texts.fill(text.body, values)
+    return choices, ""
 
 
 # --- advice-only contacts, lessons, signals, settings --------------------------------------

@@ -38,6 +38,7 @@ from .notes import note_add
 from .pattern_keys import pattern_key_open, person_hash, person_mark
 from .retention import ensure_case_settings, retention_purge
 from .saved_filters import SAVED_FILTER_PARAMS, saved_filter_create, saved_filter_delete
+from .standard_texts import standard_text_delete, standard_text_save
 from .workflow import case_give_feedback, case_transition
 
 __all__ = [
@@ -79,4 +80,6 @@ __all__ = [
     "saved_filter_delete",
     "settings_for",
     "share_in_acute_danger",
+    "standard_text_delete",
+    "standard_text_save",
 ]

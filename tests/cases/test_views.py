@@ -252,3 +252,41 @@ def test_the_case_page_has_no_select_box_of_every_member(client, submit, advisor
     assert html.count('name="person"') == PICKER_LIMIT
     html = client.get(url, {"persoon": "Medewerker 031"}).content.decode()
     assert html.count('name="person"') == 1
+
+
+@pytest.mark.django_db
+def test_a_handler_sends_a_file_to_the_reporter_encrypted_and_checked(client, submit, advisor):
+    """Issue 13: files to the reporter, with the same checks and encryption as the reporter's."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from vangnet.reporting.models import Attachment, Message
+    from vangnet.reporting.selectors import attachment_data_for
+    from vangnet.reporting.services import reporter_open
+
+    report, code, case = submit()
+    _login(client, advisor)
+    _unlock(client, advisor)
+    url = reverse("cases:feedback", args=[advisor.organisation.slug, case.pk])
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(picture, format="PNG")
+    png = picture.getvalue()
+    response = client.post(url, {"body": "Hierbij het verslag van het gesprek.",
+                                 "attachments": [SimpleUploadedFile("verslag.png", png)]})
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(message__isnull=False)
+    stored = attachment.file.read()
+    assert png not in stored and b"verslag" not in stored  # sealed, and the name too
+    message = Message.objects.get(pk=attachment.message_id)
+    assert message.author_kind == Message.AuthorKind.HANDLER
+    access = reporter_open(code=code)
+    view, data = attachment_data_for(actor=None, report=report, pk=attachment.pk, access=access)
+    assert view.name == "verslag.png" and data[:8] == b"\x89PNG\r\n\x1a\n"
+    # A file that is not allowed is refused with a Dutch message; nothing is sent or stored.
+    before = Message.objects.count()
+    response = client.post(url, {"body": "Nog een bestand.",
+                                 "attachments": [SimpleUploadedFile("macro.docm", b"PK\x03\x04x")]})
+    assert response.status_code == 200 and "macro.docm" in response.content.decode()
+    assert Message.objects.count() == before and Attachment.objects.count() == 1

@@ -48,12 +48,36 @@ class TransitionForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files at once; reporting checks and cleans each one (ADR 0034)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        if len(files) > 5:
+            raise forms.ValidationError(_("You can add at most 5 files."))
+        if any(upload.size > 5 * 1024 * 1024 for upload in files):
+            raise forms.ValidationError(_("A file may be at most 5 MB."))
+        return list(files)
+
+
 class FeedbackForm(forms.Form):
     body = forms.CharField(
         label=_("Message to the reporter"), max_length=20000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Tell the reporter how things stand and what happens next."),
     )
+    attachments = FilesField(
+        label=_("Files for the reporter (optional)"), required=False,
+        help_text=_("JPEG, PNG or PDF, at most 5 MB each. Encrypted like the report; hidden "
+                    "data such as location is removed from photos."))
 
 
 class NoteForm(forms.Form):

@@ -23,6 +23,7 @@ from vangnet.reporting.public import QuestionAnswered as QuestionAnswered
 from vangnet.reporting.public import QuestionRef as QuestionRef
 from vangnet.reporting.public import ReportSubmitted as ReportSubmitted
 from vangnet.reporting.public import StepKind as StepKind
+from vangnet.reporting.public import UploadedAttachment as UploadedAttachment
 from vangnet.reporting.public import keypair_of as keypair_of  # the demo's advisor
 from vangnet.reporting.public import private_key_unlock as private_key_unlock
 from vangnet.reporting.public import report_submit as report_submit  # the demo's reports
@@ -107,9 +108,12 @@ def dialogue_ask(*, report: Any, actor: Actor | None, kind: str, body: str,
 
 
 def message_post(*, report: Any, actor: Actor | None, body: str, kind: str = "text",
-                 payload: dict[str, Any] | None = None, private_key: bytes | None = None) -> Any:
+                 payload: dict[str, Any] | None = None, private_key: bytes | None = None,
+                 attachments: Iterable[UploadedAttachment] = ()) -> Any:
+    """Write to the reporter; files go through reporting's checks and encryption (ADR 0034)."""
     return reporting.message_post(report=report, actor=actor, body=body, kind=kind,
-                                  payload=payload, private_key=private_key)
+                                  payload=payload, private_key=private_key,
+                                  attachments=list(attachments))
 
 
 def key_required_error() -> type[Exception]:

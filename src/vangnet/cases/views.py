@@ -227,17 +227,20 @@ def case_transition(request: OrganisationRequest, pk: int) -> HttpResponse:
 def case_feedback(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
-    form = forms.FeedbackForm(request.POST)
+    form = forms.FeedbackForm(request.POST, request.FILES)
     if form.is_valid():
+        files = [integration.UploadedAttachment(name=upload.name or "", data=upload.read())
+                 for upload in form.cleaned_data["attachments"]]
         try:
             services.case_give_feedback(actor=actor, case=case, body=form.cleaned_data["body"],
-                                        private_key=integration.private_key_for_request(request))
+                                        private_key=integration.private_key_for_request(request),
+                                        attachments=files)
             messages.success(request, _("Your message has been sent to the reporter."))
             return _detail(request, pk, "feedback")
         except integration.key_required_error() as error:
             return _unlock_first(request, error, reverse("cases:detail", args=[_slug(request), pk]))
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_service_errors(form, error)
     return _form_page(request, case, form, _("Feedback to the reporter"), "cases:feedback")
 
 

@@ -89,12 +89,14 @@ def case_list(request: OrganisationRequest) -> HttpResponse:
                                       category=data["categorie"], unit_id=data["afdeling"],
                                       sort=data["sorteer"])
     cases = selectors.cases_for_actor(actor=actor, view=view, narrow=narrow)
-    page = selectors.window(cases, page=request.GET.get("pagina"), size=PAGE_SIZE)
+    page = selectors.window(cases, after=request.GET.get("na"), before=request.GET.get("voor"),
+                            size=PAGE_SIZE)
     rows = selectors.case_rows(actor=actor, cases=page.rows)
     filters = [("open", _("Open")), ("due", _("Due soon")), ("attention", _("Needs attention")),
                ("finished", _("Concluded and closed")), ("all", _("All"))]
     kept = request.GET.copy()
-    kept.pop("pagina", None)
+    for paging in ("pagina", "na", "voor"):
+        kept.pop(paging, None)
     return render(request, "cases/case_list.html", {
         "rows": rows, "page": page, "view": view, "filters": filters,
         "filter_form": filter_form, "query": kept.urlencode(),

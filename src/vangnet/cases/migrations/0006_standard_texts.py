@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_saved_case_filters'),
+        ('cases', '0005_saved_case_filters'),
         ('organisations', '0001_initial'),
     ]
 

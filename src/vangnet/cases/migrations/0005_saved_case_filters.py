@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_yearly_figures'),
+        ('cases', '0004_reminder_queue_index'),
         ('organisations', '0001_initial'),
     ]
 

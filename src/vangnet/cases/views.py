@@ -106,6 +106,7 @@ def case_list(request: OrganisationRequest) -> HttpResponse:
         "narrowed": filter_form.is_valid() and any(filter_form.cleaned_data.values()),
         "can_advice": permissions.can_record_advice_contact(actor),
         "can_stats": permissions.can_view_statistics(actor),
+        "can_texts": permissions.can_manage_standard_texts(actor),
         "can_signals": permissions.can_view_pattern_signals(actor),
         "signal_count": selectors.pattern_signals_for(actor=actor).count()
         if permissions.can_view_pattern_signals(actor) else 0,

@@ -17,7 +17,7 @@ from ..models import (
     RetaliationCheckin,
 )
 from ..workflow import State, find_transition, is_open, track_for
-from .aftercare import checkin_answer, satisfaction_answer
+from .aftercare import checkin_answer, conversation_answer, satisfaction_answer
 from .common import REF_APP, _terms, settings_for
 from .consent import consent_answer, consent_withdraw
 from .creation import case_create_for_report
@@ -48,6 +48,8 @@ def on_question_answered(event: QuestionAnswered) -> None:
             checkin_answer(checkin=checkin, answer=answer)
     elif ref.kind == "satisfaction" and ref.field:
         satisfaction_answer(case_id=ref.object_id, field=ref.field, answer=answer)
+    elif ref.kind == "talk":
+        conversation_answer(case_id=ref.object_id, answer=answer)
 
 
 def on_handler_wrote(event: HandlerWrote) -> None:

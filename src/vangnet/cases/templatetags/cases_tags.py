@@ -36,6 +36,8 @@ def outcome_label(value: str) -> str:
 SUMMARY_LABELS = {
     # Receipt confirmed by a message written to the reporter (from any page), not the button.
     "message": _("by a message to the reporter"),
+    "wants_conversation": _("the reporter would like a conversation"),
+    "no_conversation": _("the reporter does not want a conversation now"),
 }
 
 

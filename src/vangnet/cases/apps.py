@@ -22,13 +22,15 @@ class CasesConfig(VangnetAppConfig):
     mails = "mails"
 
     def event_handlers(self) -> list[tuple[type[Event], Callable[[Any], None]]]:
-        from vangnet.reporting.public import QuestionAnswered, ReportSubmitted
+        from vangnet.reporting.public import HandlerWrote, QuestionAnswered, ReportSubmitted
 
         from . import services
 
         # Every report opens a case; the reporter's answers to cases' questions come back here.
         return [(ReportSubmitted, services.on_report_submitted),
-                (QuestionAnswered, services.on_question_answered)]
+                (QuestionAnswered, services.on_question_answered),
+                # A reply from any page counts as the acknowledgement of receipt (issue 13).
+                (HandlerWrote, services.on_handler_wrote)]
 
     def periodic_jobs(self) -> list[Job]:
         from . import tasks

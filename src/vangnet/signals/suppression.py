@@ -54,18 +54,21 @@ def hide_by_subtraction(people: Mapping[int | None, int], parents: Mapping[int, 
     while changed:
         changed = False
         for node in sorted(shown, key=lambda u: (u is not None, u or 0)):
-            below = _highest_shown_below(node, shown, children)
-            atom = people[node] - sum(people[u] for u in below)
-            if 0 < atom < k and below:
-                smallest = min(below, key=lambda u: (people[u], u))
-                shown.discard(smallest)
-                hidden.add(smallest)
-                changed = True
-                break
-            if atom < 0:  # inconsistent counts: do not show what we cannot reason about
-                shown.discard(node)
-                hidden.add(node)
-                changed = True
+            if node not in shown:
+                continue
+            while True:  # hide below this node until its atom is safe, then go on
+                below = _highest_shown_below(node, shown, children)
+                atom = people[node] - sum(people[u] for u in below)
+                if 0 < atom < k and below:
+                    smallest = min(below, key=lambda u: (people[u], u))
+                    shown.discard(smallest)
+                    hidden.add(smallest)
+                    changed = True
+                    continue
+                if atom < 0:  # inconsistent counts: do not show what we cannot reason about
+                    shown.discard(node)
+                    hidden.add(node)
+                    changed = True
                 break
     return hidden
 

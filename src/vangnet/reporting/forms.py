@@ -10,7 +10,7 @@ from vangnet.organisations.public import memberships_in, units_in
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .categories import Category, DiscriminationGround
 from .models import Report
-from .route import involvable_people, recipient_choices
+from .route import default_recipient, involvable_people, recipient_choices, recipient_role_label
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation, Unit
@@ -43,10 +43,12 @@ MODE_CHOICES = [
 
 
 class ReportForm(forms.Form):
+    # No `required` attribute: browsers paint an empty required field red (:invalid) before anyone
+    # typed. The field says "(optional)" where it is, and is marked aria-required where it is not.
+    use_required_attribute = False
+
     recipient = forms.ChoiceField(
         label=_("Who should receive your report?"), required=False,
-        help_text=_("Not sure? Leave the first option: your report then goes to the organisation's "
-                    "default confidential advisor (never to someone you name as involved)."),
     )
     mode = forms.ChoiceField(label=_("How do you want to be known?"), choices=MODE_CHOICES,
                              widget=forms.RadioSelect, initial=Report.Mode.ANONYMOUS)
@@ -83,7 +85,7 @@ class ReportForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
     wishes = forms.CharField(label=_("What would you like to happen?"), max_length=5000,
                              required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    unit = forms.ChoiceField(label=_("Your department or team (optional)"), required=False)
+    unit = forms.ChoiceField(label=_("Your department or team"), required=False)
     identity = forms.CharField(
         label=_("Your name"), max_length=300, required=False,
         help_text=_("Only for a confidential or open report. Leave empty when you report anonymously."),
@@ -93,12 +95,12 @@ class ReportForm(forms.Form):
         help_text=_("Only for a confidential or open report, for example a private phone number."),
     )
     notify_email = forms.EmailField(
-        label=_("E-mail address for notices (optional)"), required=False,
+        label=_("E-mail address for notices"), required=False,
         help_text=_("We only send 'there is a new message', never content. Use a private address, "
                     "not your work address."),
     )
     attachments = MultipleFileField(
-        label=_("Files (optional)"), required=False,
+        label=_("Files"), required=False,
         help_text=_("At most 5 files of 5 MB: JPEG, PNG or PDF. We remove hidden information such as "
                     "location from photos. A PDF can still contain your name as author: check it "
                     "before you add it."),
@@ -111,7 +113,19 @@ class ReportForm(forms.Form):
         people = recipient_choices(organisation=organisation, excluded=excluded)
         self.available = [p for p in people if p.available]
         fields: Any = self.fields
-        fields["recipient"].choices = [("", _("The default recipient"))] + [
+        default = default_recipient(organisation=organisation, excluded=excluded)
+        self.default_recipient = default
+        if default is not None:
+            who = {"name": default.user.full_name or default.user.email,
+                   "role": recipient_role_label(default)}
+            default_label = (_("%(name)s, %(role)s (the default recipient)") % who if who["role"]
+                             else _("%(name)s (the default recipient)") % who)
+            fields["recipient"].help_text = _(
+                "Not sure? Leave the first option: your report then goes to %(name)s (%(role)s). "
+                "Someone you name as involved never receives it.") % who
+        else:
+            default_label = _("The default recipient")
+        fields["recipient"].choices = [("", default_label)] + [
             (str(p.membership.pk), _person_label(p.membership)) for p in self.available
         ]
         fields["involved_people"].choices = [
@@ -146,6 +160,8 @@ def _person_label(member: Membership) -> str:
 
 
 class ReceiptForm(forms.Form):
+    use_required_attribute = False
+
     code = forms.CharField(
         label=_("Your receipt code"), max_length=40,
         help_text=_("The 16 digits you got when you made your report. Spaces are fine."),
@@ -154,9 +170,11 @@ class ReceiptForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    use_required_attribute = False
+
     body = forms.CharField(label=_("Your message"), max_length=20000, required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    attachments = MultipleFileField(label=_("Files (optional)"), required=False,
+    attachments = MultipleFileField(label=_("Files"), required=False,
                                     help_text=_("At most 5 files of 5 MB: JPEG, PNG or PDF."))
 
 

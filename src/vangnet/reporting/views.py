@@ -26,7 +26,14 @@ from .forms import ReceiptForm, ReplyForm, ReportForm
 from .guide import WANTS, YES_NO, recommend
 from .models import StepKind
 from .reporter_cookie import reporter_access_from_cookie, reporter_cookie_clear, reporter_cookie_set
-from .route import EXTERNAL_BODIES, route_view
+from .route import (
+    EXTERNAL_BODIES,
+    MANAGER_ABOVE,
+    MANAGER_ABOVE_TEXT,
+    MANAGER_ABOVE_TITLE,
+    RouteStepView,
+    route_view,
+)
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Organisation
@@ -92,26 +99,45 @@ def poster_pdf(request: PublicOrganisationRequest, org_slug: str) -> HttpRespons
     return response
 
 
+GUIDE_QUESTIONS = ("category", "manager_involved", "advice_involved", "danger", "want", "speak_up")
+
+
+@require_http_methods(["GET", "POST"])
 def guide(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
-    """A GET form: the answers live only in the URL of this one request, never on the server."""
+    """The answers are posted, so they never reach the URL, the browser's history or a log line;
+    they only shape this one answer page and are not stored."""
     organisation = _public(request, org_slug)
-    answers = {key: request.GET.get(key, "") for key in
-               ("category", "manager_involved", "danger", "want", "speak_up")}
-    valid = (answers["category"] in Category.values
-             and answers["manager_involved"] in dict(YES_NO)
-             and answers["danger"] in dict(YES_NO) and answers["want"] in dict(WANTS)
-             and answers["speak_up"] in dict(YES_NO))
+    units = list(units_in(organisation_id=organisation.pk).order_by("name"))
+    data = request.POST if request.method == "POST" else {}
+    answers = {key: str(data.get(key, "")) for key in (*GUIDE_QUESTIONS, "unit")}
+    unit = next((u for u in units if str(u.pk) == answers["unit"]), None)
+    missing = [key for key in GUIDE_QUESTIONS if answers[key] not in _guide_options(key)]
     context: dict[str, Any] = {"answers": answers, "categories": Category.choices,
-                               "yes_no": YES_NO, "wants": WANTS, "submitted": bool(request.GET)}
-    if valid:
-        advice = recommend(**answers)
-        route = route_view(organisation=organisation, manager_involved=advice.skip_manager)
-        context["advice"] = advice
-        context["advised_steps"] = [s for kind in advice.steps if (s := route.step(kind))]
-        context["bodies"] = [EXTERNAL_BODIES[c] for c in advice.external_codes]
-    response = render(request, "reporting/guide.html", context)
-    # The answers are in the URL: keep them out of caches and out of the Referer of later requests.
-    return _no_store(response)
+                               "yes_no": YES_NO, "wants": WANTS, "units": units,
+                               "submitted": request.method == "POST", "missing": missing}
+    if request.method == "POST" and not missing:
+        advice = recommend(**{key: answers[key] for key in GUIDE_QUESTIONS})
+        route = route_view(organisation=organisation, unit=unit, manager_involved=advice.skip_manager)
+        manager_step = route.step(StepKind.MANAGER)
+        steps = []
+        for kind in advice.steps:
+            if kind == MANAGER_ABOVE:
+                steps.append(RouteStepView(
+                    kind=MANAGER_ABOVE, title=str(MANAGER_ABOVE_TITLE), description=str(MANAGER_ABOVE_TEXT),
+                    people=manager_step.people_above if manager_step else []))
+            elif step := route.step(kind):
+                steps.append(step)
+        context.update(advice=advice, advised_steps=steps, unit=unit,
+                       bodies=[EXTERNAL_BODIES[c] for c in advice.external_codes])
+    return _no_store(render(request, "reporting/guide.html", context))
+
+
+def _guide_options(key: str) -> set[str]:
+    if key == "category":
+        return set(Category.values)
+    if key == "want":
+        return {value for value, _label in WANTS}
+    return {value for value, _label in YES_NO}
 
 
 def _uploads(files: list[Any]) -> list[services.UploadedAttachment]:
@@ -163,7 +189,10 @@ def report_new(request: PublicOrganisationRequest, org_slug: str) -> HttpRespons
                 try:
                     _report, code = services.report_submit(
                         organisation=organisation, category=form.cleaned_data["category"],
-                        mode=form.cleaned_data["mode"], recipient=form.recipient_membership(),
+                        mode=form.cleaned_data["mode"],
+                        # The default goes to exactly the person the form named (not another
+                        # unit's default): what the reporter read is what happens.
+                        recipient=form.recipient_membership() or form.default_recipient,
                         parts={key: form.cleaned_data.get(key, "") for key in services.PARTS},
                         involved=form.involved_memberships(), unit=form.unit_object(),
                         discrimination_ground=form.cleaned_data.get("discrimination_ground") or "",

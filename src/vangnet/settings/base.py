@@ -147,6 +147,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 CSRF_COOKIE_HTTPONLY = True
+# No cookie outlives the visit on a public page (issue 12): the CSRF cookie is a browser-session
+# cookie (gone when the browser closes) instead of Django's one year. A form left open across a
+# browser restart is refused with our 403 page, which says how to go on.
+CSRF_COOKIE_AGE = None
+LANGUAGE_COOKIE_AGE = None
 
 # --- Background tasks -----------------------------------------------------------------------
 # The database backend is the default: nothing else to run. With several app servers and a busy

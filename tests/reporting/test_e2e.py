@@ -35,8 +35,10 @@ def test_guide_report_reply_and_return(page, login, organisation, advisor, exter
     page.check("input[name=manager_involved][value=yes]")
     page.check("input[name=danger][value=no]")
     page.check("input[name=want][value=advice]")
+    page.check("input[name=advice_involved][value=no]")
     page.check("input[name=speak_up][value=no]")
-    page.click("form.vn-guide button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.vn-guide button[type=submit]")
     assert "Anna Advies" in page.content()
     assert_accessible(page)
     # 2. An anonymous report with an attachment, to the advisor chosen from the guide.

@@ -124,7 +124,7 @@ class ReportForm(forms.Form):
                 "Not sure? Leave the first option: your report then goes to %(name)s (%(role)s). "
                 "Someone you name as involved never receives it.") % who
         else:
-            default_label = _("The default recipient")
+            default_label = str(_("The default recipient"))
         fields["recipient"].choices = [("", default_label)] + [
             (str(p.membership.pk), _person_label(p.membership)) for p in self.available
         ]

@@ -340,6 +340,8 @@ VANGNET_ANONYMITY_THRESHOLD = env_int("VANGNET_ANONYMITY_THRESHOLD", 5)
 VANGNET_ANONYMITY_MINIMUM = 3
 # Roles whose holders may read cases; they must log in with two factors.
 VANGNET_DEMO = env_bool("VANGNET_DEMO", False)
+# Where "Leave this page quickly" goes (issue 12): a neutral, common site.
+VANGNET_QUICK_EXIT_URL = env_str("VANGNET_QUICK_EXIT_URL", "https://www.buienradar.nl/")
 # Finished background-task rows are deleted after this many days (ADR 0051, docs/operations.md).
 VANGNET_TASK_RESULTS_KEEP_DAYS = max(1, env_int("VANGNET_TASK_RESULTS_KEEP_DAYS", 7))
 

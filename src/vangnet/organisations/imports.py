@@ -32,12 +32,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.core.audit import audit_record
+from vangnet.core.service import service_write
 
 from .models import ImportJob, Membership, MembershipRole, Unit
 from .roles import CASE_READING_ROLES, Role
@@ -292,11 +291,11 @@ def apply(*, organisation_id: int, plan: Plan, actor_user_id: int | None) -> dic
     """Write a valid plan in one transaction. Returns counts for the summary."""
     if plan.errors:
         raise ValueError("apply() only takes a plan without errors")
-    with transaction.atomic():
+    with service_write(action="organisation.import", actor=_user(actor_user_id),
+                       organisation_id=organisation_id) as change:
         counts = _apply_units(organisation_id, plan.units)
         counts.update(_apply_people(organisation_id, plan.people, actor_user_id))
-        audit_record(action="organisation.import", actor=_user(actor_user_id),
-                     organisation_id=organisation_id, data=counts)
+        change.data = counts
     return counts
 
 

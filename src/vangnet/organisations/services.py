@@ -14,10 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.core.audit import audit_record
 from vangnet.core.events import publish
 from vangnet.core.mail import queue_mail
-from vangnet.core.service import actor_user
+from vangnet.core.service import require, service_write
 
 from .events import MemberJoined, MembershipChanged
 
@@ -36,18 +35,12 @@ INVITATION_VALID_FOR = timedelta(days=14)
 INVITATION_MAIL = "organisations/email/invitation"  # mail kind: organisations/mails.py
 
 
-def _require_manager(actor: Actor) -> None:
-    if not can_manage_organisation(actor):
-        raise PermissionDenied
-
-
 def organisation_create(*, name: str, slug: str, primary_colour: str = "#1f5c99") -> Organisation:
-    with transaction.atomic():
+    with service_write(action="organisation.create", actor=None) as change:
         organisation = Organisation.objects.create(
             name=name, slug=slug, primary_colour=primary_colour
         )
-        audit_record(action="organisation.create", target=organisation,
-                     organisation_id=organisation.pk)
+        change.target = organisation
     return organisation
 
 
@@ -56,12 +49,10 @@ def organisation_update_branding(
     logo: UploadedFile | None = None, remove_logo: bool = False,
 ) -> Organisation:
     """Name, colour and logo. A logo is re-encoded without metadata (see images.py)."""
-    _require_manager(actor)
-    if organisation.pk != actor.organisation_id:
-        raise PermissionDenied
+    require(can_manage_organisation(actor) and organisation.pk == actor.organisation_id)
     # From the database: a bound ModelForm may already have put the new file on this instance.
     old_logo = Organisation.objects.filter(pk=organisation.pk).values_list("logo", flat=True).first() or ""
-    with transaction.atomic():
+    with service_write(action="organisation.branding", actor=actor, target=organisation) as change:
         organisation.name = name
         organisation.primary_colour = primary_colour
         if remove_logo:
@@ -70,8 +61,7 @@ def organisation_update_branding(
             organisation.logo = clean_logo(logo, name_hint=organisation.slug)
         organisation.full_clean()
         organisation.save()
-        audit_record(action="organisation.branding", actor_label="", actor=actor_user(actor),
-                     target=organisation, data={"logo_changed": bool(remove_logo or logo)})
+        change.data = {"logo_changed": bool(remove_logo or logo)}
         new_logo = organisation.logo.name if organisation.logo else ""
         if old_logo and old_logo != new_logo:
             storage = organisation.logo.storage
@@ -96,15 +86,15 @@ def unit_create(
     *, actor: Actor, name: str, kind: str = Unit.Kind.TEAM, parent: Unit | None = None,
     code: str = "", managers: Iterable[Membership] = (),
 ) -> Unit:
-    _require_manager(actor)
+    require(can_manage_organisation(actor))
     _check_parent(None, parent, actor.organisation_id)
-    with transaction.atomic():
+    with service_write(action="unit.create", actor=actor) as change:
         unit = Unit(organisation_id=actor.organisation_id, name=name, kind=kind, parent=parent,
                     code=code)
         unit.full_clean()
         unit.save()
         _set_managers(actor, unit, managers)
-        audit_record(action="unit.create", actor=actor_user(actor), target=unit)
+        change.target = unit
     return unit
 
 
@@ -112,16 +102,13 @@ def unit_update(
     *, actor: Actor, unit: Unit, name: str, kind: str, parent: Unit | None, code: str = "",
     managers: Iterable[Membership] = (),
 ) -> Unit:
-    _require_manager(actor)
-    if unit.organisation_id != actor.organisation_id:
-        raise PermissionDenied
+    require(can_manage_organisation(actor) and unit.organisation_id == actor.organisation_id)
     _check_parent(unit, parent, actor.organisation_id)
-    with transaction.atomic():
+    with service_write(action="unit.update", actor=actor, target=unit):
         unit.name, unit.kind, unit.parent, unit.code = name, kind, parent, code
         unit.full_clean()
         unit.save()
         _set_managers(actor, unit, managers)
-        audit_record(action="unit.update", actor=actor_user(actor), target=unit)
     return unit
 
 
@@ -133,13 +120,10 @@ def _set_managers(actor: Actor, unit: Unit, managers: Iterable[Membership]) -> N
 
 
 def unit_delete(*, actor: Actor, unit: Unit) -> None:
-    _require_manager(actor)
-    if unit.organisation_id != actor.organisation_id:
-        raise PermissionDenied
+    require(can_manage_organisation(actor) and unit.organisation_id == actor.organisation_id)
     if unit.children.exists():
         raise ValidationError(_("This unit still has units below it. Move or remove those first."))
-    with transaction.atomic():
-        audit_record(action="unit.delete", actor=actor_user(actor), target=unit)
+    with service_write(action="unit.delete", actor=actor, target=unit):
         unit.delete()
 
 
@@ -150,11 +134,9 @@ def membership_create(
 ) -> Membership:
     """Add a person to an organisation (creating the account when it does not exist yet)."""
     if actor is not None:
-        _require_manager(actor)
-        if actor.organisation_id != organisation.pk:
-            raise PermissionDenied
+        require(can_manage_organisation(actor) and actor.organisation_id == organisation.pk)
     User = get_user_model()
-    with transaction.atomic():
+    with service_write(action="membership.create", actor=actor) as change:
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             user = User.objects.create_user(email=email, password=password, full_name=full_name)
@@ -170,8 +152,7 @@ def membership_create(
         _change_roles(membership=membership, roles=roles, was_active=membership.is_active,
                       created=created, actor=actor,
                       granting_user_id=actor.user_id if actor is not None else None)
-        audit_record(action="membership.create", actor=actor_user(actor) if actor else None,
-                     target=membership, data={"roles": sorted(roles)})
+        change.target, change.data = membership, {"roles": sorted(roles)}
     return membership
 
 
@@ -200,17 +181,18 @@ def _change_roles(
         raise ValidationError(_(
             "You cannot give yourself a role that can read reports. Ask another coordinator to "
             "do it: then the advisors are told, and no single account can open reports."))
-    _replace_roles(membership, wanted)
     if not (added or removed or was_active != membership.is_active):
         return added, removed
-    change = audit_record(
-        action="membership.roles_change", actor=actor_user(actor) if actor else None,
-        target=membership, organisation_id=membership.organisation_id,
-        data={"membership_id": membership.pk, "added": sorted(added), "removed": sorted(removed),
-              "active": membership.is_active, "was_active": was_active})
+    with service_write(action="membership.roles_change", actor=actor, target=membership,
+                       organisation_id=membership.organisation_id) as change:
+        _replace_roles(membership, wanted)
+        change.data = {"membership_id": membership.pk, "added": sorted(added),
+                       "removed": sorted(removed), "active": membership.is_active,
+                       "was_active": was_active}
     publish(MembershipChanged(membership=membership, added=frozenset(added),
-                                removed=frozenset(removed), actor=actor))
-    _notify_role_change(membership=membership, change_id=change.pk, added=added, created=created)
+                              removed=frozenset(removed), actor=actor))
+    _notify_role_change(membership=membership, change_id=change.entry_id, added=added,
+                        created=created)
     return added, removed
 
 
@@ -259,15 +241,16 @@ def roles_added_by_import(*, organisation_id: int, added: dict[int, set[str]],
     changed are told; the advisors get one e-mail for the whole import, so a file that slips in
     a reader is noticed without a flood of mail for a large organisation."""
     changes = [[pk, sorted(roles)] for pk, roles in sorted(added.items())]
-    change = audit_record(action="membership.roles_change_import",
-                          actor=_user_by_id(actor_user_id), organisation_id=organisation_id,
-                          data={"changes": changes, "count": len(changes)})
+    with service_write(action="membership.roles_change_import", actor=_user_by_id(actor_user_id),
+                       organisation_id=organisation_id) as change:
+        change.data = {"changes": changes, "count": len(changes)}
+    change_id = change.entry_id
     advisors = _advisor_user_ids(organisation_id, except_membership_ids=added)
     if advisors:
         transaction.on_commit(lambda: queue_mail(CASE_READERS_IMPORTED_MAIL, user_ids=advisors,
-                                                 change_id=change.pk))
+                                                 change_id=change_id))
     for membership in Membership.objects.filter(pk__in=set(added) - created_ids):
-        _notify_role_change(membership=membership, change_id=change.pk,
+        _notify_role_change(membership=membership, change_id=change_id,
                             added=frozenset(added[membership.pk]), created=False,
                             tell_advisors=False)
 
@@ -282,17 +265,14 @@ def membership_update(
     *, actor: Actor, membership: Membership, roles: Iterable[str], unit: Unit | None,
     job_title: str, is_external: bool, is_active: bool,
 ) -> Membership:
-    _require_manager(actor)
-    if membership.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    if unit is not None and unit.organisation_id != actor.organisation_id:
-        raise PermissionDenied
+    require(can_manage_organisation(actor) and membership.organisation_id == actor.organisation_id
+            and (unit is None or unit.organisation_id == actor.organisation_id))
     roles = set(roles)
     if not can_change_own_membership(actor, membership.pk) and (
         Role.COORDINATOR not in roles or not is_active
     ):
         raise ValidationError(_("You cannot remove your own coordinator role or deactivate yourself."))
-    with transaction.atomic():
+    with service_write(action="membership.update", actor=actor, target=membership) as change:
         was_active = Membership.objects.select_for_update().values_list(
             "is_active", flat=True).get(pk=membership.pk)
         membership.unit, membership.job_title = unit, job_title
@@ -300,8 +280,7 @@ def membership_update(
         membership.save()
         _change_roles(membership=membership, roles=roles, was_active=was_active, created=False,
                       actor=actor, granting_user_id=actor.user_id)
-        audit_record(action="membership.update", actor=actor_user(actor), target=membership,
-                     data={"roles": sorted(roles), "active": is_active})
+        change.data = {"roles": sorted(roles), "active": is_active}
     return membership
 
 
@@ -325,17 +304,16 @@ def invitation_create(
     (ADR 0051): the queue carries the invitation id, and nobody, the coordinator included, ever
     sees the link.
     """
-    _require_manager(actor)
-    if unit is not None and unit.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    with transaction.atomic():
+    require(can_manage_organisation(actor)
+            and (unit is None or unit.organisation_id == actor.organisation_id))
+    with service_write(action="invitation.create", actor=actor) as change:
         invitation = Invitation.objects.create(
             organisation_id=actor.organisation_id, email=email.lower(), full_name=full_name,
             roles=sorted(Role(r).value for r in roles), unit=unit,
             token_hash=_unusable_token_hash(), invited_by_id=actor.user_id,
             expires_at=timezone.now() + INVITATION_VALID_FOR,
         )
-        audit_record(action="invitation.create", actor=actor_user(actor), target=invitation)
+        change.target = invitation
         invitation_id = invitation.pk
         transaction.on_commit(lambda: queue_mail(INVITATION_MAIL, invitation_id=invitation_id,
                                                  language=language))
@@ -347,17 +325,15 @@ def invitation_send_again(*, actor: Actor, invitation: Invitation, language: str
 
     The earlier link stops working at once; the new one is minted by the worker, as at first.
     """
-    _require_manager(actor)
-    if invitation.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    with transaction.atomic():
+    require(can_manage_organisation(actor) and invitation.organisation_id == actor.organisation_id)
+    with service_write(action="invitation.send_again", actor=actor) as change:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
             raise ValidationError(_("This invitation has already been used."))
         invitation.token_hash = _unusable_token_hash()
         invitation.expires_at = timezone.now() + INVITATION_VALID_FOR
         invitation.save(update_fields=["token_hash", "expires_at"])
-        audit_record(action="invitation.send_again", actor=actor_user(actor), target=invitation)
+        change.target = invitation
         invitation_id = invitation.pk
         transaction.on_commit(lambda: queue_mail(INVITATION_MAIL, invitation_id=invitation_id,
                                                  language=language))
@@ -371,16 +347,17 @@ def invitation_link_mint(*, invitation_id: int) -> tuple[Invitation, str] | None
     invitation was accepted, has expired or is gone. Any earlier link stops working.
     """
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with service_write(action="invitation.link_sent", actor=None, actor_label="system") as change:
         invitation = (
             Invitation.objects.select_for_update(of=("self",)).select_related("organisation")
             .filter(pk=invitation_id, accepted_at__isnull=True).first()
         )
         if invitation is None or invitation.expires_at < timezone.now():
+            change.nothing_changed()
             return None
         invitation.token_hash = _token_hash(token)
         invitation.save(update_fields=["token_hash"])
-        audit_record(action="invitation.link_sent", actor_label="system", target=invitation)
+        change.target = invitation
     return invitation, token
 
 
@@ -401,7 +378,7 @@ def invitation_accept(
 ) -> Membership:
     """Accept an invitation: with the logged-in account, or by creating one with a password."""
     User = get_user_model()
-    with transaction.atomic():
+    with service_write(action="invitation.accept", actor=user) as change:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
             raise ValidationError(_("This invitation has already been used."))
@@ -422,7 +399,7 @@ def invitation_accept(
                       granting_user_id=invitation.invited_by_id)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        audit_record(action="invitation.accept", actor=user, target=invitation)
+        change.actor, change.target = user, invitation
         publish(MemberJoined(membership=membership))
     return membership
 
@@ -443,14 +420,13 @@ def import_job_create(*, actor: Actor, file_name: str, csv_text: str) -> ImportJ
     """Store an uploaded CSV file and start importing it in the background."""
     from .tasks import import_job_run  # noqa: PLC0415 - cycle: tasks → imports → services
 
-    _require_manager(actor)
-    with transaction.atomic():
+    with service_write(allowed=can_manage_organisation(actor), action="organisation.import_started",
+                       actor=actor, organisation_id=actor.organisation_id) as change:
         job = ImportJob.objects.create(
             organisation_id=actor.organisation_id, created_by_id=actor.user_id,
             file_name=file_name[:200], csv_text=csv_text,
             total_rows=max(0, len(csv_text.splitlines()) - 1),
         )
-        audit_record(action="organisation.import_started", actor=actor_user(actor), target=job,
-                     organisation_id=actor.organisation_id)
+        change.target = job
         transaction.on_commit(lambda: import_job_run.enqueue(job_id=job.pk))
     return job

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -217,6 +217,7 @@ class ReporterView:
     open_questions: list[DialogueQuestion]
     attachments: list[AttachmentView]
     recipients: list[str]
+    consents: list[MessageView] = field(default_factory=list)  # consent questions answered "yes"
 
 
 def reporter_view(*, access: ReporterAccess) -> ReporterView:
@@ -233,8 +234,15 @@ def reporter_view(*, access: ReporterAccess) -> ReporterView:
     attachments = _attachment_views(
         box_private, list(Attachment.objects.filter(report=report, message__isnull=True))
     )
+    # Consents the reporter gave and can still withdraw here (issue 12); a consent whose parts were
+    # shared already is withdrawn with the question asked after sharing (an open question).
+    followed_up = {m.question.ref.replace(".withdraw:", ".consent:") for m in messages
+                   if m.question and ".withdraw:" in (m.question.ref or "")}
+    consents = [m for m in messages if m.question and m.question.kind == "consent"
+                and m.question.answer == "yes" and m.question.ref not in followed_up]
     return ReporterView(report, {p: contents.get(p, "") for p in PARTS}, messages,
-                        [q for q in open_questions if q is not None], attachments, recipients)
+                        [q for q in open_questions if q is not None], attachments, recipients,
+                        consents)
 
 
 def question_get_for_reporter(*, access: ReporterAccess, pk: int) -> DialogueQuestion:

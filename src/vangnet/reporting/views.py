@@ -297,6 +297,13 @@ def reporter_report(request: PublicOrganisationRequest, org_slug: str) -> HttpRe
     form = ReplyForm()
     status = 200
     if request.method == "POST":
+        if "withdraw_consent" in request.POST:
+            question = selectors.question_get_for_reporter(
+                access=access, pk=_int(request.POST.get("withdraw_consent")))
+            # Withdrawn already, or not a consent: the page simply shows the current state.
+            with contextlib.suppress(ValidationError):
+                services.dialogue_withdraw_consent(access=access, question=question)
+            return redirect("reporting:reporter_report", org_slug)
         if "answer" in request.POST:
             question = selectors.question_get_for_reporter(
                 access=access, pk=_int(request.POST.get("question")))

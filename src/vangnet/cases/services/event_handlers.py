@@ -27,7 +27,11 @@ def on_question_answered(event: QuestionAnswered) -> None:
         return
     if ref.kind == "consent":
         consent = ConsentRequest.objects.filter(pk=ref.object_id).first()
-        if consent is not None:
+        if consent is not None and answer == "withdraw":
+            # The reporter changed their mind before anything was shared (issue 12).
+            if consent.question_id == question.pk and consent.status == ConsentRequest.Status.CONSENTED:
+                consent_withdraw(consent=consent, question=question)
+        elif consent is not None:
             consent_answer(consent=consent, answer=answer)
     elif ref.kind == "withdraw":
         consent = ConsentRequest.objects.filter(pk=ref.object_id).first()

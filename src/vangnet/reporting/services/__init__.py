@@ -36,8 +36,10 @@ from .access import (
 from .common import MAX_MESSAGE_LENGTH, MAX_PART_LENGTH, UploadedAttachment
 from .dialogue import (
     KeyRequired,
+    consent_withdrawable,
     dialogue_answer,
     dialogue_ask,
+    dialogue_withdraw_consent,
     key_required_message,
     message_post,
     reporter_mark_read,
@@ -93,8 +95,10 @@ __all__ = [
     "UploadedAttachment",
     "advisor_profile_save",
     "box_private_key",
+    "consent_withdrawable",
     "dialogue_answer",
     "dialogue_ask",
+    "dialogue_withdraw_consent",
     "key_required_message",
     "last_key_holder_message",
     "message_post",

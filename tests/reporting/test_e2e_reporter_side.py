@@ -156,3 +156,35 @@ def test_every_public_page_passes_axe_with_all_rules(page, organisation, advisor
         page.click("main form button[type=submit]")
     assert page.locator("[data-error-summary]").count() == 1
     assert_accessible_all_rules(page)
+
+
+def test_callback_request_reaches_the_advisor(page, login, organisation, advisor) -> None:
+    from support.people import PASSWORD
+
+    slug = organisation.slug
+    page.goto(f"/o/{slug}/melden/")
+    with page.expect_navigation():
+        page.click(f"main a[href='/o/{slug}/melden/eerst-praten/']")
+    assert_accessible_all_rules(page)
+    # Sent empty: the error summary, focused, with a link to the field.
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('[data-error-summary]')")
+    assert page.locator("[data-error-summary] a[href='#id_how_to_reach']").count() == 1
+    assert_accessible_all_rules(page)
+    page.fill("input[name=how_to_reach]", "06 11 22 33 44 (privé)")
+    page.fill("input[name=when]", "Woensdag na 18:00")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("[data-testid=callback-sent]").is_visible()
+    assert_accessible_all_rules(page)
+    # The advisor logs in, unlocks and sees it.
+    page.context.clear_cookies()
+    login(advisor.user.email)
+    page.goto(f"/o/{slug}/meldingen/terugbellen/")
+    if "/ontgrendelen/" in page.url:
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+    table = page.locator("[data-testid=callbacks]")
+    assert "06 11 22 33 44 (privé)" in table.inner_text() and "Woensdag na 18:00" in table.inner_text()

@@ -27,6 +27,10 @@ MARKERS = {
     "message": "MARKERMESSAGE3308",
     "reply": "MARKERREPLY6619",
     "identity": "MARKERIDENTITY1187",
+    # Issue 12: a call-back request ("talk first").
+    "callback_reach": "MARKERREACH0612345678",
+    "callback_when": "MARKERWHEN2290",
+    "callback_name": "MARKERNAME5518",
 }
 IP = "203.0.113.77"
 PROXY_IP = "198.51.100.254"
@@ -100,6 +104,17 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
     client.post(reverse("reporting:reporter_report", args=[organisation.slug]),
                 {"body": MARKERS["reply"]}, **headers)
     client.get(reverse("reporting:reporter_report", args=[organisation.slug]), **headers)
+    # Issue 12: the guide (posted answers) and a call-back request, from the same client.
+    client.post(reverse("reporting:guide", args=[organisation.slug]), {
+        "category": "intimidatie", "manager_involved": "no", "advice_involved": "no", "danger": "no",
+        "want": "advice", "speak_up": "no"}, **headers)
+    sent = client.post(reverse("reporting:callback_new", args=[organisation.slug]), {
+        "recipient": str(advisor.pk), "category": "intimidatie", "how_to_reach": MARKERS["callback_reach"],
+        "when": MARKERS["callback_when"], "name": MARKERS["callback_name"]}, **headers)
+    assert sent.status_code == 303, sent.content.decode()[:2000]
+    callbacks = selectors.callbacks_for(actor=as_actor(advisor), private_key=advisor.private_key)
+    assert [(c.how_to_reach, c.when, c.name) for c in callbacks] == [
+        (MARKERS["callback_reach"], MARKERS["callback_when"], MARKERS["callback_name"])]
 
     # Sanity: the recipient can read every marker.
     me = as_actor(advisor)
@@ -115,6 +130,7 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
 
     text, blob = database_text()
     assert "notify_reporter" in text  # the queued notice is in the dump, without the address
+    assert "callback_requested" in text  # and the advisor's call-back notice, without content
     assert_absent(list(MARKERS.values()), text, blob, "the database")
     assert_absent(list(MARKERS.values()), "", storage_bytes(), "the file storage")
     logs = "\n".join(r.getMessage() for r in caplog.records)

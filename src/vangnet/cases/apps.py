@@ -21,13 +21,15 @@ class CasesConfig(VangnetAppConfig):
     mails = "mails"
 
     def event_handlers(self) -> list[tuple[type[Event], Callable[[Any], None]]]:
-        from vangnet.reporting.public import QuestionAnswered, ReportSubmitted
+        from vangnet.reporting.public import CallbackRequested, QuestionAnswered, ReportSubmitted
 
         from . import services
 
         # Every report opens a case; the reporter's answers to cases' questions come back here.
+        # A call-back request ("talk first") counts as an advice contact.
         return [(ReportSubmitted, services.on_report_submitted),
-                (QuestionAnswered, services.on_question_answered)]
+                (QuestionAnswered, services.on_question_answered),
+                (CallbackRequested, services.on_callback_requested)]
 
     def periodic_jobs(self) -> list[Job]:
         from . import tasks

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.organisations.public import memberships_in, units_in
@@ -357,3 +359,52 @@ class UnavailableForm(forms.Form):
         help_text=_("For example: on long-term sick leave since 1 March. The person gets an e-mail."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CallbackForm(forms.Form):
+    """"I want to talk to someone before I report" (issue 12)."""
+
+    use_required_attribute = False
+
+    recipient = forms.ChoiceField(label=_("Who would you like to talk to?"), required=False)
+    slot = forms.ChoiceField(label=_("Pick a time"), required=False, widget=forms.RadioSelect,
+                             help_text=_("Times the advisor offered. Or leave this and say below "
+                                         "when suits you."))
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices,
+                                 initial=Category.OVERIG)
+    how_to_reach = forms.CharField(
+        label=_("How can we reach you?"), max_length=500,
+        help_text=_("For example a private phone number. Only the person you choose can read it."),
+    )
+    when = forms.CharField(label=_("When suits you?"), max_length=500, required=False,
+                           help_text=_("For example: weekdays after 17:00."))
+    name = forms.CharField(label=_("What may we call you?"), max_length=300, required=False,
+                           help_text=_("A first name is enough. You may also leave it empty."))
+
+    def __init__(self, *args: Any, organisation: Organisation, slots: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        people = [p for p in recipient_choices(organisation=organisation) if p.available]
+        self.people = {str(p.membership.pk): p.membership for p in people}
+        self.slots = {str(s.pk): s for s in slots}
+        fields: Any = self.fields
+        fields["recipient"].choices = [("", _("Whoever is available first"))] + [
+            (pk, f"{_person_label(m)}, {recipient_role_label(m)}") for pk, m in self.people.items()]
+        if slots:
+            fields["slot"].choices = [("", _("No fixed time"))] + [
+                (str(s.pk), f"{date_format(timezone.localtime(s.starts_at), 'l j F H:i')} · "
+                            f"{s.advisor.user.full_name or s.advisor.user.email}") for s in slots]
+        else:
+            del self.fields["slot"]
+
+    def recipient_membership(self) -> Membership | None:
+        return self.people.get(self.cleaned_data.get("recipient") or "")
+
+    def slot_object(self) -> Any:
+        return self.slots.get(self.cleaned_data.get("slot") or "")
+
+
+class CallbackSlotForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"), input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .categories import Category
 from .conflicts import excluded_membership_ids, is_tagged
-from .events import QuestionAnswered, QuestionRef, ReportSubmitted
+from .events import CallbackRequested, QuestionAnswered, QuestionRef, ReportSubmitted
 from .keys import keypair_of, private_key_for_request, private_key_unlock
 from .models import StepKind
 from .selectors import (
@@ -39,6 +39,7 @@ from .services import (
 )
 
 __all__ = [
+    "CallbackRequested",
     "Category",
     "KeyRequired",
     "QuestionAnswered",

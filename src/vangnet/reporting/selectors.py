@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +20,8 @@ from .conflicts import excluded_membership_ids
 from .holdings import recipient_rows
 from .models import (
     Attachment,
+    CallbackRequest,
+    CallbackSlot,
     DialogueQuestion,
     Message,
     OrganisationRecoveryKey,
@@ -517,3 +519,64 @@ def active_grant_get(grant_id: int) -> ReportGrant | None:
 
 def reports_of_organisation(organisation_id: int) -> QuerySet[Report]:
     return Report.objects.filter(organisation_id=organisation_id)
+
+
+# --- "Talk first": call-back requests and time slots (issue 12) ------------------------------
+
+
+@dataclass(frozen=True)
+class CallbackView:
+    callback: CallbackRequest
+    how_to_reach: str
+    when: str
+    name: str
+    slot_starts_at: datetime | None
+
+
+def callbacks_for(*, actor: Actor, private_key: bytes) -> list[CallbackView]:
+    """The actor's own call-back requests, open ones first, decrypted with their key. Two queries."""
+    rows = (CallbackRequest.objects.filter(organisation_id=actor.organisation_id,
+                                           recipient_id=actor.membership_id)
+            .select_related("slot").order_by(F("handled_on").desc(nulls_first=True), "-requested_on")[:200])
+    views = []
+    for callback in rows:
+        try:
+            key = crypto.unseal(private_key, bytes(callback.sealed_key))
+            content = json.loads(crypto.secret_decrypt(key, bytes(callback.content_ciphertext)))
+        except crypto.DecryptionError:
+            continue
+        views.append(CallbackView(callback, str(content.get("how_to_reach", "")),
+                                  str(content.get("when", "")), str(content.get("name", "")),
+                                  callback.slot.starts_at if callback.slot else None))
+    return views
+
+
+def callback_get_for_actor(*, actor: Actor, pk: int) -> CallbackRequest:
+    callback = CallbackRequest.objects.filter(pk=pk, organisation_id=actor.organisation_id,
+                                              recipient_id=actor.membership_id).first()
+    if callback is None:
+        raise Http404
+    return callback
+
+
+def free_slots(*, organisation_id: int, advisor_id: int | None = None) -> QuerySet[CallbackSlot]:
+    """Future slots nobody took yet (public: time and advisor only)."""
+    slots = CallbackSlot.objects.filter(organisation_id=organisation_id, starts_at__gt=timezone.now(),
+                                        request__isnull=True)
+    if advisor_id is not None:
+        slots = slots.filter(advisor_id=advisor_id)
+    return slots.select_related("advisor__user").order_by("starts_at")
+
+
+def own_slots(*, actor: Actor) -> QuerySet[CallbackSlot]:
+    return (CallbackSlot.objects.filter(organisation_id=actor.organisation_id, advisor_id=actor.membership_id,
+                                        starts_at__gt=timezone.now())
+            .select_related("request").order_by("starts_at"))
+
+
+def slot_get_for_actor(*, actor: Actor, pk: int) -> CallbackSlot:
+    slot = CallbackSlot.objects.filter(pk=pk, organisation_id=actor.organisation_id,
+                                       advisor_id=actor.membership_id).first()
+    if slot is None:
+        raise Http404
+    return slot

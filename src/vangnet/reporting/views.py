@@ -22,7 +22,7 @@ from vangnet.organisations.public import PublicOrganisationRequest, organisation
 from . import receipts, selectors, services, submission
 from .categories import Category
 from .conflicts import excluded_for_involved, reporter_manager_involved
-from .forms import ReceiptForm, ReplyForm, ReportForm
+from .forms import CallbackForm, ReceiptForm, ReplyForm, ReportForm
 from .guide import WANTS, YES_NO, recommend
 from .models import StepKind
 from .reporter_cookie import reporter_access_from_cookie, reporter_cookie_clear, reporter_cookie_set
@@ -32,6 +32,7 @@ from .route import (
     MANAGER_ABOVE_TEXT,
     MANAGER_ABOVE_TITLE,
     RouteStepView,
+    default_recipient,
     route_view,
 )
 
@@ -374,3 +375,30 @@ def _part_labels() -> list[tuple[str, str]]:
         ("impact", _("What it does to you")), ("wishes", _("What you would like")),
         ("identity", _("Name")), ("contact", _("Contact")),
     ]
+
+
+@require_http_methods(["GET", "POST"])
+def callback_new(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
+    """"I want to talk to someone before I report": a way to be reached, for one advisor."""
+    organisation = _public(request, org_slug)
+    slots = list(selectors.free_slots(organisation_id=organisation.pk)[:30])
+    form = CallbackForm(request.POST or None, organisation=organisation, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        recipient = form.recipient_membership() or default_recipient(organisation=organisation)
+        try:
+            services.callback_request(
+                organisation=organisation, recipient=recipient, slot=form.slot_object(),
+                how_to_reach=form.cleaned_data["how_to_reach"], when=form.cleaned_data["when"],
+                name=form.cleaned_data["name"], category=form.cleaned_data["category"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _no_store(_see_other(reverse("reporting:callback_sent", args=[org_slug])))
+    return _no_store(render(request, "reporting/callback_form.html", {
+        "form": form, "no_recipients": not form.people}))
+
+
+@require_http_methods(["GET"])
+def callback_sent(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
+    _public(request, org_slug)
+    return _no_store(render(request, "reporting/callback_sent.html"))

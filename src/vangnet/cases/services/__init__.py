@@ -25,7 +25,7 @@ from .common import MIN_JUSTIFICATION, REF_APP, settings_for
 from .configuration import case_settings_update
 from .consent import consent_answer, consent_request, consent_share, consent_withdraw, share_in_acute_danger
 from .creation import case_create_for_report
-from .event_handlers import on_question_answered, on_report_submitted
+from .event_handlers import on_callback_requested, on_question_answered, on_report_submitted
 from .lessons import lesson_action_create, lesson_action_status, lesson_record
 from .notes import note_add
 from .pattern_keys import pattern_key_open, person_hash, person_mark
@@ -57,6 +57,7 @@ __all__ = [
     "lesson_action_status",
     "lesson_record",
     "note_add",
+    "on_callback_requested",
     "on_question_answered",
     "on_report_submitted",
     "pattern_key_open",

@@ -4,11 +4,12 @@ cases asked (routed by its QuestionRef).
 
 from __future__ import annotations
 
-from ..integration import QuestionAnswered, ReportSubmitted
+from ..integration import CallbackRequested, QuestionAnswered, ReportSubmitted
 from ..models import (
     ConsentRequest,
     RetaliationCheckin,
 )
+from .advice import advice_contact_for_callback
 from .aftercare import checkin_answer, satisfaction_answer
 from .common import REF_APP
 from .consent import consent_answer, consent_withdraw
@@ -44,3 +45,8 @@ def on_question_answered(event: QuestionAnswered) -> None:
             checkin_answer(checkin=checkin, answer=answer)
     elif ref.kind == "satisfaction" and ref.field:
         satisfaction_answer(case_id=ref.object_id, field=ref.field, answer=answer)
+
+
+def on_callback_requested(event: CallbackRequested) -> None:
+    advice_contact_for_callback(organisation_id=event.organisation_id, advisor_id=event.advisor_id,
+                                category=event.category, on=event.on)

@@ -33,6 +33,7 @@ from .access import (
     report_seal_for_recovery,
     reports_remove_recipient,
 )
+from .callback import callback_handled, callback_request, callback_slot_add, callback_slot_remove
 from .common import MAX_MESSAGE_LENGTH, MAX_PART_LENGTH, UploadedAttachment
 from .dialogue import (
     KeyRequired,
@@ -95,6 +96,10 @@ __all__ = [
     "UploadedAttachment",
     "advisor_profile_save",
     "box_private_key",
+    "callback_handled",
+    "callback_request",
+    "callback_slot_add",
+    "callback_slot_remove",
     "consent_withdrawable",
     "dialogue_answer",
     "dialogue_ask",

@@ -198,3 +198,28 @@ def test_mistranslations_are_gone(client, organisation, advisor) -> None:
     found = {e.msgid: e.msgstr for e in po if e.msgid in wanted}
     assert found == wanted
     assert not po.untranslated_entries() and not po.fuzzy_entries()
+
+
+# --- Poster and QR code per unit (point 7) ---------------------------------------------------
+
+
+def test_poster_and_qr_per_unit(client, organisation, advisor) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    manager = make_member(organisation, Role.MANAGER, name="Mila Midden")
+    team = make_unit(organisation, "Team Nacht", managers=[manager])
+    route = client.get(_url(organisation, "route"), {"eenheid": team.pk}).content.decode()
+    assert f'melden/poster.pdf?eenheid={team.pk}"' in route and f'melden/qr.svg?eenheid={team.pk}"' in route
+    whole = client.get(_url(organisation, "qr")).content
+    own = client.get(_url(organisation, "qr"), {"eenheid": team.pk}).content
+    assert own.startswith(b"<?xml") or b"<svg" in own
+    assert own != whole  # another address in the code
+    pdf = client.get(_url(organisation, "poster"), {"eenheid": team.pk})
+    assert pdf.status_code == 200 and f"-{team.pk}.pdf" in pdf["Content-Disposition"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Team Nacht" in text and "Mila Midden" in text and f"eenheid={team.pk}" in text
+    # A unit of another organisation is ignored: the organisation's poster.
+    other = client.get(_url(organisation, "poster"), {"eenheid": "999999"})
+    assert other.status_code == 200 and "-999999" not in other["Content-Disposition"]

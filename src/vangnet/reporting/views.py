@@ -37,7 +37,7 @@ from .route import (
 )
 
 if TYPE_CHECKING:
-    from vangnet.organisations.models import Organisation
+    from vangnet.organisations.models import Organisation, Unit
 
 
 def _public(request: PublicOrganisationRequest, org_slug: str) -> Organisation:
@@ -53,19 +53,28 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _unit_from_query(request: HttpRequest, organisation: Organisation) -> Unit | None:
+    unit_id = request.GET.get("eenheid", "")
+    if not (unit_id.isdigit() and len(unit_id) < 12):
+        return None
+    return units_in(organisation_id=organisation.pk).filter(pk=int(unit_id)).first()
+
+
+def _route_url(request: HttpRequest, org_slug: str, unit: Unit | None) -> str:
+    url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
+    return f"{url}?eenheid={unit.pk}" if unit is not None else url
+
+
 def route_page(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     """The route of the organisation, or of one unit (`?eenheid=<id>`: its own route if it has
     one, and its managers on the manager step)."""
     organisation = _public(request, org_slug)
-    unit_id = request.GET.get("eenheid", "")
-    unit = (units_in(organisation_id=organisation.pk).filter(pk=int(unit_id)).first()
-            if unit_id.isdigit() and len(unit_id) < 12 else None)
+    unit = _unit_from_query(request, organisation)
     route = route_view(organisation=organisation, unit=unit)
-    public_url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
-    if unit is not None:
-        public_url += f"?eenheid={unit.pk}"
+    unit_query = f"?eenheid={unit.pk}" if unit is not None else ""
     return _no_store(render(request, "reporting/route.html", {
-        "route": route, "public_url": public_url, "StepKind": StepKind, "unit": unit,
+        "route": route, "public_url": _route_url(request, org_slug, unit), "StepKind": StepKind,
+        "unit": unit, "unit_query": unit_query,
     }))
 
 
@@ -80,23 +89,28 @@ def _qr_svg(url: str) -> str:
 
 
 def qr_svg(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
-    _public(request, org_slug)
-    url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
-    return HttpResponse(_qr_svg(url), content_type="image/svg+xml")
+    """The QR code of the route page, of the organisation or (`?eenheid=`) of one unit."""
+    organisation = _public(request, org_slug)
+    unit = _unit_from_query(request, organisation)
+    return HttpResponse(_qr_svg(_route_url(request, org_slug, unit)), content_type="image/svg+xml")
 
 
 def poster_pdf(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
+    """A poster to print, for the organisation or (`?eenheid=`) for one unit: its own route, its
+    managers, and a QR code that opens the unit's route page."""
     from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     organisation = _public(request, org_slug)
-    url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
-    route = route_view(organisation=organisation)
+    unit = _unit_from_query(request, organisation)
+    url = _route_url(request, org_slug, unit)
+    route = route_view(organisation=organisation, unit=unit)
     html = render_to_string("reporting/poster.html", {
-        "organisation": organisation, "route": route, "url": url, "qr": _qr_svg(url),
+        "organisation": organisation, "route": route, "url": url, "qr": _qr_svg(url), "unit": unit,
     }, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="meldroute-{organisation.slug}.pdf"'
+    name = f"meldroute-{organisation.slug}" + (f"-{unit.pk}" if unit is not None else "")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 

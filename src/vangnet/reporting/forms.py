@@ -112,6 +112,10 @@ class ReportForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        # The written account may be empty when the reporter recorded it (reporting.js puts the
+        # recording in the form's "voice" file only when the form is sent).
+        fields_: Any = self.fields
+        fields_["narrative"].required = self.voice_upload() is None
         people = recipient_choices(organisation=organisation, excluded=excluded)
         self.available = [p for p in people if p.available]
         fields: Any = self.fields
@@ -139,9 +143,16 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        voice = self.voice_upload()
+        if voice is not None and voice.size > MAX_ATTACHMENT_BYTES:
+            self.add_error(None, _("A recording may be at most 5 MB (about 15 minutes). Record a "
+                                   "shorter one."))
         if data.get("mode") in (Report.Mode.CONFIDENTIAL, Report.Mode.OPEN) and not data.get("identity"):
             self.add_error("identity", _("Fill in your name, so the recipient knows who you are."))
         return data
+
+    def voice_upload(self) -> Any:
+        return self.files.get("voice") if self.is_bound and self.files else None
 
     def recipient_membership(self) -> Membership | None:
         pk = self.cleaned_data.get("recipient")

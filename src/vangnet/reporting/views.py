@@ -214,6 +214,7 @@ def report_new(request: PublicOrganisationRequest, org_slug: str) -> HttpRespons
                         is_whistleblowing=form.cleaned_data.get("is_whistleblowing", False),
                         notify_email=form.cleaned_data.get("notify_email") or "",
                         attachments=_uploads(form.cleaned_data.get("attachments") or []),
+                        voice=_uploads([voice])[0] if (voice := form.voice_upload()) else None,
                     )
                 except ValidationError as error:
                     receipts.submission_refused(source)
@@ -246,10 +247,13 @@ def report_new(request: PublicOrganisationRequest, org_slug: str) -> HttpRespons
             involved_ids={int(pk) for pk in form.cleaned_data.get("involved_people") or []},
         )
     # A refused submission is a 429, so that clients and monitoring see the throttle.
-    return _no_store(render(request, "reporting/report_form.html", {
+    response = render(request, "reporting/report_form.html", {
         "form": form, "no_recipients": not form.available, "manager_involved": manager_involved,
         "submission_token": token or submission.token_new(),
-    }, status=429 if throttled else 200))
+    }, status=429 if throttled else 200)
+    # The one page that may use the microphone, for a spoken report recorded in the browser.
+    response["Permissions-Policy"] = "camera=(), microphone=(self), geolocation=(), interest-cohort=()"
+    return _no_store(response)
 
 
 @never_cache

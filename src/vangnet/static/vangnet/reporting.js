@@ -65,3 +65,71 @@
     });
   });
 })();
+
+// A spoken report (issue 12): recorded with MediaRecorder, kept in the page, sent only with the form.
+(function () {
+  "use strict";
+  function ready(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+  ready(function () {
+    var box = document.querySelector("[data-voice]");
+    if (!box || !window.MediaRecorder || !navigator.mediaDevices || !window.DataTransfer) { return; }
+    box.hidden = false;
+    var record = box.querySelector("[data-voice-record]");
+    var stop = box.querySelector("[data-voice-stop]");
+    var remove = box.querySelector("[data-voice-delete]");
+    var status = box.querySelector("[data-voice-status]");
+    var preview = box.querySelector("[data-voice-preview]");
+    var input = box.querySelector("[data-voice-file]");
+    var texts = box.querySelector("[data-voice-texts]").content;
+    var say = function (key) { status.textContent = texts.querySelector("[data-" + key + "]").textContent; };
+    var recorder = null;
+    var chunks = [];
+    record.addEventListener("click", function () {
+      navigator.mediaDevices.getUserMedia({audio: true}).then(function (stream) {
+        chunks = [];
+        recorder = new MediaRecorder(stream);
+        var bytes = 0;
+        recorder.addEventListener("dataavailable", function (event) {
+          if (event.data.size) {
+            chunks.push(event.data);
+            bytes += event.data.size;
+            box.setAttribute("data-voice-bytes", String(bytes));
+          }
+        });
+        recorder.addEventListener("stop", function () {
+          stream.getTracks().forEach(function (track) { track.stop(); });
+          var type = (recorder.mimeType || "audio/webm").split(";")[0];
+          var extension = type.indexOf("ogg") >= 0 ? "ogg" : (type.indexOf("mp4") >= 0 ? "m4a" : "webm");
+          var blob = new Blob(chunks, {type: type});
+          var transfer = new DataTransfer();
+          transfer.items.add(new File([blob], "spraakbericht." + extension, {type: type}));
+          input.files = transfer.files;
+          preview.src = URL.createObjectURL(blob);
+          preview.hidden = false;
+          remove.hidden = false;
+          record.hidden = false;
+          stop.hidden = true;
+          say("recorded");
+          box.setAttribute("data-voice-ready", "");
+        });
+        recorder.start(500);  // a chunk every half second: the page knows it is recording
+        record.hidden = true;
+        stop.hidden = false;
+        stop.focus();
+        say("recording");
+      }).catch(function () { say("denied"); });
+    });
+    stop.addEventListener("click", function () { if (recorder && recorder.state !== "inactive") { recorder.stop(); } });
+    remove.addEventListener("click", function () {
+      input.value = "";
+      preview.removeAttribute("src");
+      preview.hidden = true;
+      remove.hidden = true;
+      box.removeAttribute("data-voice-ready");
+      say("deleted");
+      record.focus();
+    });
+  });
+})();

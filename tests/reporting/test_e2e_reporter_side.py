@@ -188,3 +188,51 @@ def test_callback_request_reaches_the_advisor(page, login, organisation, advisor
             page.click("main form button[type=submit]")
     table = page.locator("[data-testid=callbacks]")
     assert "06 11 22 33 44 (privé)" in table.inner_text() and "Woensdag na 18:00" in table.inner_text()
+
+
+def test_a_report_in_arabic_is_rendered_right_to_left(page, login, organisation, advisor) -> None:
+    from support.people import PASSWORD
+
+    slug = organisation.slug
+    page.goto(f"/o/{slug}/melden/")
+    # The reporter chooses Arabic with the language switch in the header.
+    with page.expect_navigation():
+        page.click("form.vn-language-switch button[value=ar]")
+    assert page.evaluate("() => [document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    assert page.evaluate("() => getComputedStyle(document.querySelector('main')).direction") == "rtl"
+    assert page.locator("main h1").inner_text() == "إلى أين يمكنني التوجه؟"
+    cookie = next(c for c in page.context.cookies() if c["name"] == "django_language")
+    assert cookie["value"] == "ar" and cookie["expires"] == -1  # ends with the browser session
+    assert_accessible_all_rules(page)
+    page.goto(f"/o/{slug}/melden/nieuw/?ontvanger={advisor.pk}")
+    assert page.evaluate("() => document.documentElement.dir") == "rtl"
+    page.check("input[name=mode][value=anonymous]")
+    page.select_option("select[name=category]", "pesten")
+    page.fill("textarea[name=narrative]", "مديري يصرخ عليّ أمام الفريق كل صباح.")
+    send_report(page)
+    page.wait_for_url(f"**/o/{slug}/melden/ontvangen/")
+    assert page.evaluate("() => document.documentElement.dir") == "rtl"
+    assert page.locator("main h1").inner_text() == "تم إرسال بلاغك"
+    assert_accessible_all_rules(page)
+    report = Report.objects.get()
+    assert report.language == "ar"
+    # The advisor (in Dutch) sees the language and reads the Arabic text.
+    page.context.clear_cookies()
+    login(advisor.user.email)
+    page.goto(f"/o/{slug}/meldingen/ontgrendelen/?next=/o/{slug}/meldingen/{report.pk}/")
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("[data-testid=report-language]").inner_text() == "Geschreven in het Arabisch"
+    assert "مديري يصرخ عليّ" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "tr", "ar", "uk"])
+def test_public_pages_pass_axe_in_every_language(page, live_server, organisation, advisor, language) -> None:
+    slug = organisation.slug
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    for path in (*PUBLIC_PATHS, "melden/eerst-praten/"):
+        page.goto(f"/o/{slug}/{path}")
+        assert page.evaluate("() => document.documentElement.lang") == language, path
+        assert _no_sideways_scroll(page), path
+        assert_accessible_all_rules(page)

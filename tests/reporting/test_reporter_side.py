@@ -223,3 +223,70 @@ def test_poster_and_qr_per_unit(client, organisation, advisor) -> None:
     # A unit of another organisation is ignored: the organisation's poster.
     other = client.get(_url(organisation, "poster"), {"eenheid": "999999"})
     assert other.status_code == 200 and "-999999" not in other["Content-Disposition"]
+
+
+# --- Languages (point 5) ---------------------------------------------------------------------
+
+PUBLIC_LANGUAGES = ("nl", "en", "pl", "tr", "ar", "uk")
+ROUTE_HEADINGS = {"nl": "Waar kan ik terecht?", "en": "Where can I go?", "pl": "Gdzie mogę się zwrócić?",
+                  "tr": "Nereye başvurabilirim?", "ar": "إلى أين يمكنني التوجه؟",
+                  "uk": "Куди я можу звернутися?"}
+
+
+@pytest.mark.parametrize("language", PUBLIC_LANGUAGES)
+def test_public_pages_in_every_language(client, organisation, advisor, language) -> None:
+    from django.conf import settings as django_settings
+
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    for name in (*PUBLIC, "callback_new"):
+        body = client.get(_url(organisation, name)).content.decode()
+        assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}"' in body, name
+    route = client.get(_url(organisation, "route")).content.decode()
+    heading = re.search(r'<h1 class="utrecht-heading-1">(.*?)</h1>', route).group(1)
+    assert heading == ROUTE_HEADINGS[language]
+    # The quick exit and the acute help are translated too (project and app catalogues).
+    assert 'data-quick-exit' in route and "112" in route
+
+
+def test_choosing_a_language_sets_no_cookie_that_outlives_the_visit(client, organisation, advisor) -> None:
+    response = client.post("/i18n/setlang/", {"language": "pl", "next": _url(organisation, "route")})
+    assert response.status_code == 302
+    morsel = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert morsel.value == "pl" and not morsel["max-age"] and not morsel["expires"]
+    assert 'lang="pl"' in client.get(_url(organisation, "route")).content.decode()
+
+
+def test_public_only_languages_are_offered_on_public_pages_only(client, organisation, advisor) -> None:
+    public = client.get(_url(organisation, "route")).content.decode()
+    for code in ("pl", "tr", "ar", "uk", "en"):
+        assert f'name="language" value="{code}"' in public
+    privacy = client.get("/privacy/").content.decode()
+    assert 'value="en"' in privacy and 'name="language" value="ar"' not in privacy
+
+
+def test_machine_drafts_are_marked_in_every_new_catalogue() -> None:
+    for language in ("pl", "tr", "ar", "uk"):
+        catalogues = list(settings.PACKAGE_DIR.rglob(f"locale/{language}/LC_MESSAGES/django.po"))
+        assert len(catalogues) == 3, (language, catalogues)
+        for path in catalogues:
+            po = polib.pofile(str(path))
+            assert len(po) and all("Machine draft" in entry.tcomment for entry in po if entry.msgstr)
+            assert not po.untranslated_entries(), path
+            for entry in po:
+                assert re.findall(r"%\(\w+\)[sd]", entry.msgid) == re.findall(r"%\(\w+\)[sd]", entry.msgstr) or \
+                    sorted(re.findall(r"%\(\w+\)[sd]", entry.msgid)) == sorted(re.findall(r"%\(\w+\)[sd]", entry.msgstr)), entry.msgid
+
+
+def test_the_advisor_sees_the_language_of_the_report(client, organisation, advisor) -> None:
+    from support.people import PASSWORD
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    client.post(_url(organisation, "report_new"), {"mode": "anonymous", "category": "pesten",
+                                                   "narrative": "زميلي يصرخ عليّ كل يوم."})
+    report = Report.objects.get()
+    assert report.language == "ar"
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    client.force_login(advisor.user)
+    client.post(_url(organisation, "unlock"), {"password": PASSWORD})
+    detail = client.get(reverse("reporting:detail", args=[organisation.slug, report.pk])).content.decode()
+    assert 'data-testid="report-language"' in detail and "Arabisch" in detail

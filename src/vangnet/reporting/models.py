@@ -193,6 +193,9 @@ class Report(models.Model):
     )
     mode = models.CharField(_("how you are known"), max_length=20, choices=Mode.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # The language the reporter wrote in (the page's language when they sent it), so the advisor
+    # knows in which language to answer (issue 12).
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
     route_step = models.CharField(max_length=30, choices=StepKind.choices, default=StepKind.ADVISOR)
     is_whistleblowing = models.BooleanField(_("wrongdoing in the public interest"), default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -289,7 +289,11 @@ globals().update(_EMAIL)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English")), ("pl", _("Polish")), ("tr", _("Turkish")),
+             ("ar", _("Arabic")), ("uk", _("Ukrainian"))]
+# The pages for staff are in Dutch and English; the public pages (help, route, guide, report form,
+# receipt, return, dialogue, talk first) also in these languages (issue 12). A string without a
+# translation in such a language falls back to Dutch (LANGUAGE_CODE), Django's fallback catalogue.
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -174,6 +175,7 @@ def report_submit(
                 organisation=organisation, unit=unit, category=category,
                 discrimination_ground=discrimination_ground if category == Category.DISCRIMINATIE else "",
                 mode=mode, channel=channel, route_step=route_step,
+                language=(translation.get_language() or "")[:10],
                 is_whistleblowing=is_whistleblowing,
                 receipt_hash=secret.lookup_hash,
                 reporter_sealed_key=crypto.secret_encrypt(secret.key, report_key),

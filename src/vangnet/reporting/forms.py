@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.public import memberships_in, units_in
+from vangnet.organisations.public import units_in
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .categories import Category, DiscriminationGround
@@ -109,15 +109,21 @@ class ReportForm(forms.Form):
     )
 
     def __init__(self, *args: Any, organisation: Organisation, excluded: set[int] | None = None,
-                 **kwargs: Any) -> None:
+                 involvable: list[Membership] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         # The written account may be empty when the reporter recorded it (reporting.js puts the
         # recording in the form's "voice" file only when the form is sent).
         fields_: Any = self.fields
         fields_["narrative"].required = self.voice_upload() is None
+        # Each list is read once per request; the objects behind the choices are kept, so that
+        # the chosen recipient, the named people and the unit need no second query.
         people = recipient_choices(organisation=organisation, excluded=excluded)
         self.available = [p for p in people if p.available]
+        self._recipients = {p.membership.pk: p.membership for p in self.available}
+        self._involvable = {m.pk: m for m in (involvable if involvable is not None
+                                              else involvable_people(organisation=organisation))}
+        self._units = {u.pk: u for u in units_in(organisation_id=organisation.pk).order_by("name")}
         fields: Any = self.fields
         default = default_recipient(organisation=organisation, excluded=excluded)
         self.default_recipient = default
@@ -132,13 +138,13 @@ class ReportForm(forms.Form):
         else:
             default_label = str(_("The default recipient"))
         fields["recipient"].choices = [("", default_label)] + [
-            (str(p.membership.pk), _person_label(p.membership)) for p in self.available
+            (str(pk), _person_label(m)) for pk, m in self._recipients.items()
         ]
         fields["involved_people"].choices = [
-            (str(m.pk), _person_label(m)) for m in involvable_people(organisation=organisation)
+            (str(pk), _person_label(m)) for pk, m in self._involvable.items()
         ]
         fields["unit"].choices = [("", _("I'd rather not say"))] + [
-            (str(u.pk), u.name) for u in units_in(organisation_id=organisation.pk).order_by("name")
+            (str(pk), u.name) for pk, u in self._units.items()
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -154,17 +160,17 @@ class ReportForm(forms.Form):
     def voice_upload(self) -> Any:
         return self.files.get("voice") if self.is_bound and self.files else None
 
+    # The choice fields accept only offered keys, so each lookup finds the object it offered.
     def recipient_membership(self) -> Membership | None:
         pk = self.cleaned_data.get("recipient")
-        return memberships_in(organisation_id=self.organisation.pk).filter(pk=pk).first() if pk else None
+        return self._recipients.get(int(pk)) if pk else None
 
     def involved_memberships(self) -> list[Membership]:
-        ids = [int(pk) for pk in self.cleaned_data.get("involved_people") or []]
-        return list(memberships_in(organisation_id=self.organisation.pk).filter(pk__in=ids))
+        return [self._involvable[int(pk)] for pk in self.cleaned_data.get("involved_people") or []]
 
     def unit_object(self) -> Unit | None:
         pk = self.cleaned_data.get("unit")
-        return units_in(organisation_id=self.organisation.pk).filter(pk=pk).first() if pk else None
+        return self._units.get(int(pk)) if pk else None
 
 
 def _person_label(member: Membership) -> str:

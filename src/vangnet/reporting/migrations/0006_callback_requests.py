@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0001_initial'),
-        ('reporting', '0004_recovery_requests'),
+        ('reporting', '0005_inbox_index'),
     ]
 
     operations = [

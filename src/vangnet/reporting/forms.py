@@ -12,7 +12,13 @@ from vangnet.organisations.public import units_in
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .categories import Category, DiscriminationGround
 from .models import Report
-from .route import default_recipient, involvable_people, recipient_choices, recipient_role_label
+from .route import (
+    default_recipient,
+    involvable_people,
+    recipient_choices,
+    recipient_role_label,
+    route_config_for,
+)
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation, Unit
@@ -125,18 +131,12 @@ class ReportForm(forms.Form):
                                               else involvable_people(organisation=organisation))}
         self._units = {u.pk: u for u in units_in(organisation_id=organisation.pk).order_by("name")}
         fields: Any = self.fields
-        default = default_recipient(organisation=organisation, excluded=excluded)
-        self.default_recipient = default
-        if default is not None:
-            who = {"name": default.user.full_name or default.user.email,
-                   "role": recipient_role_label(default)}
-            default_label = (_("%(name)s, %(role)s (the default recipient)") % who if who["role"]
-                             else _("%(name)s (the default recipient)") % who)
-            fields["recipient"].help_text = _(
-                "Not sure? Leave the first option: your report then goes to %(name)s (%(role)s). "
-                "Someone you name as involved never receives it.") % who
-        else:
-            default_label = str(_("The default recipient"))
+        # The default recipient is named in the first choice and the help text (`name_default`):
+        # on the page, not while a posted form is checked (no query when a reporter chose someone
+        # and the report is sent).
+        self._excluded = excluded or set()
+        self._default: tuple[Membership | None] | None = None
+        default_label = str(_("The default recipient"))
         fields["recipient"].choices = [("", default_label)] + [
             (str(pk), _person_label(m)) for pk, m in self._recipients.items()
         ]
@@ -146,6 +146,16 @@ class ReportForm(forms.Form):
         fields["unit"].choices = [("", _("I'd rather not say"))] + [
             (str(pk), u.name) for pk, u in self._units.items()
         ]
+        if not self.is_bound:
+            self.name_default()
+
+    def name_default(self) -> None:
+        """Name the actual default recipient and their role in the first choice and the help text."""
+        fields: Any = self.fields
+        choices = list(fields["recipient"].choices)
+        choices[0] = ("", self._default_label())
+        fields["recipient"].choices = choices
+        fields["recipient"].help_text = self._default_help()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -156,6 +166,43 @@ class ReportForm(forms.Form):
         if data.get("mode") in (Report.Mode.CONFIDENTIAL, Report.Mode.OPEN) and not data.get("identity"):
             self.add_error("identity", _("Fill in your name, so the recipient knows who you are."))
         return data
+
+    @property
+    def default_recipient(self) -> Membership | None:
+        """The person a report without a chosen recipient goes to, as `route.default_recipient`
+        says, from the lists already read (one query for the route; more only when the route's
+        default is not among the listed people)."""
+        if self._default is None:
+            route = route_config_for(organisation=self.organisation)
+            wanted = route.default_recipient_id if route is not None else None
+            if wanted and wanted not in self._excluded:
+                found = self._recipients.get(wanted) or default_recipient(
+                    organisation=self.organisation, excluded=self._excluded)
+            else:
+                found = self.available[0].membership if self.available else None
+            self._default = (found,)
+        return self._default[0]
+
+    def _who(self) -> dict[str, str] | None:
+        default = self.default_recipient
+        if default is None:
+            return None
+        return {"name": default.user.full_name or default.user.email, "role": recipient_role_label(default)}
+
+    def _default_label(self) -> str:
+        who = self._who()
+        if who is None:
+            return str(_("The default recipient"))
+        if who["role"]:
+            return str(_("%(name)s, %(role)s (the default recipient)") % who)
+        return str(_("%(name)s (the default recipient)") % who)
+
+    def _default_help(self) -> str:
+        who = self._who()
+        if who is None:
+            return ""
+        return str(_("Not sure? Leave the first option: your report then goes to %(name)s (%(role)s). "
+                     "Someone you name as involved never receives it.") % who)
 
     def voice_upload(self) -> Any:
         return self.files.get("voice") if self.is_bound and self.files else None

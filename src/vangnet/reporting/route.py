@@ -282,8 +282,10 @@ RECEIVING_ROLES = (Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE)
 
 
 def recipient_role_label(member: Membership) -> str:
-    """The role in which someone receives reports, as a reporter should read it."""
-    roles = member.role_set
+    """The role in which someone receives reports, as a reporter should read it. A member from
+    `recipient_choices` carries the role it was listed under (`role_held`): no query."""
+    held = getattr(member, "role_held", None)
+    roles = {held} if held else member.role_set
     role = next((r for r in RECEIVING_ROLES if r in roles), None)
     if role == Role.ADVISOR:
         return str(_("external confidential advisor") if member.is_external else _("confidential advisor"))

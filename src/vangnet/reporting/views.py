@@ -252,6 +252,8 @@ def report_new(request: PublicOrganisationRequest, org_slug: str) -> HttpRespons
             organisation_id=organisation.pk, reporter_unit_id=int(unit) if unit else None,
             involved_ids={int(pk) for pk in form.cleaned_data.get("involved_people") or []},
         )
+    if form.is_bound:
+        form.name_default()
     # A refused submission is a 429, so that clients and monitoring see the throttle.
     response = render(request, "reporting/report_form.html", {
         "form": form, "no_recipients": not form.available, "manager_involved": manager_involved,

@@ -216,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             for po in extract(scope):
                 print(f"extracted {po.relative_to(REPO)}")
     for scope in chosen:
-        for po in sorted(_catalogue_dir(scope.locale_dir).glob("*.po")):
+        # Dutch, and the public pages' other languages (issue 12) where the scope has them.
+        for po in sorted(scope.locale_dir.glob("*/LC_MESSAGES/*.po")):
             compile_catalogue(po)
             missing = untranslated(po)
             note = f" — {len(missing)} untranslated or fuzzy" if missing else ""

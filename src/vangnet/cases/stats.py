@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -36,7 +36,7 @@ from vangnet.core.anonymity import (
     threshold,
     total_cell,
 )
-from vangnet.core.audit import audit_record
+from vangnet.core.service import service_write
 from vangnet.organisations.public import organisation_ids, unit_names
 
 from .integration import Category, StepKind
@@ -145,12 +145,12 @@ def freeze_yearly_figures(*, organisation_id: int, year: int,
     report = compute_yearly_report(organisation_id=organisation_id, organisation_name="",
                                    year=year)
     try:
-        with transaction.atomic():
+        with service_write(action="cases.yearly_figures_frozen", actor=None, actor_label="system",
+                           organisation_id=organisation_id) as change:
             frozen = YearlyFigures.objects.create(
                 organisation_id=organisation_id, year=year, frozen_at=timezone.now(),
                 threshold=report.k, figures=figures_as_json(report))
-            audit_record(action="cases.yearly_figures_frozen", actor_label="system",
-                         target=frozen, organisation_id=organisation_id, data={"year": year})
+            change.target, change.data = frozen, {"year": year}
     except IntegrityError:
         return YearlyFigures.objects.get(organisation_id=organisation_id, year=year)
     return frozen
@@ -383,13 +383,28 @@ def csv_rows(report: YearlyReport) -> list[list[str]]:
     return rows
 
 
-def chart_svg(breakdown: Breakdown) -> str:
+def chart_svg(breakdown: Breakdown) -> str | None:
     """A bar chart of a breakdown (suppressed bars are left out; the table says "< 5")."""
     from vangnet.core.charts import bar_chart  # noqa: PLC0415 - matplotlib is heavy; only the report draws
 
     values = breakdown.chart_values
+    if chart_is_empty(breakdown):
+        return None
     maximum = max([v for v in values if v is not None] + [1])
     return bar_chart(chart_id=f"chart-{breakdown.slug}", title=breakdown.title,
                      labels=[row.label for row in breakdown.rows],
                      series=[(_("Cases"), values)], max_value=float(maximum),
-                     value_label=_("number of cases"))
+                     value_label=_("number of cases"),
+                     width_in=CHART_WIDTH_IN, font_size=CHART_FONT_PT)
+
+
+# The charts are drawn narrow with large text, so that even on a 390 px phone (about 350 px for
+# the chart) every label is at least 9 pt (12 px) once the browser scales the picture down
+# (issue 13: the labels were about 5 px). cases.css never shows them wider than drawn.
+CHART_WIDTH_IN = 4.5
+CHART_FONT_PT = 12.0
+
+
+def chart_is_empty(breakdown: Breakdown) -> bool:
+    """Nothing to draw: every bar is hidden (fewer than k) or zero. The page says why instead."""
+    return not any(value for value in breakdown.chart_values)

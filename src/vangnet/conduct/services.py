@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -76,40 +77,91 @@ def settings_update(*, actor: Actor, consent_required: bool, public_page: bool,
 # --- versions -----------------------------------------------------------------------------------
 
 
-def _clean_sections(sections: dict[str, str]) -> dict[str, str]:
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _clean_sections(sections: dict[str, str], *, has_document: bool) -> dict[str, str]:
     cleaned = {key: (sections.get(key) or "").strip() for key in SECTION_KEYS}
-    if not any(cleaned.values()):
-        raise ValidationError(_("Write at least one section."))
+    if not any(cleaned.values()) and not has_document:
+        raise ValidationError(_("Write at least one section, or upload your existing code as a PDF."))
     return cleaned
 
 
+def _check_document(document: File) -> None:
+    """Only a real PDF of reasonable size: it is handed to every member (and the public page)."""
+    if document.size is None or document.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(_("The PDF may be at most 10 MB."))
+    document.seek(0)
+    head = document.read(5)
+    document.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(_("This file is not a PDF. Save your code of conduct as PDF and "
+                                "try again."))
+
+
 def version_create(*, actor: Actor, title: str, summary: str, sections: dict[str, str],
-                   change_note: str, major_change: bool) -> CodeVersion:
+                   change_note: str, major_change: bool, document: File | None = None,
+                   keep_document: bool = False) -> CodeVersion:
     """A new draft. The first version is 1.0; a major change asks every member to acknowledge
-    again (x+1.0), a minor one does not (x.y+1)."""
+    again (x+1.0), a minor one does not (x.y+1).
+
+    An organisation with an existing code uploads it as a PDF beside a short summary; the sections
+    may then stay empty. `keep_document` carries the latest version's PDF over (as a copy of its
+    own, so versions stay independent) when no new one is uploaded."""
     require(permissions.can_edit_code(actor))
-    cleaned = _clean_sections(sections)
+    if document is not None:
+        _check_document(document)
+    latest_document = None
+    if document is None and keep_document:
+        previous = CodeVersion.objects.filter(organisation_id=actor.organisation_id).first()
+        latest_document = previous.document if previous is not None and previous.document else None
+    has_document = document is not None or latest_document is not None
+    cleaned = _clean_sections(sections, has_document=has_document)
+    if has_document and not any(cleaned.values()) and not summary.strip():
+        raise ValidationError(_("Write a short summary of the code beside the PDF: it is what "
+                                "members read first."))
     if not change_note.strip():
         raise ValidationError(_("Say in a few words what changed."))
-    with service_write(action="conduct.version_create", actor=actor,
-                       organisation_id=actor.organisation_id) as change:
-        settings_for(actor.organisation_id)
-        ConductSettings.objects.select_for_update().get(organisation_id=actor.organisation_id)
-        latest = CodeVersion.objects.filter(organisation_id=actor.organisation_id).first()
-        if latest is None:
-            major, minor = 1, 0
-        elif major_change:
-            major, minor = latest.major + 1, 0
-        else:
-            major, minor = latest.major, latest.minor + 1
-        version = CodeVersion.objects.create(
-            organisation_id=actor.organisation_id, number=(latest.number + 1) if latest else 1,
-            major=major, minor=minor, title=title.strip() or _("Our code of conduct"),
-            summary=summary.strip(), sections=cleaned, change_note=change_note.strip(),
-            created_by_id=actor.membership_id)
-        change.target = version
-        change.data = {"number": version.number, "label": version.label}
+    saved: list[str] = []
+    try:
+        with service_write(action="conduct.version_create", actor=actor,
+                           organisation_id=actor.organisation_id) as change:
+            version = _version_insert(actor, title=title, summary=summary, sections=cleaned,
+                                      change_note=change_note, major_change=major_change)
+            if document is not None:
+                version.document.save("code.pdf", document, save=False)
+            elif latest_document is not None:
+                with latest_document.open("rb") as handle:
+                    version.document.save("code.pdf", ContentFile(handle.read()), save=False)
+            if version.document.name:
+                saved.append(version.document.name)
+                version.save(update_fields=["document"])
+            change.target = version
+            change.data = {"number": version.number, "label": version.label,
+                           "document": bool(version.document)}
+    except BaseException:
+        for name in saved:  # a rolled-back version leaves no file behind
+            CodeVersion.document.field.storage.delete(name)
+        raise
     return version
+
+
+def _version_insert(actor: Actor, *, title: str, summary: str, sections: dict[str, str],
+                    change_note: str, major_change: bool) -> CodeVersion:
+    settings_for(actor.organisation_id)
+    ConductSettings.objects.select_for_update().get(organisation_id=actor.organisation_id)
+    latest = CodeVersion.objects.filter(organisation_id=actor.organisation_id).first()
+    if latest is None:
+        major, minor = 1, 0
+    elif major_change:
+        major, minor = latest.major + 1, 0
+    else:
+        major, minor = latest.major, latest.minor + 1
+    return CodeVersion.objects.create(
+        organisation_id=actor.organisation_id, number=(latest.number + 1) if latest else 1,
+        major=major, minor=minor, title=title.strip() or _("Our code of conduct"),
+        summary=summary.strip(), sections=sections, change_note=change_note.strip(),
+        created_by_id=actor.membership_id)
 
 
 def version_create_from_model(*, actor: Actor, language: str) -> CodeVersion:

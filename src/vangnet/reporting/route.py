@@ -200,6 +200,12 @@ def _people(organisation: Organisation, role: str, excluded: set[int]) -> list[R
     return _people_by_role(organisation, [role], excluded)[role]
 
 
+def confidential_advisors(*, organisation: Organisation) -> list[RoutePerson]:
+    """The organisation's confidential advisors as reporters see them on the route (listed profiles
+    only); for the welcome path of a new colleague, which introduces them (issue 15)."""
+    return _people(organisation, Role.ADVISOR, set())
+
+
 STEP_ROLES: dict[str, str] = {
     StepKind.ADVISOR: Role.ADVISOR,
     StepKind.HR: Role.HR,

@@ -23,6 +23,7 @@ from .models import (
     CallbackRequest,
     CallbackSlot,
     DialogueQuestion,
+    KeyInvitation,
     Message,
     OrganisationRecoveryKey,
     RecipientUnavailability,
@@ -597,3 +598,22 @@ def slot_get_for_actor(*, actor: Actor, pk: int) -> CallbackSlot:
     if slot is None:
         raise Http404
     return slot
+
+
+def may_hold_keys(actor: Actor) -> bool:
+    """Case-reading roles hold keys; so does someone else (a manager) while a recipient has
+    asked them to set one up for a share (ADR 0075) or while they hold an active share."""
+    if can_hold_keys(actor):
+        return True
+    now = timezone.now()
+    return (KeyInvitation.objects.filter(membership_id=actor.membership_id, expires_at__gt=now)
+            .exists()
+            or ReportGrant.objects.filter(membership_id=actor.membership_id,
+                                          revoked_at__isnull=True).exists())
+
+
+def key_invited_membership_ids(membership_ids: Iterable[int]) -> frozenset[int]:
+    """Of these people, those with an open invitation to set up their key."""
+    return frozenset(KeyInvitation.objects.filter(
+        membership_id__in=list(membership_ids), expires_at__gt=timezone.now(),
+    ).values_list("membership_id", flat=True))

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.core.service import require
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import Actor
 
 from .. import deadlines, integration, permissions
@@ -19,7 +20,7 @@ from ..models import (
 from ..selectors import access_for
 from ..workflow import Outcome, State, find_transition, is_open, track_for
 from .aftercare import _ask_satisfaction_and_tell_retention, _schedule_checkins
-from .common import _audit, _event, _locked, _terms, settings_for
+from .common import _event, _locked, _terms, settings_for
 
 
 def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
@@ -28,7 +29,7 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
     """Apply one transition from workflow.TRANSITIONS; append the status change to the timeline."""
     require(permissions.can_manage_case(actor, access_for(case)))
     reason = reason.strip()
-    with transaction.atomic():
+    with service_write(action="cases.transition", actor=actor, target=case) as change:
         case = _locked(case)
         transition = find_transition(case.state, name)
         if transition.requires_reason and len(reason) < 5:
@@ -62,8 +63,7 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
         case.save()
         _event(case, CaseEvent.Kind.STATUS, actor=actor, from_state=previous,
                to_state=case.state, summary=reason or outcome, at=now)
-        _audit("transition", actor=actor, case=case,
-               data={"from": previous, "to": case.state, "transition": name})
+        change.data = {"from": previous, "to": case.state, "transition": name}
         if transition.target == State.ACKNOWLEDGED and case.report is not None:
             integration.message_post(
                 report=case.report, actor=actor, kind="acknowledgement", private_key=private_key,
@@ -80,21 +80,21 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
 
 
 def case_give_feedback(*, actor: Actor, case: Case, body: str,
-                       private_key: bytes | None = None) -> Case:
+                       private_key: bytes | None = None,
+                       attachments: Sequence[integration.UploadedAttachment] = ()) -> Case:
     """Tell the reporter how things stand: this is what the three-month term asks for."""
     require(permissions.can_manage_case(actor, access_for(case)))
     body = body.strip()
     if len(body) < 10:
         raise ValidationError({"body": _("Write a short message to the reporter.")})
-    with transaction.atomic():
+    with service_write(action="cases.feedback", actor=actor, target=case):
         case = _locked(case)
         if case.report is None:
             raise ValidationError(_("The contents of this case have been destroyed."))
         integration.message_post(report=case.report, actor=actor, body=body, kind="feedback",
-                                 private_key=private_key)
+                                 private_key=private_key, attachments=attachments)
         if case.feedback_given_at is None:
             case.feedback_given_at = timezone.now()
             case.save(update_fields=["feedback_given_at", "updated_at"])
         _event(case, CaseEvent.Kind.FEEDBACK, actor=actor)
-        _audit("feedback", actor=actor, case=case)
     return case

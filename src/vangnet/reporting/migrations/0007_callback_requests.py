@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0001_initial'),
-        ('reporting', '0005_inbox_index'),
+        ('reporting', '0006_key_invitations'),
     ]
 
     operations = [

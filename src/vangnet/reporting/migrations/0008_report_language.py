@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0006_callback_requests'),
+        ('reporting', '0007_callback_requests'),
     ]
 
     operations = [

@@ -189,7 +189,9 @@ def compile_catalogue(po_path: Path) -> Path:
 
 
 def all_po_files(package: Path = PACKAGE) -> list[Path]:
-    return sorted(package.glob(f"**/locale/{LANGUAGE}/LC_MESSAGES/*.po"))
+    # Every language: Dutch is extracted here; the public pages' other languages (issue 12) are
+    # edited by hand (machine drafts marked per entry) and compiled with the rest.
+    return sorted(package.glob("**/locale/*/LC_MESSAGES/*.po"))
 
 
 def untranslated(po_path: Path) -> list[str]:
@@ -214,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             for po in extract(scope):
                 print(f"extracted {po.relative_to(REPO)}")
     for scope in chosen:
-        for po in sorted(_catalogue_dir(scope.locale_dir).glob("*.po")):
+        # Dutch, and the public pages' other languages (issue 12) where the scope has them.
+        for po in sorted(scope.locale_dir.glob("*/LC_MESSAGES/*.po")):
             compile_catalogue(po)
             missing = untranslated(po)
             note = f" — {len(missing)} untranslated or fuzzy" if missing else ""

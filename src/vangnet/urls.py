@@ -15,6 +15,7 @@ urlpatterns = [
     path("privacy/", core_views.privacy, name="privacy"),
     path("toegankelijkheid/", core_views.accessibility, name="accessibility"),
     path("health/", core_views.health, name="health"),
+    path("weg/", core_views.quick_exit, name="quick_exit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/sso/", sso_start, name="sso_start"),
     path("accounts/", include("allauth.urls")),

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from support.browser import BROWSER_TIMEOUT_MS, assert_accessible, login
+from support.browser import BROWSER_TIMEOUT_MS, assert_accessible, login, send_report
 from support.people import PASSWORD, make_member
 from vangnet.organisations.roles import Role
 
@@ -71,7 +71,7 @@ def test_report_consent_hr_conclude_and_checkin(page, browser, live_server, orga
     page.fill("textarea[name=narrative]", "Mijn leidinggevende schreeuwt tegen mij in het overleg.")
     page.fill("[name=where]", "In vergaderzaal drie.")
     page.fill("[name=identity]", "Rosa Melder")
-    page.click("main form button[type=submit]")
+    send_report(page)
     code = page.locator("[data-testid=receipt-code]").inner_text().strip()
     case = Case.objects.get()
 

@@ -96,7 +96,9 @@ def test_app_strings_do_not_land_in_the_project_catalogue() -> None:
 
 def test_dutch_is_the_default_language() -> None:
     assert settings.LANGUAGE_CODE == "nl"
-    assert [code for code, _name in settings.LANGUAGES] == ["nl", "en"]
+    # Dutch first; English for everyone; the public pages also in Polish, Turkish, Arabic and
+    # Ukrainian (issue 12).
+    assert [code for code, _name in settings.LANGUAGES] == ["nl", "en", "pl", "tr", "ar", "uk"]
 
 
 @pytest.mark.django_db

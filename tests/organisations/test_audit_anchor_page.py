@@ -108,7 +108,8 @@ def test_audit_anchor_page_in_the_browser(page: Any, login: Any, organisation: A
     assert_accessible(page)
     page.get_by_label("E-mailadres voor controlepunten van het auditlog").fill("geen-adres")
     page.get_by_role("button", name="Opslaan en het eerste controlepunt versturen").click()
-    page.get_by_text("Vul een e-mailadres in, zoals archief@example.org.").wait_for()
+    # The message is in the error summary and at the field (issue 12): wait for the one at the field.
+    page.locator(".utrecht-form-field-error-message", has_text="Vul een e-mailadres in, zoals archief@example.org.").wait_for()
     assert_accessible(page)
     page.get_by_label("E-mailadres voor controlepunten van het auditlog").fill("archief@example.org")
     page.get_by_role("button", name="Opslaan en het eerste controlepunt versturen").click()

@@ -31,6 +31,7 @@ PUBLIC = {
 REPORTER_PAGES = {
     "reporting:report_new", "reporting:return", "reporting:reporter_report",
     "reporting:reporter_attachment", "reporting:reporter_close", "reporting:receipt",
+    "reporting:callback_new", "reporting:callback_sent",  # "talk first" (issue 12)
 }
 
 

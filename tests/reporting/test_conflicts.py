@@ -67,9 +67,13 @@ def test_reporter_manager_involved_skips_manager_step(organisation, advisor) -> 
     assert conflicts.reporter_manager_involved(organisation_id=organisation.pk, reporter_unit_id=team.pk,
                                                involved_ids={manager.pk})
     normal = route_view(organisation=organisation, unit=team)
-    assert {p.membership for p in normal.step("manager").people} == {manager, boss}
+    # Issue 12: the own manager on the step, the manager above them one level up.
+    assert [p.membership for p in normal.step("manager").people] == [manager]
+    assert [p.membership for p in normal.step("manager").people_above] == [boss]
     skipped = route_view(organisation=organisation, unit=team, manager_involved=True)
     assert skipped.step("manager").skipped and not skipped.step("manager").people
+    # With the own manager involved, the one above is still there to go to.
+    assert [p.membership for p in skipped.step("manager").people_above] == [boss]
     # The route points past it: the advisor step still has people.
     assert skipped.step("advisor").people
 

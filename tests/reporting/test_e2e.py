@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support.browser import assert_accessible
+from support.browser import assert_accessible, send_report
 from support.people import PASSWORD, make_member
 from vangnet.organisations.roles import Role
 
@@ -35,8 +35,10 @@ def test_guide_report_reply_and_return(page, login, organisation, advisor, exter
     page.check("input[name=manager_involved][value=yes]")
     page.check("input[name=danger][value=no]")
     page.check("input[name=want][value=advice]")
+    page.check("input[name=advice_involved][value=no]")
     page.check("input[name=speak_up][value=no]")
-    page.click("form.vn-guide button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.vn-guide button[type=submit]")
     assert "Anna Advies" in page.content()
     assert_accessible(page)
     # 2. An anonymous report with an attachment, to the advisor chosen from the guide.
@@ -47,7 +49,7 @@ def test_guide_report_reply_and_return(page, login, organisation, advisor, exter
     page.fill("textarea[name=narrative]", "In het overleg word ik steeds belachelijk gemaakt.")
     page.set_input_files("input[name=attachments]", files=[
         {"name": "schermafbeelding.png", "mimeType": "image/png", "buffer": _png()}])
-    page.click("main form button[type=submit]")
+    send_report(page)
     code = page.locator("[data-testid=receipt-code]").inner_text().strip()
     assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", code)
     assert_accessible(page)
@@ -107,7 +109,7 @@ def test_remaining_pages_are_accessible(page, login, organisation, advisor) -> N
     page.goto(f"/o/{slug}/melden/nieuw/")
     page.check("input[name=mode][value=confidential]")
     page.fill("textarea[name=narrative]", "Blijft bewaard")
-    page.click("main form button[type=submit]")
+    send_report(page)
     assert "Blijft bewaard" in page.content()
     assert_accessible(page)
     page.goto(f"/o/{slug}/melden/terug/")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support.browser import assert_accessible
+from support.browser import assert_accessible, send_report
 from vangnet.reporting.models import Report
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ def test_reload_of_the_receipt_page_sends_nothing(page, organisation, advisor) -
     fields = page.evaluate("""() => Object.fromEntries([...new FormData(
         document.querySelector('main form')).entries()].filter(([, v]) => typeof v === 'string'))""")
     assert fields["submission"]
-    page.click("main form button[type=submit]")
+    send_report(page)
     page.wait_for_url(f"**/o/{slug}/melden/ontvangen/")
     code = page.locator("[data-testid=receipt-code]").inner_text().strip()
     assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", code)

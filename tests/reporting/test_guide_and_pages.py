@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from vangnet.reporting.guide import recommend
 from vangnet.reporting.models import StepKind
+from vangnet.reporting.route import MANAGER_ABOVE
 
 
 def test_acute_danger_points_to_112() -> None:
@@ -22,7 +23,17 @@ def test_manager_involved_is_skipped() -> None:
     advice = recommend(category="pesten", manager_involved="yes", danger="no", want="mediation",
                        speak_up="no")
     assert advice.skip_manager and StepKind.MANAGER not in advice.steps
-    assert advice.steps[0] == StepKind.ADVISOR
+    # Issue 12: the manager above the own manager comes first, then the advisor.
+    assert advice.steps[:2] == [MANAGER_ABOVE, StepKind.ADVISOR]
+
+
+def test_advisor_or_hr_involved_points_past_them() -> None:
+    advice = recommend(category="pesten", manager_involved="no", danger="no", want="mediation",
+                       speak_up="no", advice_involved="yes")
+    assert advice.skip_advice
+    assert StepKind.ADVISOR not in advice.steps and StepKind.HR not in advice.steps
+    assert StepKind.COMPLAINTS_COMMITTEE in advice.steps and StepKind.EXTERNAL in advice.steps
+    assert "arbeidsinspectie" in advice.external_codes
 
 
 def test_formal_complaint_and_integrity() -> None:

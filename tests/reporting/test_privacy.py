@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
@@ -27,6 +28,11 @@ MARKERS = {
     "message": "MARKERMESSAGE3308",
     "reply": "MARKERREPLY6619",
     "identity": "MARKERIDENTITY1187",
+    # Issue 12: a call-back request ("talk first").
+    "callback_reach": "MARKERREACH0612345678",
+    "callback_when": "MARKERWHEN2290",
+    "callback_name": "MARKERNAME5518",
+    "voice": "MARKERVOICE7734",  # inside a spoken report (WebM)
 }
 IP = "203.0.113.77"
 PROXY_IP = "198.51.100.254"
@@ -89,6 +95,8 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
         "recipient": str(advisor.pk), "mode": "confidential", "category": "intimidatie",
         "narrative": f"Het begon met {MARKERS['narrative']}.", "witnesses": MARKERS["witness"],
         "identity": MARKERS["identity"], "notify_email": MARKERS["email"], "attachments": pdf,
+        "voice": SimpleUploadedFile("spraakbericht.webm", b"\x1a\x45\xdf\xa3" + MARKERS["voice"].encode() * 20,
+                                    content_type="audio/webm"),
     }, follow=True, **headers)
     assert response.status_code == 200, response.content.decode()[:3000]
     code = response.context["code"].replace(" ", "")
@@ -100,6 +108,17 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
     client.post(reverse("reporting:reporter_report", args=[organisation.slug]),
                 {"body": MARKERS["reply"]}, **headers)
     client.get(reverse("reporting:reporter_report", args=[organisation.slug]), **headers)
+    # Issue 12: the guide (posted answers) and a call-back request, from the same client.
+    client.post(reverse("reporting:guide", args=[organisation.slug]), {
+        "category": "intimidatie", "manager_involved": "no", "advice_involved": "no", "danger": "no",
+        "want": "advice", "speak_up": "no"}, **headers)
+    sent = client.post(reverse("reporting:callback_new", args=[organisation.slug]), {
+        "recipient": str(advisor.pk), "category": "intimidatie", "how_to_reach": MARKERS["callback_reach"],
+        "when": MARKERS["callback_when"], "name": MARKERS["callback_name"]}, **headers)
+    assert sent.status_code == 303, sent.content.decode()[:2000]
+    callbacks = selectors.callbacks_for(actor=as_actor(advisor), private_key=advisor.private_key)
+    assert [(c.how_to_reach, c.when, c.name) for c in callbacks] == [
+        (MARKERS["callback_reach"], MARKERS["callback_when"], MARKERS["callback_name"])]
 
     # Sanity: the recipient can read every marker.
     me = as_actor(advisor)
@@ -108,13 +127,16 @@ def test_nobody_with_database_files_or_logs_can_read_a_report(
     bodies = [m.body for m in selectors.report_messages_for(actor=me, report=report,
                                                             private_key=advisor.private_key)]
     assert bodies == [MARKERS["message"], MARKERS["reply"]]
-    attachment = report.attachments.get()
-    _view, data = selectors.attachment_data_for(actor=me, report=report, pk=attachment.pk,
-                                                private_key=advisor.private_key)
-    assert MARKERS["attachment"].encode() in data
+    datas = [selectors.attachment_data_for(actor=me, report=report, pk=a.pk,
+                                           private_key=advisor.private_key)[1]
+             for a in report.attachments.all()]
+    assert len(datas) == 2
+    assert any(MARKERS["attachment"].encode() in d for d in datas)
+    assert any(MARKERS["voice"].encode() in d for d in datas)
 
     text, blob = database_text()
     assert "notify_reporter" in text  # the queued notice is in the dump, without the address
+    assert "callback_requested" in text  # and the advisor's call-back notice, without content
     assert_absent(list(MARKERS.values()), text, blob, "the database")
     assert_absent(list(MARKERS.values()), "", storage_bytes(), "the file storage")
     logs = "\n".join(r.getMessage() for r in caplog.records)

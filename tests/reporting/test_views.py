@@ -44,8 +44,8 @@ def test_unknown_organisation_404(client) -> None:
 def test_guide_stores_nothing_and_skips_manager(client, organisation, advisor) -> None:
     url = reverse("reporting:guide", args=[organisation.slug])
     assert client.get(url).status_code == 200
-    response = client.get(url, {"category": "pesten", "manager_involved": "yes", "danger": "no",
-                                "want": "advice", "speak_up": "no"})
+    response = client.post(url, {"category": "pesten", "manager_involved": "yes", "danger": "no",
+                                 "advice_involved": "no", "want": "advice", "speak_up": "no"})
     body = response.content.decode()
     assert response.status_code == 200
     assert "Anna Advies" in body
@@ -53,7 +53,7 @@ def test_guide_stores_nothing_and_skips_manager(client, organisation, advisor) -
     assert all(s.kind != "manager" for s in response.context["advised_steps"])
     assert not Session.objects.exists()
     # Incomplete answers: a message, no error.
-    assert client.get(url, {"category": "x"}).status_code == 200
+    assert client.post(url, {"category": "x"}).status_code == 200
 
 
 def _post_report(client, organisation, recipient, **extra):

@@ -126,3 +126,30 @@ def login(page: Any, email: str, *, password: str | None = None, secret: str | N
         answer_totp(page, secret or TOTP_SECRET, email)
     assert "/accounts/login" not in page.url, f"{email} could not log in"
     assert "/accounts/2fa/authenticate" not in page.url, f"{email} is stuck at {page.url}"
+
+
+def send_report(page: Any) -> None:
+    """On the report form: "Check my report", wait for the check step, then "Send my report"
+    and wait for the next page (the receipt, or the form with its error summary)."""
+    page.click("main [data-check-open]")
+    page.locator("main [data-check]").wait_for(state="visible")
+    with page.expect_navigation():
+        page.click("main [data-check-send]")
+
+
+def axe_violations_all_rules(page: Any) -> list[dict[str, Any]]:
+    """Run every axe-core rule, best practices included (not only the WCAG tags)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return list(results.response["violations"])
+
+
+def assert_accessible_all_rules(page: Any) -> None:
+    violations = axe_violations_all_rules(page)
+    summary = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} → "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in violations
+    )
+    assert not violations, f"axe (all rules) found violations on {page.url}:\n{summary}"

@@ -22,15 +22,22 @@ class CasesConfig(VangnetAppConfig):
     mails = "mails"
 
     def event_handlers(self) -> list[tuple[type[Event], Callable[[Any], None]]]:
-        from vangnet.reporting.public import HandlerWrote, QuestionAnswered, ReportSubmitted
+        from vangnet.reporting.public import (
+            CallbackRequested,
+            HandlerWrote,
+            QuestionAnswered,
+            ReportSubmitted,
+        )
 
         from . import services
 
         # Every report opens a case; the reporter's answers to cases' questions come back here.
+        # A call-back request ("talk first") counts as an advice contact.
         return [(ReportSubmitted, services.on_report_submitted),
                 (QuestionAnswered, services.on_question_answered),
                 # A reply from any page counts as the acknowledgement of receipt (issue 13).
-                (HandlerWrote, services.on_handler_wrote)]
+                (HandlerWrote, services.on_handler_wrote),
+                (CallbackRequested, services.on_callback_requested)]
 
     def periodic_jobs(self) -> list[Job]:
         from . import tasks

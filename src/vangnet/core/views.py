@@ -3,7 +3,8 @@ page, which knows the visitor's organisations, is organisations.views.start (cor
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 
@@ -21,3 +22,12 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """The quick exit's destination (issue 12): a redirect to a neutral site, so pages hold no
+    third-party address. No referrer, nothing cached, nothing logged about the visitor."""
+    response = HttpResponseRedirect(settings.VANGNET_QUICK_EXIT_URL)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -103,3 +103,26 @@ def _reencode(name: str, image: Image.Image) -> CleanFile:
         return result
     finally:
         _DECODE_SLOTS.release()
+
+
+# --- A spoken report (issue 12) ----------------------------------------------------------------
+# Recorded in the reporter's browser with MediaRecorder and sent only with the form. Accepted only
+# as the form's voice recording (never as an ordinary file), only in the containers browsers record
+# (WebM in Chromium and Firefox, Ogg in older Firefox, MP4 in Safari), decided from the content.
+VOICE_TYPES = (
+    (b"\x1a\x45\xdf\xa3", "audio/webm", "webm"),
+    (b"OggS", "audio/ogg", "ogg"),
+)
+
+
+def clean_voice(*, data: bytes) -> CleanFile:
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(_("A recording may be at most 5 MB (about 15 minutes). Record a shorter one."))
+    if not data:
+        raise ValidationError(_("The recording is empty. Record again, or type instead."))
+    for magic, content_type, extension in VOICE_TYPES:
+        if data.startswith(magic):
+            return CleanFile(f"spraakbericht.{extension}", content_type, data, metadata_removed=False)
+    if data[4:8] == b"ftyp":
+        return CleanFile("spraakbericht.m4a", "audio/mp4", data, metadata_removed=False)
+    raise ValidationError(_("This is not a recording we can play. Record again, or type instead."))

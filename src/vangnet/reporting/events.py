@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from vangnet.core.events import Event
@@ -69,3 +70,14 @@ class QuestionRef:
         if len(parts) == 2 and not field:
             return None
         return cls(app=app, kind=kind, object_id=int(parts[-1]), field=field)
+
+
+@dataclass(frozen=True)
+class CallbackRequested(Event):
+    """Someone asked to be called back before reporting ("talk first"). Cases counts it as an
+    advice contact. Ids, the day and the category only: never how to reach them."""
+
+    organisation_id: int
+    advisor_id: int
+    category: str
+    on: date

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.organisations.public import units_in
@@ -10,7 +12,13 @@ from vangnet.organisations.public import units_in
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .categories import Category, DiscriminationGround
 from .models import Report
-from .route import involvable_people, recipient_choices
+from .route import (
+    default_recipient,
+    involvable_people,
+    recipient_choices,
+    recipient_role_label,
+    route_config_for,
+)
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation, Unit
@@ -43,10 +51,12 @@ MODE_CHOICES = [
 
 
 class ReportForm(forms.Form):
+    # No `required` attribute: browsers paint an empty required field red (:invalid) before anyone
+    # typed. The field says "(optional)" where it is, and is marked aria-required where it is not.
+    use_required_attribute = False
+
     recipient = forms.ChoiceField(
         label=_("Who should receive your report?"), required=False,
-        help_text=_("Not sure? Leave the first option: your report then goes to the organisation's "
-                    "default confidential advisor (never to someone you name as involved)."),
     )
     mode = forms.ChoiceField(label=_("How do you want to be known?"), choices=MODE_CHOICES,
                              widget=forms.RadioSelect, initial=Report.Mode.ANONYMOUS)
@@ -83,7 +93,7 @@ class ReportForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
     wishes = forms.CharField(label=_("What would you like to happen?"), max_length=5000,
                              required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    unit = forms.ChoiceField(label=_("Your department or team (optional)"), required=False)
+    unit = forms.ChoiceField(label=_("Your department or team"), required=False)
     identity = forms.CharField(
         label=_("Your name"), max_length=300, required=False,
         help_text=_("Only for a confidential or open report. Leave empty when you report anonymously."),
@@ -93,12 +103,12 @@ class ReportForm(forms.Form):
         help_text=_("Only for a confidential or open report, for example a private phone number."),
     )
     notify_email = forms.EmailField(
-        label=_("E-mail address for notices (optional)"), required=False,
+        label=_("E-mail address for notices"), required=False,
         help_text=_("We only send 'there is a new message', never content. Use a private address, "
                     "not your work address."),
     )
     attachments = MultipleFileField(
-        label=_("Files (optional)"), required=False,
+        label=_("Files"), required=False,
         help_text=_("At most 5 files of 5 MB: JPEG, PNG or PDF. We remove hidden information such as "
                     "location from photos. A PDF can still contain your name as author: check it "
                     "before you add it."),
@@ -108,6 +118,10 @@ class ReportForm(forms.Form):
                  involvable: list[Membership] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        # The written account may be empty when the reporter recorded it (reporting.js puts the
+        # recording in the form's "voice" file only when the form is sent).
+        fields_: Any = self.fields
+        fields_["narrative"].required = self.voice_upload() is None
         # Each list is read once per request; the objects behind the choices are kept, so that
         # the chosen recipient, the named people and the unit need no second query.
         people = recipient_choices(organisation=organisation, excluded=excluded)
@@ -117,7 +131,13 @@ class ReportForm(forms.Form):
                                               else involvable_people(organisation=organisation))}
         self._units = {u.pk: u for u in units_in(organisation_id=organisation.pk).order_by("name")}
         fields: Any = self.fields
-        fields["recipient"].choices = [("", _("The default recipient"))] + [
+        # The default recipient is named in the first choice and the help text (`name_default`):
+        # on the page, not while a posted form is checked (no query when a reporter chose someone
+        # and the report is sent).
+        self._excluded = excluded or set()
+        self._default: tuple[Membership | None] | None = None
+        default_label = str(_("The default recipient"))
+        fields["recipient"].choices = [("", default_label)] + [
             (str(pk), _person_label(m)) for pk, m in self._recipients.items()
         ]
         fields["involved_people"].choices = [
@@ -126,12 +146,66 @@ class ReportForm(forms.Form):
         fields["unit"].choices = [("", _("I'd rather not say"))] + [
             (str(pk), u.name) for pk, u in self._units.items()
         ]
+        if not self.is_bound:
+            self.name_default()
+
+    def name_default(self) -> None:
+        """Name the actual default recipient and their role in the first choice and the help text."""
+        fields: Any = self.fields
+        choices = list(fields["recipient"].choices)
+        choices[0] = ("", self._default_label())
+        fields["recipient"].choices = choices
+        fields["recipient"].help_text = self._default_help()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        voice = self.voice_upload()
+        if voice is not None and voice.size > MAX_ATTACHMENT_BYTES:
+            self.add_error(None, _("A recording may be at most 5 MB (about 15 minutes). Record a "
+                                   "shorter one."))
         if data.get("mode") in (Report.Mode.CONFIDENTIAL, Report.Mode.OPEN) and not data.get("identity"):
             self.add_error("identity", _("Fill in your name, so the recipient knows who you are."))
         return data
+
+    @property
+    def default_recipient(self) -> Membership | None:
+        """The person a report without a chosen recipient goes to, as `route.default_recipient`
+        says, from the lists already read (one query for the route; more only when the route's
+        default is not among the listed people)."""
+        if self._default is None:
+            route = route_config_for(organisation=self.organisation)
+            wanted = route.default_recipient_id if route is not None else None
+            if wanted and wanted not in self._excluded:
+                found = self._recipients.get(wanted) or default_recipient(
+                    organisation=self.organisation, excluded=self._excluded)
+            else:
+                found = self.available[0].membership if self.available else None
+            self._default = (found,)
+        return self._default[0]
+
+    def _who(self) -> dict[str, str] | None:
+        default = self.default_recipient
+        if default is None:
+            return None
+        return {"name": default.user.full_name or default.user.email, "role": recipient_role_label(default)}
+
+    def _default_label(self) -> str:
+        who = self._who()
+        if who is None:
+            return str(_("The default recipient"))
+        if who["role"]:
+            return str(_("%(name)s, %(role)s (the default recipient)") % who)
+        return str(_("%(name)s (the default recipient)") % who)
+
+    def _default_help(self) -> str:
+        who = self._who()
+        if who is None:
+            return ""
+        return str(_("Not sure? Leave the first option: your report then goes to %(name)s (%(role)s). "
+                     "Someone you name as involved never receives it.") % who)
+
+    def voice_upload(self) -> Any:
+        return self.files.get("voice") if self.is_bound and self.files else None
 
     # The choice fields accept only offered keys, so each lookup finds the object it offered.
     def recipient_membership(self) -> Membership | None:
@@ -152,6 +226,8 @@ def _person_label(member: Membership) -> str:
 
 
 class ReceiptForm(forms.Form):
+    use_required_attribute = False
+
     code = forms.CharField(
         label=_("Your receipt code"), max_length=40,
         help_text=_("The 16 digits you got when you made your report. Spaces are fine."),
@@ -160,9 +236,11 @@ class ReceiptForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    use_required_attribute = False
+
     body = forms.CharField(label=_("Your message"), max_length=20000, required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    attachments = MultipleFileField(label=_("Files (optional)"), required=False,
+    attachments = MultipleFileField(label=_("Files"), required=False,
                                     help_text=_("At most 5 files of 5 MB: JPEG, PNG or PDF."))
 
 
@@ -347,3 +425,52 @@ class UnavailableForm(forms.Form):
         help_text=_("For example: on long-term sick leave since 1 March. The person gets an e-mail."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CallbackForm(forms.Form):
+    """"I want to talk to someone before I report" (issue 12)."""
+
+    use_required_attribute = False
+
+    recipient = forms.ChoiceField(label=_("Who would you like to talk to?"), required=False)
+    slot = forms.ChoiceField(label=_("Pick a time"), required=False, widget=forms.RadioSelect,
+                             help_text=_("Times the advisor offered. Or leave this and say below "
+                                         "when suits you."))
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices,
+                                 initial=Category.OVERIG)
+    how_to_reach = forms.CharField(
+        label=_("How can we reach you?"), max_length=500,
+        help_text=_("For example a private phone number. Only the person you choose can read it."),
+    )
+    when = forms.CharField(label=_("When suits you?"), max_length=500, required=False,
+                           help_text=_("For example: weekdays after 17:00."))
+    name = forms.CharField(label=_("What may we call you?"), max_length=300, required=False,
+                           help_text=_("A first name is enough. You may also leave it empty."))
+
+    def __init__(self, *args: Any, organisation: Organisation, slots: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        people = [p for p in recipient_choices(organisation=organisation) if p.available]
+        self.people = {str(p.membership.pk): p.membership for p in people}
+        self.slots = {str(s.pk): s for s in slots}
+        fields: Any = self.fields
+        fields["recipient"].choices = [("", _("Whoever is available first"))] + [
+            (pk, f"{_person_label(m)}, {recipient_role_label(m)}") for pk, m in self.people.items()]
+        if slots:
+            fields["slot"].choices = [("", _("No fixed time"))] + [
+                (str(s.pk), f"{date_format(timezone.localtime(s.starts_at), 'l j F H:i')} · "
+                            f"{s.advisor.user.full_name or s.advisor.user.email}") for s in slots]
+        else:
+            del self.fields["slot"]
+
+    def recipient_membership(self) -> Membership | None:
+        return self.people.get(self.cleaned_data.get("recipient") or "")
+
+    def slot_object(self) -> Any:
+        return self.slots.get(self.cleaned_data.get("slot") or "")
+
+
+class CallbackSlotForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"), input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))

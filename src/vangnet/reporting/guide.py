@@ -1,4 +1,7 @@
-"""The route guide (wegwijzer): questions in, recommended steps out. Pure: nothing is stored."""
+"""The route guide (wegwijzer): questions in, recommended steps out. Pure: nothing is stored.
+
+The answers are posted (never in the URL, so never in the browser's history) and only used to
+render the one answer page."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from .models import StepKind
+from .route import MANAGER_ABOVE
 
 WANTS = [
     ("heard", _("To be heard and to tell my story")),
@@ -23,26 +27,35 @@ class Advice:
     steps: list[str] = field(default_factory=list)  # StepKind values, in order of advice
     acute: bool = False
     skip_manager: bool = False
+    skip_advice: bool = False  # a confidential advisor or HR is involved: not those steps
     external_codes: list[str] = field(default_factory=list)
     report_online: bool = True
 
 
-def recommend(*, category: str, manager_involved: str, danger: str, want: str, speak_up: str) -> Advice:
+def recommend(*, category: str, manager_involved: str, danger: str, want: str, speak_up: str,
+              advice_involved: str = "no") -> Advice:
     advice = Advice()
     if danger == "yes":
         advice.acute = True
         advice.external_codes = ["112", "politie"]
     advice.skip_manager = manager_involved == "yes"
+    advice.skip_advice = advice_involved == "yes"
     steps: list[str] = []
-    if speak_up == "yes" and want in {"heard", "advice", "mediation"} and danger != "yes":
+    talk = want in {"mediation", "advice", "heard"}
+    if speak_up == "yes" and talk and danger != "yes":
         steps.append(StepKind.SPEAK_UP)
-    if not advice.skip_manager and manager_involved == "no" and want in {"mediation", "advice", "heard"}:
+    if manager_involved == "no" and talk:
         steps.append(StepKind.MANAGER)
-    # The confidential advisor fits almost every wish: listening, advice, the way to a complaint.
-    if want == "complaint":
+    if advice.skip_manager and talk:
+        # Your own manager is involved: the person above them can still act.
+        steps.append(MANAGER_ABOVE)
+    if advice.skip_advice:
+        # The advisor or HR is involved: the committee and bodies outside stay independent.
+        steps.append(StepKind.COMPLAINTS_COMMITTEE)
+        advice.external_codes.append("arbeidsinspectie")
+    elif want == "complaint":
+        # The confidential advisor fits almost every wish: listening, advice, the way to a complaint.
         steps += [StepKind.ADVISOR, StepKind.COMPLAINTS_COMMITTEE]
-    elif want == "record":
-        steps.append(StepKind.ADVISOR)
     else:
         steps.append(StepKind.ADVISOR)
         if want == "mediation":
@@ -53,6 +66,7 @@ def recommend(*, category: str, manager_involved: str, danger: str, want: str, s
         advice.external_codes += ["crm", "discriminatie_nl"]
     if category in {"werkdruk", "agressie_geweld"}:
         advice.external_codes.append("arbeidsinspectie")
+    advice.external_codes = list(dict.fromkeys(advice.external_codes))
     if advice.external_codes:
         steps.append(StepKind.EXTERNAL)
     advice.steps = list(dict.fromkeys(steps))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from vangnet.core.mail import Mail, mail_kind
 
-from .models import RecipientUnavailability, RecoveryRequest, Report
+from .models import CallbackRequest, RecipientUnavailability, RecoveryRequest, Report
 
 
 @mail_kind("reporting/email/new_report", "reporting/email/reporter_replied",
@@ -42,3 +42,12 @@ def declared_unavailable(*, declaration_id: int) -> Mail | None:
     if declaration is None:
         return None
     return Mail({"org_slug": declaration.organisation.slug})
+
+
+@mail_kind("reporting/email/callback_requested")
+def callback_notice(*, callback_id: int) -> Mail | None:
+    """"Someone asks you to call them back": never who, how or when (that is encrypted)."""
+    callback = CallbackRequest.objects.select_related("organisation").filter(pk=callback_id).first()
+    if callback is None:
+        return None
+    return Mail({"org_slug": callback.organisation.slug})

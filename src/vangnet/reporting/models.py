@@ -193,6 +193,9 @@ class Report(models.Model):
     )
     mode = models.CharField(_("how you are known"), max_length=20, choices=Mode.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # The language the reporter wrote in (the page's language when they sent it), so the advisor
+    # knows in which language to answer (issue 12).
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
     route_step = models.CharField(max_length=30, choices=StepKind.choices, default=StepKind.ADVISOR)
     is_whistleblowing = models.BooleanField(_("wrongdoing in the public interest"), default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -457,3 +460,51 @@ class RecoveryRequest(models.Model):
 
     def __str__(self) -> str:
         return f"recovery request {self.pk} ({self.status})"
+
+
+class CallbackSlot(models.Model):
+    """A time an advisor offers for a first conversation ("talk first", issue 12). Public: only
+    the time and the advisor are shown, never whether or by whom it was taken."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    advisor = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(_("starts at"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("time slot for a call-back")
+        verbose_name_plural = _("time slots for a call-back")
+        indexes = [models.Index(fields=["organisation", "starts_at"], name="callback_slot_org_start")]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class CallbackRequest(models.Model):
+    """"I want to talk to someone before I report": a way to be reached, encrypted like a report
+    for its one recipient (a fresh key sealed to their public key and to the organisation's
+    recovery key). Stored: the organisation, the recipient, the day (not the time), the chosen
+    slot. No address, no user agent, no receipt code."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
+    slot = models.OneToOneField(CallbackSlot, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="request")
+    requested_on = models.DateField(_("requested on"))
+    sealed_key = models.BinaryField()
+    recovery_key = models.ForeignKey(OrganisationRecoveryKey, on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    recovery_sealed_key = models.BinaryField(null=True, blank=True)
+    content_ciphertext = models.BinaryField()
+    handled_on = models.DateField(_("handled on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = _("call-back request")
+        verbose_name_plural = _("call-back requests")
+        indexes = [models.Index(fields=["recipient", "handled_on"], name="callback_recipient_open")]
+
+    def __str__(self) -> str:
+        return f"callback {self.pk}"

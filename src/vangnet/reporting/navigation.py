@@ -35,11 +35,17 @@ def public_items(organisation: Organisation) -> list[NavItem]:
                 description=_("The route step by step, and who the confidential advisors are."),
                 order=10),
         NavItem(label=_("Route guide"), url=reverse("reporting:guide", args=[slug]),
-                description=_("Five questions that help you choose a step. Nothing is saved."),
+                description=_("A few questions that help you choose a step. Nothing is saved."),
                 order=11),
-        NavItem(label=_("Make a report"), url=reverse("reporting:report_new", args=[slug]),
-                description=_("Anonymous or confidential, encrypted for the person you choose."),
+        NavItem(label=_("I want to talk to someone first"),
+                url=reverse("reporting:callback_new", args=[slug]),
+                description=_("Leave a way to reach you; a confidential advisor calls you back. "
+                              "You do not have to write anything."),
                 order=12),
+        NavItem(label=_("Make a report"), url=reverse("reporting:report_new", args=[slug]),
+                description=_("Anonymous or confidential, in writing or spoken, encrypted for the "
+                              "person you choose."),
+                order=13),
         NavItem(label=_("I already made a report"), url=reverse("reporting:return", args=[slug]),
-                description=_("Read replies and add information with your receipt code."), order=13),
+                description=_("Read replies and add information with your receipt code."), order=14),
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .categories import Category
 from .conflicts import excluded_membership_ids, is_tagged
-from .events import HandlerWrote, QuestionAnswered, QuestionRef, ReportSubmitted
+from .events import CallbackRequested, HandlerWrote, QuestionAnswered, QuestionRef, ReportSubmitted
 from .keys import keypair_of, private_key_for_request, private_key_unlock
 from .models import StepKind
 from .route import RoutePerson, confidential_advisors
@@ -45,6 +45,7 @@ from .services import (
 )
 
 __all__ = [
+    "CallbackRequested",
     "Category",
     "HandlerWrote",
     "KeyMissing",

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from vangnet.organisations.public import (
     Role,
     active_memberships_in,
-    line_managers_of,
     unit_ancestor_ids,
     unit_manager_pairs,
 )
@@ -90,6 +89,7 @@ class RouteStepView:
     people: list[RoutePerson] = field(default_factory=list)
     bodies: list[ExternalBody] = field(default_factory=list)
     skipped: bool = False  # the reporter's manager is involved: this step is passed over
+    people_above: list[RoutePerson] = field(default_factory=list)  # manager step: the next level up
 
 
 @dataclass
@@ -117,6 +117,41 @@ def step_label(kind: str) -> str:
 def contact_as_body(contact: RouteContact) -> ExternalBody:
     return ExternalBody(code=f"contact-{contact.pk}", name=contact.name,
                         description=contact.description, contact=contact.phone, url=contact.url)
+
+
+MANAGER_ABOVE = "manager_above"  # not a configurable step: the manager step's next level up
+MANAGER_ABOVE_TITLE = _("The manager above your manager")
+MANAGER_ABOVE_TEXT = _("Is your own manager involved, or does nothing happen? Then you can go to "
+                       "the person your manager reports to.")
+
+
+def manager_levels(*, organisation: Organisation, unit: Unit | None,
+                   excluded: set[int] | None = None) -> tuple[list[Membership], list[Membership]]:
+    """(own managers, managers one level up) of a unit: the managers of the nearest unit on the
+    way up that has any, and those of the next such unit. Two queries."""
+    if unit is None:
+        return [], []
+    excluded = excluded or set()
+    chain = unit_ancestor_ids(unit_id=unit.pk, organisation_id=organisation.pk)
+    by_unit: dict[int, list[int]] = {}
+    for unit_id, membership_id in unit_manager_pairs(organisation_id=organisation.pk):
+        if unit_id in chain and membership_id not in excluded:
+            by_unit.setdefault(unit_id, []).append(membership_id)
+    levels: list[list[int]] = []
+    seen: set[int] = set()
+    for unit_id in chain:
+        ids = [pk for pk in by_unit.get(unit_id, []) if pk not in seen]
+        if ids:
+            levels.append(ids)
+            seen.update(ids)
+        if len(levels) == 2:
+            break
+    wanted = {pk for level in levels for pk in level}
+    members = {m.pk: m for m in active_memberships_in(organisation_id=organisation.pk)
+               .filter(pk__in=wanted).select_related("user")}
+    own = [members[pk] for pk in (levels[0] if levels else []) if pk in members][:3]
+    above = [members[pk] for pk in (levels[1] if len(levels) > 1 else []) if pk in members][:3]
+    return own, above
 
 
 def route_config_for(*, organisation: Organisation, unit: Unit | None = None) -> ReportingRoute | None:
@@ -202,12 +237,10 @@ def route_view(
         if kind in STEP_ROLES:
             step.people = by_role[STEP_ROLES[kind]]
         elif kind == StepKind.MANAGER:
-            if manager_involved:
-                step.skipped = True
-            elif unit is not None:
-                managers = line_managers_of(unit_id=unit.pk, organisation_id=organisation.pk)
-                step.people = [RoutePerson(m, None, False) for m in
-                               managers.select_related("user") if m.pk not in excluded][:3]
+            own, above = manager_levels(organisation=organisation, unit=unit, excluded=excluded)
+            step.skipped = manager_involved
+            step.people = [] if manager_involved else [RoutePerson(m, None, False) for m in own]
+            step.people_above = [RoutePerson(m, None, False) for m in above]
         elif kind == StepKind.EXTERNAL:
             step.bodies = [EXTERNAL_BODIES[c] for c in (body_codes or []) if c in EXTERNAL_BODIES]
             step.bodies += contacts
@@ -249,6 +282,24 @@ def default_recipient(
         if person.available:
             return person.membership
     return None
+
+
+RECEIVING_ROLES = (Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE)
+
+
+def recipient_role_label(member: Membership) -> str:
+    """The role in which someone receives reports, as a reporter should read it. A member from
+    `recipient_choices` carries the role it was listed under (`role_held`): no query."""
+    held = getattr(member, "role_held", None)
+    roles = {held} if held else member.role_set
+    role = next((r for r in RECEIVING_ROLES if r in roles), None)
+    if role == Role.ADVISOR:
+        return str(_("external confidential advisor") if member.is_external else _("confidential advisor"))
+    if role == Role.HR:
+        return str(_("HR"))
+    if role == Role.COMPLAINTS_COMMITTEE:
+        return str(_("complaints committee"))
+    return ""
 
 
 def involvable_people(*, organisation: Organisation) -> list[Membership]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +20,8 @@ from .conflicts import excluded_membership_ids
 from .holdings import recipient_rows
 from .models import (
     Attachment,
+    CallbackRequest,
+    CallbackSlot,
     DialogueQuestion,
     KeyInvitation,
     Message,
@@ -235,6 +237,7 @@ class ReporterView:
     open_questions: list[DialogueQuestion]
     attachments: list[AttachmentView]
     recipients: list[str]
+    consents: list[MessageView] = field(default_factory=list)  # consent questions answered "yes"
 
 
 def reporter_view(*, access: ReporterAccess) -> ReporterView:
@@ -251,8 +254,15 @@ def reporter_view(*, access: ReporterAccess) -> ReporterView:
     attachments = _attachment_views(
         box_private, list(Attachment.objects.filter(report=report, message__isnull=True))
     )
+    # Consents the reporter gave and can still withdraw here (issue 12); a consent whose parts were
+    # shared already is withdrawn with the question asked after sharing (an open question).
+    followed_up = {m.question.ref.replace(".withdraw:", ".consent:") for m in messages
+                   if m.question and ".withdraw:" in (m.question.ref or "")}
+    consents = [m for m in messages if m.question and m.question.kind == "consent"
+                and m.question.answer == "yes" and m.question.ref not in followed_up]
     return ReporterView(report, {p: contents.get(p, "") for p in PARTS}, messages,
-                        [q for q in open_questions if q is not None], attachments, recipients)
+                        [q for q in open_questions if q is not None], attachments, recipients,
+                        consents)
 
 
 def question_get_for_reporter(*, access: ReporterAccess, pk: int) -> DialogueQuestion:
@@ -527,6 +537,67 @@ def active_grant_get(grant_id: int) -> ReportGrant | None:
 
 def reports_of_organisation(organisation_id: int) -> QuerySet[Report]:
     return Report.objects.filter(organisation_id=organisation_id)
+
+
+# --- "Talk first": call-back requests and time slots (issue 12) ------------------------------
+
+
+@dataclass(frozen=True)
+class CallbackView:
+    callback: CallbackRequest
+    how_to_reach: str
+    when: str
+    name: str
+    slot_starts_at: datetime | None
+
+
+def callbacks_for(*, actor: Actor, private_key: bytes) -> list[CallbackView]:
+    """The actor's own call-back requests, open ones first, decrypted with their key. Two queries."""
+    rows = (CallbackRequest.objects.filter(organisation_id=actor.organisation_id,
+                                           recipient_id=actor.membership_id)
+            .select_related("slot").order_by(F("handled_on").desc(nulls_first=True), "-requested_on")[:200])
+    views = []
+    for callback in rows:
+        try:
+            key = crypto.unseal(private_key, bytes(callback.sealed_key))
+            content = json.loads(crypto.secret_decrypt(key, bytes(callback.content_ciphertext)))
+        except crypto.DecryptionError:
+            continue
+        views.append(CallbackView(callback, str(content.get("how_to_reach", "")),
+                                  str(content.get("when", "")), str(content.get("name", "")),
+                                  callback.slot.starts_at if callback.slot else None))
+    return views
+
+
+def callback_get_for_actor(*, actor: Actor, pk: int) -> CallbackRequest:
+    callback = CallbackRequest.objects.filter(pk=pk, organisation_id=actor.organisation_id,
+                                              recipient_id=actor.membership_id).first()
+    if callback is None:
+        raise Http404
+    return callback
+
+
+def free_slots(*, organisation_id: int, advisor_id: int | None = None) -> QuerySet[CallbackSlot]:
+    """Future slots nobody took yet (public: time and advisor only)."""
+    slots = CallbackSlot.objects.filter(organisation_id=organisation_id, starts_at__gt=timezone.now(),
+                                        request__isnull=True)
+    if advisor_id is not None:
+        slots = slots.filter(advisor_id=advisor_id)
+    return slots.select_related("advisor__user").order_by("starts_at")
+
+
+def own_slots(*, actor: Actor) -> QuerySet[CallbackSlot]:
+    return (CallbackSlot.objects.filter(organisation_id=actor.organisation_id, advisor_id=actor.membership_id,
+                                        starts_at__gt=timezone.now())
+            .select_related("request").order_by("starts_at"))
+
+
+def slot_get_for_actor(*, actor: Actor, pk: int) -> CallbackSlot:
+    slot = CallbackSlot.objects.filter(pk=pk, organisation_id=actor.organisation_id,
+                                       advisor_id=actor.membership_id).first()
+    if slot is None:
+        raise Http404
+    return slot
 
 
 def may_hold_keys(actor: Actor) -> bool:

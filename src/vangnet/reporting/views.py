@@ -22,14 +22,23 @@ from vangnet.organisations.public import PublicOrganisationRequest, organisation
 from . import receipts, selectors, services, submission
 from .categories import Category
 from .conflicts import excluded_for_involved, reporter_manager_involved
-from .forms import ReceiptForm, ReplyForm, ReportForm
+from .forms import CallbackForm, ReceiptForm, ReplyForm, ReportForm
 from .guide import WANTS, YES_NO, recommend
 from .models import StepKind
 from .reporter_cookie import reporter_access_from_cookie, reporter_cookie_clear, reporter_cookie_set
-from .route import EXTERNAL_BODIES, involvable_people, route_view
+from .route import (
+    EXTERNAL_BODIES,
+    MANAGER_ABOVE,
+    MANAGER_ABOVE_TEXT,
+    MANAGER_ABOVE_TITLE,
+    RouteStepView,
+    default_recipient,
+    involvable_people,
+    route_view,
+)
 
 if TYPE_CHECKING:
-    from vangnet.organisations.models import Organisation
+    from vangnet.organisations.models import Organisation, Unit
 
 
 def _public(request: PublicOrganisationRequest, org_slug: str) -> Organisation:
@@ -45,19 +54,28 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _unit_from_query(request: HttpRequest, organisation: Organisation) -> Unit | None:
+    unit_id = request.GET.get("eenheid", "")
+    if not (unit_id.isdigit() and len(unit_id) < 12):
+        return None
+    return units_in(organisation_id=organisation.pk).filter(pk=int(unit_id)).first()
+
+
+def _route_url(request: HttpRequest, org_slug: str, unit: Unit | None) -> str:
+    url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
+    return f"{url}?eenheid={unit.pk}" if unit is not None else url
+
+
 def route_page(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
     """The route of the organisation, or of one unit (`?eenheid=<id>`: its own route if it has
     one, and its managers on the manager step)."""
     organisation = _public(request, org_slug)
-    unit_id = request.GET.get("eenheid", "")
-    unit = (units_in(organisation_id=organisation.pk).filter(pk=int(unit_id)).first()
-            if unit_id.isdigit() and len(unit_id) < 12 else None)
+    unit = _unit_from_query(request, organisation)
     route = route_view(organisation=organisation, unit=unit)
-    public_url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
-    if unit is not None:
-        public_url += f"?eenheid={unit.pk}"
+    unit_query = f"?eenheid={unit.pk}" if unit is not None else ""
     return _no_store(render(request, "reporting/route.html", {
-        "route": route, "public_url": public_url, "StepKind": StepKind, "unit": unit,
+        "route": route, "public_url": _route_url(request, org_slug, unit), "StepKind": StepKind,
+        "unit": unit, "unit_query": unit_query,
     }))
 
 
@@ -72,46 +90,70 @@ def _qr_svg(url: str) -> str:
 
 
 def qr_svg(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
-    _public(request, org_slug)
-    url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
-    return HttpResponse(_qr_svg(url), content_type="image/svg+xml")
+    """The QR code of the route page, of the organisation or (`?eenheid=`) of one unit."""
+    organisation = _public(request, org_slug)
+    unit = _unit_from_query(request, organisation)
+    return HttpResponse(_qr_svg(_route_url(request, org_slug, unit)), content_type="image/svg+xml")
 
 
 def poster_pdf(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
+    """A poster to print, for the organisation or (`?eenheid=`) for one unit: its own route, its
+    managers, and a QR code that opens the unit's route page."""
     from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint is heavy and only needed for a PDF
 
     organisation = _public(request, org_slug)
-    url = request.build_absolute_uri(reverse("reporting:route", args=[org_slug]))
-    route = route_view(organisation=organisation)
+    unit = _unit_from_query(request, organisation)
+    url = _route_url(request, org_slug, unit)
+    route = route_view(organisation=organisation, unit=unit)
     html = render_to_string("reporting/poster.html", {
-        "organisation": organisation, "route": route, "url": url, "qr": _qr_svg(url),
+        "organisation": organisation, "route": route, "url": url, "qr": _qr_svg(url), "unit": unit,
     }, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="meldroute-{organisation.slug}.pdf"'
+    name = f"meldroute-{organisation.slug}" + (f"-{unit.pk}" if unit is not None else "")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 
+GUIDE_QUESTIONS = ("category", "manager_involved", "advice_involved", "danger", "want", "speak_up")
+
+
+@require_http_methods(["GET", "POST"])
 def guide(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
-    """A GET form: the answers live only in the URL of this one request, never on the server."""
+    """The answers are posted, so they never reach the URL, the browser's history or a log line;
+    they only shape this one answer page and are not stored."""
     organisation = _public(request, org_slug)
-    answers = {key: request.GET.get(key, "") for key in
-               ("category", "manager_involved", "danger", "want", "speak_up")}
-    valid = (answers["category"] in Category.values
-             and answers["manager_involved"] in dict(YES_NO)
-             and answers["danger"] in dict(YES_NO) and answers["want"] in dict(WANTS)
-             and answers["speak_up"] in dict(YES_NO))
+    units = list(units_in(organisation_id=organisation.pk).order_by("name"))
+    data = request.POST if request.method == "POST" else {}
+    answers = {key: str(data.get(key, "")) for key in (*GUIDE_QUESTIONS, "unit")}
+    unit = next((u for u in units if str(u.pk) == answers["unit"]), None)
+    missing = [key for key in GUIDE_QUESTIONS if answers[key] not in _guide_options(key)]
     context: dict[str, Any] = {"answers": answers, "categories": Category.choices,
-                               "yes_no": YES_NO, "wants": WANTS, "submitted": bool(request.GET)}
-    if valid:
-        advice = recommend(**answers)
-        route = route_view(organisation=organisation, manager_involved=advice.skip_manager)
-        context["advice"] = advice
-        context["advised_steps"] = [s for kind in advice.steps if (s := route.step(kind))]
-        context["bodies"] = [EXTERNAL_BODIES[c] for c in advice.external_codes]
-    response = render(request, "reporting/guide.html", context)
-    # The answers are in the URL: keep them out of caches and out of the Referer of later requests.
-    return _no_store(response)
+                               "yes_no": YES_NO, "wants": WANTS, "units": units,
+                               "submitted": request.method == "POST", "missing": missing}
+    if request.method == "POST" and not missing:
+        advice = recommend(**{key: answers[key] for key in GUIDE_QUESTIONS})
+        route = route_view(organisation=organisation, unit=unit, manager_involved=advice.skip_manager)
+        manager_step = route.step(StepKind.MANAGER)
+        steps = []
+        for kind in advice.steps:
+            if kind == MANAGER_ABOVE:
+                steps.append(RouteStepView(
+                    kind=MANAGER_ABOVE, title=str(MANAGER_ABOVE_TITLE), description=str(MANAGER_ABOVE_TEXT),
+                    people=manager_step.people_above if manager_step else []))
+            elif step := route.step(kind):
+                steps.append(step)
+        context.update(advice=advice, advised_steps=steps, unit=unit,
+                       bodies=[EXTERNAL_BODIES[c] for c in advice.external_codes])
+    return _no_store(render(request, "reporting/guide.html", context))
+
+
+def _guide_options(key: str) -> set[str]:
+    if key == "category":
+        return set(Category.values)
+    if key == "want":
+        return {value for value, _label in WANTS}
+    return {value for value, _label in YES_NO}
 
 
 def _uploads(files: list[Any]) -> list[services.UploadedAttachment]:
@@ -168,13 +210,17 @@ def report_new(request: PublicOrganisationRequest, org_slug: str) -> HttpRespons
                 try:
                     _report, code = services.report_submit(
                         organisation=organisation, category=form.cleaned_data["category"],
-                        mode=form.cleaned_data["mode"], recipient=form.recipient_membership(),
+                        mode=form.cleaned_data["mode"],
+                        # The default goes to exactly the person the form named (not another
+                        # unit's default): what the reporter read is what happens.
+                        recipient=form.recipient_membership() or form.default_recipient,
                         parts={key: form.cleaned_data.get(key, "") for key in services.PARTS},
                         involved=form.involved_memberships(), unit=form.unit_object(),
                         discrimination_ground=form.cleaned_data.get("discrimination_ground") or "",
                         is_whistleblowing=form.cleaned_data.get("is_whistleblowing", False),
                         notify_email=form.cleaned_data.get("notify_email") or "",
                         attachments=_uploads(form.cleaned_data.get("attachments") or []),
+                        voice=_uploads([voice])[0] if (voice := form.voice_upload()) else None,
                     )
                 except ValidationError as error:
                     receipts.submission_refused(source)
@@ -206,11 +252,16 @@ def report_new(request: PublicOrganisationRequest, org_slug: str) -> HttpRespons
             organisation_id=organisation.pk, reporter_unit_id=int(unit) if unit else None,
             involved_ids={int(pk) for pk in form.cleaned_data.get("involved_people") or []},
         )
+    if form.is_bound:
+        form.name_default()
     # A refused submission is a 429, so that clients and monitoring see the throttle.
-    return _no_store(render(request, "reporting/report_form.html", {
+    response = render(request, "reporting/report_form.html", {
         "form": form, "no_recipients": not form.available, "manager_involved": manager_involved,
         "submission_token": token or submission.token_new(),
-    }, status=429 if throttled else 200))
+    }, status=429 if throttled else 200)
+    # The one page that may use the microphone, for a spoken report recorded in the browser.
+    response["Permissions-Policy"] = "camera=(), microphone=(self), geolocation=(), interest-cohort=()"
+    return _no_store(response)
 
 
 @never_cache
@@ -273,6 +324,13 @@ def reporter_report(request: PublicOrganisationRequest, org_slug: str) -> HttpRe
     form = ReplyForm()
     status = 200
     if request.method == "POST":
+        if "withdraw_consent" in request.POST:
+            question = selectors.question_get_for_reporter(
+                access=access, pk=_int(request.POST.get("withdraw_consent")))
+            # Withdrawn already, or not a consent: the page simply shows the current state.
+            with contextlib.suppress(ValidationError):
+                services.dialogue_withdraw_consent(access=access, question=question)
+            return redirect("reporting:reporter_report", org_slug)
         if "answer" in request.POST:
             question = selectors.question_get_for_reporter(
                 access=access, pk=_int(request.POST.get("question")))
@@ -343,3 +401,30 @@ def _part_labels() -> list[tuple[str, str]]:
         ("impact", _("What it does to you")), ("wishes", _("What you would like")),
         ("identity", _("Name")), ("contact", _("Contact")),
     ]
+
+
+@require_http_methods(["GET", "POST"])
+def callback_new(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
+    """"I want to talk to someone before I report": a way to be reached, for one advisor."""
+    organisation = _public(request, org_slug)
+    slots = list(selectors.free_slots(organisation_id=organisation.pk)[:30])
+    form = CallbackForm(request.POST or None, organisation=organisation, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        recipient = form.recipient_membership() or default_recipient(organisation=organisation)
+        try:
+            services.callback_request(
+                organisation=organisation, recipient=recipient, slot=form.slot_object(),
+                how_to_reach=form.cleaned_data["how_to_reach"], when=form.cleaned_data["when"],
+                name=form.cleaned_data["name"], category=form.cleaned_data["category"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _no_store(_see_other(reverse("reporting:callback_sent", args=[org_slug])))
+    return _no_store(render(request, "reporting/callback_form.html", {
+        "form": form, "no_recipients": not form.people}))
+
+
+@require_http_methods(["GET"])
+def callback_sent(request: PublicOrganisationRequest, org_slug: str) -> HttpResponse:
+    _public(request, org_slug)
+    return _no_store(render(request, "reporting/callback_sent.html"))

@@ -29,6 +29,7 @@ from . import keys, selectors, services, submission
 from .conflicts import excluded_membership_ids
 from .forms import (
     AddRecipientForm,
+    CallbackSlotForm,
     HandlerReplyForm,
     KeyPassphraseForm,
     OralReportForm,
@@ -560,3 +561,43 @@ def recovery_request(request: OrganisationRequest, pk: int) -> HttpResponse:
 def _user_of(request: HttpRequest) -> Any:
     """The logged-in user (organisation_view guarantees one)."""
     return request.user
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def callbacks(request: OrganisationRequest) -> HttpResponse:
+    """Call-back requests for me, and the time slots I offer for them (issue 12)."""
+    actor = request.actor
+    if not can_hold_keys(actor):
+        raise PermissionDenied
+    private_key = _need_key(request)
+    if isinstance(private_key, HttpResponse):
+        return private_key
+    slot_form = CallbackSlotForm(request.POST if "add_slot" in request.POST else None)
+    if request.method == "POST":
+        if "handled" in request.POST:
+            services.callback_handled(actor=actor, callback=selectors.callback_get_for_actor(
+                actor=actor, pk=_pk(request.POST["handled"])))
+            return redirect("reporting:callbacks", actor.organisation_slug)
+        if "remove_slot" in request.POST:
+            services.callback_slot_remove(actor=actor, slot=selectors.slot_get_for_actor(
+                actor=actor, pk=_pk(request.POST["remove_slot"])))
+            return redirect("reporting:callbacks", actor.organisation_slug)
+        if slot_form.is_valid():
+            try:
+                services.callback_slot_add(actor=actor, starts_at=slot_form.cleaned_data["starts_at"])
+            except ValidationError as error:
+                _add_errors(slot_form, error)
+            else:
+                return redirect("reporting:callbacks", actor.organisation_slug)
+    return _no_store(render(request, "reporting/callbacks.html", {
+        "rows": selectors.callbacks_for(actor=actor, private_key=private_key),
+        "slots": selectors.own_slots(actor=actor), "slot_form": slot_form,
+    }))
+
+
+def _pk(value: str) -> int:
+    if not value.isdigit() or len(value) > 12:
+        raise Http404
+    return int(value)

@@ -148,6 +148,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 CSRF_COOKIE_HTTPONLY = True
+# No cookie outlives the visit on a public page (issue 12): the CSRF cookie is a browser-session
+# cookie (gone when the browser closes) instead of Django's one year. A form left open across a
+# browser restart is refused with our 403 page, which says how to go on.
+CSRF_COOKIE_AGE = None
+LANGUAGE_COOKIE_AGE = None
 
 # --- Background tasks -----------------------------------------------------------------------
 # The database backend is the default: nothing else to run. With several app servers and a busy
@@ -285,7 +290,11 @@ globals().update(_EMAIL)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English")), ("pl", _("Polish")), ("tr", _("Turkish")),
+             ("ar", _("Arabic")), ("uk", _("Ukrainian"))]
+# The pages for staff are in Dutch and English; the public pages (help, route, guide, report form,
+# receipt, return, dialogue, talk first) also in these languages (issue 12). A string without a
+# translation in such a language falls back to Dutch (LANGUAGE_CODE), Django's fallback catalogue.
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
@@ -336,6 +345,8 @@ VANGNET_ANONYMITY_THRESHOLD = env_int("VANGNET_ANONYMITY_THRESHOLD", 5)
 VANGNET_ANONYMITY_MINIMUM = 3
 # Roles whose holders may read cases; they must log in with two factors.
 VANGNET_DEMO = env_bool("VANGNET_DEMO", False)
+# Where "Leave this page quickly" goes (issue 12): a neutral, common site.
+VANGNET_QUICK_EXIT_URL = env_str("VANGNET_QUICK_EXIT_URL", "https://www.buienradar.nl/")
 # Finished background-task rows are deleted after this many days (ADR 0051, docs/operations.md).
 VANGNET_TASK_RESULTS_KEEP_DAYS = max(1, env_int("VANGNET_TASK_RESULTS_KEEP_DAYS", 7))
 

@@ -32,7 +32,12 @@ from .consent import (
     share_in_acute_danger,
 )
 from .creation import case_create_for_report
-from .event_handlers import on_handler_wrote, on_question_answered, on_report_submitted
+from .event_handlers import (
+    on_callback_requested,
+    on_handler_wrote,
+    on_question_answered,
+    on_report_submitted,
+)
 from .lessons import lesson_action_create, lesson_action_status, lesson_record
 from .notes import note_add
 from .pattern_keys import pattern_key_open, person_hash, person_mark
@@ -68,6 +73,7 @@ __all__ = [
     "lesson_action_status",
     "lesson_record",
     "note_add",
+    "on_callback_requested",
     "on_handler_wrote",
     "on_question_answered",
     "on_report_submitted",

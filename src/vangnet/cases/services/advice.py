@@ -36,3 +36,18 @@ def advice_contact_record(*, actor: Actor, contact_date: date, category: str, ch
         contact.save()
         change.target = contact
     return contact
+
+
+def advice_contact_for_callback(*, organisation_id: int, advisor_id: int, category: str,
+                                on: date) -> AdviceContact:
+    """A call-back request ("talk first", reporting) counts as an advice contact by phone on the
+    day it was asked. No actor: the person asking has no account. Ids, day and category only."""
+    with service_write(action="cases.advice_contact_callback", actor=None, actor_label="reporter",
+                       organisation_id=organisation_id) as change:
+        contact = AdviceContact(organisation_id=organisation_id, advisor_id=advisor_id,
+                                contact_date=on, category=category,
+                                channel=AdviceContact.Channel.PHONE, outcome=Outcome.ADVICE)
+        contact.full_clean()
+        contact.save()
+        change.target = contact
+    return contact

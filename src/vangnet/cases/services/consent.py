@@ -170,6 +170,16 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
     return consent
 
 
+def _reporter_withdraw_questions(consent: ConsentRequest, question: DialogueQuestion) -> set[int]:
+    """The questions whose answer counts as the reporter's withdrawal: the one asked after sharing,
+    and (issue 12) the consent question itself, re-answered "withdraw" before anything was shared."""
+    allowed = {consent.withdraw_question_id} if consent.withdraw_question_id else set()
+    if (consent.question_id and question.answer == "withdraw"
+            and consent.status == ConsentRequest.Status.CONSENTED):
+        allowed.add(consent.question_id)
+    return allowed
+
+
 def consent_invite_recipient(*, actor: Actor, consent: ConsentRequest) -> None:
     """The reporter agreed, but the person (usually a manager) has no key pair yet: ask them by
     e-mail to set one up (ADR 0075). "Share now" works once they have; nothing is shared before."""
@@ -191,7 +201,7 @@ def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None,
         raise PermissionDenied
     if actor is not None:
         require(permissions.can_request_consent(actor, access_for(consent.case)))
-    elif question is None or question.pk != consent.withdraw_question_id:
+    elif question is None or question.pk not in _reporter_withdraw_questions(consent, question):
         raise PermissionDenied
     with service_write(action="cases.consent_withdraw", actor=actor,
                        actor_label="" if actor else "reporter") as change:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from vangnet.core.service import service_write
 
 from .. import deadlines
-from ..integration import HandlerWrote, QuestionAnswered, ReportSubmitted
+from ..integration import CallbackRequested, HandlerWrote, QuestionAnswered, ReportSubmitted
 from ..models import (
     Case,
     CaseEvent,
@@ -17,6 +17,7 @@ from ..models import (
     RetaliationCheckin,
 )
 from ..workflow import State, find_transition, is_open, track_for
+from .advice import advice_contact_for_callback
 from .aftercare import checkin_answer, conversation_answer, satisfaction_answer
 from .common import REF_APP, _terms, settings_for
 from .consent import consent_answer, consent_withdraw
@@ -35,7 +36,11 @@ def on_question_answered(event: QuestionAnswered) -> None:
         return
     if ref.kind == "consent":
         consent = ConsentRequest.objects.filter(pk=ref.object_id).first()
-        if consent is not None:
+        if consent is not None and answer == "withdraw":
+            # The reporter changed their mind before anything was shared (issue 12).
+            if consent.question_id == question.pk and consent.status == ConsentRequest.Status.CONSENTED:
+                consent_withdraw(consent=consent, question=question)
+        elif consent is not None:
             consent_answer(consent=consent, answer=answer)
     elif ref.kind == "withdraw":
         consent = ConsentRequest.objects.filter(pk=ref.object_id).first()
@@ -78,3 +83,8 @@ def on_handler_wrote(event: HandlerWrote) -> None:
                                  to_state=case.state, summary="message", created_at=now)
         change.target = case
         change.data = {"membership_id": event.membership_id, "kind": event.kind}
+
+
+def on_callback_requested(event: CallbackRequested) -> None:
+    advice_contact_for_callback(organisation_id=event.organisation_id, advisor_id=event.advisor_id,
+                                category=event.category, on=event.on)

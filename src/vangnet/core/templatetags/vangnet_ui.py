@@ -25,6 +25,8 @@ def add_widget_class(field: Any, default_class: str) -> Any:
         (cls for kind, cls in _WIDGET_CLASSES.items() if isinstance(widget, kind)), default_class
     )
     attrs = {"class": " ".join(filter(None, [widget.attrs.get("class", ""), css]))}
+    if field.field.required and not isinstance(widget, forms.CheckboxInput):
+        attrs["aria-required"] = "true"
     if field.errors:
         attrs["aria-invalid"] = "true"
         attrs["class"] += " utrecht-textbox--invalid"
@@ -36,3 +38,11 @@ def add_widget_class(field: Any, default_class: str) -> Any:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    """A phone number as a `tel:` address: digits and a leading + only ("0900 8844" → "tel:09008844")."""
+    text = str(number or "").strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return f"tel:{'+' if text.startswith('+') else ''}{digits}" if digits else ""

@@ -36,11 +36,14 @@ from .access import (
     report_seal_for_recovery,
     reports_remove_recipient,
 )
+from .callback import callback_handled, callback_request, callback_slot_add, callback_slot_remove
 from .common import MAX_MESSAGE_LENGTH, MAX_PART_LENGTH, UploadedAttachment
 from .dialogue import (
     KeyRequired,
+    consent_withdrawable,
     dialogue_answer,
     dialogue_ask,
+    dialogue_withdraw_consent,
     key_required_message,
     message_post,
     reporter_mark_read,
@@ -98,8 +101,14 @@ __all__ = [
     "UploadedAttachment",
     "advisor_profile_save",
     "box_private_key",
+    "callback_handled",
+    "callback_request",
+    "callback_slot_add",
+    "callback_slot_remove",
+    "consent_withdrawable",
     "dialogue_answer",
     "dialogue_ask",
+    "dialogue_withdraw_consent",
     "key_required_message",
     "last_key_holder_message",
     "message_post",

@@ -210,3 +210,36 @@ def dialogue_answer(*, question: DialogueQuestion, answer: str) -> DialogueQuest
         _notify_recipients(locked.report, list(recipient_ids), "reporting/email/reporter_replied")
     question.answer, question.answered_at = locked.answer, locked.answered_at
     return locked
+
+
+# The reporter changes their mind about a consent they gave (issue 12): a consent question answered
+# "yes" becomes "withdraw", and the asking app hears it as an answer (QuestionAnswered).
+CONSENT_KIND = "consent"
+CONSENT_GIVEN = "yes"
+CONSENT_WITHDRAWN = "withdraw"
+
+
+def consent_withdrawable(question: DialogueQuestion) -> bool:
+    return (question.kind == CONSENT_KIND and question.answer == CONSENT_GIVEN
+            and question.answered_at is not None)
+
+
+def dialogue_withdraw_consent(*, access: ReporterAccess, question: DialogueQuestion) -> DialogueQuestion:
+    """The reporter withdraws a consent they gave earlier in the dialogue. Only a consent question
+    of their own report (the caller loads it through the reporter's access), answered "yes"."""
+    with service_write(action="reporting.dialogue_withdraw_consent", actor=None, actor_label="reporter",
+                       allowed=question.report_id == access.report.pk,
+                       target=access.report) as change:
+        locked = DialogueQuestion.objects.select_for_update().get(pk=question.pk)
+        if not consent_withdrawable(locked):
+            raise ValidationError({"answer": _("This consent cannot be withdrawn here any more.")})
+        locked.answer = CONSENT_WITHDRAWN
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["answer", "answered_at"])
+        change.data = {"question_id": locked.pk, "kind": locked.kind, "answer": CONSENT_WITHDRAWN}
+        publish(QuestionAnswered(question=locked, answer=CONSENT_WITHDRAWN))
+        recipient_ids = ReportRecipient.objects.filter(
+            report_id=locked.report_id, revoked_at__isnull=True
+        ).values_list("membership_id", flat=True)
+        _notify_recipients(locked.report, list(recipient_ids), "reporting/email/reporter_replied")
+    return locked

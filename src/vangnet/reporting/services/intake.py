@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -22,6 +23,7 @@ from vangnet.organisations.public import (
     membership_for_actor,
 )
 
+from ..attachments import clean_voice
 from ..categories import Category, DiscriminationGround
 from ..conflicts import excluded_for_involved, involvement_tags
 from ..events import ReportSubmitted
@@ -57,7 +59,7 @@ from .common import (
 from .dialogue import dialogue_ask
 
 
-def _clean_parts(parts: dict[str, str], mode: str) -> dict[str, str]:
+def _clean_parts(parts: dict[str, str], mode: str, *, spoken: bool = False) -> dict[str, str]:
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValidationError(_("Unknown parts: %(parts)s") % {"parts": ", ".join(sorted(unknown))})
@@ -65,7 +67,7 @@ def _clean_parts(parts: dict[str, str], mode: str) -> dict[str, str]:
     for key, value in cleaned.items():
         if len(value) > MAX_PART_LENGTH:
             raise ValidationError({key: _("This text is too long (at most 20,000 characters).")})
-    if not cleaned["narrative"]:
+    if not cleaned["narrative"] and not spoken:
         raise ValidationError({"narrative": _("Tell in a few words what happened.")})
     if mode == Report.Mode.ANONYMOUS:
         # Nothing that identifies the reporter is kept for an anonymous report.
@@ -118,8 +120,12 @@ def report_submit(
     notify_email: str = "",
     attachments: Sequence[UploadedAttachment] = (),
     extra_recipients: Iterable[Membership] = (),
+    voice: UploadedAttachment | None = None,
 ) -> tuple[Report, str]:
     """Store an encrypted report for its recipient(s); return it and the receipt code (show once).
+
+    `voice`: a recording made in the reporter's browser, stored encrypted like an attachment; with
+    it, the written account may be empty.
 
     Raises ValidationError with field keys for anything the reporter can fix.
     """
@@ -134,7 +140,8 @@ def report_submit(
     if unit is not None and unit.organisation_id != organisation.pk:
         raise ValidationError({"unit": _("Choose one of the units shown.")})
     involved = [m for m in involved if m.organisation_id == organisation.pk]
-    cleaned = _clean_parts(parts, mode)
+    clean_voice_file = clean_voice(data=voice.data) if voice is not None else None
+    cleaned = _clean_parts(parts, mode, spoken=clean_voice_file is not None)
     excluded = excluded_for_involved(
         organisation_id=organisation.pk, involved_ids={m.pk for m in involved}
     )
@@ -149,6 +156,8 @@ def report_submit(
     for member in recipients:
         _check_recipient(organisation=organisation, membership=member, excluded=excluded)
     clean_files = _clean_uploads(attachments)
+    if clean_voice_file is not None:
+        clean_files = [clean_voice_file, *clean_files]
     if route_step is None:
         # The step follows from whom the reporter chose (an advisor, HR, the committee).
         route_step = STEP_OF_ROLE.get(_main_role(recipient), StepKind.ADVISOR)
@@ -167,6 +176,7 @@ def report_submit(
                 organisation=organisation, unit=unit, category=category,
                 discrimination_ground=discrimination_ground if category == Category.DISCRIMINATIE else "",
                 mode=mode, channel=channel, route_step=route_step,
+                language=(translation.get_language() or "")[:10],
                 is_whistleblowing=is_whistleblowing,
                 receipt_hash=secret.lookup_hash,
                 reporter_sealed_key=crypto.secret_encrypt(secret.key, report_key),
@@ -200,6 +210,7 @@ def report_submit(
         change.data = {
             "mode": mode, "channel": channel, "recipients": [m.pk for m in recipients],
             "attachments": files, "involved_count": len(involved),
+            "voice": clean_voice_file is not None,
         }
         _notify_recipients(report, [m.pk for m in recipients], "reporting/email/new_report")
     return report, code

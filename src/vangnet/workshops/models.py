@@ -41,6 +41,9 @@ class PoolMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["pool", "organisation"],
                                                name="workshops_pool_member_once")]
 
+    def __str__(self) -> str:
+        return f"pool {self.pool_id} + organisation {self.organisation_id}"
+
 
 class Facilitator(models.Model):
     """A trained facilitator's profile in one pool."""
@@ -61,6 +64,9 @@ class Facilitator(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pool", "membership"],
                                                name="workshops_facilitator_once")]
+
+    def __str__(self) -> str:
+        return f"facilitator {self.membership_id} in pool {self.pool_id}"
 
 
 class Audience(models.TextChoices):
@@ -136,6 +142,9 @@ class Session(models.Model):
         indexes = [models.Index(fields=["offer", "starts_at"]),
                    models.Index(fields=["status", "starts_at"])]
 
+    def __str__(self) -> str:
+        return f"session {self.pk} of offer {self.offer_id}"
+
 
 class Registration(models.Model):
     """A member's seat or place on the waiting list. Seen by the session's duo only."""
@@ -166,11 +175,17 @@ class Registration(models.Model):
         indexes = [models.Index(fields=["session", "status", "created_at"]),
                    models.Index(fields=["organisation", "status"])]
 
+    def __str__(self) -> str:
+        return f"registration {self.pk} ({self.status})"
+
 
 class Referral(models.Model):
     """"A referral was made" — no name, no content, no time finer than the session's."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="referrals")
+
+    def __str__(self) -> str:
+        return f"referral in session {self.session_id}"
 
 
 class Evaluation(models.Model):
@@ -187,6 +202,9 @@ class Evaluation(models.Model):
                                facilitation__range=(1, 5)),
             name="workshops_evaluation_scale")]
 
+    def __str__(self) -> str:
+        return f"evaluation of session {self.session_id}"
+
 
 class Reflection(models.Model):
     """A facilitator's own look back on a session, for the next training."""
@@ -200,6 +218,9 @@ class Reflection(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "facilitator"],
                                                name="workshops_reflection_once")]
+
+    def __str__(self) -> str:
+        return f"reflection {self.pk} on session {self.session_id}"
 
 
 class WorkshopRequest(models.Model):
@@ -221,3 +242,6 @@ class WorkshopRequest(models.Model):
     session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"request {self.pk} for unit {self.unit_id}"

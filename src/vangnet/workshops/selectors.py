@@ -185,7 +185,7 @@ def pool_overview(*, actor: Actor, pool: Pool, today: date | None = None) -> Poo
         led_b=Count("session_b", filter=Q(session_b__status="held", session_b__starts_at__gte=year_ago),
                     distinct=True)).order_by("membership__user__full_name"))
     rows = [FacilitatorRow(
-        facilitator=f, sessions_led=f.led_a + f.led_b,  # type: ignore[attr-defined]
+        facilitator=f, sessions_led=f.led_a + f.led_b,
         needs_refresher=f.trained_on is None or today - f.trained_on > REFRESHER_AFTER)
         for f in facilitators]
     return PoolOverview(size=len(rows), trained=sum(1 for f in facilitators if f.trained_on),
@@ -271,7 +271,7 @@ def pool_figures(*, actor: Actor, pool: Pool) -> PoolFigures:
     evaluations: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for session_id, *scores in Evaluation.objects.filter(session__in=sessions).values_list(
             "session_id", *EVALUATION_ITEMS):
-        evaluations[session_id].append(tuple(scores))  # type: ignore[arg-type]
+        evaluations[session_id].append(tuple(scores))
     audience_counts: dict[str, int] = dict.fromkeys(Audience.values, 0)
     role_counts = {"managers": 0, "employees": 0}
     for audience, is_manager, n in Registration.objects.filter(
@@ -289,7 +289,7 @@ def pool_figures(*, actor: Actor, pool: Pool) -> PoolFigures:
         offers.append(OfferFigures(
             offer=offer, held=len(held), participants=anonymity.total_cell(participants),
             fill_rate=(anonymity.percentage_if_allowed(participants, seats) if seats else None),
-            referrals=anonymity.total_cell(sum(s.referral_count for s in held)),  # type: ignore[attr-defined]
+            referrals=anonymity.total_cell(sum(s.referral_count for s in held)),
             sessions=[SessionScores(session=s, answered=anonymity.total_cell(len(evaluations[s.pk])),
                                     means=_means(evaluations[s.pk]) if s.pk in plan.alone else None)
                       for s in held],

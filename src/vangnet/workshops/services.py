@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -334,7 +335,8 @@ def reflect(*, actor: Actor, session: Session, went_well: str, needed: str = "")
 # --- in-company requests ----------------------------------------------------------------------
 
 
-def request_create(*, actor: Actor, pool: Pool, unit_id: int, audience: str, wish: str = "") -> WorkshopRequest:
+def request_create(*, actor: Actor, pool: Pool, unit_id: int, audience: str,
+                   wish: str = "") -> WorkshopRequest:
     require(permissions.can_request(actor, unit_id=unit_id,
                                     managed_unit_ids=managed_unit_ids_of(membership_id=actor.membership_id)))
     require(actor.organisation_id in selectors.pool_organisation_ids(pool))
@@ -381,8 +383,8 @@ def daily(*, now: datetime | None = None) -> dict[str, int]:
                     organisation_id=session.offer.pool.organisation_id,
                     role="coordinator").values_list("user_id", flat=True))
                 session_id = session.pk
-                transaction.on_commit(lambda ids=coordinators, pk=session_id: queue_mail(
-                    "workshops/email/low", user_ids=ids, session_id=pk))
+                transaction.on_commit(partial(queue_mail, "workshops/email/low",
+                                              user_ids=coordinators, session_id=session_id))
                 flagged += 1
     for session in soon.filter(starts_at__lte=now + REMIND_BEFORE, reminded_at__isnull=True):
         if Session.objects.filter(pk=session.pk, reminded_at__isnull=True).update(reminded_at=now):
@@ -390,7 +392,7 @@ def daily(*, now: datetime | None = None) -> dict[str, int]:
                 session=session, status=Registration.Status.REGISTERED).values_list(
                 "membership__user_id", flat=True))
             session_id = session.pk
-            transaction.on_commit(lambda ids=user_ids, pk=session_id: queue_mail(
-                "workshops/email/reminder", user_ids=ids, session_id=pk))
+            transaction.on_commit(partial(queue_mail, "workshops/email/reminder",
+                                          user_ids=user_ids, session_id=session_id))
             reminded += 1
     return {"flagged": flagged, "reminded": reminded}

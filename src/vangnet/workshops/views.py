@@ -88,12 +88,15 @@ def session(request: OrganisationRequest, pk: int) -> HttpResponse:
                      if registration and registration.status == Registration.Status.WAITING else None),
         "is_duo": is_duo,
         "participants": selectors.participants_for_actor(actor=actor, session=current) if is_duo else [],
-        "werkvormen": werkvormen_by_slugs(current.offer.pool.organisation_id, current.offer.werkvorm_slugs),
+        "werkvormen": werkvormen_by_slugs(current.offer.pool.organisation_id,
+                                          current.offer.werkvorm_slugs),
         "language": _language(),
         "evaluation_form": EvaluationForm() if registration and not registration.evaluated
         and current.status == Session.Status.HELD else None,
-        "reflection_form": ReflectionForm() if is_duo and current.status == Session.Status.HELD else None,
-        "can_manage": permissions.can_manage_pool(actor, pool_organisation_id=current.offer.pool.organisation_id),
+        "reflection_form": (ReflectionForm() if is_duo and current.status == Session.Status.HELD
+                            else None),
+        "can_manage": permissions.can_manage_pool(
+            actor, pool_organisation_id=current.offer.pool.organisation_id),
     })
 
 
@@ -250,7 +253,8 @@ def _pool_context(request: OrganisationRequest, pk: int) -> dict[str, object]:
     pool = selectors.pool_get_for_actor(actor=actor, pk=pk, manage=True)
     organisation_ids = selectors.pool_organisation_ids(pool)
     in_pool = set(selectors.facilitators_of(pool=pool).values_list("membership_id", flat=True))
-    people = [(f"{m.organisation_id}:{m.pk}", f"{m.user.get_full_name() or m.user.email} ({m.organisation.name})")
+    people = [(f"{m.organisation_id}:{m.pk}",
+               f"{m.user.get_full_name() or m.user.email} ({m.organisation.name})")
               for organisation_id in sorted(organisation_ids)
               for m in active_memberships_in(organisation_id=organisation_id).select_related(
                   "user", "organisation").order_by("user__full_name")
@@ -363,8 +367,10 @@ def session_new(request: OrganisationRequest, pk: int) -> HttpResponse:
 
 def _facilitator_choices(current: Session) -> list[tuple[int, str]]:
     def label(f: Facilitator) -> str:
-        profile = [_("line") if f.line_experience else "", _("facilitation") if f.facilitation_experience else ""]
-        return f"{f.membership.user.get_full_name() or f.membership.user.email} ({', '.join(p for p in profile if p) or '—'})"
+        profile = [_("line") if f.line_experience else "",
+                   _("facilitation") if f.facilitation_experience else ""]
+        name = f.membership.user.get_full_name() or f.membership.user.email
+        return f"{name} ({', '.join(p for p in profile if p) or '—'})"
     return [(f.pk, label(f)) for f in selectors.facilitators_of(pool=current.offer.pool)]
 
 

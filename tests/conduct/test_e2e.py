@@ -21,6 +21,7 @@ from django.utils import timezone
 from support.people import make_member, make_unit, totp_code
 from vangnet.organisations.public import actor_for
 from vangnet.organisations.roles import Role
+from vangnet.reporting.services import advisor_profile_save
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -95,9 +96,18 @@ def people(live_server: Any, organisation: Any) -> dict[str, Any]:
                                      email="or@example.org", name="Otto OR"),
         "employee": make_member(organisation, Role.EMPLOYEE, unit=unit, email="eva@example.org",
                                 name="Eva Medewerker"),
-        "advisor": make_member(organisation, Role.ADVISOR, email="vp@example.org",
-                               name="Vera Vertrouwenspersoon"),
+        "advisor": _advisor_with_profile(organisation),
     }
+
+
+def _advisor_with_profile(organisation: Any) -> Any:
+    """The welcome path shows the advisor's profile as the reporting route does."""
+    advisor = make_member(organisation, Role.ADVISOR, email="vp@example.org",
+                          name="Vera Vertrouwenspersoon")
+    advisor_profile_save(actor=actor_for(advisor), introduction="Ik luister, zonder oordeel.",
+                         how_to_reach="Bel of app 06 12345678", availability="ma t/m do",
+                         is_listed=True)
+    return advisor
 
 
 def test_the_whole_conduct_path(page: Any, login: Any, people: dict[str, Any]) -> None:
@@ -166,6 +176,7 @@ def test_the_whole_conduct_path(page: Any, login: Any, people: dict[str, Any]) -
     page.goto(f"{base}/")
     page.get_by_role("link", name="Welkom").first.click()
     page.wait_for_selector("text=Vera Vertrouwenspersoon")
+    page.wait_for_selector("text=Ik luister, zonder oordeel.")
     _check(page, "welcome")
     for button in ("Ik weet wie het zijn", "Ik heb de route gezien", "Ik heb ze gelezen"):
         page.get_by_role("button", name=button).click()

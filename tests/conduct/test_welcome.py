@@ -15,8 +15,10 @@ from django.utils import timezone
 from support.people import make_member
 from vangnet.conduct import selectors, services
 from vangnet.conduct.models import BuddyCheckIn, WelcomePath
+from vangnet.organisations.public import actor_for
 from vangnet.organisations.roles import Role
 from vangnet.organisations.services import invitation_accept, invitation_create
+from vangnet.reporting.services import advisor_profile_save
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +104,33 @@ def test_who_follows_a_newcomer(client: Any, org: Any) -> None:
     assert client.post(url, {"buddy": org.other_employee.pk}).status_code == 200
     path.refresh_from_db()
     assert path.buddy_id == org.employee.pk
+
+
+def test_the_path_introduces_the_advisors_with_their_profiles_unlisted_ones_left_out(
+        client: Any, org: Any, django_assert_max_num_queries: Any) -> None:
+    vera = make_member(org.organisation, Role.ADVISOR, name="Vera Vertrouwens")
+    advisor_profile_save(actor=actor_for(vera), introduction="Ik werk al twintig jaar in de wijk.",
+                         how_to_reach="Bel 06 12345678", availability="dinsdag en donderdag",
+                         is_listed=True)
+    hidden = make_member(org.organisation, Role.ADVISOR, name="Henk Verborgen")
+    advisor_profile_save(actor=actor_for(hidden), introduction="", how_to_reach="",
+                         availability="", is_listed=False)
+    make_member(org.outsider_coordinator.organisation, Role.ADVISOR, name="Olga Elders")
+    membership = _invite_and_join(org)
+    client.force_login(membership.user)
+    url = reverse("conduct:welcome", args=[org.organisation.slug])
+    client.get(url)
+    with django_assert_max_num_queries(30):
+        page = client.get(url).content.decode()
+    assert "Vera Vertrouwens" in page
+    assert "Ik werk al twintig jaar in de wijk." in page
+    assert "Bel 06 12345678" in page and "dinsdag en donderdag" in page
+    assert "Henk Verborgen" not in page  # chose not to be listed
+    assert "Olga Elders" not in page  # another organisation
+
+
+def test_without_advisors_the_path_says_so_and_points_to_the_route(client: Any, org: Any) -> None:
+    membership = _invite_and_join(org)
+    client.force_login(membership.user)
+    page = client.get(reverse("conduct:welcome", args=[org.organisation.slug])).content.decode()
+    assert "nog geen vertrouwenspersoon" in page

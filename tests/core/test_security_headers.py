@@ -26,7 +26,7 @@ def _pages(organisation: Any) -> list[str]:
 
 def _member_pages(organisation: Any) -> list[str]:
     slug = organisation.slug
-    return [f"/o/{slug}/", f"/o/{slug}/beheer/eenheden/", f"/o/{slug}/beheer/mensen/",
+    return [f"/o/{slug}/", f"/o/{slug}/beheer/afdelingen-en-teams/", f"/o/{slug}/beheer/mensen/",
             f"/o/{slug}/beheer/uitnodigingen/", f"/o/{slug}/beheer/huisstijl/",
             f"/o/{slug}/beheer/importeren/"]
 

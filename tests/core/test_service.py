@@ -50,3 +50,34 @@ def test_refused_or_failed_writes_leave_no_trace(organisation, member_factory):
     assert not AuditEntry.objects.filter(action__startswith="test.").exists()
     member.refresh_from_db()  # the deletion was rolled back
     assert member.user.pk is not None
+
+
+def test_a_deleted_target_is_still_named(organisation, member_factory):
+    member = member_factory(organisation, Role.EMPLOYEE)
+    member_id = member.pk
+    with service_write(action="test.delete", actor=None, target=member):
+        member.delete()
+    entry = AuditEntry.objects.get(action="test.delete")
+    assert entry.object_id == str(member_id)
+    assert entry.object_type == "organisations.membership"
+    assert entry.organisation_id == organisation.pk  # taken from the target before the delete
+
+
+def test_a_write_that_changed_nothing_leaves_no_entry(organisation):
+    with service_write(action="test.nothing", actor=None,
+                       organisation_id=organisation.pk) as change:
+        change.nothing_changed()
+    assert not AuditEntry.objects.filter(action="test.nothing").exists()
+    assert change.entry is None
+    with pytest.raises(RuntimeError):
+        _ = change.entry_id
+
+
+def test_the_block_can_name_the_actor_and_the_chain_it_found(organisation, member_factory):
+    member = member_factory(organisation, Role.EMPLOYEE)
+    with service_write(action="test.found", actor=None) as change:
+        change.actor = member.user  # an account that appears only inside the write
+        change.organisation_id = organisation.pk
+    entry = AuditEntry.objects.get(action="test.found")
+    assert entry.actor_id == member.user_id and entry.organisation_id == organisation.pk
+    assert change.entry_id == entry.pk

@@ -181,7 +181,7 @@ def test_unit_and_people_pages_link_to_the_import(client: Any, coordinator: Memb
                                                   organisation: Any) -> None:
     client.force_login(coordinator.user)
     url = f"/o/{organisation.slug}/beheer/importeren/"
-    assert url in client.get(f"/o/{organisation.slug}/beheer/eenheden/").content.decode()
+    assert url in client.get(f"/o/{organisation.slug}/beheer/afdelingen-en-teams/").content.decode()
     assert url in client.get(f"/o/{organisation.slug}/beheer/mensen/").content.decode()
 
 

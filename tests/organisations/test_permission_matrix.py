@@ -27,9 +27,9 @@ from vangnet.organisations.roles import CASE_READING_ROLES, Role
 
 PAGES = {
     "home": "/o/{slug}/",
-    "units": "/o/{slug}/beheer/eenheden/",
-    "unit_new": "/o/{slug}/beheer/eenheden/nieuw/",
-    "unit_edit": "/o/{slug}/beheer/eenheden/{unit}/",
+    "units": "/o/{slug}/beheer/afdelingen-en-teams/",
+    "unit_new": "/o/{slug}/beheer/afdelingen-en-teams/nieuw/",
+    "unit_edit": "/o/{slug}/beheer/afdelingen-en-teams/{unit}/",
     "people": "/o/{slug}/beheer/mensen/",
     "person_edit": "/o/{slug}/beheer/mensen/{person}/",
     "invitations": "/o/{slug}/beheer/uitnodigingen/",
@@ -91,7 +91,7 @@ def test_guessing_ids_of_another_organisation_under_own_slug_gives_404(client: A
     for page in ("unit_edit", "person_edit", "import_status"):
         assert client.get(own[page]).status_code == 404, page
         assert client.post(own[page], {"name": "Overgenomen"}).status_code == 404, page
-    delete = f"/o/{world['b'].slug}/beheer/eenheden/{world['unit'].pk}/verwijderen/"
+    delete = f"/o/{world['b'].slug}/beheer/afdelingen-en-teams/{world['unit'].pk}/verwijderen/"
     assert client.post(delete).status_code == 404
     assert Unit.objects.filter(pk=world["unit"].pk, name="Team A").exists()
     # B's own pages do work for B's coordinator.
@@ -180,10 +180,10 @@ def test_unit_list_queries_do_not_grow_with_rows(client: Any, organisation: Any,
     for n in range(5):
         parent = make_unit(organisation, f"Eenheid {n}", parent=parent, managers=[manager])
     client.force_login(coordinator.user)
-    url = f"/o/{organisation.slug}/beheer/eenheden/"
+    url = f"/o/{organisation.slug}/beheer/afdelingen-en-teams/"
     with_five = _count_queries(client, url)
     for n in range(45):
         make_unit(organisation, f"Team {n}", parent=parent if n % 2 else None, managers=[manager])
     with django_assert_max_num_queries(with_five):
         response = client.get(url)
-    assert response.content.decode().count("/beheer/eenheden/") >= 50
+    assert response.content.decode().count("/beheer/afdelingen-en-teams/") >= 50

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,35 @@ def test_a_werkvorm_without_a_safety_note_fails_validation(content_copy: Path) -
         "werkvormen/opvang-na-agressie.toml [en]: 'safety_note' is missing or not a non-empty text"]
 
 
+@pytest.mark.parametrize("slug", ["gedragscode-bespreken", "wekelijkse-check-in"])
+def test_a_werkvorm_without_materials_or_debrief_questions_fails_validation(
+        content_copy: Path, slug: str) -> None:
+    """The 28 werkvormen of the first edition got them too; none may lose them again."""
+    path = content_copy / "werkvormen" / f"{slug}.toml"
+    text = path.read_text(encoding="utf-8")
+    dutch_end = text.index("[en]")
+    materials = text.index("materials =")
+    assert materials < dutch_end
+    text = text[:materials] + text[text.index("\n", materials) + 1:]
+    start = text.rindex("debrief = [")
+    text = text[:start] + text[text.index("]", start) + 1:]
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy)
+    assert sorted(caught.value.problems) == sorted([
+        f"werkvormen/{slug}.toml [nl]: 'materials' is missing or not a non-empty text",
+        f"werkvormen/{slug}.toml [en]: 'debrief' is missing or not a list of texts",
+        f"werkvormen/{slug}.toml: [nl] and [en] have a different number of debrief"])
+
+
+def test_every_werkvorm_has_materials_and_debrief_questions_in_both_languages() -> None:
+    bundle = load_content()
+    assert len(bundle.werkvormen) >= 41
+    lacking = [f"{w.slug} [{language}]" for w in bundle.werkvormen for language in ("nl", "en")
+               if not getattr(w, language).materials or len(getattr(w, language).debrief) < 2]
+    assert lacking == []
+
+
 def test_dilemmas_fail_validation_without_the_werkvorm_their_safety_block_links_to(
         content_copy: Path) -> None:
     (content_copy / "werkvormen" / f"{DISCUSS_WERKVORM}.toml").unlink()
@@ -135,3 +165,19 @@ def test_new_theme_filters_find_werkvormen_and_dilemmas(team: Any, client_for: A
     html = client.get(reverse("toolbox:dilemma_list", args=[org]),
                       {"theme": theme}).content.decode()
     assert html.count('<li class="vn-card">') == len(dilemmas)
+
+
+def test_every_werkvorm_of_the_second_edition_is_linked_from_a_quickscan_statement() -> None:
+    """Issue 18: the new werkvormen are reached from the quickscan statements where they fit (a
+    respondent's low score leads to them). The pulse links its own items (pulse app)."""
+    statements = tomllib.loads((CONTENT_DIR / "quickscan" / "statements.toml")
+                               .read_text(encoding="utf-8"))["statement"]
+    linked = {slug for statement in statements for slug in statement["werkvormen"]}
+    new = {"als-het-om-meer-gaat", "cynisme-en-stille-tegenwerking", "inwerken-op-afstand",
+           "leeftijd-en-kansen", "online-in-kleine-groepen", "opvang-na-agressie",
+           "risicos-samen-in-kaart", "ruimte-voor-wie-je-bent",
+           "seksuele-intimidatie-bespreekbaar", "stop-het-werk-en-zeg-het",
+           "twijfel-hardop-bij-een-ervaren-collega", "veilig-openen-en-afsluiten",
+           "verbonden-op-afstand"}
+    assert new <= {w.slug for w in load_content().werkvormen}
+    assert sorted(new - linked) == []

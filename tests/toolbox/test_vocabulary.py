@@ -130,3 +130,72 @@ def test_password_rules_say_je() -> None:
     messages = " ".join(caught.value.messages)
     assert "wachtwoord" in messages.lower()
     assert not FORBIDDEN["u (formal)"].search(messages), messages
+
+
+def _url_patterns(resolver: object, prefix: str = "") -> Iterator[str]:
+    for entry in getattr(resolver, "url_patterns", []):
+        route = prefix + str(entry.pattern)
+        if hasattr(entry, "url_patterns"):
+            yield from _url_patterns(entry, route)
+        else:
+            yield route
+
+
+def test_urls_use_one_word_per_concept() -> None:
+    """The addresses people see in their browser use the same words as the pages (issue 18: the
+    case page's `…/beklaagde/` and the units' `…/eenheden/` were the last ones)."""
+    from django.urls import get_resolver
+
+    routes = list(_url_patterns(get_resolver()))
+    assert any("/betrokkene/" in route for route in routes)
+    assert any("afdelingen-en-teams/" in route for route in routes)
+    hits = [route for route in routes for word in ("ontvangstcode", "beschuldigde", "eenheid")
+            if FORBIDDEN[word].search(route.replace("/", " ").replace("-", " "))]
+    assert hits == [], hits
+
+
+def _model_labels() -> Iterator[tuple[str, str]]:
+    from django.apps import apps
+
+    with translation.override("nl"):
+        for model in apps.get_models():
+            if not model.__module__.startswith("vangnet."):
+                continue
+            meta = model._meta
+            yield f"{meta.label}", str(meta.verbose_name)
+            yield f"{meta.label}", str(meta.verbose_name_plural)
+            for field in meta.get_fields():
+                label = getattr(field, "verbose_name", None)
+                if label:
+                    yield f"{meta.label}.{field.name}", str(label)
+                for value, choice in getattr(field, "choices", None) or []:
+                    yield f"{meta.label}.{field.name}={value}", str(choice)
+
+
+@pytest.mark.parametrize("word", ["ontvangstcode", "beschuldigde", "eenheid"])
+def test_model_labels_use_one_word_per_concept(word: str) -> None:
+    """Model names, field labels and choices show up in the admin, in forms and in exports."""
+    hits = [f"{where}: {label!r}" for where, label in _model_labels()
+            if FORBIDDEN[word].search(label)]
+    assert hits == [], "\n".join(hits)
+
+
+@pytest.mark.parametrize("app_label", ["conduct", "toolbox"])
+def test_model_names_are_dutch(app_label: str) -> None:
+    """Every model of these apps names itself (no English name made from the class name) and
+    the name is in the Dutch catalogue (admin, audit and error pages show it)."""
+    from django.apps import apps
+
+    same_in_both = {"werkvorm"}  # a Dutch word the English texts use as well
+    english = []
+    for model in apps.get_app_config(app_label).get_models():
+        if "verbose_name" not in model._meta.original_attrs:
+            english.append(f"{model.__name__}: no verbose_name")
+            continue
+        with translation.override("en"):
+            en = str(model._meta.verbose_name)
+        with translation.override("nl"):
+            nl = str(model._meta.verbose_name)
+        if nl == en and en not in same_in_both:
+            english.append(f"{model.__name__}: {nl!r} is not translated")
+    assert english == [], english

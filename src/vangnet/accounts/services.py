@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
 
-from vangnet.core.audit import audit_record
+from vangnet.core.service import service_write
 
 from .second_factor import authentication_methods
 
@@ -59,15 +59,10 @@ def account_event_record(*, user: User, event: str, request: HttpRequest | None 
                          data: dict[str, Any] | None = None) -> None:
     """One audited account event for `user`; `data` holds metadata only (checked by audit)."""
     actor = _acting_user(request, user)
-    with transaction.atomic():
-        audit_record(
-            action=f"accounts.{event}",
-            actor=actor,
-            actor_label="" if actor is not None else "anonymous",
-            target=user,
-            organisation_id=None,
-            data={**(data or {}), "platform_admin": bool(user.is_superuser)},
-        )
+    # The event itself is the change: nothing else is written, the entry is the record.
+    with service_write(action=f"accounts.{event}", actor=actor, target=user,
+                       actor_label="" if actor is not None else "anonymous") as change:
+        change.data = {**(data or {}), "platform_admin": bool(user.is_superuser)}
 
 
 def primary_address_ensure(*, user: User) -> None:

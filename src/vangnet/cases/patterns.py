@@ -10,7 +10,8 @@ Small numbers never expose anyone (docs/adr/0045):
 Lock ordering (docs/adr/0054): the checks run inside the submitting transaction, and appending to
 the audit log locks the organisation's chain head until commit. So every count here happens
 before this transaction's first audit entry (callers audit after calling a check, and `_raise`
-counts nothing after its own `audit_record`); a slow count never holds the chain.
+counts nothing after its own audit entry, written when its `service_write` ends); a slow
+count never holds the chain.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from vangnet.core.anonymity import Cell, banded_cell, threshold
-from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
+from vangnet.core.service import AuditedChange, service_write
 from vangnet.organisations.public import Role, active_memberships_in, members_with_role, unit_parents
 
 from .models import Case, PatternSignal, PersonMark
@@ -100,6 +101,14 @@ def person_pattern_check(*, mark: PersonMark) -> PatternSignal | None:
 
 def _raise(organisation_id: int, kind: str, subject: str, count: int,
            unit_id: int | None = None) -> PatternSignal:
+    with service_write(action="cases.pattern_signal", actor=None, actor_label="system",
+                       organisation_id=organisation_id) as change:
+        signal = _raise_signal(organisation_id, kind, subject, count, unit_id, change)
+    return signal
+
+
+def _raise_signal(organisation_id: int, kind: str, subject: str, count: int,
+                  unit_id: int | None, change: AuditedChange) -> PatternSignal:
     now = timezone.now()
     signal, created = PatternSignal.objects.get_or_create(
         organisation_id=organisation_id, kind=kind, subject_key=subject,
@@ -117,10 +126,11 @@ def _raise(organisation_id: int, kind: str, subject: str, count: int,
             signal.last_raised_at = now
             signal.dismissed_at = None
         signal.save(update_fields=["case_count", "last_raised_at", "dismissed_at"])
+    change.target, change.data = signal, {"kind": kind}
     if created or (grew and crossed_band):
         _notify_advisors(organisation_id)  # reads the advisors: before the audit lock, too
-        audit_record(action="cases.pattern_signal", actor_label="system", target=signal,
-                     organisation_id=organisation_id, data={"kind": kind})
+    else:
+        change.nothing_changed()
     return signal
 
 

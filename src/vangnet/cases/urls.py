@@ -19,7 +19,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/nazorg/", views.aftercare_moment, name="aftercare"),
     path("dossiers/<int:pk>/nazorg/<int:moment_pk>/gedaan/", views.aftercare_done,
          name="aftercare_done"),
-    path("dossiers/<int:pk>/beklaagde/", views.accused, name="accused"),
+    path("dossiers/<int:pk>/betrokkene/", views.accused, name="accused"),
     path("dossiers/<int:pk>/les/", views.lesson_new, name="lesson_new"),
     path("dossiers/<int:pk>/patroon/", views.person_mark, name="person_mark"),
     path("dossiers/<int:pk>/aandacht/", views.attention_clear, name="attention_clear"),

@@ -18,6 +18,7 @@ class ConductConfig(VangnetAppConfig):
     urls = "urls"
     navigation = "navigation"
     mails = "mails"
+    demo = "demo"
 
     def event_handlers(self) -> list[tuple[type[Event], Callable[[Any], None]]]:
         from vangnet.organisations.public import MemberJoined

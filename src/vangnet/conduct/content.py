@@ -9,6 +9,10 @@ from pathlib import Path
 
 from .models import SECTION_KEYS
 
+# Werkvormen of the toolbox for discussing the code and the team's agreements; a team's routine
+# with one of them is its rhythm for discussing them (the first one is proposed for a new routine).
+DISCUSSION_WERKVORMEN = ("gedragscode-bespreken", "teamafspraken-maken", "digitaal-gedrag")
+
 MODEL_CODE_PATH = Path(__file__).resolve().parent.parent / "content" / "conduct" / "model_code.toml"
 
 

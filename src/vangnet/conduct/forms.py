@@ -19,6 +19,10 @@ class VersionForm(forms.Form):
     major_change = forms.BooleanField(
         label=_("This is a major change: ask everyone to acknowledge the code again"),
         required=False)
+    document = forms.FileField(
+        label=_("Your existing code of conduct (PDF)"), required=False,
+        help_text=_("Optional, at most 10 MB. With a PDF the sections below may stay empty; the "
+                    "short summary is then required, because it is what members read first."))
 
     def __init__(self, *args: Any, section_titles: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -26,6 +30,12 @@ class VersionForm(forms.Form):
             self.fields[f"section_{key}"] = forms.CharField(
                 label=section_titles[key], required=False, widget=forms.Textarea(attrs={"rows": 6}),
                 help_text=_("Separate paragraphs with an empty line."))
+
+    def add_keep_document(self) -> None:
+        """When the latest version has a PDF: keep it unless a new one is uploaded."""
+        self.fields["keep_document"] = forms.BooleanField(
+            label=_("Keep the PDF of the latest version"), required=False, initial=True)
+        self.order_fields(["title", "summary", "document", "keep_document"])
 
     def sections(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(f"section_{key}", "") for key in SECTION_KEYS}

@@ -6,10 +6,19 @@ Other apps' models are named by string (ADR 0060).
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.storage import private_storage
+
 SECTION_KEYS = ("values", "not_ok", "digital", "crossing", "where_to_go")
+
+
+def document_path(instance: CodeVersion, filename: str) -> str:
+    """A name that says nothing: not the uploader's file name, not guessable."""
+    return f"conduct/{instance.organisation_id}/{uuid4().hex}.pdf"
 
 
 class ConductSettings(models.Model):
@@ -22,6 +31,10 @@ class ConductSettings(models.Model):
     public_page = models.BooleanField(_("show the published code on a public page"), default=False)
     named_follow_up = models.BooleanField(
         _("managers may see who in their own team has not acknowledged yet"), default=False)
+
+    class Meta:
+        verbose_name = _("settings of the code of conduct")
+        verbose_name_plural = _("settings of the code of conduct")
 
     def __str__(self) -> str:
         return f"conduct settings {self.organisation_id}"
@@ -44,6 +57,10 @@ class CodeVersion(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("short summary"), blank=True)
     sections = models.JSONField(default=dict)  # {section key: text}
+    # An organisation's existing code as a PDF beside the summary (then sections may be empty).
+    # Private storage, outside MEDIA_ROOT: members download it through a view that checks them.
+    document = models.FileField(_("existing code (PDF)"), upload_to=document_path,
+                                storage=private_storage, blank=True)
     change_note = models.CharField(_("what changed"), max_length=500)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL,
@@ -55,6 +72,8 @@ class CodeVersion(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("version of the code of conduct")
+        verbose_name_plural = _("versions of the code of conduct")
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "number"], name="conduct_version_number"),
@@ -83,6 +102,8 @@ class Acknowledgement(models.Model):
     acknowledged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("acknowledgement of the code")
+        verbose_name_plural = _("acknowledgements of the code")
         constraints = [
             models.UniqueConstraint(fields=["membership", "major"], name="conduct_ack_once_per_major"),
         ]
@@ -102,6 +123,8 @@ class AcknowledgementReminder(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reminder to acknowledge the code")
+        verbose_name_plural = _("reminders to acknowledge the code")
         constraints = [
             models.UniqueConstraint(fields=["membership", "major"], name="conduct_reminder_once"),
         ]
@@ -125,6 +148,8 @@ class TeamAgreement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("team agreement")
+        verbose_name_plural = _("team agreements")
         ordering = ["made_on", "pk"]
 
     def __str__(self) -> str:
@@ -146,6 +171,8 @@ class Discussion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("discussion of the code or agreements")
+        verbose_name_plural = _("discussions of the code or agreements")
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
@@ -166,6 +193,10 @@ class WelcomePath(models.Model):
     route_seen_at = models.DateTimeField(null=True, blank=True)
     agreements_seen_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("welcome path")
+        verbose_name_plural = _("welcome paths")
+
     def __str__(self) -> str:
         return f"welcome {self.membership_id}"
 
@@ -180,6 +211,8 @@ class BuddyCheckIn(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("buddy check-in")
+        verbose_name_plural = _("buddy check-ins")
         ordering = ["week"]
         constraints = [models.UniqueConstraint(fields=["path", "week"], name="conduct_checkin_week")]
 
@@ -206,6 +239,8 @@ class YearlyReview(models.Model):
                                 related_name="+")
 
     class Meta:
+        verbose_name = _("yearly review of the code")
+        verbose_name_plural = _("yearly reviews of the code")
         ordering = ["-due_on"]
         constraints = [models.UniqueConstraint(
             fields=["organisation"], condition=models.Q(completed_at__isnull=True),

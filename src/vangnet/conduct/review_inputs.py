@@ -1,10 +1,20 @@
 """The inputs of the yearly review, as aggregates that their own apps already suppressed:
-quickscan pillar 1 (shared norms) of the last closed round, and the categories of the cases'
-last published yearly report. An app that is not installed contributes nothing."""
+quickscan pillar 1 (shared norms) of the last closed round, the categories of the cases'
+last published yearly report, and the pulse's trends. An app that is not installed contributes
+nothing.
+
+The pulse seam (issue 15; the pulse app is built separately): when `vangnet.pulse` is installed,
+its public face offers `review_trends(*, actor) -> Sequence[<label, display>]`: the trends that
+belong to a review of the code (shared norms, how people treat each other), each already through
+`core.anonymity` in the pulse app and already limited to what this actor may see. Conduct only
+shows them; it computes nothing about people itself."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Protocol
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -20,12 +30,31 @@ class Figure:
     display: str
 
 
+class Trend(Protocol):
+    """What conduct reads of one pulse trend: a label and a display that is already suppressed."""
+
+    @property
+    def label(self) -> object: ...
+
+    @property
+    def display(self) -> object: ...
+
+
+class TrendSource(Protocol):
+    def __call__(self, *, actor: Actor) -> Sequence[Trend]: ...
+
+
+PULSE_APP = "vangnet.pulse"
+PULSE_SOURCE = "review_trends"
+
+
 @dataclass
 class ReviewInputs:
     quickscan_title: str = ""
     quickscan: list[Figure] = field(default_factory=list)
     cases_year: int | None = None
     cases: list[Figure] = field(default_factory=list)
+    pulse: list[Figure] = field(default_factory=list)
 
 
 def _quickscan(actor: Actor, inputs: ReviewInputs) -> None:
@@ -64,6 +93,15 @@ def _cases(actor: Actor, inputs: ReviewInputs) -> None:
                             for row in breakdown.rows]
 
 
+def _pulse(actor: Actor, inputs: ReviewInputs) -> None:
+    # By name, not by import statement: the pulse app may not exist in this installation.
+    source: TrendSource | None = getattr(import_module(f"{PULSE_APP}.public"), PULSE_SOURCE, None)
+    if source is None:
+        return
+    inputs.pulse = [Figure(label=str(trend.label), display=str(trend.display))
+                    for trend in source(actor=actor)]
+
+
 def review_inputs(*, actor: Actor) -> ReviewInputs:
     inputs = ReviewInputs()
     if not permissions.can_review(actor):
@@ -72,4 +110,6 @@ def review_inputs(*, actor: Actor) -> ReviewInputs:
         _quickscan(actor, inputs)
     if apps.is_installed("vangnet.cases"):
         _cases(actor, inputs)
+    if apps.is_installed(PULSE_APP):
+        _pulse(actor, inputs)
     return inputs

@@ -9,14 +9,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
-from vangnet.core.service import actor_user, require
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import (
     Actor,
     MemberJoined,
@@ -53,16 +53,6 @@ REVIEW_EVERY_DAYS = 365
 MAX_AGREEMENTS_PER_SESSION = 12
 
 
-# Every row conduct audits belongs to one organisation (the audit chain is per organisation).
-AuditTarget = (ConductSettings | CodeVersion | Acknowledgement | TeamAgreement | Discussion
-               | WelcomePath | YearlyReview)
-
-
-def _audit(actor: Actor | None, action: str, target: AuditTarget, **data: object) -> None:
-    audit_record(action=action, actor=actor_user(actor), target=target,
-                 organisation_id=target.organisation_id, data=data)
-
-
 def settings_for(organisation_id: int) -> ConductSettings:
     found, _created = ConductSettings.objects.get_or_create(organisation_id=organisation_id)
     return found
@@ -71,53 +61,107 @@ def settings_for(organisation_id: int) -> ConductSettings:
 def settings_update(*, actor: Actor, consent_required: bool, public_page: bool,
                     named_follow_up: bool) -> ConductSettings:
     require(permissions.can_edit_code(actor))
-    with transaction.atomic():
+    with service_write(action="conduct.settings_update", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         current = ConductSettings.objects.select_for_update().get(pk=settings_for(actor.organisation_id).pk)
         current.consent_required = consent_required
         current.public_page = public_page
         current.named_follow_up = named_follow_up
         current.save()
-        _audit(actor, "conduct.settings_update", current, consent_required=consent_required,
-               public_page=public_page, named_follow_up=named_follow_up)
+        change.target = current
+        change.data = {"consent_required": consent_required, "public_page": public_page,
+                       "named_follow_up": named_follow_up}
     return current
 
 
 # --- versions -----------------------------------------------------------------------------------
 
 
-def _clean_sections(sections: dict[str, str]) -> dict[str, str]:
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _clean_sections(sections: dict[str, str], *, has_document: bool) -> dict[str, str]:
     cleaned = {key: (sections.get(key) or "").strip() for key in SECTION_KEYS}
-    if not any(cleaned.values()):
-        raise ValidationError(_("Write at least one section."))
+    if not any(cleaned.values()) and not has_document:
+        raise ValidationError(_("Write at least one section, or upload your existing code as a PDF."))
     return cleaned
 
 
+def _check_document(document: File) -> None:
+    """Only a real PDF of reasonable size: it is handed to every member (and the public page)."""
+    if document.size is None or document.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(_("The PDF may be at most 10 MB."))
+    document.seek(0)
+    head = document.read(5)
+    document.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(_("This file is not a PDF. Save your code of conduct as PDF and "
+                                "try again."))
+
+
 def version_create(*, actor: Actor, title: str, summary: str, sections: dict[str, str],
-                   change_note: str, major_change: bool) -> CodeVersion:
+                   change_note: str, major_change: bool, document: File | None = None,
+                   keep_document: bool = False) -> CodeVersion:
     """A new draft. The first version is 1.0; a major change asks every member to acknowledge
-    again (x+1.0), a minor one does not (x.y+1)."""
+    again (x+1.0), a minor one does not (x.y+1).
+
+    An organisation with an existing code uploads it as a PDF beside a short summary; the sections
+    may then stay empty. `keep_document` carries the latest version's PDF over (as a copy of its
+    own, so versions stay independent) when no new one is uploaded."""
     require(permissions.can_edit_code(actor))
-    cleaned = _clean_sections(sections)
+    if document is not None:
+        _check_document(document)
+    latest_document = None
+    if document is None and keep_document:
+        previous = CodeVersion.objects.filter(organisation_id=actor.organisation_id).first()
+        latest_document = previous.document if previous is not None and previous.document else None
+    has_document = document is not None or latest_document is not None
+    cleaned = _clean_sections(sections, has_document=has_document)
+    if has_document and not any(cleaned.values()) and not summary.strip():
+        raise ValidationError(_("Write a short summary of the code beside the PDF: it is what "
+                                "members read first."))
     if not change_note.strip():
         raise ValidationError(_("Say in a few words what changed."))
-    with transaction.atomic():
-        settings_for(actor.organisation_id)
-        ConductSettings.objects.select_for_update().get(organisation_id=actor.organisation_id)
-        latest = CodeVersion.objects.filter(organisation_id=actor.organisation_id).first()
-        if latest is None:
-            major, minor = 1, 0
-        elif major_change:
-            major, minor = latest.major + 1, 0
-        else:
-            major, minor = latest.major, latest.minor + 1
-        version = CodeVersion.objects.create(
-            organisation_id=actor.organisation_id, number=(latest.number + 1) if latest else 1,
-            major=major, minor=minor, title=title.strip() or _("Our code of conduct"),
-            summary=summary.strip(), sections=cleaned, change_note=change_note.strip(),
-            created_by_id=actor.membership_id)
-        _audit(actor, "conduct.version_create", version, number=version.number,
-               label=version.label)
+    saved: list[str] = []
+    try:
+        with service_write(action="conduct.version_create", actor=actor,
+                           organisation_id=actor.organisation_id) as change:
+            version = _version_insert(actor, title=title, summary=summary, sections=cleaned,
+                                      change_note=change_note, major_change=major_change)
+            if document is not None:
+                version.document.save("code.pdf", document, save=False)
+            elif latest_document is not None:
+                with latest_document.open("rb") as handle:
+                    version.document.save("code.pdf", ContentFile(handle.read()), save=False)
+            if version.document.name:
+                saved.append(version.document.name)
+                version.save(update_fields=["document"])
+            change.target = version
+            change.data = {"number": version.number, "label": version.label,
+                           "document": bool(version.document)}
+    except BaseException:
+        for name in saved:  # a rolled-back version leaves no file behind
+            CodeVersion.document.field.storage.delete(name)
+        raise
     return version
+
+
+def _version_insert(actor: Actor, *, title: str, summary: str, sections: dict[str, str],
+                    change_note: str, major_change: bool) -> CodeVersion:
+    settings_for(actor.organisation_id)
+    ConductSettings.objects.select_for_update().get(organisation_id=actor.organisation_id)
+    latest = CodeVersion.objects.filter(organisation_id=actor.organisation_id).first()
+    if latest is None:
+        major, minor = 1, 0
+    elif major_change:
+        major, minor = latest.major + 1, 0
+    else:
+        major, minor = latest.major, latest.minor + 1
+    return CodeVersion.objects.create(
+        organisation_id=actor.organisation_id, number=(latest.number + 1) if latest else 1,
+        major=major, minor=minor, title=title.strip() or _("Our code of conduct"),
+        summary=summary.strip(), sections=sections, change_note=change_note.strip(),
+        created_by_id=actor.membership_id)
 
 
 def version_create_from_model(*, actor: Actor, language: str) -> CodeVersion:
@@ -131,21 +175,23 @@ def consent_record(*, actor: Actor, version: CodeVersion, consent_on: date) -> C
     require(permissions.can_record_consent(actor) and version.organisation_id == actor.organisation_id)
     if consent_on > timezone.localdate():
         raise ValidationError(_("The date of the consent cannot be in the future."))
-    with transaction.atomic():
+    with service_write(action="conduct.consent_record", actor=actor, target=version,
+                       organisation_id=actor.organisation_id) as change:
         version = CodeVersion.objects.select_for_update().get(pk=version.pk)
         if version.status != CodeVersion.Status.DRAFT:
             raise ValidationError(_("Consent is recorded for a draft, before it is published."))
         version.consent_on = consent_on
         version.consent_recorded_by_id = actor.membership_id
         version.save(update_fields=["consent_on", "consent_recorded_by"])
-        _audit(actor, "conduct.consent_record", version, consent_on=consent_on.isoformat())
+        change.data = {"consent_on": consent_on.isoformat()}
     return version
 
 
 def version_publish(*, actor: Actor, version: CodeVersion) -> CodeVersion:
     """Publish a draft; the version published before it is replaced. One published at a time."""
     require(permissions.can_publish(actor) and version.organisation_id == actor.organisation_id)
-    with transaction.atomic():
+    with service_write(action="conduct.version_publish", actor=actor, target=version,
+                       organisation_id=actor.organisation_id) as change:
         current = ConductSettings.objects.select_for_update().get(
             pk=settings_for(actor.organisation_id).pk)
         version = CodeVersion.objects.select_for_update().get(pk=version.pk)
@@ -160,7 +206,7 @@ def version_publish(*, actor: Actor, version: CodeVersion) -> CodeVersion:
         version.status = CodeVersion.Status.PUBLISHED
         version.published_at = timezone.now()
         version.save(update_fields=["status", "published_at"])
-        _audit(actor, "conduct.version_publish", version, label=version.label)
+        change.data = {"label": version.label}
         review_schedule(organisation_id=actor.organisation_id)
     return version
 
@@ -172,12 +218,14 @@ def acknowledge(*, actor: Actor, version: CodeVersion) -> Acknowledgement:
     require(permissions.can_read_code(actor) and version.organisation_id == actor.organisation_id)
     if version.status != CodeVersion.Status.PUBLISHED:
         raise ValidationError(_("Only the published code can be acknowledged."))
-    with transaction.atomic():
+    with service_write(action="conduct.acknowledge", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         ack, created = Acknowledgement.objects.get_or_create(
             membership_id=actor.membership_id, major=version.major,
             defaults={"version": version, "organisation_id": actor.organisation_id})
-        if created:
-            _audit(actor, "conduct.acknowledge", ack, label=version.label)
+        change.target, change.data = ack, {"label": version.label}
+        if not created:
+            change.nothing_changed()
     return ack
 
 
@@ -236,23 +284,27 @@ def agreements_add(*, actor: Actor, unit: Unit, texts: Sequence[str], made_on: d
     if len(cleaned) > MAX_AGREEMENTS_PER_SESSION:
         raise ValidationError(_("Keep it to at most %(n)s agreements at a time.")
                               % {"n": MAX_AGREEMENTS_PER_SESSION})
-    with transaction.atomic():
-        made = [TeamAgreement.objects.create(
-            organisation_id=actor.organisation_id, unit=unit, text=text[:500], made_on=made_on,
-            last_discussed_on=made_on, session_id=session_id, created_by_id=actor.membership_id)
-            for text in cleaned]
-        for agreement in made:
-            _audit(actor, "conduct.agreement_add", agreement, unit_id=unit.pk,
-                   session_id=session_id)
+    made = []
+    with transaction.atomic():  # all agreements or none; one audit entry each
+        for text in cleaned:
+            with service_write(action="conduct.agreement_add", actor=actor,
+                               organisation_id=actor.organisation_id) as change:
+                agreement = TeamAgreement.objects.create(
+                    organisation_id=actor.organisation_id, unit=unit, text=text[:500],
+                    made_on=made_on, last_discussed_on=made_on, session_id=session_id,
+                    created_by_id=actor.membership_id)
+                change.target = agreement
+                change.data = {"unit_id": unit.pk, "session_id": session_id}
+            made.append(agreement)
     return made
 
 
 def agreement_retire(*, actor: Actor, agreement: TeamAgreement) -> None:
     _require_keeper(actor, agreement.unit)
-    with transaction.atomic():
+    with service_write(action="conduct.agreement_retire", actor=actor, target=agreement,
+                       organisation_id=agreement.organisation_id):
         agreement.is_active = False
         agreement.save(update_fields=["is_active"])
-        _audit(actor, "conduct.agreement_retire", agreement)
 
 
 def discussion_record(*, actor: Actor, unit: Unit, held_on: date, about_code: bool,
@@ -263,15 +315,17 @@ def discussion_record(*, actor: Actor, unit: Unit, held_on: date, about_code: bo
     agreements = list(TeamAgreement.objects.filter(unit=unit, is_active=True, pk__in=agreement_ids))
     if not about_code and not agreements:
         raise ValidationError(_("Choose the code of conduct or at least one agreement."))
-    with transaction.atomic():
+    with service_write(action="conduct.discussion_record", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         discussion = Discussion.objects.create(
             organisation_id=actor.organisation_id, unit=unit, held_on=held_on,
             about_code=about_code, note=note.strip()[:280], recorded_by_id=actor.membership_id)
         discussion.agreements.set(agreements)
         TeamAgreement.objects.filter(pk__in=[a.pk for a in agreements],
                                      last_discussed_on__lt=held_on).update(last_discussed_on=held_on)
-        _audit(actor, "conduct.discussion_record", discussion, unit_id=unit.pk,
-               about_code=about_code, agreements=len(agreements))
+        change.target = discussion
+        change.data = {"unit_id": unit.pk, "about_code": about_code,
+                       "agreements": len(agreements)}
     return discussion
 
 
@@ -287,16 +341,18 @@ def on_member_joined(event: MemberJoined) -> None:
 def welcome_start(*, membership_id: int, organisation_id: int,
                   today: date | None = None) -> WelcomePath:
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with service_write(action="conduct.welcome_start", actor=None,
+                       organisation_id=organisation_id) as change:
         path, created = WelcomePath.objects.get_or_create(
             membership_id=membership_id, defaults={"organisation_id": organisation_id,
                                                    "started_on": today})
-        if created:
-            for week in BuddyCheckIn.WEEKS:
-                BuddyCheckIn.objects.create(path=path, week=week,
-                                            due_on=today + timedelta(weeks=week))
-            audit_record(action="conduct.welcome_start", target=path,
-                         organisation_id=organisation_id)
+        change.target = path
+        if not created:
+            change.nothing_changed()
+            return path
+        for week in BuddyCheckIn.WEEKS:
+            BuddyCheckIn.objects.create(path=path, week=week,
+                                        due_on=today + timedelta(weeks=week))
     return path
 
 
@@ -305,12 +361,15 @@ WELCOME_STEPS = ("advisors", "route", "agreements")
 
 def welcome_step_done(*, actor: Actor, path: WelcomePath, step: str) -> WelcomePath:
     require(path.membership_id == actor.membership_id and step in WELCOME_STEPS)
-    with transaction.atomic():
+    with service_write(action="conduct.welcome_step", actor=actor, target=path,
+                       organisation_id=path.organisation_id) as change:
+        change.data = {"step": step}
         field = f"{step}_seen_at"
-        if getattr(path, field) is None:
-            setattr(path, field, timezone.now())
-            path.save(update_fields=[field])
-            _audit(actor, "conduct.welcome_step", path, step=step)
+        if getattr(path, field) is not None:
+            change.nothing_changed()
+            return path
+        setattr(path, field, timezone.now())
+        path.save(update_fields=[field])
     return path
 
 
@@ -324,10 +383,11 @@ def welcome_set_buddy(*, actor: Actor, path: WelcomePath, buddy: Membership) -> 
             if newcomer.unit_id else [])
     require(permissions.can_set_buddy(
         actor, unit_line_ids=line, managed_unit_ids=managed_unit_ids_of(membership_id=actor.membership_id)))
-    with transaction.atomic():
+    with service_write(action="conduct.welcome_buddy", actor=actor, target=path,
+                       organisation_id=path.organisation_id) as change:
         path.buddy = buddy
         path.save(update_fields=["buddy"])
-        _audit(actor, "conduct.welcome_buddy", path, buddy_id=buddy.pk)
+        change.data = {"buddy_id": buddy.pk}
     return path
 
 
@@ -335,14 +395,14 @@ def checkin_done(*, actor: Actor, checkin: BuddyCheckIn) -> BuddyCheckIn:
     path = checkin.path
     require(path.organisation_id == actor.organisation_id
              and actor.membership_id in {path.buddy_id, path.membership_id})
-    with transaction.atomic():
-        if checkin.done_at is None:
-            checkin.done_at = timezone.now()
-            checkin.save(update_fields=["done_at"])
-            audit_record(action="conduct.checkin_done", target=path,
-                         organisation_id=path.organisation_id,
-                         actor=actor_user(actor),
-                         data={"week": checkin.week})
+    with service_write(action="conduct.checkin_done", actor=actor, target=path,
+                       organisation_id=path.organisation_id) as change:
+        change.data = {"week": checkin.week}
+        if checkin.done_at is not None:
+            change.nothing_changed()
+            return checkin
+        checkin.done_at = timezone.now()
+        checkin.save(update_fields=["done_at"])
     return checkin
 
 
@@ -426,7 +486,8 @@ def review_complete(*, actor: Actor, review: YearlyReview, outcome: str, checkli
     if outcome == YearlyReview.Outcome.NEW_VERSION and (
             version is None or version.organisation_id != actor.organisation_id):
         raise ValidationError(_("Choose the new version that came out of the review."))
-    with transaction.atomic():
+    with service_write(action="conduct.review_complete", actor=actor, target=review,
+                       organisation_id=actor.organisation_id) as change:
         review = YearlyReview.objects.select_for_update().get(pk=review.pk)
         if review.completed_at is not None:
             raise ValidationError(_("This review has already been completed."))
@@ -437,7 +498,7 @@ def review_complete(*, actor: Actor, review: YearlyReview, outcome: str, checkli
         review.completed_at = timezone.now()
         review.completed_by_id = actor.membership_id
         review.save()
-        _audit(actor, "conduct.review_complete", review, outcome=outcome)
+        change.data = {"outcome": outcome}
         review_schedule(organisation_id=actor.organisation_id)
     return review
 

@@ -16,14 +16,19 @@ from django.views.decorators.http import require_POST
 from vangnet.organisations.public import (
     OrganisationRequest,
     Role,
-    members_with_role,
     organisation_get_public,
     organisation_view,
 )
-from vangnet.toolbox.public import render_pdf, session_get_for_actor
+from vangnet.reporting.public import confidential_advisors
+from vangnet.toolbox.public import (
+    can_plan_for,
+    render_pdf,
+    routines_of_team,
+    session_get_for_actor,
+)
 
 from . import permissions, selectors, services
-from .content import model_code, section_titles
+from .content import DISCUSSION_WERKVORMEN, model_code, section_titles
 from .forms import (
     AgreementsForm,
     BuddyForm,
@@ -35,7 +40,7 @@ from .forms import (
     VersionForm,
     checklist_labels,
 )
-from .models import YearlyReview
+from .models import CodeVersion, YearlyReview
 from .review_inputs import review_inputs
 
 
@@ -98,6 +103,36 @@ def code_pdf(request: OrganisationRequest) -> HttpResponse:
     return response
 
 
+def _document_response(version: CodeVersion) -> HttpResponse:
+    """The uploaded PDF (at most 10 MB, checked on upload) as a download, never shown inline."""
+    if not version.document:
+        raise Http404
+    with version.document.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="gedragscode-{version.label}.pdf"'
+    return response
+
+
+@organisation_view
+def document(request: OrganisationRequest) -> HttpResponse:
+    """The uploaded PDF of the published code, for members."""
+    version = selectors.published_for_actor(actor=_actor(request))
+    if version is None:
+        raise Http404
+    return _document_response(version)
+
+
+def public_document(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = organisation_get_public(slug=org_slug)
+    return _document_response(selectors.public_version(organisation_id=organisation.pk))
+
+
+@organisation_view
+def version_document(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """Any version's PDF, for those who may see the versions (coordinator, works council)."""
+    return _document_response(selectors.version_get_for_actor(actor=_actor(request), pk=pk))
+
+
 def public_code(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=org_slug)
     version = selectors.public_version(organisation_id=organisation.pk)
@@ -147,14 +182,18 @@ def version_new(request: OrganisationRequest) -> HttpResponse:
     titles = section_titles(_language())
     latest = selectors.versions_for_actor(actor=actor).first()
     if request.method == "POST":
-        form = VersionForm(request.POST, section_titles=titles)
+        form = VersionForm(request.POST, request.FILES, section_titles=titles)
+        if latest is not None and latest.document:
+            form.add_keep_document()
         if form.is_valid():
             try:
                 version = services.version_create(
                     actor=actor, title=form.cleaned_data["title"],
                     summary=form.cleaned_data["summary"], sections=form.sections(),
                     change_note=form.cleaned_data["change_note"],
-                    major_change=form.cleaned_data["major_change"])
+                    major_change=form.cleaned_data["major_change"],
+                    document=form.cleaned_data.get("document") or None,
+                    keep_document=form.cleaned_data.get("keep_document", False))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -167,6 +206,8 @@ def version_new(request: OrganisationRequest) -> HttpResponse:
             initial = {"title": latest.title, "summary": latest.summary,
                        **{f"section_{key}": text for key, text in latest.sections.items()}}
         form = VersionForm(initial=initial, section_titles=titles)
+        if latest is not None and latest.document:
+            form.add_keep_document()
     return render(request, "conduct/version_form.html", {"form": form, "latest": latest})
 
 
@@ -285,6 +326,11 @@ def team(request: OrganisationRequest, pk: int) -> HttpResponse:
         "discussion_form": DiscussionForm(initial={"held_on": timezone.localdate()},
                                           agreements=[(a.pk, a.text) for a in agreements]),
         "not_acknowledged": names,
+        # The rhythm: a quarterly routine of the toolbox keeps the code and agreements on the agenda.
+        "routines": routines_of_team(actor=actor, unit=unit, werkvorm_slugs=DISCUSSION_WERKVORMEN,
+                                     today=timezone.localdate()),
+        "can_plan": can_plan_for(actor=actor, unit=unit),
+        "plan_werkvorm": DISCUSSION_WERKVORMEN[0],
     })
 
 
@@ -373,7 +419,7 @@ def welcome(request: OrganisationRequest) -> HttpResponse:
     version = selectors.published_for_actor(actor=actor)
     return render(request, "conduct/welcome.html", {
         "path": path, "checkins": list(path.checkins.all()),
-        "advisors": members_with_role(organisation_id=actor.organisation_id, role=Role.ADVISOR),
+        "advisors": confidential_advisors(organisation=request.organisation),
         "version": version,
         "acknowledged": selectors.acknowledged(actor=actor, version=version) if version else False,
         "units": [u for u in selectors.team_units_for_actor(actor=actor) if u.pk == actor.unit_id],

@@ -62,10 +62,13 @@ class AuditedChange:
     """What the audit entry will say about the change: filled in inside the `with` block."""
 
     def __init__(self, *, actor: HasUser | AbstractBaseUser | None,
-                 target: models.Model | None = None) -> None:
+                 target: models.Model | None = None, organisation_id: int | None = None) -> None:
         # Who acts; a block sets it when the acting account appears only inside it (a person
         # accepting an invitation gets their account there).
         self.actor = actor
+        # Whose audit chain: the target's organisation unless named (a block may name it once
+        # it has read the row).
+        self.organisation_id = organisation_id
         self.data: dict[str, Any] = {}
         self.entry: AuditEntry | None = None
         self._target: models.Model | None = None
@@ -110,9 +113,9 @@ def service_write(*, action: str, actor: HasUser | AbstractBaseUser | None, allo
     content). An exception inside the block rolls back the change and writes no entry."""
     require(allowed)
     with transaction.atomic():
-        change = AuditedChange(actor=actor, target=target)
+        change = AuditedChange(actor=actor, target=target, organisation_id=organisation_id)
         yield change
         if change.recorded:
             change.entry = audit_record(
                 action=action, actor=actor_user(change.actor), target=change.audited_target(),
-                organisation_id=organisation_id, data=change.data, actor_label=actor_label)
+                organisation_id=change.organisation_id, data=change.data, actor_label=actor_label)

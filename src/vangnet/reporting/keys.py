@@ -13,12 +13,11 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from vangnet.core import crypto
-from vangnet.core.audit import audit_record
+from vangnet.core.service import service_write
 
 from .models import UserKeyPair
 
@@ -50,7 +49,7 @@ def keypair_create(*, user: Any, password: str) -> tuple[UserKeyPair, bytes, str
     public, private = crypto.keypair_generate()
     recovery = recovery_key_new()
     password_salt, recovery_salt = crypto.new_salt(), crypto.new_salt()
-    with transaction.atomic():
+    with service_write(action="reporting.keypair_create", actor=user) as change:
         pair = UserKeyPair.objects.create(
             user=user,
             public_key=public,
@@ -63,7 +62,7 @@ def keypair_create(*, user: Any, password: str) -> tuple[UserKeyPair, bytes, str
                 crypto.derive_key(recovery, recovery_salt), private
             ),
         )
-        audit_record(action="reporting.keypair_create", actor=user, target=pair)
+        change.target = pair
     return pair, private, recovery
 
 
@@ -101,10 +100,9 @@ def keypair_rewrap(
             crypto.derive_key(recovery, bytes(pair.recovery_salt)), private_key
         )
     pair.rewrapped_at = timezone.now()
-    with transaction.atomic():
+    with service_write(action="reporting.keypair_rewrap", actor=pair.user, target=pair) as change:
         pair.save()
-        audit_record(action="reporting.keypair_rewrap", actor=pair.user, target=pair,
-                     data={"new_recovery_key": new_recovery})
+        change.data = {"new_recovery_key": new_recovery}
     return recovery
 
 

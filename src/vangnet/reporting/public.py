@@ -13,6 +13,7 @@ from .conflicts import excluded_membership_ids, is_tagged
 from .events import QuestionAnswered, QuestionRef, ReportSubmitted
 from .keys import keypair_of, private_key_for_request, private_key_unlock
 from .models import StepKind
+from .route import RoutePerson, confidential_advisors
 from .selectors import (
     active_grant_get,
     public_key_of_user,
@@ -44,8 +45,10 @@ __all__ = [
     "QuestionAnswered",
     "QuestionRef",
     "ReportSubmitted",
+    "RoutePerson",
     "StepKind",
     "active_grant_get",
+    "confidential_advisors",
     "dialogue_ask",
     "excluded_membership_ids",
     "is_tagged",

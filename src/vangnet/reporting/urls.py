@@ -24,7 +24,7 @@ urlpatterns = [
     path("meldingen/mondeling/ontvangen/", views_recipient.oral_receipt, name="oral_receipt"),
     path("meldingen/profiel/", views_recipient.profile_edit, name="profile"),
     path("meldingen/route/", views_route.route_edit, name="route_edit"),
-    path("meldingen/route/eenheid/<int:unit_pk>/eigen-route-weg/", views_route.route_remove_unit,
+    path("meldingen/route/afdeling-of-team/<int:unit_pk>/eigen-route-weg/", views_route.route_remove_unit,
          name="route_remove_unit"),
     path("meldingen/herstelsleutel/", views_recipient.recovery_key, name="recovery_key"),
     path("meldingen/herstelverzoeken/", views_recipient.recovery_requests,

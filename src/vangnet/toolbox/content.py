@@ -255,8 +255,9 @@ def _werkvorm_text(checker: _Checker, table: dict[str, Any], where: str) -> Werk
         who_what_where=checker.string(table, "who_what_where", where),
         tips=checker.strings(table, "tips", where),
         safety_note=checker.string(table, "safety_note", where),
-        materials=checker.optional_string(table, "materials", where),
-        debrief=checker.strings(table, "debrief", where, required=False),
+        # Every werkvorm says what to bring and which questions close it (issue 18).
+        materials=checker.string(table, "materials", where),
+        debrief=checker.strings(table, "debrief", where),
     )
 
 

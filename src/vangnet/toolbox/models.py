@@ -85,6 +85,8 @@ class HiddenWerkvorm(models.Model):
     hidden_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("hidden werkvorm")
+        verbose_name_plural = _("hidden werkvormen")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "werkvorm"], name="hidden_werkvorm_once")
         ]
@@ -121,6 +123,8 @@ class TeamSessionItem(models.Model):
     minutes = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = _("werkvorm in a team session")
+        verbose_name_plural = _("werkvormen in a team session")
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["session", "position"], name="session_item_position")
@@ -180,6 +184,8 @@ class RoutineOccurrence(models.Model):
     note = models.CharField(_("note"), max_length=280, blank=True)
 
     class Meta:
+        verbose_name = _("date of a team routine")
+        verbose_name_plural = _("dates of a team routine")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["routine", "date"], name="routine_occurrence_once")
@@ -198,6 +204,8 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
         constraints = [
             models.UniqueConstraint(fields=["unit", "membership"], name="calendar_feed_once")
         ]

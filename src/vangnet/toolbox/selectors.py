@@ -282,6 +282,18 @@ def routines_for_unit(*, unit: Unit) -> QuerySet[Routine]:
     return Routine.objects.filter(unit=unit, is_active=True).select_related("werkvorm")
 
 
+def routines_of_team(*, actor: Actor, unit: Unit, werkvorm_slugs: Sequence[str],
+                     today: date) -> list[UpcomingRoutine]:
+    """The team's active routines with one of these werkvormen, with their next date; for pages of
+    other apps that show a team's rhythm (conduct: the quarterly discussion of the code)."""
+    if unit.organisation_id != actor.organisation_id:
+        return []
+    routines = (Routine.objects.filter(organisation_id=actor.organisation_id, unit=unit,
+                                       is_active=True, werkvorm__slug__in=list(werkvorm_slugs))
+                .select_related("werkvorm"))
+    return upcoming_routines(routines=routines, today=today)
+
+
 def unit_members(*, unit: Unit) -> QuerySet[Membership]:
     return (active_memberships_in(organisation_id=unit.organisation_id)
             .filter(unit=unit).select_related("user"))

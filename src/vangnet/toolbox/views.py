@@ -35,7 +35,7 @@ from .forms import (
     WerkvormFilterForm,
 )
 from .ics import routines_calendar
-from .models import Werkvorm
+from .models import Routine, Werkvorm
 from .pdf import render_pdf
 from .presets import PRESETS, preset_for
 
@@ -402,6 +402,11 @@ def routine_create(request: OrganisationRequest) -> HttpResponse:
     werkvormen = selectors.werkvormen_for_actor(actor=actor)
     if request.GET.get("werkvorm"):
         initial["werkvorm"] = werkvormen.filter(slug=request.GET["werkvorm"]).first()
+    # Other pages link here with a proposal (conduct: "discuss the code every quarter").
+    if request.GET.get("frequency") in Routine.Frequency.values:
+        initial["frequency"] = request.GET["frequency"]
+    if request.GET.get("unit", "").isdigit():
+        initial["unit"] = units.filter(pk=int(request.GET["unit"])).first()
     form = RoutineForm(request.POST or None, initial=initial, units=units, werkvormen=werkvormen,
                        language=language)
     if request.method == "POST" and form.is_valid():

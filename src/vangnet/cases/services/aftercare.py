@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
-from vangnet.core.service import require
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import Actor
 
 from .. import deadlines, integration, permissions
@@ -26,19 +25,21 @@ from ..models import (
     RetaliationCheckin,
 )
 from ..selectors import access_for
-from .common import REF_APP, _audit, _event, settings_for
+from .common import REF_APP, _event, settings_for
 
 
 def aftercare_plan_ensure(*, actor: Actor, case: Case, party: str) -> AftercarePlan:
     require(permissions.can_manage_case(actor, access_for(case)))
     if party not in AftercarePlan.Party.values:
         raise ValidationError({"party": _("Choose for whom the aftercare is.")})
-    with transaction.atomic():
+    with service_write(action="cases.aftercare_plan", actor=actor, target=case) as change:
         plan, created = AftercarePlan.objects.get_or_create(case=case, party=party)
-        if created:
-            _event(case, CaseEvent.Kind.AFTERCARE, actor=actor,
-                   summary=str(AftercarePlan.Party(party).label))
-            _audit("aftercare_plan", actor=actor, case=case, data={"party": party})
+        change.data = {"party": party}
+        if not created:
+            change.nothing_changed()
+            return plan
+        _event(case, CaseEvent.Kind.AFTERCARE, actor=actor,
+               summary=str(AftercarePlan.Party(party).label))
     return plan
 
 
@@ -47,20 +48,20 @@ def aftercare_moment_add(*, actor: Actor, case: Case, party: str, planned_for: d
     plan = aftercare_plan_ensure(actor=actor, case=case, party=party)
     if planned_for < timezone.localdate() - timedelta(days=1):
         raise ValidationError({"planned_for": _("Choose a date from today onwards.")})
-    with transaction.atomic():
+    with service_write(action="cases.aftercare_moment", actor=actor, target=case) as change:
         moment = AftercareMoment.objects.create(plan=plan, planned_for=planned_for,
                                                 topic=topic.strip()[:120])
-        _audit("aftercare_moment", actor=actor, case=case, data={"moment": moment.pk})
+        change.data = {"moment": moment.pk}
     return moment
 
 
 def aftercare_moment_done(*, actor: Actor, moment: AftercareMoment) -> AftercareMoment:
     case = moment.plan.case
     require(permissions.can_manage_case(actor, access_for(case)))
-    with transaction.atomic():
+    with service_write(action="cases.aftercare_moment_done", actor=actor, target=case) as change:
         moment.done_at = timezone.now()
         moment.save(update_fields=["done_at"])
-        _audit("aftercare_moment_done", actor=actor, case=case, data={"moment": moment.pk})
+        change.data = {"moment": moment.pk}
     return moment
 
 
@@ -69,11 +70,10 @@ def accused_record(*, actor: Actor, case: Case, heard_at: date | None,
     """The accused's side: when they were heard and informed (dates only; the hearing itself is
     a private note)."""
     plan = aftercare_plan_ensure(actor=actor, case=case, party=AftercarePlan.Party.ACCUSED)
-    with transaction.atomic():
+    with service_write(action="cases.accused_record", actor=actor, target=case) as change:
         plan.heard_at, plan.informed_at = heard_at, informed_at
         plan.save(update_fields=["heard_at", "informed_at"])
-        _audit("accused_record", actor=actor, case=case,
-               data={"heard": bool(heard_at), "informed": bool(informed_at)})
+        change.data = {"heard": bool(heard_at), "informed": bool(informed_at)}
     return plan
 
 
@@ -93,6 +93,13 @@ def checkin_send(*, checkin: RetaliationCheckin) -> RetaliationCheckin:
         checkin.sent_at = timezone.now()
         checkin.save(update_fields=["sent_at"])
         return checkin
+    with service_write(action="cases.checkin_send", actor=None, target=case) as change:
+        _checkin_ask(checkin, case)
+        change.data = {"checkin": checkin.pk}
+    return checkin
+
+
+def _checkin_ask(checkin: RetaliationCheckin, case: Case) -> None:
     question = integration.dialogue_ask(
         report=case.report, actor=None, kind="retaliation_checkin",
         body=_("Some time has passed since your report was concluded. Have you experienced "
@@ -106,15 +113,15 @@ def checkin_send(*, checkin: RetaliationCheckin) -> RetaliationCheckin:
     checkin.question_id = question.pk
     checkin.save(update_fields=["sent_at", "question_id"])
     _event(case, CaseEvent.Kind.CHECKIN_SENT, summary=f"+{checkin.months_after}")
-    audit_record(action="cases.checkin_send", target=case, data={"checkin": checkin.pk})
-    return checkin
 
 
 def checkin_answer(*, checkin: RetaliationCheckin, answer: str) -> RetaliationCheckin:
-    with transaction.atomic():
+    with service_write(action="cases.checkin_answer", actor=None,
+                       actor_label="reporter") as change:
         checkin = RetaliationCheckin.objects.select_for_update().select_related("case").get(
             pk=checkin.pk)
         if checkin.answered_at is not None:
+            change.nothing_changed()
             return checkin
         checkin.answer = RetaliationCheckin.Answer.YES if answer == "yes" else RetaliationCheckin.Answer.NO
         checkin.answered_at = timezone.now()
@@ -128,18 +135,17 @@ def checkin_answer(*, checkin: RetaliationCheckin, answer: str) -> RetaliationCh
             _notify_handlers(case, template="cases/email/retaliation")
         else:
             _event(case, CaseEvent.Kind.CHECKIN_OK, summary=f"+{checkin.months_after}")
-        audit_record(action="cases.checkin_answer", actor_label="reporter", target=case,
-                     data={"checkin": checkin.pk, "answer": checkin.answer})
+        change.target = case
+        change.data = {"checkin": checkin.pk, "answer": checkin.answer}
     return checkin
 
 
 def case_attention_clear(*, actor: Actor, case: Case) -> Case:
     require(permissions.can_manage_case(actor, access_for(case)))
-    with transaction.atomic():
+    with service_write(action="cases.attention_clear", actor=actor, target=case):
         case.priority = Case.Priority.NORMAL
         case.attention_reason = ""
         case.save(update_fields=["priority", "attention_reason", "updated_at"])
-        _audit("attention_clear", actor=actor, case=case)
     return case
 
 
@@ -186,9 +192,9 @@ def satisfaction_answer(*, case_id: int, field: str, answer: str) -> None:
               "report_again": "satisfaction_would_report_again"}.get(field)
     if column is None:
         return
-    with transaction.atomic():
+    with service_write(action="cases.satisfaction", actor=None,
+                       actor_label="reporter") as change:
         Case.objects.filter(pk=case_id).update(**{column: 1 if answer == "yes" else 0})
         case = Case.objects.get(pk=case_id)
         _event(case, CaseEvent.Kind.SATISFACTION)
-        audit_record(action="cases.satisfaction", actor_label="reporter", target=case,
-                     data={"question": field})
+        change.target, change.data = case, {"question": field}

@@ -1,15 +1,14 @@
-"""What every cases service shares: settings and terms, the audit and timeline helpers.
+"""What every cases service shares: settings and terms, the timeline helper (writes and their
+audit entries go through core.service.service_write).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from vangnet.core.audit import audit_record
-from vangnet.core.service import actor_user
 from vangnet.organisations.public import Actor
 
 from .. import deadlines
@@ -20,18 +19,10 @@ from ..models import (
 )
 
 if TYPE_CHECKING:
-    from django.db import models
+    pass
 
 REF_APP = "cases"  # the app part of the refs of the questions cases asks (QuestionRef)
 MIN_JUSTIFICATION = 30
-
-
-def _audit(action: str, *, actor: Actor | None, case: Case | None = None,
-           target: models.Model | None = None,
-           organisation_id: int | None = None, data: dict[str, Any] | None = None) -> None:
-    audit_record(action=f"cases.{action}", actor=actor_user(actor), target=target or case,
-                 organisation_id=organisation_id or (case.organisation_id if case else None),
-                 data=data or {})
 
 
 def _event(case: Case, kind: str, *, actor: Actor | None = None, summary: str = "",

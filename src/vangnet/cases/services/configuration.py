@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vangnet.core.service import require
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import Actor
 
 from .. import deadlines, permissions
 from ..models import (
     CaseSettings,
 )
-from .common import _audit, settings_for
+from .common import settings_for
 
 
 def case_settings_update(*, actor: Actor, acknowledge_within_days: int,
@@ -28,7 +27,8 @@ def case_settings_update(*, actor: Actor, acknowledge_within_days: int,
     if not months or any(m < 1 or m > 36 for m in months):
         raise ValidationError({"checkin_months": _("Give one to five moments between 1 and 36 "
                                                    "months, for example 3, 6, 12.")})
-    with transaction.atomic():
+    with service_write(action="cases.settings_update", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         found = settings_for(actor.organisation_id)
         found.acknowledge_within_days = acknowledge_within_days
         found.feedback_within_months = feedback_within_months
@@ -38,7 +38,7 @@ def case_settings_update(*, actor: Actor, acknowledge_within_days: int,
         found.retain_advice_contacts_months = retain_advice_contacts_months
         found.full_clean()
         found.save()
-        _audit("settings_update", actor=actor, target=found, organisation_id=actor.organisation_id,
-               data={"acknowledge_days": acknowledge_within_days,
-                     "feedback_months": feedback_within_months, "checkins": months})
+        change.target = found
+        change.data = {"acknowledge_days": acknowledge_within_days,
+                       "feedback_months": feedback_within_months, "checkins": months}
     return found

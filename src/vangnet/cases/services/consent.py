@@ -8,13 +8,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from vangnet.core.audit import audit_record
-from vangnet.core.service import actor_user, require
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import Actor, Role
 
 from .. import integration, permissions
@@ -27,7 +25,7 @@ from ..models import (
 )
 from ..parts import PART_LABELS
 from ..selectors import access_for
-from .common import MIN_JUSTIFICATION, REF_APP, _audit, _event
+from .common import MIN_JUSTIFICATION, REF_APP, _event
 from .notes import note_add
 
 if TYPE_CHECKING:
@@ -90,7 +88,7 @@ def consent_request(*, actor: Actor, case: Case, recipient_kind: str,
     chosen = _clean_parts(parts)
     if case.report is None:
         raise ValidationError(_("The contents of this case have been destroyed."))
-    with transaction.atomic():
+    with service_write(action="cases.consent_request", actor=actor, target=case) as change:
         consent = ConsentRequest.objects.create(
             case=case, recipient_kind=recipient_kind, recipient=recipient,
             external_body=external_body.strip()[:200], parts=chosen, asked_by_id=actor.membership_id,
@@ -111,17 +109,18 @@ def consent_request(*, actor: Actor, case: Case, recipient_kind: str,
         consent.save(update_fields=["question_id"])
         _event(case, CaseEvent.Kind.CONSENT_ASKED, actor=actor,
                summary=f"{consent.get_recipient_kind_display()}: {', '.join(chosen)}")
-        _audit("consent_request", actor=actor, case=case,
-               data={"consent": consent.pk, "recipient_kind": recipient_kind,
-                     "recipient": recipient.pk if recipient else None, "parts": chosen})
+        change.data = {"consent": consent.pk, "recipient_kind": recipient_kind,
+                       "recipient": recipient.pk if recipient else None, "parts": chosen}
     return consent
 
 
 def consent_answer(*, consent: ConsentRequest, answer: str) -> ConsentRequest:
     """The reporter answered in the dialogue (called from reporting's hook)."""
-    with transaction.atomic():
+    with service_write(action="cases.consent_answer", actor=None,
+                       actor_label="reporter") as change:
         consent = ConsentRequest.objects.select_for_update().select_related("case").get(pk=consent.pk)
         if consent.status != ConsentRequest.Status.ASKED:
+            change.nothing_changed()
             return consent
         consent.status = (ConsentRequest.Status.CONSENTED if answer == "yes"
                           else ConsentRequest.Status.REFUSED)
@@ -130,8 +129,8 @@ def consent_answer(*, consent: ConsentRequest, answer: str) -> ConsentRequest:
         kind = (CaseEvent.Kind.CONSENT_GIVEN if answer == "yes"
                 else CaseEvent.Kind.CONSENT_REFUSED)
         _event(consent.case, kind, summary=consent.get_recipient_kind_display())
-        audit_record(action="cases.consent_answer", actor_label="reporter",
-                     target=consent.case, data={"consent": consent.pk, "answer": consent.status})
+        change.target = consent.case
+        change.data = {"consent": consent.pk, "answer": consent.status}
     return consent
 
 
@@ -140,7 +139,7 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
     case = consent.case
     access = access_for(case)
     require(permissions.can_request_consent(actor, access))
-    with transaction.atomic():
+    with service_write(action="cases.share", actor=actor, target=case) as change:
         consent = ConsentRequest.objects.select_for_update().get(pk=consent.pk)
         if consent.status != ConsentRequest.Status.CONSENTED:
             raise ValidationError(_("The reporter has not (or no longer) agreed to this."))
@@ -166,9 +165,8 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
         consent.save()
         _event(case, CaseEvent.Kind.SHARED, actor=actor,
                summary=f"{consent.get_recipient_kind_display()}: {', '.join(consent.parts)}")
-        _audit("share", actor=actor, case=case,
-               data={"consent": consent.pk, "grant": consent.grant_id, "parts": consent.parts,
-                     "recipient": consent.recipient_id})
+        change.data = {"consent": consent.pk, "grant": consent.grant_id, "parts": consent.parts,
+                       "recipient": consent.recipient_id}
     return consent
 
 
@@ -184,10 +182,12 @@ def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None,
         require(permissions.can_request_consent(actor, access_for(consent.case)))
     elif question is None or question.pk != consent.withdraw_question_id:
         raise PermissionDenied
-    with transaction.atomic():
+    with service_write(action="cases.consent_withdraw", actor=actor,
+                       actor_label="" if actor else "reporter") as change:
         consent = ConsentRequest.objects.select_for_update().select_related("case").get(pk=consent.pk)
         if consent.status not in (ConsentRequest.Status.SHARED, ConsentRequest.Status.CONSENTED,
                                   ConsentRequest.Status.ASKED):
+            change.nothing_changed()
             return consent
         if consent.grant_id:
             integration.revoke_access(grant_id=consent.grant_id, actor=actor, question=question)
@@ -196,9 +196,8 @@ def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None,
         consent.save(update_fields=["status", "withdrawn_at"])
         _event(consent.case, CaseEvent.Kind.CONSENT_WITHDRAWN, actor=actor,
                summary=consent.get_recipient_kind_display())
-        audit_record(action="cases.consent_withdraw", actor=actor_user(actor),
-                     actor_label="" if actor else "reporter", target=consent.case,
-                     data={"consent": consent.pk, "grant": consent.grant_id})
+        change.target = consent.case
+        change.data = {"consent": consent.pk, "grant": consent.grant_id}
     return consent
 
 
@@ -215,7 +214,7 @@ def share_in_acute_danger(*, actor: Actor, case: Case, recipient: Membership, pa
         ) % {"n": MIN_JUSTIFICATION}})
     _check_recipient(case, access, _kind_for(recipient), recipient, "")
     chosen = _clean_parts(parts)
-    with transaction.atomic():
+    with service_write(action="cases.acute_danger_share", actor=actor, target=case) as change:
         now = timezone.now()
         grant = integration.grant_access(actor=actor, report=case.report, membership=recipient,
                                          parts=chosen, private_key=private_key,
@@ -231,9 +230,8 @@ def share_in_acute_danger(*, actor: Actor, case: Case, recipient: Membership, pa
         case.save(update_fields=["priority", "updated_at"])
         _event(case, CaseEvent.Kind.ACUTE_DANGER, actor=actor,
                summary=f"{consent.get_recipient_kind_display()}: {', '.join(chosen)}")
-        _audit("acute_danger_share", actor=actor, case=case,
-               data={"consent": consent.pk, "grant": grant.pk, "recipient": recipient.pk,
-                     "parts": chosen})
+        change.data = {"consent": consent.pk, "grant": grant.pk, "recipient": recipient.pk,
+                       "parts": chosen}
         integration.message_post(
             report=case.report, actor=actor, kind="acute_danger", private_key=private_key,
             body=_("Because I believe someone is in acute danger, I have shared %(parts)s with "

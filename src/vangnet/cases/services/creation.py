@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from vangnet.core.service import service_write
+
 from .. import deadlines
 from ..models import (
     Case,
@@ -15,9 +17,11 @@ from ..models import (
 )
 from ..patterns import unit_pattern_check
 from ..workflow import State
-from .common import _audit, _event, _terms, settings_for
+from .common import _event, _terms, settings_for
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from vangnet.reporting.models import Report
 
 
@@ -37,6 +41,16 @@ def case_create_for_report(report: Report) -> Case:
         return existing
     received = report.created_at or timezone.now()
     terms = _terms(settings_for(report.organisation_id))
+    # Count first, audit last (when the block ends): the audit entry locks the organisation's
+    # chain until commit.
+    with service_write(action="cases.create", actor=None,
+                       organisation_id=report.organisation_id) as change:
+        case = _create(report, received, terms)
+        change.target, change.data = case, {"report": report.pk}
+    return case
+
+
+def _create(report: Report, received: datetime, terms: deadlines.Terms) -> Case:
     case = Case.objects.create(
         organisation_id=report.organisation_id, report=report,
         reference=_new_reference(report.organisation_id, received.year),
@@ -47,8 +61,5 @@ def case_create_for_report(report: Report) -> Case:
         feedback_due_at=deadlines.feedback_due(received, None, terms),
     )
     _event(case, CaseEvent.Kind.CREATED, to_state=State.RECEIVED, at=received)
-
-    # Count first, audit last: the audit entry locks the organisation's chain until commit.
     unit_pattern_check(case=case)
-    _audit("create", actor=None, case=case, data={"report": report.pk})
     return case

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +22,7 @@ from ..models import (
     LessonAction,
 )
 from ..selectors import access_for
-from .common import _audit, _event
+from .common import _event
 
 
 def lesson_record(*, actor: Actor, case: Case, text: str) -> Lesson:
@@ -82,9 +81,9 @@ def lesson_action_status(*, actor: Actor, action: LessonAction, status: str) -> 
     require(permissions.can_turn_lesson_into_action(actor))
     if action.organisation_id != actor.organisation_id or status not in LessonAction.Status.values:
         raise PermissionDenied
-    with transaction.atomic():
+    with service_write(action="cases.lesson_action_status", actor=actor, target=action,
+                       organisation_id=actor.organisation_id) as change:
         action.status = status
         action.save(update_fields=["status"])
-        _audit("lesson_action_status", actor=actor, target=action,
-               organisation_id=actor.organisation_id, data={"status": status})
+        change.data = {"status": status}
     return action

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.core import crypto
-from vangnet.core.service import require
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import Actor
 
 from .. import integration, permissions
@@ -19,7 +18,7 @@ from ..models import (
     CaseNote,
 )
 from ..selectors import access_for
-from .common import _audit, _event
+from .common import _event
 
 
 def note_add(*, actor: Actor, case: Case, text: str, private_key: bytes,
@@ -32,12 +31,12 @@ def note_add(*, actor: Actor, case: Case, text: str, private_key: bytes,
         raise ValidationError(_("The contents of this case have been destroyed."))
     key = integration.note_key(integration.report_key(
         report=case.report, membership_id=actor.membership_id, private_key=private_key))
-    with transaction.atomic():
+    with service_write(action="cases.note_add", actor=actor, target=case) as change:
         note = CaseNote.objects.create(
             case=case, kind=kind, author_id=actor.membership_id,
             ciphertext=crypto.secret_encrypt(key, text.encode()), created_at=timezone.now(),
         )
         if kind == CaseNote.Kind.NOTE:
             _event(case, CaseEvent.Kind.NOTE, actor=actor)
-        _audit("note_add", actor=actor, case=case, data={"note": note.pk, "kind": kind})
+        change.data = {"note": note.pk, "kind": kind}
     return note

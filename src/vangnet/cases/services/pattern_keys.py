@@ -9,7 +9,6 @@ import hmac
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vangnet.core import crypto
@@ -28,9 +27,9 @@ from ..selectors import access_for
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-from vangnet.core.service import require
+from vangnet.core.service import require, service_write
 
-from .common import _audit, _event
+from .common import _event
 
 
 def _advisor_ids(organisation_id: int) -> list[int]:
@@ -50,7 +49,8 @@ def pattern_key_open(*, actor: Actor, private_key: bytes, create: bool = True) -
         return None  # another advisor must open it for me first (happens on their next visit)
     else:
         key = crypto.new_key()
-    with transaction.atomic():
+    with service_write(action="cases.pattern_key_share", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         have = set(PatternKey.objects.filter(organisation_id=actor.organisation_id)
                    .values_list("membership_id", flat=True))
         wanted = set(_advisor_ids(actor.organisation_id)) | {actor.membership_id}
@@ -62,9 +62,9 @@ def pattern_key_open(*, actor: Actor, private_key: bytes, create: bool = True) -
              for member_id, public in public_keys.items()],
             ignore_conflicts=True,
         )
-        if public_keys:
-            _audit("pattern_key_share", actor=actor, organisation_id=actor.organisation_id,
-                   target=None, data={"advisors": sorted(public_keys)})
+        change.data = {"advisors": sorted(public_keys)}
+        if not public_keys:
+            change.nothing_changed()
     return key
 
 
@@ -82,14 +82,13 @@ def person_mark(*, actor: Actor, case: Case, person: Membership, private_key: by
     if key is None:
         raise ValidationError(_("The pattern key has not been shared with you yet. It will be "
                                 "as soon as another confidential advisor opens a case."))
-    with transaction.atomic():
+    # Count first, audit last (when the block ends): the audit entry locks the organisation's
+    # chain until commit.
+    with service_write(action="cases.person_mark", actor=actor, target=case):
         mark, _created = PersonMark.objects.get_or_create(
             case=case, person_hash=person_hash(key, person.pk),
             defaults={"organisation_id": case.organisation_id, "created_at": case.received_at},
         )
         _event(case, CaseEvent.Kind.PERSON_MARK, actor=actor)
-
-        # Count first, audit last: the audit entry locks the organisation's chain until commit.
         person_pattern_check(mark=mark)
-        _audit("person_mark", actor=actor, case=case)
     return mark

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from vangnet.core.audit import audit_record
+from vangnet.core.service import service_write
 
 from .. import deadlines, integration
 from ..models import (
@@ -28,7 +28,7 @@ def retention_purge(*, now: datetime | None = None, limit: int = 500) -> dict[st
     now = now or timezone.now()
     counts = {"cases": 0, "notes": 0, "reports": 0, "advice_contacts": 0}
     skip_locked = connection.features.has_select_for_update_skip_locked
-    with transaction.atomic():
+    with service_write(action="cases.retention_purge", actor=None, actor_label="system") as change:
         due = (Case.objects.select_for_update(skip_locked=skip_locked, of=("self",))
                .filter(retain_until__lte=now, contents_destroyed_at__isnull=True)
                .select_related("report")
@@ -38,6 +38,14 @@ def retention_purge(*, now: datetime | None = None, limit: int = 500) -> dict[st
             counts["notes"] += _purge_case(case, now)
             counts["cases"] += 1
             counts["reports"] += int(had_report)
+        _purge_advice_contacts(now, counts)
+        change.data = counts
+        if not any(counts.values()):
+            change.nothing_changed()
+    return counts
+
+
+def _purge_advice_contacts(now: datetime, counts: dict[str, int]) -> None:
     for organisation_id, months in CaseSettings.objects.values_list(
             "organisation_id", "retain_advice_contacts_months"):
         cutoff = deadlines.add_months(now, -months).date()
@@ -48,12 +56,18 @@ def retention_purge(*, now: datetime | None = None, limit: int = 500) -> dict[st
     deleted, _detail = AdviceContact.objects.filter(contact_date__lt=default_cutoff).exclude(
         organisation_id__in=CaseSettings.objects.values("organisation_id")).delete()
     counts["advice_contacts"] += deleted
-    if any(counts.values()):
-        audit_record(action="cases.retention_purge", actor_label="system", data=counts)
-    return counts
 
 
 def _purge_case(case: Case, now: datetime) -> int:
+    with service_write(action="cases.contents_destroyed", actor=None, actor_label="system",
+                       target=case) as change:
+        had_report = case.report_id is not None
+        notes = _destroy_contents(case, now)
+        change.data = {"notes": notes, "report": had_report}
+    return notes
+
+
+def _destroy_contents(case: Case, now: datetime) -> int:
     notes, _detail = case.notes.all().delete()
     case.person_marks.all().delete()
     case.consents.all().delete()
@@ -69,8 +83,6 @@ def _purge_case(case: Case, now: datetime) -> int:
                                            attention_reason="")
     case.report = None
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CONTENTS_DESTROYED, created_at=now)
-    audit_record(action="cases.contents_destroyed", actor_label="system", target=case,
-                 data={"notes": notes, "report": report_id is not None})
     return notes
 
 

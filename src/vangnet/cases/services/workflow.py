@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.core.service import require
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import Actor
 
 from .. import deadlines, integration, permissions
@@ -19,7 +18,7 @@ from ..models import (
 from ..selectors import access_for
 from ..workflow import Outcome, State, find_transition, is_open, track_for
 from .aftercare import _ask_satisfaction_and_tell_retention, _schedule_checkins
-from .common import _audit, _event, _locked, _terms, settings_for
+from .common import _event, _locked, _terms, settings_for
 
 
 def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
@@ -28,7 +27,7 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
     """Apply one transition from workflow.TRANSITIONS; append the status change to the timeline."""
     require(permissions.can_manage_case(actor, access_for(case)))
     reason = reason.strip()
-    with transaction.atomic():
+    with service_write(action="cases.transition", actor=actor, target=case) as change:
         case = _locked(case)
         transition = find_transition(case.state, name)
         if transition.requires_reason and len(reason) < 5:
@@ -39,6 +38,8 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
         previous = case.state
         case.state = transition.target
         case.is_open = is_open(case.state)
+        # The terms may have moved (acknowledged, reopened, closed): the hourly job plans again.
+        case.next_reminder_at = now if case.is_open else None
         case.track = track_for(case.state, case.track)
         terms = _terms(settings_for(case.organisation_id))
         if transition.target == State.ACKNOWLEDGED:
@@ -60,8 +61,7 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
         case.save()
         _event(case, CaseEvent.Kind.STATUS, actor=actor, from_state=previous,
                to_state=case.state, summary=reason or outcome, at=now)
-        _audit("transition", actor=actor, case=case,
-               data={"from": previous, "to": case.state, "transition": name})
+        change.data = {"from": previous, "to": case.state, "transition": name}
         if transition.target == State.ACKNOWLEDGED and case.report is not None:
             integration.message_post(
                 report=case.report, actor=actor, kind="acknowledgement", private_key=private_key,
@@ -84,7 +84,7 @@ def case_give_feedback(*, actor: Actor, case: Case, body: str,
     body = body.strip()
     if len(body) < 10:
         raise ValidationError({"body": _("Write a short message to the reporter.")})
-    with transaction.atomic():
+    with service_write(action="cases.feedback", actor=actor, target=case):
         case = _locked(case)
         if case.report is None:
             raise ValidationError(_("The contents of this case have been destroyed."))
@@ -94,5 +94,4 @@ def case_give_feedback(*, actor: Actor, case: Case, body: str,
             case.feedback_given_at = timezone.now()
             case.save(update_fields=["feedback_given_at", "updated_at"])
         _event(case, CaseEvent.Kind.FEEDBACK, actor=actor)
-        _audit("feedback", actor=actor, case=case)
     return case

@@ -12,13 +12,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vangnet.core import crypto
-from vangnet.core.audit import audit_record
 from vangnet.organisations.public import (
     Actor,
 )
@@ -42,7 +40,7 @@ from ..permissions import (
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-from vangnet.core.service import actor_user
+from vangnet.core.service import require, service_write
 
 from ..sealing import PARTS, report_key_for_recipient
 from .common import _json, _notify_recipients, _public_key_of_membership
@@ -75,14 +73,13 @@ def report_grant_access(
     contents = json.loads(crypto.secret_decrypt(report_key, bytes(report.content_ciphertext)))
     grant_key = crypto.new_key()
     shared = {p: contents.get(p, "") for p in parts}
-    with transaction.atomic():
+    with service_write(action="reporting.grant_access", actor=actor, target=report) as change:
         grant = ReportGrant.objects.create(
             report=report, membership=membership, parts=parts, granted_by_id=actor.membership_id,
             sealed_key=crypto.seal(public, grant_key),
             ciphertext=crypto.secret_encrypt(grant_key, _json({"parts": shared, "reason": reason})),
         )
-        audit_record(action="reporting.grant_access", actor=actor_user(actor), target=report,
-                     data={"grant_id": grant.pk, "membership_id": membership.pk, "parts": parts})
+        change.data = {"grant_id": grant.pk, "membership_id": membership.pk, "parts": parts}
         _notify_recipients(report, [membership.pk], "reporting/email/shared_with_you")
     return grant
 
@@ -91,12 +88,10 @@ def report_revoke_access(*, actor: Actor, grant: ReportGrant) -> ReportGrant:
     """A current recipient ends a grant's future access (e.g. a withdrawal the reporter told them
     in person): the sealed key is deleted. What was already read cannot be unread."""
     report = grant.report
-    if actor.organisation_id != report.organisation_id or not _is_current_recipient(actor, report):
-        raise PermissionDenied
-    if actor.membership_id in excluded_membership_ids(report):
-        raise PermissionDenied
-    with transaction.atomic():
-        return _end_grant(grant, actor=actor, data={})
+    require(actor.organisation_id == report.organisation_id
+            and _is_current_recipient(actor, report)
+            and actor.membership_id not in excluded_membership_ids(report))
+    return _end_grant(grant, actor=actor, data={})
 
 
 # A reporter withdraws consent by answering a question of this kind with this value (cases asks
@@ -119,24 +114,24 @@ def report_revoke_access_for_reporter(
         pk=question.pk, report_id=grant.report_id, kind=CONSENT_QUESTION_KIND,
         answer=WITHDRAW_ANSWER, answered_at__isnull=False, created_at__gte=grant.created_at,
     ).exists()
-    if not asked:
-        raise PermissionDenied
-    with transaction.atomic():
-        return _end_grant(grant, actor=None, data={"question_id": question.pk})
+    require(asked)
+    return _end_grant(grant, actor=None, data={"question_id": question.pk})
 
 
 def _end_grant(grant: ReportGrant, *, actor: Actor | None,
                data: dict[str, object]) -> ReportGrant:
     """Drop the grant's sealed key and mark it revoked, once (a second call changes nothing and
-    writes no audit entry). Call inside a transaction."""
-    locked = ReportGrant.objects.select_for_update().select_related("report").get(pk=grant.pk)
-    if locked.revoked_at is None:
-        locked.sealed_key = None
-        locked.revoked_at = timezone.now()
-        locked.save(update_fields=["sealed_key", "revoked_at"])
-        audit_record(action="reporting.revoke_access", actor=actor_user(actor), target=locked.report,
-                     actor_label="" if actor is not None else "reporter",
-                     data={"grant_id": locked.pk, **data})
+    writes no audit entry). The permission was checked by the caller."""
+    with service_write(action="reporting.revoke_access", actor=actor,
+                       actor_label="" if actor is not None else "reporter") as change:
+        locked = ReportGrant.objects.select_for_update().select_related("report").get(pk=grant.pk)
+        change.target, change.data = locked.report, {"grant_id": locked.pk, **data}
+        if locked.revoked_at is None:
+            locked.sealed_key = None
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["sealed_key", "revoked_at"])
+        else:
+            change.nothing_changed()
     grant.sealed_key, grant.revoked_at = locked.sealed_key, locked.revoked_at
     return grant
 
@@ -161,14 +156,13 @@ def _seal_for_new_recipient(
     public = _public_key_of_membership(membership)
     if public is None:
         raise ValidationError({"membership": _("This person cannot receive reports yet.")})
-    with transaction.atomic():
+    with service_write(action="reporting.add_recipient", actor=actor, target=report) as change:
         recipient, _created = ReportRecipient.objects.update_or_create(
             report=report, membership=membership,
             defaults={"sealed_key": crypto.seal(public, report_key), "revoked_at": None,
                       "role_at_time": _main_role(membership)},
         )
-        audit_record(action="reporting.add_recipient", actor=actor_user(actor), target=report,
-                     data={"membership_id": membership.pk})
+        change.data = {"membership_id": membership.pk}
         _notify_recipients(report, [membership.pk], "reporting/email/new_report")
     return recipient
 
@@ -204,7 +198,7 @@ def report_remove_recipient(
         raise PermissionDenied
     if membership.organisation_id != report.organisation_id:
         raise ValidationError({"membership": _("This person is not a recipient of this report.")})
-    with transaction.atomic():
+    with service_write(action="reporting.remove_recipient", actor=actor, target=report) as change:
         # One removal per report at a time: two recipients removing each other at the same
         # moment must not both succeed and leave nobody.
         locked = Report.objects.select_for_update().only("pk", "recovery_sealed_key").get(pk=report.pk)
@@ -225,8 +219,7 @@ def report_remove_recipient(
         recipient.sealed_key = None
         recipient.revoked_at = timezone.now()
         recipient.save(update_fields=["sealed_key", "revoked_at"])
-        audit_record(action="reporting.remove_recipient", actor=actor_user(actor), target=report,
-                     data={"membership_id": membership.pk, "by_coordinator": not by_recipient})
+        change.data = {"membership_id": membership.pk, "by_coordinator": not by_recipient}
     return recipient
 
 
@@ -246,16 +239,14 @@ def reports_remove_recipient(*, actor: Actor, membership: Membership) -> int:
     have a recovery copy wait, unreadable, for a successor (`reports_recover_for`); the
     coordinator's page says so first. Returns how many reports they were removed from.
     """
-    if not can_manage_recovery_key(actor):
-        raise PermissionDenied
-    if membership.organisation_id != actor.organisation_id:
-        raise PermissionDenied
+    require(can_manage_recovery_key(actor) and membership.organisation_id == actor.organisation_id)
     if not has_left_recipients(is_active=membership.is_active, roles=membership.role_set):
         raise ValidationError(_(
             "This person still works here with a role that receives reports. They can pass their "
             "reports on themselves, on each report's page. Remove someone here once they have left."
         ))
-    with transaction.atomic():
+    with service_write(action="reporting.remove_recipient_everywhere", actor=actor,
+                       target=membership) as change:
         rows = recipient_rows(organisation_id=actor.organisation_id, membership_id=membership.pk)
         report_ids = sorted(rows.values_list("report_id", flat=True))
         # Lock the reports (in a fixed order) so no recipient leaves them meanwhile.
@@ -279,21 +270,20 @@ def reports_remove_recipient(*, actor: Actor, membership: Membership) -> int:
         removed = ReportRecipient.objects.filter(
             membership=membership, report_id__in=report_ids, revoked_at__isnull=True
         ).update(sealed_key=None, revoked_at=timezone.now())
-        for report_id in report_ids:
-            audit_record(action="reporting.remove_recipient", actor=actor_user(actor),
-                         target=Report(pk=report_id, organisation_id=actor.organisation_id),
-                         data={"membership_id": membership.pk, "by_coordinator": True})
-        audit_record(action="reporting.remove_recipient_everywhere", actor=actor_user(actor),
-                     target=membership, data={"count": removed})
+        for report_id in report_ids:  # one entry per report, as when removed one at a time
+            with service_write(action="reporting.remove_recipient", actor=actor,
+                               target=Report(pk=report_id, organisation_id=actor.organisation_id),
+                               ) as per_report:
+                per_report.data = {"membership_id": membership.pk, "by_coordinator": True}
+        change.data = {"count": removed}
     return removed
 
 
 def recovery_key_create(*, actor: Actor) -> tuple[OrganisationRecoveryKey, str]:
     """A new organisation recovery key pair; return the private half ONCE (to keep offline)."""
-    if not can_manage_recovery_key(actor):
-        raise PermissionDenied
+    require(can_manage_recovery_key(actor))
     public, private = crypto.keypair_generate()
-    with transaction.atomic():
+    with service_write(action="reporting.recovery_key_create", actor=actor) as change:
         OrganisationRecoveryKey.objects.filter(
             organisation_id=actor.organisation_id, retired_at__isnull=True
         ).update(retired_at=timezone.now())
@@ -301,7 +291,7 @@ def recovery_key_create(*, actor: Actor) -> tuple[OrganisationRecoveryKey, str]:
             organisation_id=actor.organisation_id, public_key=public,
             created_by_id=actor.membership_id,
         )
-        audit_record(action="reporting.recovery_key_create", actor=actor_user(actor), target=key)
+        change.target = key
     return key, recovery_private_format(private)
 
 
@@ -332,12 +322,12 @@ def report_seal_for_recovery(*, actor: Actor, report: Report, private_key: bytes
         return False
     report_key = report_key_for_recipient(report=report, membership_id=actor.membership_id,
                                           private_key=private_key)
-    with transaction.atomic():
+    with service_write(action="reporting.recovery_seal", actor=actor, target=report) as change:
         updated = Report.objects.filter(pk=report.pk, recovery_key_id=report.recovery_key_id).update(
             recovery_key=recovery, recovery_sealed_key=crypto.seal(bytes(recovery.public_key), report_key)
         )
-        if updated:
-            audit_record(action="reporting.recovery_seal", actor=actor_user(actor), target=report,
-                         data={"recovery_key_id": recovery.pk})
+        change.data = {"recovery_key_id": recovery.pk}
+        if not updated:
+            change.nothing_changed()
     report.recovery_key_id = recovery.pk
     return bool(updated)

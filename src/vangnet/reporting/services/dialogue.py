@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.core import crypto
-from vangnet.core.audit import audit_record
 from vangnet.core.events import publish
-from vangnet.core.service import actor_user
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import (
     Actor,
 )
@@ -74,14 +73,14 @@ def reporter_reply(
         raise ValidationError({"body": _("This text is too long (at most 20,000 characters).")})
     report = access.report
     clean_files = _clean_uploads(attachments)
-    with transaction.atomic():
+    with service_write(action="reporting.reporter_reply", actor=None, actor_label="reporter",
+                       target=report) as change:
         message = Message.objects.create(
             report=report, author_kind=Message.AuthorKind.REPORTER, kind=kind,
             ciphertext=_seal_for_report(report, body.encode()),
         )
         files = _attach(report, message, clean_files)
-        audit_record(action="reporting.reporter_reply", target=report, actor_label="reporter",
-                     data={"message_id": message.pk, "attachments": files})
+        change.data = {"message_id": message.pk, "attachments": files}
         recipient_ids = ReportRecipient.objects.filter(
             report=report, revoked_at__isnull=True
         ).values_list("membership_id", flat=True)
@@ -144,22 +143,18 @@ def message_post(
     if len(body) > MAX_MESSAGE_LENGTH:
         raise ValidationError({"body": _("This text is too long (at most 20,000 characters).")})
     if actor is not None:
-        if actor.organisation_id != report.organisation_id:
-            raise PermissionDenied
-        if not _is_current_recipient(actor, report):
-            raise PermissionDenied
-        if actor.membership_id in excluded_membership_ids(report):
-            raise PermissionDenied
+        require(actor.organisation_id == report.organisation_id
+                and _is_current_recipient(actor, report)
+                and actor.membership_id not in excluded_membership_ids(report))
         _check_writer_key(actor=actor, report=report, private_key=private_key)
-    with transaction.atomic():
+    with service_write(action="reporting.message_post", actor=actor, target=report) as change:
         message = Message.objects.create(
             report=report,
             author_kind=Message.AuthorKind.SYSTEM if actor is None else Message.AuthorKind.HANDLER,
             author_id=actor.membership_id if actor is not None else None,
             ciphertext=_seal_for_report(report, body.encode()), kind=kind, payload=payload or {},
         )
-        audit_record(action="reporting.message_post", actor=actor_user(actor), target=report,
-                     data={"message_id": message.pk, "kind": kind})
+        change.data = {"message_id": message.pk, "kind": kind}
         _notify_reporter(report)
     return message
 
@@ -173,14 +168,13 @@ def dialogue_ask(
     choices = [(str(value), str(label)) for value, label in choices]
     if not choices or len({value for value, _label in choices}) != len(choices):
         raise ValidationError(_("A question needs distinct answers."))
-    with transaction.atomic():
+    with service_write(action="reporting.dialogue_ask", actor=actor, target=report) as change:
         message = message_post(report=report, actor=actor, body=body, kind="question",
                                payload={"question_kind": kind}, private_key=private_key)
         question = DialogueQuestion.objects.create(
             report=report, message=message, kind=kind, choices=[list(c) for c in choices], ref=ref
         )
-        audit_record(action="reporting.dialogue_ask", actor=actor_user(actor), target=report,
-                     data={"question_id": question.pk, "kind": kind, "ref": ref})
+        change.data = {"question_id": question.pk, "kind": kind, "ref": ref}
     return question
 
 
@@ -189,15 +183,19 @@ def dialogue_answer(*, question: DialogueQuestion, answer: str) -> DialogueQuest
     values = [value for value, _label in question.choices]
     if answer not in values:
         raise ValidationError({"answer": _("Choose one of the answers shown.")})
+    # The answer and what it sets off (a withdrawn consent ends a grant) commit together; the
+    # answer's audit entry comes first in the chain.
     with transaction.atomic():
-        locked = DialogueQuestion.objects.select_for_update().get(pk=question.pk)
-        if locked.answered_at is not None:
-            raise ValidationError({"answer": _("This question has already been answered.")})
-        locked.answer = answer
-        locked.answered_at = timezone.now()
-        locked.save(update_fields=["answer", "answered_at"])
-        audit_record(action="reporting.dialogue_answer", target=locked.report, actor_label="reporter",
-                     data={"question_id": locked.pk, "kind": locked.kind, "answer": answer})
+        with service_write(action="reporting.dialogue_answer", actor=None,
+                           actor_label="reporter") as change:
+            locked = DialogueQuestion.objects.select_for_update().get(pk=question.pk)
+            if locked.answered_at is not None:
+                raise ValidationError({"answer": _("This question has already been answered.")})
+            locked.answer = answer
+            locked.answered_at = timezone.now()
+            locked.save(update_fields=["answer", "answered_at"])
+            change.target = locked.report
+            change.data = {"question_id": locked.pk, "kind": locked.kind, "answer": answer}
         publish(QuestionAnswered(question=locked, answer=answer))
         recipient_ids = ReportRecipient.objects.filter(
             report_id=locked.report_id, revoked_at__isnull=True

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from vangnet.core import crypto
-from vangnet.core.audit import audit_record
 from vangnet.core.events import publish
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import (
     Actor,
     Role,
@@ -160,7 +160,8 @@ def report_submit(
         organisation=organisation, retired_at__isnull=True
     ).first()
     email = (notify_email or "").strip()
-    with transaction.atomic():
+    with service_write(action="reporting.report_submit", actor=None,
+                       actor_label="reporter") as change:
         try:
             report = Report.objects.create(
                 organisation=organisation, unit=unit, category=category,
@@ -191,13 +192,15 @@ def report_submit(
                 if public else None, role_at_time=_main_role(member),
             )
         files = _attach(report, None, clean_files)
-        # The subscribers (case creation, pattern counts) run before the audit entry: appending
-        # locks the organisation's audit chain until commit, and nothing slow may run under it.
+        # The subscribers (case creation, pattern counts) run before the audit entry (written when
+        # the block ends): appending locks the organisation's audit chain until commit, and
+        # nothing slow may run under it.
         publish(ReportSubmitted(report=report))
-        audit_record(action="reporting.report_submit", target=report, data={
+        change.target = report
+        change.data = {
             "mode": mode, "channel": channel, "recipients": [m.pk for m in recipients],
             "attachments": files, "involved_count": len(involved),
-        }, actor_label="reporter")
+        }
         _notify_recipients(report, [m.pk for m in recipients], "reporting/email/new_report")
     return report, code
 
@@ -223,12 +226,10 @@ def report_register_oral(
 ) -> tuple[Report, str]:
     """A recipient writes down an oral report as minutes; the reporter approves them through the
     dialogue (Wet bescherming klokkenluiders). Returns the report and the receipt code to hand over."""
-    if not can_register_oral_report(actor):
-        raise PermissionDenied
+    require(can_register_oral_report(actor))
     me = membership_for_actor(actor=actor)
-    if crypto.public_key_of(private_key) != _public_key_of_membership(me):
-        raise PermissionDenied
-    with transaction.atomic():
+    require(crypto.public_key_of(private_key) == _public_key_of_membership(me))
+    with transaction.atomic():  # two audited writes (the report, the question) or neither
         report, code = report_submit(
             organisation=me.organisation, category=category, mode=mode, parts=parts, recipient=me,
             involved=involved, unit=unit, is_whistleblowing=is_whistleblowing,

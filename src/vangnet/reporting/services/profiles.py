@@ -5,11 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-
-from vangnet.core.audit import audit_record
-from vangnet.core.service import actor_user
+from vangnet.core.service import service_write
 from vangnet.organisations.public import (
     Actor,
 )
@@ -28,9 +24,8 @@ if TYPE_CHECKING:
 def advisor_profile_save(*, actor: Actor, introduction: str, how_to_reach: str, availability: str,
                          is_listed: bool, photo: UploadedFile | None = None,
                          remove_photo: bool = False) -> AdvisorProfile:
-    if not can_edit_own_profile(actor):
-        raise PermissionDenied
-    with transaction.atomic():
+    with service_write(allowed=can_edit_own_profile(actor), action="reporting.profile_save",
+                       actor=actor) as change:
         profile, _created = AdvisorProfile.objects.get_or_create(membership_id=actor.membership_id)
         profile.introduction, profile.how_to_reach = introduction, how_to_reach
         profile.availability, profile.is_listed = availability, is_listed
@@ -39,5 +34,5 @@ def advisor_profile_save(*, actor: Actor, introduction: str, how_to_reach: str, 
         elif photo:
             profile.photo = photo
         profile.save()
-        audit_record(action="reporting.profile_save", actor=actor_user(actor), target=profile)
+        change.target = profile
     return profile

@@ -16,7 +16,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vangnet.core import crypto
-from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
 from vangnet.organisations.public import (
     CASE_READING_ROLES,
@@ -52,7 +51,7 @@ from ..permissions import (
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-from vangnet.core.service import actor_user
+from vangnet.core.service import require, service_write
 
 from .access import recovery_private_parse
 from .common import _public_key_of_membership
@@ -105,12 +104,11 @@ def recipient_unavailable_declare(
     """The coordinator records that someone cannot handle their reports for now. On its own
     this gives nobody anything: it only lets a two-person recovery request take over the reports
     that rest on this person. Audited (ids only); the person is told by e-mail."""
-    if membership.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    if not can_declare_unavailable(actor, membership_id=membership.pk):
-        raise PermissionDenied
+    require(membership.organisation_id == actor.organisation_id
+            and can_declare_unavailable(actor, membership_id=membership.pk))
     reason = _clean_reason(reason)
-    with transaction.atomic():
+    with service_write(action="reporting.unavailable_declare", actor=actor,
+                       target=membership) as change:
         if RecipientUnavailability.objects.filter(membership=membership,
                                                   ended_at__isnull=True).exists():
             raise ValidationError(_("This person has already been declared unavailable."))
@@ -118,8 +116,7 @@ def recipient_unavailable_declare(
             organisation_id=actor.organisation_id, membership=membership, reason=reason,
             declared_by_id=actor.membership_id,
         )
-        audit_record(action="reporting.unavailable_declare", actor=actor_user(actor), target=membership,
-                     data={"declaration_id": declaration.pk, "membership_id": membership.pk})
+        change.data = {"declaration_id": declaration.pk, "membership_id": membership.pk}
         # The person hears of it at once: if it is not true, they can end it and tell others.
         _email_members([membership.pk], "reporting/email/declared_unavailable",
                        {"declaration_id": declaration.pk})
@@ -130,18 +127,16 @@ def recipient_unavailable_end(
     *, actor: Actor, declaration: RecipientUnavailability
 ) -> RecipientUnavailability:
     """The person is back (or was never away): the coordinator or the person ends it."""
-    if declaration.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    if not can_end_unavailability(actor, membership_id=declaration.membership_id):
-        raise PermissionDenied
-    with transaction.atomic():
+    require(declaration.organisation_id == actor.organisation_id
+            and can_end_unavailability(actor, membership_id=declaration.membership_id))
+    with service_write(action="reporting.unavailable_end", actor=actor,
+                       target=declaration.membership) as change:
         updated = RecipientUnavailability.objects.filter(
             pk=declaration.pk, ended_at__isnull=True
         ).update(ended_at=timezone.now(), ended_by_id=actor.membership_id)
-        if updated:
-            audit_record(action="reporting.unavailable_end", actor=actor_user(actor),
-                         target=declaration.membership,
-                         data={"declaration_id": declaration.pk})
+        change.data = {"declaration_id": declaration.pk}
+        if not updated:
+            change.nothing_changed()
     declaration.refresh_from_db()
     return declaration
 
@@ -225,10 +220,8 @@ def recovery_request_create(
     Refused when no report waits (every report still has a holder who can open it), when the
     coordinator names themselves, or when the successor may not receive reports. A second,
     different person must approve it in the product before the offline key can be used."""
-    if successor.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    if not can_request_recovery(actor, successor_id=successor.pk):
-        raise PermissionDenied
+    require(successor.organisation_id == actor.organisation_id
+            and can_request_recovery(actor, successor_id=successor.pk))
     _check_successor(organisation_id=actor.organisation_id, successor=successor)
     reason = _clean_reason(reason)
     if not OrganisationRecoveryKey.objects.filter(organisation_id=actor.organisation_id).exists():
@@ -239,16 +232,16 @@ def recovery_request_create(
             "No report is waiting for a successor that this person may take over. The recovery "
             "key is only for reports whose every holder has left or has been declared "
             "unavailable."))
-    with transaction.atomic():
+    with service_write(action="reporting.recovery_request", actor=actor) as change:
         request = RecoveryRequest.objects.create(
             organisation_id=actor.organisation_id, successor=successor,
             requested_by_id=actor.membership_id, reason=reason,
             expires_at=timezone.now() + RECOVERY_REQUEST_VALID_FOR,
             report_count=len(plan.report_ids),
         )
-        audit_record(action="reporting.recovery_request", actor=actor_user(actor), target=request,
-                     data={"request_id": request.pk, "successor_id": successor.pk,
-                           "count": len(plan.report_ids)})
+        change.target = request
+        change.data = {"request_id": request.pk, "successor_id": successor.pk,
+                       "count": len(plan.report_ids)}
         # Everyone who could approve hears of it, and so do the successor and the requester: a
         # request made with a stolen account is noticed by the people it would pass by.
         approvers = active_memberships_in(organisation_id=actor.organisation_id).filter(
@@ -263,12 +256,10 @@ def recovery_request_decide(
     *, actor: Actor, request: RecoveryRequest, approve: bool
 ) -> RecoveryRequest:
     """A second, different person who may read cases approves or refuses a pending request."""
-    if request.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    if not can_approve_recovery(actor, requested_by_id=request.requested_by_id,
-                                successor_id=request.successor_id):
-        raise PermissionDenied
-    with transaction.atomic():
+    require(request.organisation_id == actor.organisation_id
+            and can_approve_recovery(actor, requested_by_id=request.requested_by_id,
+                                     successor_id=request.successor_id))
+    with service_write(action="reporting.recovery_decide", actor=actor) as change:
         locked = RecoveryRequest.objects.select_for_update().select_related("organisation").get(
             pk=request.pk)
         if locked.status != RecoveryRequest.Status.PENDING or not _request_is_open(locked):
@@ -278,8 +269,7 @@ def recovery_request_decide(
         locked.decided_by_id = actor.membership_id
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        audit_record(action="reporting.recovery_decide", actor=actor_user(actor), target=locked,
-                     data={"request_id": locked.pk, "approved": approve})
+        change.target, change.data = locked, {"request_id": locked.pk, "approved": approve}
         _email_recovery_notice([locked.successor_id, locked.requested_by_id or 0], locked,
                                "approved" if approve else "refused")
     return locked
@@ -313,11 +303,9 @@ def recovery_request_carry_out(
     (still) waits for this successor gets a sealed copy of its key for them, and its reporter is
     told in the dialogue who holds it now and why. Every rule is checked again now. Returns how
     many reports were given."""
-    if request.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    if not can_carry_out_recovery(actor, requested_by_id=request.requested_by_id,
-                                  successor_id=request.successor_id):
-        raise PermissionDenied
+    require(request.organisation_id == actor.organisation_id
+            and can_carry_out_recovery(actor, requested_by_id=request.requested_by_id,
+                                       successor_id=request.successor_id))
     private = recovery_private_parse(recovery_private_key)
     public = crypto.public_key_of(private)
     matching = [k.pk for k in OrganisationRecoveryKey.objects.filter(
@@ -325,7 +313,7 @@ def recovery_request_carry_out(
     if not matching:
         raise ValidationError({"recovery_key": _(
             "This recovery key does not belong to this organisation.")})
-    with transaction.atomic():
+    with service_write(action="reporting.recover_reports", actor=actor) as change:
         locked = RecoveryRequest.objects.select_for_update().select_related(
             "organisation", "successor__user").get(pk=request.pk)
         if locked.status != RecoveryRequest.Status.APPROVED or not _request_is_open(locked):
@@ -339,24 +327,25 @@ def recovery_request_carry_out(
         reports = Report.objects.select_for_update().filter(pk__in=plan.report_ids).order_by("pk")
         count = 0
         for report in reports:
-            report_key = crypto.unseal(private, bytes(report.recovery_sealed_key or b""))
-            ReportRecipient.objects.update_or_create(
-                report=report, membership=successor,
-                defaults={"sealed_key": crypto.seal(public_key or b"", report_key),
-                          "revoked_at": None, "role_at_time": _main_role(successor)},
-            )
-            message_post(report=report, actor=None, kind="recovery", body=_recovery_message(
-                successor=successor, unavailable=plan.holder_unavailable.get(report.pk, False)))
-            audit_record(action="reporting.recover_report", actor=actor_user(actor), target=report,
-                         data={"request_id": locked.pk, "membership_id": successor.pk})
+            with service_write(action="reporting.recover_report", actor=actor,
+                               target=report) as per_report:
+                report_key = crypto.unseal(private, bytes(report.recovery_sealed_key or b""))
+                ReportRecipient.objects.update_or_create(
+                    report=report, membership=successor,
+                    defaults={"sealed_key": crypto.seal(public_key or b"", report_key),
+                              "revoked_at": None, "role_at_time": _main_role(successor)},
+                )
+                message_post(report=report, actor=None, kind="recovery", body=_recovery_message(
+                    successor=successor, unavailable=plan.holder_unavailable.get(report.pk, False)))
+                per_report.data = {"request_id": locked.pk, "membership_id": successor.pk}
             count += 1
         locked.status = RecoveryRequest.Status.DONE
         locked.carried_out_at = timezone.now()
         locked.report_count = count
         locked.save(update_fields=["status", "carried_out_at", "report_count"])
-        audit_record(action="reporting.recover_reports", actor=actor_user(actor), target=successor,
-                     data={"request_id": locked.pk, "approved_by": locked.decided_by_id,
-                           "count": count})
+        change.target = successor
+        change.data = {"request_id": locked.pk, "approved_by": locked.decided_by_id,
+                       "count": count}
         _email_recovery_notice([successor.pk, locked.decided_by_id or 0, actor.membership_id],
                                locked, "done")
     return count

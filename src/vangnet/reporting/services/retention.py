@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from vangnet.core.audit import audit_record
+from vangnet.core.service import service_write
 
 from ..models import (
     Report,
@@ -24,16 +24,17 @@ def report_destroy(*, report_id: int) -> bool:
     messages, questions, attachments' metadata, recipients and grants. Nothing of the report is
     left to decrypt, with any key. Audited with ids only; a second call finds nothing and returns
     False."""
-    with transaction.atomic():
+    with service_write(action="reporting.report_destroyed", actor=None,
+                       actor_label="system") as change:
         report = Report.objects.select_for_update().filter(pk=report_id).first()
         if report is None:
+            change.nothing_changed()
             return False
         files = [attachment.file for attachment in report.attachments.all()]
-        organisation_id = report.organisation_id
+        change.organisation_id = report.organisation_id
         report.delete()
-        audit_record(action="reporting.report_destroyed", actor_label="system",
-                     organisation_id=organisation_id, data={"report_id": report_id,
-                                                            "files": len(files)})
+        # No target: the entry names the report by id only (its row is gone).
+        change.data = {"report_id": report_id, "files": len(files)}
         # Files go only once the rows are gone for certain: a rollback keeps both.
         transaction.on_commit(lambda: _delete_files(files))
     return True

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from vangnet.core.audit import audit_record
+from vangnet.core.service import service_write
 from vangnet.organisations.public import (
     Actor,
     MembershipChanged,
@@ -30,7 +30,6 @@ from ..permissions import (
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-from vangnet.core.service import actor_user
 
 from .access import _end_grant
 
@@ -75,14 +74,14 @@ def _revoke_recipient_rows(membership: Membership, actor: Actor | None) -> None:
             report_id=row.report_id, revoked_at__isnull=True, sealed_key__isnull=False,
         ).exclude(pk=row.pk).exists()
         keep = row.sealed_key is not None and not others and report.recovery_sealed_key is None
-        row.revoked_at = now
-        if not keep:
-            row.sealed_key = None
-        row.save(update_fields=["revoked_at", "sealed_key"])
-        audit_record(action="reporting.remove_recipient", actor=actor_user(actor), target=report,
-                     organisation_id=report.organisation_id,
-                     data={"membership_id": membership.pk, "by_role_change": True,
-                           "last_copy_kept": keep})
+        with service_write(action="reporting.remove_recipient", actor=actor, target=report,
+                           organisation_id=report.organisation_id) as change:
+            row.revoked_at = now
+            if not keep:
+                row.sealed_key = None
+            row.save(update_fields=["revoked_at", "sealed_key"])
+            change.data = {"membership_id": membership.pk, "by_role_change": True,
+                           "last_copy_kept": keep}
 
 
 def _restore_kept_copies(membership: Membership, actor: Actor | None) -> None:
@@ -93,7 +92,8 @@ def _restore_kept_copies(membership: Membership, actor: Actor | None) -> None:
     for row in kept:
         if membership.pk in excluded_membership_ids(row.report):
             continue
-        row.revoked_at = None
-        row.save(update_fields=["revoked_at"])
-        audit_record(action="reporting.recipient_restore", actor=actor_user(actor), target=row.report,
-                     data={"membership_id": membership.pk})
+        with service_write(action="reporting.recipient_restore", actor=actor,
+                           target=row.report) as change:
+            row.revoked_at = None
+            row.save(update_fields=["revoked_at"])
+            change.data = {"membership_id": membership.pk}

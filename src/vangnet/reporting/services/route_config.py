@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vangnet.core.audit import audit_record
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import (
     Actor,
 )
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
     from vangnet.organisations.models import Membership, Unit
 
-from vangnet.core.service import actor_user
 
 MAX_ROUTE_CONTACTS = 10
 MAX_STEP_DESCRIPTION = 2000
@@ -143,14 +142,12 @@ def route_save(
 ) -> ReportingRoute:
     """Write the route of the organisation (unit None) or a unit's own route, all at once:
     texts, the default recipient, the steps in order, and contacts outside the organisation."""
-    if not can_configure_route(actor):
-        raise PermissionDenied
-    if unit is not None and unit.organisation_id != actor.organisation_id:
-        raise PermissionDenied
+    require(can_configure_route(actor)
+            and (unit is None or unit.organisation_id == actor.organisation_id))
     _check_default_recipient(organisation_id=actor.organisation_id, membership=default_recipient)
     cleaned_steps = _clean_steps(steps)
     cleaned_contacts = _clean_contacts(contacts)
-    with transaction.atomic():
+    with service_write(action="reporting.route_update", actor=actor) as change:
         route, created = ReportingRoute.objects.select_for_update().get_or_create(
             organisation_id=actor.organisation_id, unit=unit)
         old_file = route.complaints_procedure_file.name if route.complaints_procedure_file else ""
@@ -181,27 +178,27 @@ def route_save(
                          phone=c.phone, url=c.url)
             for position, c in enumerate(cleaned_contacts)
         ])
-        audit_record(action="reporting.route_update", actor=actor_user(actor), target=route, data={
+        change.target, change.data = route, {
             "unit_id": unit.pk if unit else None, "created": created,
             "steps": [s.kind for s in cleaned_steps if s.is_enabled],
             "contacts": len(cleaned_contacts),
             "default_recipient": default_recipient.pk if default_recipient else None,
-        })
+        }
     return route
 
 
 def route_remove_unit_route(*, actor: Actor, unit: Unit) -> bool:
     """A unit stops having its own route and follows the route above it again."""
-    if not can_configure_route(actor) or unit.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    with transaction.atomic():
+    require(can_configure_route(actor) and unit.organisation_id == actor.organisation_id)
+    with service_write(action="reporting.route_remove", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         route = ReportingRoute.objects.filter(organisation_id=actor.organisation_id, unit=unit).first()
         if route is None:
+            change.nothing_changed()
             return False
         file_name = route.complaints_procedure_file.name if route.complaints_procedure_file else ""
         storage = route.complaints_procedure_file.storage
-        audit_record(action="reporting.route_remove", actor=actor_user(actor), target=route,
-                     data={"unit_id": unit.pk})
+        change.target, change.data = route, {"unit_id": unit.pk}
         route.delete()
         if file_name:
             transaction.on_commit(lambda: storage.delete(file_name))

@@ -66,7 +66,7 @@ def test_an_evaluation_is_anonymous_once_and_only_after_the_session(ready: Any) 
     Session.objects.filter(pk=ready.session.pk).update(status="held")
     ready.session.refresh_from_db()
     services.evaluate(actor=ready.actor(person), session=ready.session, useful=4, safe=5, facilitation=3)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="al geëvalueerd"):
         services.evaluate(actor=ready.actor(person), session=ready.session, useful=1, safe=1, facilitation=1)
     evaluation = Evaluation.objects.get()
     assert {f.name for f in Evaluation._meta.get_fields()} == {"id", "session", "useful", "safe", "facilitation"}

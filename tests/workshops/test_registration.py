@@ -47,7 +47,7 @@ def test_cancelling_a_waiting_place_moves_nobody_up(ready: Any) -> None:
 def test_registering_twice_is_refused_with_a_clear_message(ready: Any) -> None:
     (person,) = ready.members(1)
     services.register(actor=ready.actor(person), session=ready.session)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="al aangemeld"):
         services.register(actor=ready.actor(person), session=ready.session)
 
 

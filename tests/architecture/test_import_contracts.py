@@ -19,7 +19,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 APPS = ("core", "accounts", "organisations", "toolbox", "quickscan", "reporting", "cases",
-        "conduct", "workshops")
+        "conduct", "workshops", "signals")
 
 
 def _contracts_for(root: str) -> str:

@@ -58,3 +58,80 @@ def test_only_someone_with_the_chosen_role_can_be_named(organisation, advisor, h
     with pytest.raises(ValidationError):
         _ask(advisor, case, "hr", left)
     assert _ask(advisor, case, "hr", hr).recipient == hr
+
+
+# --- The consent form offers only people with the chosen role (issue 13) ----------------------
+
+
+def _page_login(client, member):
+    from support.people import enable_totp
+
+    enable_totp(member.user)
+    client.force_login(member.user)
+
+
+def _consent_url(case, query=""):
+    from django.urls import reverse
+
+    return reverse("cases:consent_new", args=[case.organisation.slug, case.pk]) + query
+
+
+def test_the_consent_form_offers_only_holders_of_the_chosen_role(client, organisation, advisor,
+                                                                 hr, employee, submit) -> None:
+    boss = make_member(organisation, Role.MANAGER, name="Bert Baas")
+    make_unit(organisation, "Team", managers=[boss])
+    involved_hr = make_member(organisation, Role.HR, name="Ingrid Betrokken")
+    _report, _code, case = submit(involved=[involved_hr])
+    _page_login(client, advisor)
+    page = client.get(_consent_url(case, "?soort=hr")).content.decode()
+    assert f'value="{hr.pk}"' in page and "Hans HR" in page
+    for not_offered in (employee, boss, involved_hr, advisor):
+        assert f'name="recipient" value="{not_offered.pk}"' not in page
+    page = client.get(_consent_url(case, "?soort=manager")).content.decode()
+    assert f'name="recipient" value="{boss.pk}"' in page
+    assert f'name="recipient" value="{hr.pk}"' not in page
+    # Without a chosen kind, no person is offered at all.
+    page = client.get(_consent_url(case)).content.decode()
+    assert 'name="recipient"' not in page
+
+
+def test_the_consent_form_refuses_a_person_without_the_role(client, organisation, advisor,
+                                                            employee, submit) -> None:
+    from vangnet.cases.models import ConsentRequest
+
+    _report, _code, case = submit()
+    _page_login(client, advisor)
+    response = client.post(_consent_url(case), {
+        "recipient_kind": "hr", "recipient": employee.pk, "parts": ["narrative"]})
+    assert response.status_code == 200
+    assert "heeft niet de rol die je koos" in response.content.decode()
+    assert not ConsentRequest.objects.exists()
+
+
+def test_the_picker_searches_among_eligible_people_only(client, organisation, advisor, submit
+                                                        ) -> None:
+    from vangnet.cases.forms import PICKER_LIMIT
+
+    for n in range(PICKER_LIMIT + 5):
+        make_member(organisation, Role.MANAGER, name=f"Manager {n:03d}")
+    make_member(organisation, Role.EMPLOYEE, name="Manager Zonder Rol")
+    _report, _code, case = submit()
+    _page_login(client, advisor)
+    page = client.get(_consent_url(case, "?soort=manager")).content.decode()
+    assert page.count('name="recipient"') == PICKER_LIMIT
+    assert "Zoek om iemand anders te vinden" in page
+    page = client.get(_consent_url(case, "?soort=manager&zoek=027")).content.decode()
+    assert page.count('name="recipient"') == 1 and "Manager 027" in page
+    page = client.get(_consent_url(case, "?soort=manager&zoek=Zonder")).content.decode()
+    assert page.count('name="recipient"') == 0 and "Manager Zonder Rol" not in page
+
+
+def test_acute_danger_offers_no_ordinary_employee(client, organisation, advisor, hr, employee,
+                                                  submit) -> None:
+    from django.urls import reverse
+
+    _report, _code, case = submit()
+    _page_login(client, advisor)
+    page = client.get(reverse("cases:acute_danger", args=[organisation.slug, case.pk])
+                      ).content.decode()
+    assert f'value="{hr.pk}"' in page and f'value="{employee.pk}"' not in page

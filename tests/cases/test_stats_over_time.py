@@ -273,3 +273,47 @@ def test_looking_at_the_signals_again_after_one_new_report_learns_nothing(
     assert _without_csrf(after) == _without_csrf(before)
     html = after.content.decode()
     assert ">6<" not in html and ">5<" not in html
+
+
+# --- Charts people can read, and no empty chart without a reason (issue 13) -------------------
+
+
+def _smallest_font_px_at(svg: str, rendered_width_px: float) -> float:
+    """The smallest text in the chart, in CSS pixels, when the chart is drawn that wide."""
+    view_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+    assert sizes, "the chart has text"
+    return min(sizes) * rendered_width_px / view_width
+
+
+@pytest.mark.django_db
+def test_chart_labels_are_at_least_9_pt_on_a_phone(organisation: Any) -> None:
+    for category, count in (("pesten", 7), ("intimidatie", 6), ("discriminatie", 9)):
+        for _ in range(count):
+            _case(organisation, _at(2024, 3, 1), category=category)
+    report = stats.compute_yearly_report(organisation_id=organisation.pk, organisation_name="X",
+                                         year=2024)
+    charts = [svg for svg in (stats.chart_svg(b) for b in report.breakdowns) if svg]
+    assert charts
+    for svg in charts:
+        # 390 px phone: about 350 px for the chart (cases.css never shows it narrower than the
+        # content column, nor in a third of it). 9 pt = 12 px.
+        assert _smallest_font_px_at(svg, 350) >= 12
+
+
+@pytest.mark.django_db
+def test_an_all_hidden_breakdown_says_why_instead_of_an_empty_chart(
+    organisation: Any, coordinator_client: Any,
+) -> None:
+    year = 2024
+    for _ in range(3):  # below the threshold: every figure hidden
+        _case(organisation, _at(year, 3, 1), category="pesten")
+    report = stats.compute_yearly_report(organisation_id=organisation.pk, organisation_name="X",
+                                         year=year)
+    assert all(stats.chart_svg(b) is None for b in report.breakdowns)
+    page = coordinator_client.get(f"/o/{organisation.slug}/dossiers/jaarverslag/?jaar={year}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<svg" not in html.split("<main", 1)[1]
+    assert html.count('data-testid="chart-empty"') == len(report.breakdowns)
+    assert "niemand herkend kan worden" in html

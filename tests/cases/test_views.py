@@ -25,7 +25,11 @@ def _unlock(client, member):
 
     url = reverse("reporting:unlock", args=[member.organisation.slug])
     response = client.post(url, {"password": PASSWORD})
-    assert response.status_code in (200, 302)
+    # A wrong password answers 200 with the form again; only a real unlock redirects and sets
+    # the wrapping cookie (the first time, the recovery key page is shown with it: 200 + cookie).
+    assert response.status_code in (200, 302), response.status_code
+    assert response.cookies.get("vn_keywrap") and response.cookies["vn_keywrap"].value, \
+        "the key was not unlocked"
 
 
 @pytest.mark.django_db
@@ -164,3 +168,129 @@ def test_every_page_renders(client, submit, advisor, coordinator):
         assert client.get(reverse(name, args=[slug])).status_code == 200, name
     assert client.get(reverse("cases:list", args=[slug])).status_code == 200
     assert client.get(reverse("cases:signals", args=[slug])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_reply_on_the_report_page_counts_as_acknowledgement(client, submit, advisor):
+    """Issue 13: a reply from the report page did not count, so the case stayed 'received' and
+    the 7-day reminder kept coming. Any message a handler writes to the reporter counts."""
+    from vangnet.cases.workflow import State
+
+    _report, _code, case = submit()
+    _login(client, advisor)
+    _unlock(client, advisor)
+    response = client.post(reverse("reporting:detail", args=[advisor.organisation.slug,
+                                                             case.report_id]),
+                           {"body": "Dank je, ik heb je melding gelezen."})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.ACKNOWLEDGED and case.acknowledged_at is not None
+    assert case.feedback_due_at is not None
+    page = client.get(reverse("cases:detail", args=[advisor.organisation.slug, case.pk]))
+    assert "via een bericht aan de melder" in page.content.decode()
+    # A second message changes nothing more.
+    first = case.acknowledged_at
+    client.post(reverse("reporting:detail", args=[advisor.organisation.slug, case.report_id]),
+                {"body": "Nog een bericht."})
+    case.refresh_from_db()
+    assert case.acknowledged_at == first
+    assert case.events.filter(to_state=State.ACKNOWLEDGED).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_no_raw_part_keys(client, submit, advisor, hr):
+    from vangnet.reporting.models import DialogueQuestion as Question
+
+    _report, _code, case = submit()
+    consent = services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key,
+                                       case=case, recipient_kind="hr", recipient=hr,
+                                       parts=["narrative", "when"])
+    dialogue_answer(question=Question.objects.get(pk=consent.question_id), answer="yes")
+    services.consent_share(actor=actor_of(advisor), consent=consent,
+                           private_key=advisor.private_key)
+    _login(client, advisor)
+    page = client.get(reverse("cases:detail", args=[advisor.organisation.slug, case.pk]))
+    html = page.content.decode()
+    assert "narrative" not in html and "Wat er gebeurde, Wanneer" in html
+
+
+@pytest.mark.django_db
+def test_terms_are_called_law_only_for_a_report_of_wrongdoing(client, submit, advisor):
+    _report, _code, complaint = submit()
+    _report2, _code2, wrongdoing = submit(is_whistleblowing=True)
+    _login(client, advisor)
+    slug = advisor.organisation.slug
+
+    def basis(case):
+        html = client.get(reverse("cases:detail", args=[slug, case.pk])).content.decode()
+        start = html.index('data-testid="terms-basis"')
+        return html[start:html.index("</dd>", start)]
+
+    assert "Wet bescherming klokkenluiders" in basis(wrongdoing)
+    assert "Wet bescherming klokkenluiders" not in basis(complaint)
+    assert "eigen belofte" in basis(complaint)
+    listing = client.get(reverse("cases:list", args=[slug])).content.decode()
+    assert "meteen de wettelijke termijnen" not in listing  # what it said for every report
+    assert "Bij een melding van een misstand zijn dit wettelijke termijnen" in listing
+
+
+@pytest.mark.django_db
+def test_the_case_page_has_no_select_box_of_every_member(client, submit, advisor,
+                                                         django_assert_max_num_queries):
+    """Issue 13: the pattern form listed every active member in one select box (1,141 ms and
+    343 KiB at 5,064 members). Now a search shows at most 25 people who match."""
+    from support.people import make_member
+    from vangnet.cases.forms import PICKER_LIMIT
+    from vangnet.organisations.roles import Role
+
+    organisation = advisor.organisation
+    for n in range(PICKER_LIMIT + 10):
+        make_member(organisation, Role.EMPLOYEE, name=f"Medewerker {n:03d}")
+    _report, _code, case = submit()
+    _login(client, advisor)
+    _unlock(client, advisor)
+    url = reverse("cases:detail", args=[organisation.slug, case.pk])
+    html = client.get(url).content.decode()
+    assert 'name="person"' not in html and "<select" not in html.split('id="patterns"')[1][:3000]
+    html = client.get(url, {"persoon": "Medewerker"}).content.decode()
+    assert html.count('name="person"') == PICKER_LIMIT
+    html = client.get(url, {"persoon": "Medewerker 031"}).content.decode()
+    assert html.count('name="person"') == 1
+
+
+@pytest.mark.django_db
+def test_a_handler_sends_a_file_to_the_reporter_encrypted_and_checked(client, submit, advisor):
+    """Issue 13: files to the reporter, with the same checks and encryption as the reporter's."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from vangnet.reporting.models import Attachment, Message
+    from vangnet.reporting.selectors import attachment_data_for
+    from vangnet.reporting.services import reporter_open
+
+    report, code, case = submit()
+    _login(client, advisor)
+    _unlock(client, advisor)
+    url = reverse("cases:feedback", args=[advisor.organisation.slug, case.pk])
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(picture, format="PNG")
+    png = picture.getvalue()
+    response = client.post(url, {"body": "Hierbij het verslag van het gesprek.",
+                                 "attachments": [SimpleUploadedFile("verslag.png", png)]})
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(message__isnull=False)
+    stored = attachment.file.read()
+    assert png not in stored and b"verslag" not in stored  # sealed, and the name too
+    message = Message.objects.get(pk=attachment.message_id)
+    assert message.author_kind == Message.AuthorKind.HANDLER
+    access = reporter_open(code=code)
+    view, data = attachment_data_for(actor=None, report=report, pk=attachment.pk, access=access)
+    assert view.name == "verslag.png" and data[:8] == b"\x89PNG\r\n\x1a\n"
+    # A file that is not allowed is refused with a Dutch message; nothing is sent or stored.
+    before = Message.objects.count()
+    response = client.post(url, {"body": "Nog een bestand.",
+                                 "attachments": [SimpleUploadedFile("macro.docm", b"PK\x03\x04x")]})
+    assert response.status_code == 200 and "macro.docm" in response.content.decode()
+    assert Message.objects.count() == before and Attachment.objects.count() == 1

@@ -381,3 +381,24 @@ def test_single_sign_on_user_chooses_a_key_passphrase(client, organisation) -> N
     assert wrong.status_code == 200 and "password" in wrong.context["form"].errors
     right = client.post(url, {"password": "lange-zin-voor-mijn-sleutel"})
     assert right.status_code == 302
+
+
+def test_only_a_colleague_advisor_is_added_without_consent_and_the_reporter_is_told(
+    organisation, advisor, external_advisor, committee, submit, as_actor,
+) -> None:
+    """Issue 13: 'add a second recipient' gave HR or the committee the whole report without
+    asking the reporter. Now only a colleague advisor may be added (continuity), recorded and
+    told to the reporter; anyone else is a consent request on the case page."""
+    from vangnet.reporting.models import Message, ReportRecipient
+
+    report, _ = submit()
+    with pytest.raises(ValidationError) as refused:
+        services.report_add_recipient(actor=as_actor(advisor), report=report,
+                                      membership=committee, private_key=advisor.private_key)
+    assert "membership" in refused.value.message_dict
+    assert not ReportRecipient.objects.filter(report=report, membership=committee).exists()
+    services.report_add_recipient(actor=as_actor(advisor), report=report,
+                                  membership=external_advisor, private_key=advisor.private_key)
+    told = Message.objects.filter(report=report, kind="continuity")
+    assert told.count() == 1
+    assert AuditEntry.objects.filter(action="reporting.add_recipient").count() == 1

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.app import Job, VangnetAppConfig
 from vangnet.core.events import Event
+from vangnet.core.signal_sources import SignalSource
 
 
 class CasesConfig(VangnetAppConfig):
@@ -21,13 +22,15 @@ class CasesConfig(VangnetAppConfig):
     mails = "mails"
 
     def event_handlers(self) -> list[tuple[type[Event], Callable[[Any], None]]]:
-        from vangnet.reporting.public import QuestionAnswered, ReportSubmitted
+        from vangnet.reporting.public import HandlerWrote, QuestionAnswered, ReportSubmitted
 
         from . import services
 
         # Every report opens a case; the reporter's answers to cases' questions come back here.
         return [(ReportSubmitted, services.on_report_submitted),
-                (QuestionAnswered, services.on_question_answered)]
+                (QuestionAnswered, services.on_question_answered),
+                # A reply from any page counts as the acknowledgement of receipt (issue 13).
+                (HandlerWrote, services.on_handler_wrote)]
 
     def periodic_jobs(self) -> list[Job]:
         from . import tasks
@@ -39,3 +42,8 @@ class CasesConfig(VangnetAppConfig):
             # Freezes last year's figures on their publication day, whoever asks first.
             Job("cases.yearly_figures", timedelta(days=1), tasks.cases_yearly_figures),
         ]
+
+    def signal_sources(self) -> list[SignalSource]:
+        from .signal_sources import CasesSource
+
+        return [CasesSource()]

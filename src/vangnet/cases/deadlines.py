@@ -32,11 +32,13 @@ def validate_terms(*, acknowledge_days: int, feedback_months: int) -> None:
     errors = {}
     if not 1 <= acknowledge_days <= LEGAL_MAX_ACKNOWLEDGE_DAYS:
         errors["acknowledge_within_days"] = _(
-            "Receipt must be confirmed within 1 to %(max)s days: the law allows no more."
+            "Receipt must be confirmed within 1 to %(max)s days: for a report of wrongdoing the law "
+            "allows no more."
         ) % {"max": LEGAL_MAX_ACKNOWLEDGE_DAYS}
     if not 1 <= feedback_months <= LEGAL_MAX_FEEDBACK_MONTHS:
         errors["feedback_within_months"] = _(
-            "Feedback must be given within 1 to %(max)s months: the law allows no more."
+            "Feedback must be given within 1 to %(max)s months: for a report of wrongdoing the law "
+            "allows no more."
         ) % {"max": LEGAL_MAX_FEEDBACK_MONTHS}
     if errors:
         raise ValidationError(errors)

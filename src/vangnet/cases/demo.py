@@ -15,6 +15,7 @@ from vangnet.organisations.public import DEMO_PASSWORD, actor_for, units_in
 from . import services
 from .integration import keypair_of, private_key_unlock, report_submit
 from .models import AdviceContact, Case
+from .workflow import State
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation
@@ -92,11 +93,14 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
     # Reporting's demo reports: one in conversation, one concluded with aftercare and a lesson.
     if demo_cases:
         first = demo_cases[0]
-        services.case_transition(actor=actor, private_key=key, case=first, name="acknowledge")
+        # A reply reporting's demo wrote already counts as the acknowledgement (issue 13).
+        if first.state == State.RECEIVED:
+            services.case_transition(actor=actor, private_key=key, case=first, name="acknowledge")
         services.case_transition(actor=actor, private_key=key, case=first, name="start_conversation")
     if len(demo_cases) > 1:
         second = demo_cases[1]
-        services.case_transition(actor=actor, private_key=key, case=second, name="acknowledge")
+        if second.state == State.RECEIVED:
+            services.case_transition(actor=actor, private_key=key, case=second, name="acknowledge")
         services.case_transition(actor=actor, private_key=key, case=second, name="informal")
         services.case_give_feedback(actor=actor, private_key=key, case=second, body=(
             "Ik heb met je teamleider gesproken over de werkverdeling. Er komt een gesprek met het "

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.public import active_memberships_in
+from vangnet.organisations.public import active_memberships_in, members_with_role
 
+from . import permissions
 from .integration import REPORT_PARTS, Category, StepKind
 from .models import (
     LEGAL_MAX_ACKNOWLEDGE_DAYS,
@@ -18,9 +20,10 @@ from .models import (
     AftercarePlan,
     ConsentRequest,
     LessonAction,
+    StandardText,
 )
 from .parts import PART_LABELS
-from .workflow import Outcome
+from .workflow import Outcome, State
 
 NO_NAMES = _("Write no names: this is stored without encryption, like the status.")
 
@@ -45,12 +48,36 @@ class TransitionForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files at once; reporting checks and cleans each one (ADR 0034)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        if len(files) > 5:
+            raise forms.ValidationError(_("You can add at most 5 files."))
+        if any(upload.size > 5 * 1024 * 1024 for upload in files):
+            raise forms.ValidationError(_("A file may be at most 5 MB."))
+        return list(files)
+
+
 class FeedbackForm(forms.Form):
     body = forms.CharField(
         label=_("Message to the reporter"), max_length=20000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Tell the reporter how things stand and what happens next."),
     )
+    attachments = FilesField(
+        label=_("Files for the reporter (optional)"), required=False,
+        help_text=_("JPEG, PNG or PDF, at most 5 MB each. Encrypted like the report; hidden "
+                    "data such as location is removed from photos."))
 
 
 class NoteForm(forms.Form):
@@ -71,12 +98,50 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.user}{title}"
 
 
+PICKER_LIMIT = 25  # people shown at once in a recipient picker; a search narrows the rest
+
+
+def eligible_recipients(*, organisation_id: int, recipient_kind: str,
+                        unavailable: frozenset[int]) -> Any:
+    """The only people a hand-off of this kind may name: active members who hold the role the
+    reporter is asked about, minus everyone involved, their line managers and those who already
+    have the report. Nobody else is ever offered, and the service checks the same rule again."""
+    role = permissions.ROLE_FOR_RECIPIENT_KIND.get(recipient_kind)
+    if role is None:
+        return active_memberships_in(organisation_id=organisation_id).none()
+    return (members_with_role(organisation_id=organisation_id, role=role)
+            .exclude(pk__in=unavailable).prefetch_related("roles")
+            .order_by("user__full_name", "user__email"))
+
+
+def picker_matches(people: Any, query: str) -> list[Any]:
+    """At most PICKER_LIMIT of the eligible people whose name, e-mail or job title matches."""
+    query = query.strip()[:100]
+    if query:
+        people = people.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+                               | Q(job_title__icontains=query))
+    return list(people[:PICKER_LIMIT])
+
+
+class ConsentKindForm(forms.Form):
+    """Step 1 of a hand-off: to whom (a role or an external body). Sent with GET."""
+
+    soort = forms.ChoiceField(label=_("Who would receive it"), widget=forms.RadioSelect,
+                              choices=ConsentRequest.Recipient.choices)
+
+
 class ConsentForm(forms.Form):
-    recipient_kind = forms.ChoiceField(label=_("Who would receive it"),
+    """Step 2: the person (only people who hold the chosen role and may see this report), the
+    parts and why. For an external body: its name instead of a person."""
+
+    recipient_kind = forms.ChoiceField(widget=forms.HiddenInput,
                                        choices=ConsentRequest.Recipient.choices)
-    recipient = PersonChoiceField(label=_("Person"), queryset=None,
-                                  required=False,
-                                  help_text=_("Not needed for an external body."))
+    recipient = PersonChoiceField(
+        label=_("Person"), queryset=None, required=False, widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"invalid_choice": _(
+            "This person does not hold the role you chose, or may not receive this report. "
+            "Choose someone from the list.")})
     external_body = forms.CharField(label=_("External body"), max_length=200, required=False,
                                     help_text=_("For example: Huis voor Klokkenluiders."))
     parts = forms.MultipleChoiceField(
@@ -86,9 +151,33 @@ class ConsentForm(forms.Form):
     purpose = forms.CharField(label=_("Why (the reporter reads this)"), max_length=1000,
                               required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: int, recipient_kind: str,
+                 unavailable: frozenset[int] = frozenset(), query: str = "",
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["recipient_kind"] = recipient_kind
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = _people_choices(organisation_id)  # type: ignore[attr-defined]
+        self.chosen_kind = recipient_kind
+        people = eligible_recipients(organisation_id=organisation_id,
+                                     recipient_kind=recipient_kind, unavailable=unavailable)
+        field: Any = self.fields["recipient"]
+        field.queryset = people
+        if recipient_kind == ConsentRequest.Recipient.EXTERNAL:
+            del self.fields["recipient"]
+            self.fields["external_body"].required = True
+        else:
+            del self.fields["external_body"]
+            field.required = True
+            field.label = _("Person (%(role)s)") % {
+                "role": ConsentRequest.Recipient(recipient_kind).label}
+            # Only the people matching the search are rendered; any eligible person validates.
+            self.shown = picker_matches(people, query)
+            field.widget.choices = [(p.pk, field.label_from_instance(p)) for p in self.shown]
+
+    def clean_recipient_kind(self) -> str:
+        kind = self.cleaned_data["recipient_kind"]
+        if kind != self.chosen_kind:
+            raise forms.ValidationError(_("Choose who would receive the information again."))
+        return kind
 
 
 class AcuteDangerForm(forms.Form):
@@ -105,9 +194,14 @@ class AcuteDangerForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that the reporter will be told what I shared and with whom."))
 
-    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: int,
+                 unavailable: frozenset[int] = frozenset(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = _people_choices(organisation_id)  # type: ignore[attr-defined]
+        # Only people who hold a role a hand-off can go to, and who may see this report.
+        roles = list(permissions.ROLE_FOR_RECIPIENT_KIND.values())
+        self.fields["recipient"].queryset = (  # type: ignore[attr-defined]
+            _people_choices(organisation_id).filter(roles__role__in=roles)
+            .exclude(pk__in=unavailable).distinct())
 
 
 class AftercareMomentForm(forms.Form):
@@ -139,9 +233,15 @@ class PersonMarkForm(forms.Form):
                     "notice when several cases concern the same person."),
     )
 
-    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: int, query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = _people_choices(organisation_id)  # type: ignore[attr-defined]
+        field: Any = self.fields["person"]
+        field.queryset = _people_choices(organisation_id)
+        # Never a select box of every member (thousands at a large organisation): a search, and
+        # at most PICKER_LIMIT people who match it; any active member validates.
+        field.widget = forms.RadioSelect()
+        self.shown = picker_matches(field.queryset, query) if query.strip() else []
+        field.widget.choices = [(p.pk, field.label_from_instance(p)) for p in self.shown]
 
 
 class AdviceContactForm(forms.Form):
@@ -171,10 +271,12 @@ class LessonActionStatusForm(forms.Form):
 class CaseSettingsForm(forms.Form):
     acknowledge_within_days = forms.IntegerField(
         label=_("Confirm receipt within (days)"), min_value=1,
-        help_text=_("The law allows at most %(n)s days.") % {"n": LEGAL_MAX_ACKNOWLEDGE_DAYS})
+        help_text=_("For a report of wrongdoing the law allows at most %(n)s days.")
+        % {"n": LEGAL_MAX_ACKNOWLEDGE_DAYS})
     feedback_within_months = forms.IntegerField(
         label=_("Give feedback within (months)"), min_value=1,
-        help_text=_("The law allows at most %(n)s months.") % {"n": LEGAL_MAX_FEEDBACK_MONTHS})
+        help_text=_("For a report of wrongdoing the law allows at most %(n)s months.")
+        % {"n": LEGAL_MAX_FEEDBACK_MONTHS})
     checkin_months = forms.CharField(
         label=_("Check-ins after conclusion (months)"), max_length=40,
         help_text=_("Separate with commas, for example 3, 6, 12."))
@@ -195,3 +297,33 @@ class CaseSettingsForm(forms.Form):
 
 class YearForm(forms.Form):
     jaar = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class CaseListFilterForm(forms.Form):
+    """Search and filters of the case list (GET, Dutch parameter names like the rest)."""
+
+    zoek = forms.CharField(label=_("Case reference"), required=False, max_length=20,
+                           help_text=_("For example 2026-AB12C."))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    categorie = forms.ChoiceField(label=_("About"), required=False)
+    afdeling = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int,
+                                      empty_value=None)
+    sorteer = forms.ChoiceField(label=_("Order"), required=False, choices=[
+        ("", _("Most urgent first")), ("newest", _("Newest first")),
+        ("oldest", _("Oldest first"))])
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["status"].choices = [("", _("Any status")), *State.choices]
+        fields["categorie"].choices = [("", _("Any category")), *Category.choices]
+        fields["afdeling"].choices = [("", _("Any unit")), *units]
+
+
+class StandardTextForm(forms.Form):
+    kind = forms.ChoiceField(label=_("For"), choices=StandardText.Kind.choices)
+    title = forms.CharField(label=_("Title (only handlers see it)"), max_length=80)
+    body = forms.CharField(
+        label=_("Text for the reporter"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("No names. Placeholders: {kenmerk}, {organisatie}, {behandelaar}, "
+                    "{terugkoppeling_voor}."))

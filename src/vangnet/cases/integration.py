@@ -18,10 +18,12 @@ from vangnet.reporting import public as reporting
 
 # Re-exported for the rest of cases, which takes nothing from reporting but through this module.
 from vangnet.reporting.public import Category as Category
+from vangnet.reporting.public import HandlerWrote as HandlerWrote
 from vangnet.reporting.public import QuestionAnswered as QuestionAnswered
 from vangnet.reporting.public import QuestionRef as QuestionRef
 from vangnet.reporting.public import ReportSubmitted as ReportSubmitted
 from vangnet.reporting.public import StepKind as StepKind
+from vangnet.reporting.public import UploadedAttachment as UploadedAttachment
 from vangnet.reporting.public import keypair_of as keypair_of  # the demo's advisor
 from vangnet.reporting.public import private_key_unlock as private_key_unlock
 from vangnet.reporting.public import report_submit as report_submit  # the demo's reports
@@ -106,14 +108,31 @@ def dialogue_ask(*, report: Any, actor: Actor | None, kind: str, body: str,
 
 
 def message_post(*, report: Any, actor: Actor | None, body: str, kind: str = "text",
-                 payload: dict[str, Any] | None = None, private_key: bytes | None = None) -> Any:
+                 payload: dict[str, Any] | None = None, private_key: bytes | None = None,
+                 attachments: Iterable[UploadedAttachment] = ()) -> Any:
+    """Write to the reporter; files go through reporting's checks and encryption (ADR 0034)."""
     return reporting.message_post(report=report, actor=actor, body=body, kind=kind,
-                                  payload=payload, private_key=private_key)
+                                  payload=payload, private_key=private_key,
+                                  attachments=list(attachments))
 
 
 def key_required_error() -> type[Exception]:
     """Raised when a handler writes to a reporter without an unlocked key that opens the report."""
     return reporting.KeyRequired
+
+
+def key_missing_error() -> type[Exception]:
+    """Raised by grant_access when the person has no key pair yet (a manager, ADR 0075)."""
+    return reporting.KeyMissing
+
+
+def key_invite(*, actor: Actor, report: Any, membership: Any) -> Any:
+    """Ask someone without a key to set one up so that a consented share can be made."""
+    return reporting.report_key_invite(actor=actor, report=report, membership=membership)
+
+
+def key_invited_ids(membership_ids: Iterable[int]) -> frozenset[int]:
+    return reporting.key_invited_membership_ids(membership_ids)
 
 
 def grant_access(*, actor: Actor, report: Any, membership: Any, parts: list[str],
@@ -139,6 +158,12 @@ def revoke_access(*, grant_id: int, actor: Actor | None = None, question: Any = 
 
 def report_contents(*, actor: Actor, report: Any, private_key: bytes) -> dict[str, str]:
     return reporting.report_contents_for(actor=actor, report=report, private_key=private_key)
+
+
+def dialogue_for(*, actor: Actor, report: Any, private_key: bytes) -> list[Any]:
+    """The dialogue with the reporter, decrypted, for a current recipient (the case page shows
+    it beside the timeline, so there is one page to answer from)."""
+    return reporting.report_messages_for(actor=actor, report=report, private_key=private_key)
 
 
 def private_key_for_request(request: Any) -> bytes | None:

@@ -525,3 +525,46 @@ class YearlyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"yearly figures {self.year}"
+
+
+class SavedCaseFilter(models.Model):
+    """A handler's own named filter of the case list (issue 13): only the query parameters of
+    the list (view, status, category, unit, order), never a name or anything from a report."""
+
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE,
+                                   related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    params = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["membership", "name"],
+                                               name="saved_case_filter_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StandardText(models.Model):
+    """An organisation's own standard reply to a reporter (issue 13), with placeholders that are
+    filled in per case (`cases.texts`). Not report content: written in advance, without names."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Confirming receipt")
+        STATUS = "status", _("How things stand")
+        CLOSING = "closing", _("Closing")
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=80)
+    body = models.TextField(_("text"), max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        indexes = [models.Index(fields=["organisation", "kind"], name="standardtext_org_kind")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -32,6 +32,11 @@ def nav_items(actor: Actor) -> list[NavItem]:
             label=_("Yearly report"), url=reverse("cases:yearly_report", args=[slug]),
             section=section, in_menu=False, order=34,
             description=_("Figures about reports and advice, with small numbers hidden.")))
+    if permissions.can_manage_standard_texts(actor):
+        items.append(NavItem(
+            label=_("Standard texts"), url=reverse("cases:standard_texts", args=[slug]),
+            section=section, in_menu=False, order=36,
+            description=_("Your organisation's replies to reporters, with placeholders.")))
     if permissions.can_configure_cases(actor):
         items.append(NavItem(
             label=_("Terms and retention"), url=reverse("cases:settings", args=[slug]),

@@ -126,3 +126,8 @@ def can_view_pattern_signals(actor: Actor) -> bool:
 def can_configure_cases(actor: Actor) -> bool:
     """Terms and retention per organisation: the coordinator, within the legal limits."""
     return actor.has(Role.COORDINATOR)
+
+
+def can_manage_standard_texts(actor: Actor) -> bool:
+    """The organisation's standard replies: advisors and the coordinator write them."""
+    return actor.has(Role.ADVISOR, Role.COORDINATOR)

@@ -29,6 +29,8 @@ from .models import (
     Lesson,
     LessonAction,
     PatternSignal,
+    SavedCaseFilter,
+    StandardText,
 )
 
 LIST_FILTERS = ("open", "due", "attention", "finished", "all")
@@ -82,7 +84,36 @@ NEWEST_FIRST: tuple[str, ...] = ("-received_at", "-id")
 MOST_URGENT_FIRST: tuple[str, ...] = ("priority", "feedback_due_at", "id")
 
 
-def cases_for_actor(*, actor: Actor, view: str = "open") -> CaseList:
+OLDEST_FIRST: tuple[str, ...] = ("received_at", "id")
+SORTS = ("urgent", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a handler narrows the case list to (issue 13). Every field is metadata kept in the
+    clear for exactly this; nothing here searches report contents (they are encrypted)."""
+
+    reference: str = ""
+    state: str = ""
+    category: str = ""
+    unit_id: int | None = None
+    sort: str = ""
+
+    def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        if self.reference:
+            # References are stored upper case; the unique (organisation, reference) index finds it.
+            cases = cases.filter(reference=self.reference.strip().upper())
+        if self.state:
+            cases = cases.filter(state=self.state)
+        if self.category:
+            cases = cases.filter(category=self.category)
+        if self.unit_id is not None:
+            cases = cases.filter(unit_id=self.unit_id)
+        return cases
+
+
+def cases_for_actor(*, actor: Actor, view: str = "open",
+                    narrow: CaseFilter | None = None) -> CaseList:
     """Cases this person handles (current recipient or active grant).
 
     Each view walks one index (see Case.Meta.indexes), so a page costs the same at a thousand
@@ -109,6 +140,12 @@ def cases_for_actor(*, actor: Actor, view: str = "open") -> CaseList:
                                  | Q(feedback_given_at__isnull=True, feedback_due_at__lte=soon))
         elif view == "attention":
             cases = cases.filter(priority=Case.Priority.HIGH)
+    if narrow is not None:
+        cases = narrow.apply(cases)
+        if narrow.sort == "newest":
+            order = NEWEST_FIRST
+        elif narrow.sort == "oldest":
+            order = OLDEST_FIRST
     cases = cases.order_by(*order)
     return CaseList(
         as_recipient=cases.filter(integration.recipient_q(actor.membership_id)),
@@ -358,3 +395,20 @@ def published_yearly_report_for(*, actor: Actor, year: int | None = None,
     return stats.published_yearly_report(
         organisation_id=actor.organisation_id, organisation_name=organisation_name,
         year=stats.latest_published_year() if year is None else year)
+
+
+def saved_filters_for(*, actor: Actor) -> QuerySet[SavedCaseFilter]:
+    """This person's own saved filters (nobody else's)."""
+    return SavedCaseFilter.objects.filter(membership_id=actor.membership_id).order_by("name")
+
+
+def standard_texts_for(*, actor: Actor) -> QuerySet[StandardText]:
+    """The organisation's standard texts (the same for every handler there)."""
+    return StandardText.objects.filter(organisation_id=actor.organisation_id)
+
+
+def standard_text_get(*, actor: Actor, pk: int) -> StandardText:
+    text = standard_texts_for(actor=actor).filter(pk=pk).first()
+    if text is None:
+        raise Http404
+    return text

@@ -383,13 +383,28 @@ def csv_rows(report: YearlyReport) -> list[list[str]]:
     return rows
 
 
-def chart_svg(breakdown: Breakdown) -> str:
+def chart_svg(breakdown: Breakdown) -> str | None:
     """A bar chart of a breakdown (suppressed bars are left out; the table says "< 5")."""
     from vangnet.core.charts import bar_chart  # noqa: PLC0415 - matplotlib is heavy; only the report draws
 
     values = breakdown.chart_values
+    if chart_is_empty(breakdown):
+        return None
     maximum = max([v for v in values if v is not None] + [1])
     return bar_chart(chart_id=f"chart-{breakdown.slug}", title=breakdown.title,
                      labels=[row.label for row in breakdown.rows],
                      series=[(_("Cases"), values)], max_value=float(maximum),
-                     value_label=_("number of cases"))
+                     value_label=_("number of cases"),
+                     width_in=CHART_WIDTH_IN, font_size=CHART_FONT_PT)
+
+
+# The charts are drawn narrow with large text, so that even on a 390 px phone (about 350 px for
+# the chart) every label is at least 9 pt (12 px) once the browser scales the picture down
+# (issue 13: the labels were about 5 px). cases.css never shows them wider than drawn.
+CHART_WIDTH_IN = 4.5
+CHART_FONT_PT = 12.0
+
+
+def chart_is_empty(breakdown: Breakdown) -> bool:
+    """Nothing to draw: every bar is hidden (fewer than k) or zero. The page says why instead."""
+    return not any(value for value in breakdown.chart_values)

@@ -7,6 +7,8 @@ app_name = "cases"
 urlpatterns = [
     path("dossiers/", views.case_list, name="list"),
     path("dossiers/<int:pk>/", views.case_detail, name="detail"),
+    path("dossiers/filters/", views.saved_filter_new, name="saved_filter_new"),
+    path("dossiers/filters/<int:pk>/weg/", views.saved_filter_delete, name="saved_filter_delete"),
     path("dossiers/<int:pk>/status/", views.case_transition, name="transition"),
     path("dossiers/<int:pk>/terugkoppeling/", views.case_feedback, name="feedback"),
     path("dossiers/<int:pk>/notitie/", views.case_note, name="note"),
@@ -29,6 +31,9 @@ urlpatterns = [
     path("dossiers/acties/<int:pk>/status/", views.lesson_action_status,
          name="lesson_action_status"),
     path("dossiers/signalen/", views.signals, name="signals"),
+    path("dossiers/standaardteksten/", views.standard_texts, name="standard_texts"),
+    path("dossiers/standaardteksten/<int:pk>/weg/", views.standard_text_delete,
+         name="standard_text_delete"),
     path("dossiers/instellingen/", views.case_settings, name="settings"),
     path("dossiers/jaarverslag/", views.yearly_report, name="yearly_report"),
     path("dossiers/jaarverslag.pdf", views.yearly_report_pdf, name="yearly_report_pdf"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,10 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vangnet.core import crypto
 from vangnet.core.anonymity import threshold
 from vangnet.core.csvsafe import csv_writer
-from vangnet.organisations.public import OrganisationRequest, organisation_view
+from vangnet.organisations.public import OrganisationRequest, organisation_view, units_in
 
-from . import forms, integration, permissions, selectors, services, stats
-from .models import AftercareMoment, Case, LessonAction
+from . import forms, integration, permissions, selectors, services, stats, texts
+from .models import AftercareMoment, Case, ConsentRequest, LessonAction
 from .parts import PART_LABELS
 from .patterns import signal_display
 from .workflow import State, TransitionNotAllowed, transitions_from
@@ -77,20 +79,63 @@ def case_list(request: OrganisationRequest) -> HttpResponse:
     view = request.GET.get("toon", "open")
     if view not in selectors.LIST_FILTERS:
         view = "open"
-    cases = selectors.cases_for_actor(actor=actor, view=view)
+    units = list(units_in(organisation_id=actor.organisation_id)
+                 .order_by("name").values_list("pk", "name"))
+    filter_form = forms.CaseListFilterForm(request.GET, units=units)
+    narrow = selectors.CaseFilter()
+    if filter_form.is_valid():
+        data = filter_form.cleaned_data
+        narrow = selectors.CaseFilter(reference=data["zoek"], state=data["status"],
+                                      category=data["categorie"], unit_id=data["afdeling"],
+                                      sort=data["sorteer"])
+    cases = selectors.cases_for_actor(actor=actor, view=view, narrow=narrow)
     page = selectors.window(cases, after=request.GET.get("na"), before=request.GET.get("voor"),
                             size=PAGE_SIZE)
     rows = selectors.case_rows(actor=actor, cases=page.rows)
     filters = [("open", _("Open")), ("due", _("Due soon")), ("attention", _("Needs attention")),
                ("finished", _("Concluded and closed")), ("all", _("All"))]
+    kept = request.GET.copy()
+    for paging in ("pagina", "na", "voor"):
+        kept.pop(paging, None)
     return render(request, "cases/case_list.html", {
         "rows": rows, "page": page, "view": view, "filters": filters,
+        "filter_form": filter_form, "query": kept.urlencode(),
+        "saved_filters": [(saved, urlencode(saved.params))
+                          for saved in selectors.saved_filters_for(actor=actor)],
+        "save_params": {key: request.GET.get(key, "") for key in services.SAVED_FILTER_PARAMS},
+        "narrowed": filter_form.is_valid() and any(filter_form.cleaned_data.values()),
         "can_advice": permissions.can_record_advice_contact(actor),
         "can_stats": permissions.can_view_statistics(actor),
+        "can_texts": permissions.can_manage_standard_texts(actor),
         "can_signals": permissions.can_view_pattern_signals(actor),
         "signal_count": selectors.pattern_signals_for(actor=actor).count()
         if permissions.can_view_pattern_signals(actor) else 0,
     })
+
+
+@case_view
+@require_POST
+def saved_filter_new(request: OrganisationRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.can_list_cases(actor):
+        raise Http404
+    params = {key: request.POST.get(key, "") for key in services.SAVED_FILTER_PARAMS}
+    try:
+        services.saved_filter_create(actor=actor, name=request.POST.get("name", ""),
+                                     params=params)
+        messages.success(request, _("The filter has been saved. Only you see it."))
+    except ValidationError as error:
+        messages.error(request, _error_messages(error))
+    return redirect(reverse("cases:list", args=[_slug(request)]) + "?"
+                    + urlencode({key: value for key, value in params.items() if value}))
+
+
+@case_view
+@require_POST
+def saved_filter_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
+    services.saved_filter_delete(actor=_actor(request), pk=pk)
+    messages.success(request, _("The filter has been removed."))
+    return redirect("cases:list", _slug(request))
 
 
 # --- one case -------------------------------------------------------------------------------
@@ -103,15 +148,22 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     key = integration.private_key_for_request(request)
     contents: dict[str, str] = {}
     notes: list[Any] = []
+    thread: list[Any] = []
     key_problem = False
     if key is not None and case.report is not None:
         try:
             contents = selectors.case_contents(actor=actor, case=case, private_key=key)
             notes = selectors.notes_for(actor=actor, case=case, access=access, private_key=key)
+            if permissions.can_manage_case(actor, access):
+                thread = integration.dialogue_for(actor=actor, report=case.report,
+                                                  private_key=key)
         except (crypto.DecryptionError, Http404):
             key_problem = True
     manage = permissions.can_manage_case(actor, access)
     org_id = actor.organisation_id
+    consents = list(selectors.consents_for(case=case)) if manage else []
+    standard_choices, filled_text = (_standard_text_choice(request, case) if manage
+                                     else ([], ""))
     rows = selectors.case_rows(actor=actor, cases=[case])
     moments = (AftercareMoment.objects.filter(plan__case=case).select_related("plan")
                .order_by("planned_for"))
@@ -119,15 +171,22 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
         "case": case, "row": rows[0] if rows else None, "manage": manage,
         "is_grant_holder": actor.membership_id in access.grant_ids,
         "contents": [(PART_LABELS.get(part, part), text) for part, text in contents.items()],
-        "notes": notes, "key_locked": key is None, "key_problem": key_problem,
+        "notes": notes, "thread": thread, "key_locked": key is None, "key_problem": key_problem,
         "unlock_url": integration.unlock_url(_slug(request), request.path),
         "transitions": transitions_from(case.state) if manage else [],
         "transition_form": forms.TransitionForm(),
-        "feedback_form": forms.FeedbackForm(), "note_form": forms.NoteForm(),
+        "feedback_form": forms.FeedbackForm(initial={"body": filled_text}),
+        "standard_texts": standard_choices, "filled_text": filled_text,
+        "chosen_text": request.GET.get("tekst", ""), "note_form": forms.NoteForm(),
         "lesson_form": forms.LessonForm(), "moment_form": forms.AftercareMomentForm(),
         "accused_form": forms.AccusedForm(),
-        "mark_form": forms.PersonMarkForm(organisation_id=org_id),
-        "consents": selectors.consents_for(case=case) if manage else [],
+        "mark_form": forms.PersonMarkForm(organisation_id=org_id,
+                                          query=request.GET.get("persoon", "")),
+        "person_query": request.GET.get("persoon", ""),
+        "consents": consents,
+        "waiting_for_key": integration.key_invited_ids(
+            c.recipient_id for c in consents
+            if c.status == ConsentRequest.Status.CONSENTED and c.recipient_id),
         "timeline": selectors.timeline_for(case=case) if manage else [],
         "moments": moments if manage else [],
         "plans": case.aftercare_plans.all() if manage else [],
@@ -171,17 +230,20 @@ def case_transition(request: OrganisationRequest, pk: int) -> HttpResponse:
 def case_feedback(request: OrganisationRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
-    form = forms.FeedbackForm(request.POST)
+    form = forms.FeedbackForm(request.POST, request.FILES)
     if form.is_valid():
+        files = [integration.UploadedAttachment(name=upload.name or "", data=upload.read())
+                 for upload in form.cleaned_data["attachments"]]
         try:
             services.case_give_feedback(actor=actor, case=case, body=form.cleaned_data["body"],
-                                        private_key=integration.private_key_for_request(request))
+                                        private_key=integration.private_key_for_request(request),
+                                        attachments=files)
             messages.success(request, _("Your message has been sent to the reporter."))
             return _detail(request, pk, "feedback")
         except integration.key_required_error() as error:
             return _unlock_first(request, error, reverse("cases:detail", args=[_slug(request), pk]))
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_service_errors(form, error)
     return _form_page(request, case, form, _("Feedback to the reporter"), "cases:feedback")
 
 
@@ -218,18 +280,29 @@ def _form_page(request: OrganisationRequest, case: Case, form: Any, title: str, 
 @case_view
 @require_http_methods(["GET", "POST"])
 def consent_new(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """Two steps that work without script: choose to whom (a role or an external body), then
+    the person among those who hold that role and may see this report, the parts and why."""
     actor = _actor(request)
     case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
     if not permissions.can_request_consent(actor, access):
         raise PermissionDenied
-    form = forms.ConsentForm(request.POST or None, organisation_id=actor.organisation_id)
+    kind_form = forms.ConsentKindForm(request.GET if "soort" in request.GET else None)
+    kind = request.POST.get("recipient_kind") if request.method == "POST" else (
+        kind_form.cleaned_data["soort"] if kind_form.is_valid() else "")
+    if kind not in ConsentRequest.Recipient.values:
+        return render(request, "cases/consent_form.html", {
+            "case": case, "kind_form": kind_form, "form": None})
+    query = request.GET.get("zoek", "")
+    form = forms.ConsentForm(request.POST or None, organisation_id=actor.organisation_id,
+                             recipient_kind=kind, query=query,
+                             unavailable=access.excluded_ids | access.recipient_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.consent_request(actor=actor, case=case, recipient_kind=data["recipient_kind"],
-                                     recipient=data["recipient"],
-                                     external_body=data["external_body"], parts=data["parts"],
-                                     purpose=data["purpose"],
+            services.consent_request(actor=actor, case=case, recipient_kind=kind,
+                                     recipient=data.get("recipient"),
+                                     external_body=data.get("external_body", ""),
+                                     parts=data["parts"], purpose=data["purpose"],
                                      private_key=integration.private_key_for_request(request))
             messages.success(request, _("Your question has been put to the reporter. You will "
                                         "see the answer here."))
@@ -237,10 +310,22 @@ def consent_new(request: OrganisationRequest, pk: int) -> HttpResponse:
         except integration.key_required_error() as error:
             return _unlock_first(request, error, request.path)
         except ValidationError as error:
-            form.add_error(None, error)
-    return _form_page(request, case, form, _("Ask the reporter for consent"), "cases:consent_new",
-                      intro=_("Nothing is shared until the reporter agrees. The reporter sees "
-                              "exactly what would go to whom and can say no."))
+            _add_service_errors(form, error)
+    return render(request, "cases/consent_form.html", {
+        "case": case, "kind_form": forms.ConsentKindForm(initial={"soort": kind}), "form": form,
+        "kind": kind, "kind_label": ConsentRequest.Recipient(kind).label, "query": query,
+        "shown": getattr(form, "shown", None),
+        "more": len(getattr(form, "shown", [])) >= forms.PICKER_LIMIT,
+    })
+
+
+def _add_service_errors(form: Any, error: ValidationError) -> None:
+    """A service's ValidationError at the fields it names (when the form has them)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 @case_view
@@ -257,6 +342,16 @@ def consent_share(request: OrganisationRequest, pk: int, consent_pk: int) -> Htt
     try:
         services.consent_share(actor=actor, consent=consent, private_key=key)
         messages.success(request, _("Shared: exactly the parts the reporter agreed to."))
+    except integration.key_missing_error():
+        # A manager (or anyone new to this) has no key yet: ask them to set one up (ADR 0075).
+        try:
+            services.consent_invite_recipient(actor=actor, consent=consent)
+            messages.info(request, _(
+                "%(name)s has no key yet, so nothing could be shared. We have asked them by "
+                "e-mail to set one up. Once they have, press “Share now” again.")
+                % {"name": consent.recipient.user if consent.recipient else ""})
+        except ValidationError as error:
+            messages.error(request, _error_messages(error))
     except ValidationError as error:
         messages.error(request, _error_messages(error))
     return _detail(request, pk, "consent")
@@ -282,7 +377,8 @@ def acute_danger(request: OrganisationRequest, pk: int) -> HttpResponse:
     case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
     if not permissions.can_share_without_consent(actor, access):
         raise PermissionDenied
-    form = forms.AcuteDangerForm(request.POST or None, organisation_id=actor.organisation_id)
+    form = forms.AcuteDangerForm(request.POST or None, organisation_id=actor.organisation_id,
+                                 unavailable=access.excluded_ids | access.recipient_ids)
     if request.method == "POST" and form.is_valid():
         key = _key_or_unlock(request, request.path)
         if isinstance(key, HttpResponse):
@@ -389,6 +485,55 @@ def attention_clear(request: OrganisationRequest, pk: int) -> HttpResponse:
     case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
     services.case_attention_clear(actor=actor, case=case)
     return _detail(request, pk)
+
+
+# --- standard texts --------------------------------------------------------------------------
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def standard_texts(request: OrganisationRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not permissions.can_manage_standard_texts(actor):
+        raise Http404
+    form = forms.StandardTextForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.standard_text_save(actor=actor, **form.cleaned_data)
+            messages.success(request, _("The standard text has been saved."))
+            return redirect("cases:standard_texts", _slug(request))
+        except ValidationError as error:
+            _add_service_errors(form, error)
+    return render(request, "cases/standard_texts.html", {
+        "form": form, "texts": selectors.standard_texts_for(actor=actor),
+        "placeholders": texts.PLACEHOLDERS.items(),
+    })
+
+
+@case_view
+@require_POST
+def standard_text_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    text = selectors.standard_text_get(actor=actor, pk=pk)
+    services.standard_text_delete(actor=actor, text=text)
+    messages.success(request, _("The standard text has been removed."))
+    return redirect("cases:standard_texts", _slug(request))
+
+
+def _standard_text_choice(request: OrganisationRequest, case: Case) -> tuple[list[Any], str]:
+    """The organisation's standard texts, and the chosen one filled in for this case."""
+    actor = _actor(request)
+    choices = list(selectors.standard_texts_for(actor=actor))
+    chosen = request.GET.get("tekst", "")
+    for text in choices:
+        if str(text.pk) == chosen:
+            due = case.feedback_due_at
+            values = texts.TextValues(
+                reference=case.reference, organisation=request.organisation.name,
+                handler=str(request.membership.user),
+                feedback_due=date_format(timezone.localtime(due), "j F Y") if due else "")
+            return choices, texts.fill(text.body, values)
+    return choices, ""
 
 
 # --- advice-only contacts, lessons, signals, settings --------------------------------------
@@ -509,7 +654,7 @@ def _report_for(request: OrganisationRequest, year: int) -> stats.YearlyReport |
         year=year)
 
 
-def _charts(report: stats.YearlyReport) -> list[tuple[stats.Breakdown, str]]:
+def _charts(report: stats.YearlyReport) -> list[tuple[stats.Breakdown, str | None]]:
     return [(b, stats.chart_svg(b)) for b in report.breakdowns]
 
 

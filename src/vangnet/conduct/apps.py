@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.app import Job, VangnetAppConfig
 from vangnet.core.events import Event
+from vangnet.core.signal_sources import SignalSource
 
 
 class ConductConfig(VangnetAppConfig):
@@ -33,3 +34,8 @@ class ConductConfig(VangnetAppConfig):
 
         # Daily: acknowledgement reminders, buddy check-in reminders, the yearly review reminder.
         return [Job("conduct.daily", timedelta(days=1), conduct_daily)]
+
+    def signal_sources(self) -> list[SignalSource]:
+        from .signal_sources import ConductSource
+
+        return [ConductSource()]

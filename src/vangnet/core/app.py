@@ -17,6 +17,7 @@ from typing import Any, Literal
 from django.apps import AppConfig, apps
 
 from .events import Event, subscribe
+from .signal_sources import SignalSource
 
 ModuleKind = Literal["urls", "api", "navigation", "demo", "mails"]
 
@@ -39,6 +40,8 @@ class VangnetAppConfig(AppConfig):
     - navigation: `nav_items(actor)` and `public_items(organisation)` for menus and home cards
     - demo: `seed(organisation=, people=)` for `vangnet seed_demo`
     - mails: the app's `@mail_kind` declarations
+
+    and override `signal_sources` to feed the signals dashboard (ADR 0090).
     """
 
     default = False  # subclasses are the apps' defaults; this base is no app of its own
@@ -53,6 +56,10 @@ class VangnetAppConfig(AppConfig):
         return []
 
     def event_handlers(self) -> list[tuple[type[Event], Callable[[Any], None]]]:
+        return []
+
+    def signal_sources(self) -> list[SignalSource]:
+        """Typed sources of per-unit, per-quarter figures, already suppressed (ADR 0090)."""
         return []
 
     def ready(self) -> None:
@@ -72,6 +79,11 @@ class VangnetAppConfig(AppConfig):
 def vangnet_apps() -> list[VangnetAppConfig]:
     """The installed Vangnet apps, in INSTALLED_APPS order."""
     return [config for config in apps.get_app_configs() if isinstance(config, VangnetAppConfig)]
+
+
+def installed_signal_sources() -> list[SignalSource]:
+    """Every installed app's signal sources, in INSTALLED_APPS order."""
+    return [source for config in vangnet_apps() for source in config.signal_sources()]
 
 
 def app_modules(kind: ModuleKind) -> Iterator[tuple[str, ModuleType]]:

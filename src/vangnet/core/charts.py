@@ -99,16 +99,22 @@ def bar_chart(
     series: Sequence[tuple[str, Sequence[float | None]]],
     max_value: float = 100.0,
     value_label: str = "",
+    width_in: float = 7.2,
+    font_size: float | None = None,
 ) -> str:
     """Horizontal grouped bars: one row per label, one bar per series; None leaves a gap.
 
     Returns an inline `<svg>` string. Values are written at the end of each bar so the chart does
-    not depend on colour alone; the data table beside it carries the same numbers.
+    not depend on colour alone; the data table beside it carries the same numbers. `width_in` and
+    `font_size` (points, for every text in the chart) let a page that shows the chart narrow keep
+    its text readable when the browser scales the picture down.
     """
+    small = font_size or 8
     n_series = max(1, len(series))
     height = max(1.6, 0.22 * len(labels) * n_series + 0.3 * len(labels) + 1.0)
-    with _LOCK, plt.rc_context(_RC):  # type: ignore[arg-type]
-        figure = plt.figure(figsize=(7.2, height))
+    rc = {**_RC, "font.size": font_size} if font_size else _RC
+    with _LOCK, plt.rc_context(rc):  # type: ignore[arg-type]
+        figure = plt.figure(figsize=(width_in, height))
         try:
             axes = figure.add_subplot()
             bar_height = 0.8 / n_series
@@ -124,7 +130,7 @@ def bar_chart(
                                   (p for p, v in zip(positions, values, strict=False)
                                    if v is not None), None) else None)
                     axes.text(value + max_value * 0.01, y, f"{value:.0f}", va="center",
-                              fontsize=8)
+                              fontsize=small)
             axes.set_yticks(positions)
             axes.set_yticklabels([_wrap(label) for label in labels])
             axes.invert_yaxis()
@@ -135,7 +141,7 @@ def bar_chart(
             axes.spines["right"].set_visible(False)
             if len(series) > 1:
                 axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(2, n_series),
-                            frameon=False, fontsize=8)
+                            frameon=False, fontsize=small)
             figure.tight_layout()
             svg = _render(figure)
         finally:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.app import Job, VangnetAppConfig
+from vangnet.core.signal_sources import SignalSource
 
 
 class QuickscanConfig(VangnetAppConfig):
@@ -22,3 +23,8 @@ class QuickscanConfig(VangnetAppConfig):
 
         return [Job("quickscan.delete_abandoned_drafts", timedelta(days=1),
                     delete_abandoned_drafts)]
+
+    def signal_sources(self) -> list[SignalSource]:
+        from .signal_sources import QuickscanSource
+
+        return [QuickscanSource()]

@@ -31,6 +31,16 @@ class QuestionAnswered(Event):
 
 
 @dataclass(frozen=True)
+class HandlerWrote(Event):
+    """A handler wrote to the reporter (from any page): cases counts the first such message as
+    the acknowledgement of receipt (issue 13). `kind` is the message kind ("text", ...)."""
+
+    report: Report
+    membership_id: int
+    kind: str
+
+
+@dataclass(frozen=True)
 class QuestionRef:
     """Who asked a dialogue question and about what, so the answer finds its way back: the
     asking app (`app`), what kind of question (`kind`), the id of the row it is about, and for

@@ -173,9 +173,11 @@ class HandlerReplyForm(forms.Form):
 
 class AddRecipientForm(forms.Form):
     membership = forms.ChoiceField(
-        label=_("Add a second recipient"),
-        help_text=_("For example a colleague or an external advisor, so the report stays readable "
-                    "when you are away. People involved in the report are not listed."),
+        label=_("Add a colleague confidential advisor"),
+        help_text=_("An internal or external colleague advisor, so the report stays readable "
+                    "when you are away. The reporter is told. People involved in the report are "
+                    "not listed. HR, the complaints committee or a manager only get what the "
+                    "reporter agrees to: ask for consent on the case page."),
     )
 
 

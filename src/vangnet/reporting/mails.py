@@ -12,7 +12,7 @@ from .models import RecipientUnavailability, RecoveryRequest, Report
 
 
 @mail_kind("reporting/email/new_report", "reporting/email/reporter_replied",
-           "reporting/email/shared_with_you")
+           "reporting/email/shared_with_you", "reporting/email/key_invitation")
 def report_notice(*, report_id: int) -> Mail | None:
     report = Report.objects.select_related("organisation").filter(pk=report_id).first()
     if report is None:

@@ -349,6 +349,30 @@ class ReportGrant(models.Model):
         return f"grant {self.pk} of report {self.report_id}"
 
 
+class KeyInvitation(models.Model):
+    """Someone without a case-reading role (usually a manager) whom a recipient wants to share
+    consented parts of a report with, asked to set up their personal key pair first (ADR 0075).
+
+    It lets that person create a key (the unlock page is otherwise only for case-reading roles)
+    until it expires or the share is made. It says nothing about the report but its id."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE,
+                                   related_name="+")
+    invited_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "membership"],
+                                               name="key_invitation_once_per_report")]
+        indexes = [models.Index(fields=["membership", "expires_at"], name="key_invitation_member")]
+
+    def __str__(self) -> str:
+        return f"key invitation {self.pk}"
+
+
 class RecipientUnavailability(models.Model):
     """An explicit decision that a recipient cannot handle their reports for now (long illness,
     suspension, a conflict that came up later). Only while one is open may the organisation

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from .categories import Category
 from .conflicts import excluded_membership_ids, is_tagged
-from .events import QuestionAnswered, QuestionRef, ReportSubmitted
+from .events import HandlerWrote, QuestionAnswered, QuestionRef, ReportSubmitted
 from .keys import keypair_of, private_key_for_request, private_key_unlock
 from .models import StepKind
 from .route import RoutePerson, confidential_advisors
 from .selectors import (
     active_grant_get,
+    key_invited_membership_ids,
     public_key_of_user,
     public_keys_of_memberships,
     report_contents_for,
     report_grant_holder_ids,
     report_grant_q,
+    report_messages_for,
     report_recipient_ids,
     report_recipient_q,
     report_recipient_user_ids,
@@ -28,12 +30,15 @@ from .selectors import (
     reports_of_organisation,
 )
 from .services import (
+    KeyMissing,
     KeyRequired,
+    UploadedAttachment,
     dialogue_ask,
     message_post,
     report_destroy,
     report_grant_access,
     report_key_for_recipient,
+    report_key_invite,
     report_revoke_access,
     report_revoke_access_for_reporter,
     report_submit,
@@ -41,17 +46,21 @@ from .services import (
 
 __all__ = [
     "Category",
+    "HandlerWrote",
+    "KeyMissing",
     "KeyRequired",
     "QuestionAnswered",
     "QuestionRef",
     "ReportSubmitted",
     "RoutePerson",
     "StepKind",
+    "UploadedAttachment",
     "active_grant_get",
     "confidential_advisors",
     "dialogue_ask",
     "excluded_membership_ids",
     "is_tagged",
+    "key_invited_membership_ids",
     "keypair_of",
     "message_post",
     "private_key_for_request",
@@ -64,6 +73,8 @@ __all__ = [
     "report_grant_holder_ids",
     "report_grant_q",
     "report_key_for_recipient",
+    "report_key_invite",
+    "report_messages_for",
     "report_recipient_ids",
     "report_recipient_q",
     "report_recipient_user_ids",

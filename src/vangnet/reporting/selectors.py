@@ -21,6 +21,7 @@ from .holdings import recipient_rows
 from .models import (
     Attachment,
     DialogueQuestion,
+    KeyInvitation,
     Message,
     OrganisationRecoveryKey,
     RecipientUnavailability,
@@ -526,3 +527,22 @@ def active_grant_get(grant_id: int) -> ReportGrant | None:
 
 def reports_of_organisation(organisation_id: int) -> QuerySet[Report]:
     return Report.objects.filter(organisation_id=organisation_id)
+
+
+def may_hold_keys(actor: Actor) -> bool:
+    """Case-reading roles hold keys; so does someone else (a manager) while a recipient has
+    asked them to set one up for a share (ADR 0075) or while they hold an active share."""
+    if can_hold_keys(actor):
+        return True
+    now = timezone.now()
+    return (KeyInvitation.objects.filter(membership_id=actor.membership_id, expires_at__gt=now)
+            .exists()
+            or ReportGrant.objects.filter(membership_id=actor.membership_id,
+                                          revoked_at__isnull=True).exists())
+
+
+def key_invited_membership_ids(membership_ids: Iterable[int]) -> frozenset[int]:
+    """Of these people, those with an open invitation to set up their key."""
+    return frozenset(KeyInvitation.objects.filter(
+        membership_id__in=list(membership_ids), expires_at__gt=timezone.now(),
+    ).values_list("membership_id", flat=True))

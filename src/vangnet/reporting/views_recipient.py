@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from vangnet.core import crypto
 from vangnet.organisations.public import (
     OrganisationRequest,
+    Role,
     memberships_in,
     organisation_view,
     person_get_for_actor,
@@ -85,9 +86,10 @@ def inbox(request: OrganisationRequest) -> HttpResponse:
 @organisation_view
 @require_http_methods(["GET", "POST"])
 def unlock(request: OrganisationRequest) -> HttpResponse:
-    """Unlock (or, the first time, create) the key pair with the login password."""
+    """Unlock (or, the first time, create) the key pair with the login password. Case-reading
+    roles, and someone a share is waiting for or who holds one (ADR 0075)."""
     actor = request.actor
-    if not can_hold_keys(actor):
+    if not selectors.may_hold_keys(actor):
         raise PermissionDenied
     pair = keys.keypair_of(request.user)
     # Single sign-on accounts have no password here: their key gets its own passphrase.
@@ -97,7 +99,9 @@ def unlock(request: OrganisationRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    next_url = next_url or reverse("reporting:inbox", args=[actor.organisation_slug])
+    next_url = next_url or (reverse("reporting:inbox", args=[actor.organisation_slug])
+                            if can_hold_keys(actor)
+                            else reverse("organisations:home", args=[actor.organisation_slug]))
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
         if uses_password and not request.user.check_password(password):
@@ -173,10 +177,14 @@ def report_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     add_fields: Any = add_form.fields
     excluded = excluded_membership_ids(report)
     current = set(report.recipients.filter(revoked_at__isnull=True).values_list("membership_id", flat=True))
+    # Only a colleague advisor is added without consent (continuity); everyone else is a consent
+    # request on the case page (issue 13).
+    advisor_ids = set(memberships_in(organisation_id=report.organisation_id)
+                      .filter(roles__role=Role.ADVISOR).values_list("pk", flat=True))
     add_fields["membership"].choices = [
         (str(p.membership.pk), p.membership.user.full_name or p.membership.user.email)
         for p in recipient_choices(organisation=report.organisation, excluded=excluded | current)
-        if p.available
+        if p.available and p.membership.pk in advisor_ids
     ]
     if "add_recipient" in request.POST and is_recipient and add_form.is_valid():
         member = memberships_in(organisation_id=report.organisation_id).get(

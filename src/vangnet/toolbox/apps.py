@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.app import Job, VangnetAppConfig
+from vangnet.core.signal_sources import SignalSource
 
 
 class ToolboxConfig(VangnetAppConfig):
@@ -23,3 +24,8 @@ class ToolboxConfig(VangnetAppConfig):
 
         # Hourly is enough: a reminder goes out on the day it is due; each occurrence only once.
         return [Job("toolbox.routine_reminders", timedelta(hours=1), send_routine_reminders)]
+
+    def signal_sources(self) -> list[SignalSource]:
+        from .signal_sources import ToolboxSource
+
+        return [ToolboxSource()]

@@ -23,18 +23,28 @@ from .aftercare import (
 )
 from .common import MIN_JUSTIFICATION, REF_APP, settings_for
 from .configuration import case_settings_update
-from .consent import consent_answer, consent_request, consent_share, consent_withdraw, share_in_acute_danger
+from .consent import (
+    consent_answer,
+    consent_invite_recipient,
+    consent_request,
+    consent_share,
+    consent_withdraw,
+    share_in_acute_danger,
+)
 from .creation import case_create_for_report
-from .event_handlers import on_question_answered, on_report_submitted
+from .event_handlers import on_handler_wrote, on_question_answered, on_report_submitted
 from .lessons import lesson_action_create, lesson_action_status, lesson_record
 from .notes import note_add
 from .pattern_keys import pattern_key_open, person_hash, person_mark
 from .retention import ensure_case_settings, retention_purge
+from .saved_filters import SAVED_FILTER_PARAMS, saved_filter_create, saved_filter_delete
+from .standard_texts import standard_text_delete, standard_text_save
 from .workflow import case_give_feedback, case_transition
 
 __all__ = [
     "MIN_JUSTIFICATION",
     "REF_APP",
+    "SAVED_FILTER_PARAMS",
     "access_for",
     "accused_record",
     "advice_contact_record",
@@ -49,6 +59,7 @@ __all__ = [
     "checkin_answer",
     "checkin_send",
     "consent_answer",
+    "consent_invite_recipient",
     "consent_request",
     "consent_share",
     "consent_withdraw",
@@ -57,6 +68,7 @@ __all__ = [
     "lesson_action_status",
     "lesson_record",
     "note_add",
+    "on_handler_wrote",
     "on_question_answered",
     "on_report_submitted",
     "pattern_key_open",
@@ -64,6 +76,10 @@ __all__ = [
     "person_mark",
     "retention_purge",
     "satisfaction_answer",
+    "saved_filter_create",
+    "saved_filter_delete",
     "settings_for",
     "share_in_acute_danger",
+    "standard_text_delete",
+    "standard_text_save",
 ]

@@ -133,6 +133,11 @@ def checkin_answer(*, checkin: RetaliationCheckin, answer: str) -> RetaliationCh
             case.save(update_fields=["priority", "attention_reason", "updated_at"])
             _event(case, CaseEvent.Kind.RETALIATION, summary=f"+{checkin.months_after}")
             _notify_handlers(case, template="cases/email/retaliation")
+            # A "yes" is not the end of the conversation (issue 13): ask what they need.
+            _offer_conversation(case, body=_(
+                "I am sorry to hear that things have happened to you since you reported. That is "
+                "not allowed. Would you like your confidential advisor to get in touch with you "
+                "about it? You can also describe what happened in a message here."))
         else:
             _event(case, CaseEvent.Kind.CHECKIN_OK, summary=f"+{checkin.months_after}")
         change.target = case
@@ -195,6 +200,53 @@ def satisfaction_answer(*, case_id: int, field: str, answer: str) -> None:
     with service_write(action="cases.satisfaction", actor=None,
                        actor_label="reporter") as change:
         Case.objects.filter(pk=case_id).update(**{column: 1 if answer == "yes" else 0})
-        case = Case.objects.get(pk=case_id)
+        case = Case.objects.select_for_update(of=("self",)).select_related("report").get(
+            pk=case_id)
         _event(case, CaseEvent.Kind.SATISFACTION)
         change.target, change.data = case, {"question": field}
+        if answer != "yes" and case.attention_reason not in (DISSATISFIED, WANTS_CONVERSATION):
+            # A negative answer raises attention and offers a conversation, once (issue 13).
+            _raise_attention(case, DISSATISFIED)
+            _offer_conversation(case, body=_(
+                "Thank you for telling me honestly. I would like to hear what could have gone "
+                "better. Would you like to talk about it?"))
+
+
+DISSATISFIED = "dissatisfied"
+WANTS_CONVERSATION = "wants_conversation"
+
+
+def _raise_attention(case: Case, reason: str) -> None:
+    if case.attention_reason == "retaliation":
+        reason = case.attention_reason  # retaliation stays the reason shown first
+    case.priority = Case.Priority.HIGH
+    case.attention_reason = reason
+    case.save(update_fields=["priority", "attention_reason", "updated_at"])
+
+
+def _offer_conversation(case: Case, *, body: str) -> None:
+    """A system question to the reporter: would you like a conversation? (ref cases.talk)."""
+    if case.report is None:
+        return
+    integration.dialogue_ask(
+        report=case.report, actor=None, kind="talk", body=body,
+        choices=[["yes", gettext_noop("Yes, please get in touch")],
+                 ["no", gettext_noop("No, thank you")]],
+        ref=QuestionRef(app=REF_APP, kind="talk", object_id=case.pk).encode())
+
+
+def conversation_answer(*, case_id: int, answer: str) -> None:
+    """The reporter answered the offer of a conversation; "yes" puts it at the top."""
+    with service_write(action="cases.conversation_answer", actor=None,
+                       actor_label="reporter") as change:
+        case = Case.objects.select_for_update(of=("self",)).filter(pk=case_id).first()
+        if case is None:
+            change.nothing_changed()
+            return
+        if answer == "yes":
+            _raise_attention(case, WANTS_CONVERSATION)
+            _notify_handlers(case, template="cases/email/retaliation")
+        _event(case, CaseEvent.Kind.SATISFACTION,
+               summary="wants_conversation" if answer == "yes" else "no_conversation")
+        change.target = case
+        change.data = {"answer": "yes" if answer == "yes" else "no"}

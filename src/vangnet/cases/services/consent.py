@@ -108,7 +108,7 @@ def consent_request(*, actor: Actor, case: Case, recipient_kind: str,
         consent.question_id = question.pk
         consent.save(update_fields=["question_id"])
         _event(case, CaseEvent.Kind.CONSENT_ASKED, actor=actor,
-               summary=f"{consent.get_recipient_kind_display()}: {', '.join(chosen)}")
+               summary=f"{consent.get_recipient_kind_display()}: {_parts_label(chosen)}")
         change.data = {"consent": consent.pk, "recipient_kind": recipient_kind,
                        "recipient": recipient.pk if recipient else None, "parts": chosen}
     return consent
@@ -164,10 +164,21 @@ def consent_share(*, actor: Actor, consent: ConsentRequest, private_key: bytes) 
         consent.withdraw_question_id = question.pk
         consent.save()
         _event(case, CaseEvent.Kind.SHARED, actor=actor,
-               summary=f"{consent.get_recipient_kind_display()}: {', '.join(consent.parts)}")
+               summary=f"{consent.get_recipient_kind_display()}: {_parts_label(consent.parts)}")
         change.data = {"consent": consent.pk, "grant": consent.grant_id, "parts": consent.parts,
                        "recipient": consent.recipient_id}
     return consent
+
+
+def consent_invite_recipient(*, actor: Actor, consent: ConsentRequest) -> None:
+    """The reporter agreed, but the person (usually a manager) has no key pair yet: ask them by
+    e-mail to set one up (ADR 0075). "Share now" works once they have; nothing is shared before."""
+    access = access_for(consent.case)
+    require(permissions.can_request_consent(actor, access))
+    if consent.status != ConsentRequest.Status.CONSENTED or consent.recipient is None:
+        raise ValidationError(_("The reporter has not (or no longer) agreed to this."))
+    _check_recipient(consent.case, access, consent.recipient_kind, consent.recipient, "")
+    integration.key_invite(actor=actor, report=consent.case.report, membership=consent.recipient)
 
 
 def consent_withdraw(*, consent: ConsentRequest, actor: Actor | None = None,
@@ -229,7 +240,7 @@ def share_in_acute_danger(*, actor: Actor, case: Case, recipient: Membership, pa
         case.priority = Case.Priority.HIGH
         case.save(update_fields=["priority", "updated_at"])
         _event(case, CaseEvent.Kind.ACUTE_DANGER, actor=actor,
-               summary=f"{consent.get_recipient_kind_display()}: {', '.join(chosen)}")
+               summary=f"{consent.get_recipient_kind_display()}: {_parts_label(chosen)}")
         change.data = {"consent": consent.pk, "grant": grant.pk, "recipient": recipient.pk,
                        "parts": chosen}
         integration.message_post(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,7 +80,8 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
 
 
 def case_give_feedback(*, actor: Actor, case: Case, body: str,
-                       private_key: bytes | None = None) -> Case:
+                       private_key: bytes | None = None,
+                       attachments: Sequence[integration.UploadedAttachment] = ()) -> Case:
     """Tell the reporter how things stand: this is what the three-month term asks for."""
     require(permissions.can_manage_case(actor, access_for(case)))
     body = body.strip()
@@ -89,7 +92,7 @@ def case_give_feedback(*, actor: Actor, case: Case, body: str,
         if case.report is None:
             raise ValidationError(_("The contents of this case have been destroyed."))
         integration.message_post(report=case.report, actor=actor, body=body, kind="feedback",
-                                 private_key=private_key)
+                                 private_key=private_key, attachments=attachments)
         if case.feedback_given_at is None:
             case.feedback_given_at = timezone.now()
             case.save(update_fields=["feedback_given_at", "updated_at"])

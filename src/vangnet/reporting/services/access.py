@@ -9,9 +9,11 @@ import base64
 import binascii
 import json
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,12 +21,14 @@ from django.utils.translation import ngettext
 from vangnet.core import crypto
 from vangnet.organisations.public import (
     Actor,
+    Role,
 )
 
 from ..conflicts import excluded_membership_ids
 from ..holdings import recipient_rows
 from ..models import (
     DialogueQuestion,
+    KeyInvitation,
     OrganisationRecoveryKey,
     Report,
     ReportGrant,
@@ -44,8 +48,43 @@ from vangnet.core.service import require, service_write
 
 from ..sealing import PARTS, report_key_for_recipient
 from .common import _json, _notify_recipients, _public_key_of_membership
-from .dialogue import _is_current_recipient
+from .dialogue import _is_current_recipient, message_post
 from .intake import _check_recipient, _main_role
+
+
+class KeyMissing(ValidationError):
+    """The person a share is meant for has no key pair yet (invite them: report_key_invite)."""
+
+
+KEY_INVITATION_DAYS = 14
+
+
+def report_key_invite(*, actor: Actor, report: Report, membership: Membership) -> KeyInvitation:
+    """Ask someone without a key (a manager the reporter agreed to share with) to set one up, so
+    that the share can be made (ADR 0075). Only a current recipient may ask, only for someone in
+    the organisation who may see the report; the e-mail says only that something is waiting."""
+    allowed = (_is_current_recipient(actor, report)
+               and actor.organisation_id == report.organisation_id)
+    require(allowed)  # the permission first, before anything about the person is said
+    if membership.organisation_id != report.organisation_id or not membership.is_active:
+        raise ValidationError({"membership": _("Choose someone in this organisation.")})
+    if membership.pk in excluded_membership_ids(report):
+        raise ValidationError({"membership": _(
+            "This person is involved (or manages someone who is) and may not see this report."
+        )})
+    with service_write(action="reporting.key_invite", actor=actor, allowed=allowed,
+                       organisation_id=report.organisation_id) as change:
+        invitation, _created = KeyInvitation.objects.update_or_create(
+            report=report, membership=membership,
+            defaults={"invited_by_id": actor.membership_id,
+                      "expires_at": timezone.now() + timedelta(days=KEY_INVITATION_DAYS)})
+        change.target = report
+        change.data = {"invitation_id": invitation.pk, "membership_id": membership.pk}
+        _notify_recipients(report, [membership.pk], KEY_INVITATION_MAIL)
+    return invitation
+
+
+KEY_INVITATION_MAIL = "reporting/email/key_invitation"
 
 
 def report_grant_access(
@@ -66,8 +105,8 @@ def report_grant_access(
         )})
     public = _public_key_of_membership(membership)
     if public is None:
-        raise ValidationError({"membership": _("This person has no key yet: ask them to log in "
-                                                "and unlock their reports first.")})
+        raise KeyMissing({"membership": _("This person has no key yet: ask them to log in "
+                                          "and unlock their reports first.")})
     report_key = report_key_for_recipient(report=report, membership_id=actor.membership_id,
                                           private_key=private_key)
     contents = json.loads(crypto.secret_decrypt(report_key, bytes(report.content_ciphertext)))
@@ -80,6 +119,7 @@ def report_grant_access(
             ciphertext=crypto.secret_encrypt(grant_key, _json({"parts": shared, "reason": reason})),
         )
         change.data = {"grant_id": grant.pk, "membership_id": membership.pk, "parts": parts}
+        KeyInvitation.objects.filter(report=report, membership=membership).delete()
         _notify_recipients(report, [membership.pk], "reporting/email/shared_with_you")
     return grant
 
@@ -139,15 +179,31 @@ def _end_grant(grant: ReportGrant, *, actor: Actor | None,
 def report_add_recipient(
     *, actor: Actor, report: Report, membership: Membership, private_key: bytes
 ) -> ReportRecipient:
-    """A current recipient adds a second full recipient (a colleague advisor, an external one)."""
+    """A current recipient adds a colleague confidential advisor (internal or external) as a
+    second full recipient, for continuity: the one hand-off without the reporter's consent
+    (issue 13). It is recorded, and the reporter is told in the dialogue who can now read their
+    report. Anyone else — HR, the complaints committee, a manager — gets only the parts the
+    reporter agrees to, through a consent request on the case page."""
     if not _is_current_recipient(actor, report):
         raise PermissionDenied
     _check_recipient(organisation=report.organisation, membership=membership,
                      excluded=excluded_membership_ids(report))
+    if Role.ADVISOR not in membership.role_set:
+        raise ValidationError({"membership": _(
+            "Only a colleague confidential advisor can be added for continuity. To involve HR, "
+            "the complaints committee or a manager, ask the reporter for consent on the case "
+            "page.")})
     report_key = report_key_for_recipient(report=report, membership_id=actor.membership_id,
                                           private_key=private_key)
-    return _seal_for_new_recipient(actor=actor, report=report, membership=membership,
-                                   report_key=report_key)
+    with transaction.atomic():
+        recipient = _seal_for_new_recipient(actor=actor, report=report, membership=membership,
+                                            report_key=report_key)
+        message_post(report=report, actor=actor, kind="continuity", private_key=private_key,
+                     body=_("So that your report stays in good hands when I am away, %(name)s, "
+                            "also a confidential advisor, can now read it too. Nobody else "
+                            "receives it without your consent.")
+                     % {"name": membership.user.full_name or membership.user.email})
+    return recipient
 
 
 def _seal_for_new_recipient(

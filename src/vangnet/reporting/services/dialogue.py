@@ -21,7 +21,7 @@ from vangnet.organisations.public import (
 )
 
 from ..conflicts import excluded_membership_ids
-from ..events import QuestionAnswered
+from ..events import HandlerWrote, QuestionAnswered
 from ..models import (
     DialogueQuestion,
     Message,
@@ -133,6 +133,7 @@ def _check_writer_key(*, actor: Actor, report: Report, private_key: bytes | None
 def message_post(
     *, report: Report, actor: Actor | None, body: str, kind: str = "text",
     payload: dict[str, Any] | None = None, private_key: bytes | None = None,
+    attachments: Sequence[UploadedAttachment] = (),
 ) -> Message:
     """A message from a handler (actor, with their unlocked `private_key`) or the system (None)
     to the reporter. Raises KeyRequired (a PermissionDenied) when the handler's key is missing
@@ -147,6 +148,9 @@ def message_post(
                 and _is_current_recipient(actor, report)
                 and actor.membership_id not in excluded_membership_ids(report))
         _check_writer_key(actor=actor, report=report, private_key=private_key)
+    # Files to the reporter (issue 13): the same checks and cleaning as the reporter's own files,
+    # sealed to the report like every message; refused files store nothing.
+    clean_files = _clean_uploads(attachments)
     with service_write(action="reporting.message_post", actor=actor, target=report) as change:
         message = Message.objects.create(
             report=report,
@@ -154,8 +158,11 @@ def message_post(
             author_id=actor.membership_id if actor is not None else None,
             ciphertext=_seal_for_report(report, body.encode()), kind=kind, payload=payload or {},
         )
-        change.data = {"message_id": message.pk, "kind": kind}
+        files = _attach(report, message, clean_files)
+        change.data = {"message_id": message.pk, "kind": kind, "attachments": files}
         _notify_reporter(report)
+        if actor is not None:
+            publish(HandlerWrote(report=report, membership_id=actor.membership_id, kind=kind))
     return message
 
 

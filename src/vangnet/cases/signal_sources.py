@@ -1,0 +1,116 @@
+"""What cases feeds the signals dashboard (ADR 0090), without content and never a case by itself:
+
+- reports received per unit (over its sub-units) and quarter, shown only from the threshold of
+  cases (the signals app also hides a unit whose count could be worked out from its parent's);
+  per unit only the total, never a breakdown that would narrow a report down;
+- per quarter for the whole organisation: reports by category and advice-only contacts by
+  category (each vector through `core.anonymity.suppress_counts`), the advice-only contacts in
+  total (tagged `advisor_contacts`), and the share of retaliation check-ins answered "no".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.core.anonymity import suppress_counts, threshold
+from vangnet.core.signal_sources import Figure, Measure, Quarter, Subtrees
+from vangnet.organisations.public import unit_parents
+
+from .integration import Category
+from .models import AdviceContact, Case, RetaliationCheckin
+
+REPORTS = Measure(
+    key="cases.reports", label=_("Reports received"), kind="count", higher_is_better=False,
+    tags=frozenset({"reports"}), werkvormen=("meldroute-verkennen", "signalen-herkennen"),
+    explanation=_("Reports that reached the advisors or the complaints route in the quarter. "
+                  "Only shown from the threshold of reports."))
+ADVICE = Measure(
+    key="cases.advice_contacts", label=_("Advice-only contacts"), kind="count",
+    higher_is_better=False, unit_level=False, tags=frozenset({"advisor_contacts"}),
+    werkvormen=("zo-werkt-de-vertrouwenspersoon",),
+    explanation=_("Conversations with a confidential advisor that stayed advice only."))
+NO_RETALIATION = Measure(
+    key="cases.no_retaliation", label=_("Check-ins without retaliation"), kind="percent",
+    higher_is_better=True, concern=90.0, min_change=10.0, unit_level=False,
+    werkvormen=("nazorg-na-een-melding", "omstander-grijpt-in"),
+    explanation=_("Share of reporters who answered the check-in after their case with: "
+                  "I did not suffer for reporting."))
+
+
+def _category_measure(prefix: str, category: Category, label: str) -> Measure:
+    return Measure(key=f"{prefix}.{category.value}", label=f"{label}: {category.label}",
+                   kind="count", higher_is_better=False, unit_level=False)
+
+
+REPORT_CATEGORIES = tuple(_category_measure("cases.reports_by_category", c, str(_("Reports")))
+                          for c in Category)
+ADVICE_CATEGORIES = tuple(_category_measure("cases.advice_by_category", c, str(_("Advice")))
+                          for c in Category)
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class CasesSource:
+    key = "cases"
+    label = _("Confidential advisors and cases")
+
+    def measures(self) -> Sequence[Measure]:
+        return (REPORTS, ADVICE, NO_RETALIATION, *REPORT_CATEGORIES, *ADVICE_CATEGORIES)
+
+    def figures(self, *, organisation_id: int, quarters: Sequence[Quarter]) -> Iterable[Figure]:
+        if not quarters:
+            return []
+        k = threshold()
+        start, end = _aware(quarters[0].start), _aware(quarters[-1].next().start)
+        parents = unit_parents(organisation_id=organisation_id)
+        subtrees = Subtrees(parents)
+        cases = list(Case.objects.filter(organisation_id=organisation_id, received_at__gte=start,
+                                         received_at__lt=end)
+                     .values_list("unit_id", "category", "received_at"))
+        advice = list(AdviceContact.objects.filter(
+            organisation_id=organisation_id, contact_date__gte=quarters[0].start,
+            contact_date__lte=quarters[-1].end).values_list("category", "contact_date"))
+        checkins = list(RetaliationCheckin.objects.filter(
+            case__organisation_id=organisation_id, answered_at__gte=start, answered_at__lt=end)
+            .exclude(answer="").values_list("answer", "answered_at"))
+        figures: list[Figure] = []
+        for quarter in quarters:
+            in_q = [(u, c) for u, c, at in cases if Quarter.of(timezone.localdate(at)) == quarter]
+            own: dict[int | None, float] = {}
+            for unit, _category in in_q:
+                own[unit] = own.get(unit, 0) + 1
+            rolled = subtrees.roll_up(own)
+            per_unit: list[tuple[int | None, float]] = [(None, len(in_q)), *rolled.items()]
+            for shown_unit, count in per_unit:
+                n = int(count)
+                figures.append(Figure(REPORTS.key, shown_unit, quarter, float(n) if n >= k else None, n))
+            figures += self._by_category("cases.reports_by_category", quarter,
+                                         [c for _u, c in in_q], k)
+            advice_q = [c for c, day in advice if Quarter.of(day) == quarter]
+            n = len(advice_q)
+            figures.append(Figure(ADVICE.key, None, quarter, float(n) if n >= k else None, n))
+            figures += self._by_category("cases.advice_by_category", quarter, advice_q, k)
+            answers = [a for a, at in checkins if Quarter.of(timezone.localdate(at)) == quarter]
+            if answers:
+                no = sum(1 for a in answers if a == RetaliationCheckin.Answer.NO)
+                n = len(answers)
+                figures.append(Figure(NO_RETALIATION.key, None, quarter,
+                                      round(100 * no / n, 1) if n >= k else None, n))
+        return figures
+
+    @staticmethod
+    def _by_category(prefix: str, quarter: Quarter, categories: list[str], k: int) -> list[Figure]:
+        if not categories:
+            return []
+        counts = {c.value: sum(1 for x in categories if x == c.value) for c in Category}
+        cells = suppress_counts(counts, k=k)
+        # Each category stands on the whole quarter's contacts (its own size is the hidden part).
+        return [Figure(f"{prefix}.{key}", None, quarter,
+                       None if cell.suppressed else float(cell.count or 0), len(categories))
+                for key, cell in cells.items()]

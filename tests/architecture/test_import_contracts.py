@@ -19,7 +19,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 APPS = ("core", "accounts", "organisations", "toolbox", "quickscan", "reporting", "cases",
-        "conduct", "signals")
+        "conduct", "workshops", "signals")
 
 
 def _contracts_for(root: str) -> str:
@@ -57,6 +57,8 @@ def scratch(tmp_path: Path) -> Path:
     (root / "quickscan" / "services.py").write_text("from scratchapp.toolbox.public import Thing\n")
     (root / "conduct" / "services.py").write_text(
         "from scratchapp.cases.public import Thing\nfrom scratchapp.toolbox.public import Thing as T2\n")
+    (root / "workshops" / "services.py").write_text(
+        "from scratchapp.reporting.public import Thing\nfrom scratchapp.toolbox.public import Thing as T2\n")
     (root / "accounts" / "services.py").write_text("from scratchapp.organisations.public import Thing\n")
     (root / "reporting" / "services.py").write_text(
         "from scratchapp.organisations.public import Thing\nfrom scratchapp.core.models import Thing as T2\n")

@@ -62,6 +62,7 @@ INSTALLED_APPS += [
         "vangnet.reporting",
         "vangnet.cases",
         "vangnet.conduct",
+        "vangnet.workshops",
         "vangnet.signals",
     )
     if (PACKAGE_DIR / app.split(".")[1] / "apps.py").exists()

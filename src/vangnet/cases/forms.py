@@ -327,3 +327,38 @@ class StandardTextForm(forms.Form):
         label=_("Text for the reporter"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("No names. Placeholders: {kenmerk}, {organisatie}, {behandelaar}, "
                     "{terugkoppeling_voor}."))
+
+
+class DossierConsentForm(forms.Form):
+    """Dossier export, step 1: for whom (a recipient the reporter agreed to share with)."""
+
+    toestemming = forms.ChoiceField(
+        label=_("For whom"), widget=forms.RadioSelect,
+        error_messages={"required": _("Choose for whom the dossier is."),
+                        "invalid_choice": _("Choose a recipient the reporter has agreed to "
+                                            "share with.")})
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["toestemming"]
+        field.choices = choices
+
+
+class DossierRedactForm(forms.Form):
+    """Dossier export, step 2: per consented part, the passages to leave out. The choices carry
+    passage names (``narrative:3``), never text: the text is only the label on the page."""
+
+    def __init__(self, *args: Any, sections: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for section in sections:
+            self.fields[f"redact_{section.part}"] = forms.MultipleChoiceField(
+                label=_("Leave out of “%(part)s”") % {"part": PART_LABELS.get(section.part,
+                                                                                 section.part)},
+                required=False, widget=forms.CheckboxSelectMultiple,
+                choices=[(p.key, p.text) for p in section.passages],
+                error_messages={"invalid_choice": _(
+                    "A passage you marked is no longer in the report. Mark the passages again.")})
+
+    def redacted(self) -> list[str]:
+        return [key for name, keys in self.cleaned_data.items() if name.startswith("redact_")
+                for key in keys]

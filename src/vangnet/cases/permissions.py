@@ -68,6 +68,12 @@ def can_request_consent(actor: Actor, access: CaseAccess) -> bool:
     return is_recipient(actor, access)
 
 
+def can_export_dossier(actor: Actor, access: CaseAccess) -> bool:
+    """The dossier export (ADR 0079): the handler who holds the whole report and asks consent;
+    a grant holder (HR, the committee) never re-exports what was shared with them."""
+    return is_recipient(actor, access)
+
+
 def can_share_without_consent(actor: Actor, access: CaseAccess) -> bool:
     """The acute-danger exception: only the leading advisor, and always audited."""
     return is_recipient(actor, access)

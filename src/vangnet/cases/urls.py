@@ -17,6 +17,7 @@ urlpatterns = [
          name="consent_share"),
     path("dossiers/<int:pk>/toestemming/<int:consent_pk>/intrekken/", views.consent_withdraw,
          name="consent_withdraw"),
+    path("dossiers/<int:pk>/export/", views.dossier_export, name="dossier_export"),
     path("dossiers/<int:pk>/acuut-gevaar/", views.acute_danger, name="acute_danger"),
     path("dossiers/<int:pk>/nazorg/", views.aftercare_moment, name="aftercare"),
     path("dossiers/<int:pk>/nazorg/<int:moment_pk>/gedaan/", views.aftercare_done,

@@ -705,3 +705,56 @@ def yearly_report_csv(request: OrganisationRequest) -> HttpResponse:
     return response
 
 
+
+
+# --- dossier export (ADR 0079) ----------------------------------------------------------------
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def dossier_export(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """Step 1 chooses the recipient (a consent the reporter gave); step 2 shows the consented
+    parts cut into passages to leave out; posting it returns the PDF. Nothing is stored."""
+    actor = _actor(request)
+    case, access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    if not permissions.can_export_dossier(actor, access):
+        raise PermissionDenied
+    consents = list(services.exportable_consents(case))
+    choices = [(str(c.pk), f"{services.recipient_label(c)} — {_parts_text(c.parts)}")
+               for c in consents]
+    data = request.POST if request.method == "POST" else request.GET
+    choose = forms.DossierConsentForm(data if "toestemming" in data else None, choices=choices)
+    context: dict[str, Any] = {"case": case, "choose": choose, "form": None, "consents": consents}
+    if not choose.is_valid():
+        return render(request, "cases/dossier_export.html", context,
+                      status=400 if choose.is_bound else 200)
+    consent = services.exportable_consent(case, choose.cleaned_data["toestemming"])
+    key = _key_or_unlock(request, request.path + "?" + urlencode({"toestemming": consent.pk}))
+    if isinstance(key, HttpResponse):
+        return key
+    try:
+        sections = services.dossier_passages(actor=actor, case=case, consent=consent,
+                                             private_key=key)
+    except (crypto.DecryptionError, Http404):
+        messages.error(request, _("Your key does not open this report. Unlock it again."))
+        return _detail(request, pk)
+    form = forms.DossierRedactForm(request.POST if request.method == "POST" else None,
+                                   sections=sections)
+    context.update({"form": form, "consent": consent, "sections": sections,
+                    "recipient": services.recipient_label(consent)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.dossier_export(actor=actor, case=case, consent=consent,
+                                             redact=form.redacted(), private_key=key)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            response = HttpResponse(result.pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+            return response
+    return render(request, "cases/dossier_export.html", context,
+                  status=400 if form.is_bound else 200)
+
+
+def _parts_text(parts: list[str]) -> str:
+    return ", ".join(str(PART_LABELS.get(part, part)) for part in parts)

@@ -32,6 +32,14 @@ from .consent import (
     share_in_acute_danger,
 )
 from .creation import case_create_for_report
+from .dossier import (
+    Dossier,
+    dossier_export,
+    dossier_passages,
+    exportable_consent,
+    exportable_consents,
+    recipient_label,
+)
 from .event_handlers import (
     on_callback_requested,
     on_handler_wrote,
@@ -50,6 +58,7 @@ __all__ = [
     "MIN_JUSTIFICATION",
     "REF_APP",
     "SAVED_FILTER_PARAMS",
+    "Dossier",
     "access_for",
     "accused_record",
     "advice_contact_record",
@@ -68,7 +77,11 @@ __all__ = [
     "consent_request",
     "consent_share",
     "consent_withdraw",
+    "dossier_export",
+    "dossier_passages",
     "ensure_case_settings",
+    "exportable_consent",
+    "exportable_consents",
     "lesson_action_create",
     "lesson_action_status",
     "lesson_record",
@@ -80,6 +93,7 @@ __all__ = [
     "pattern_key_open",
     "person_hash",
     "person_mark",
+    "recipient_label",
     "retention_purge",
     "satisfaction_answer",
     "saved_filter_create",

@@ -5,7 +5,6 @@ state. Every step waits for a state, never for time."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from pypdf import PdfReader

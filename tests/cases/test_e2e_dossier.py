@@ -47,48 +47,51 @@ def test_export_form_redacts_and_downloads(browser, live_server, organisation, t
     dialogue_answer(question=DialogueQuestion.objects.get(pk=consent.question_id), answer="yes")
 
     page = _new_page(browser, live_server)
-    login(page, advisor.user.email)
-    _unlock(page, slug, f"/o/{slug}/dossiers/{case.pk}/")
-    page.goto(f"/o/{slug}/dossiers/{case.pk}/")
-    page.click("[data-testid=dossier-export-link]")
-    page.wait_for_url(f"**/dossiers/{case.pk}/export/")
-    page.locator("[data-testid=dossier-choose]").wait_for(state="visible")
-    assert_accessible_all_rules(page)
+    try:
+        login(page, advisor.user.email)
+        _unlock(page, slug, f"/o/{slug}/dossiers/{case.pk}/")
+        page.goto(f"/o/{slug}/dossiers/{case.pk}/")
+        page.click("[data-testid=dossier-export-link]")
+        page.wait_for_url(f"**/dossiers/{case.pk}/export/")
+        page.locator("[data-testid=dossier-choose]").wait_for(state="visible")
+        assert_accessible_all_rules(page)
 
-    # Step 1: the one recipient the reporter agreed to.
-    page.get_by_label("Kim Commissie", exact=False).check()
-    page.click("[data-testid=dossier-choose] button[type=submit]")
-    form = page.locator("[data-testid=dossier-form]")
-    form.wait_for(state="visible")
-    assert "Nietgedeeld" not in page.content()  # a part not consented is not even offered
-    assert_accessible_all_rules(page)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(tmp_path / "dossier-390.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+        # Step 1: the one recipient the reporter agreed to.
+        page.get_by_label("Kim Commissie", exact=False).check()
+        page.click("[data-testid=dossier-choose] button[type=submit]")
+        form = page.locator("[data-testid=dossier-form]")
+        form.wait_for(state="visible")
+        assert "Nietgedeeld" not in page.content()  # a part not consented is not even offered
+        assert_accessible_all_rules(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(tmp_path / "dossier-390.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
 
-    # A tampered passage name: the error summary, focused, with the message at the field.
-    page.evaluate("document.querySelector('[data-testid=dossier-form] input[type=checkbox]')"
-                  ".value = 'narrative:99'")
-    form.locator("input[type=checkbox]").first.check()
-    form.locator("button[type=submit]").click()
-    page.locator("[data-error-summary]").wait_for(state="visible")
-    page.wait_for_function("document.activeElement !== null"
-                           " && document.activeElement.hasAttribute('data-error-summary')")
-    assert "opnieuw" in page.content()
-    assert_accessible_all_rules(page)
-
-    # Black out the second sentence and download.
-    form = page.locator("[data-testid=dossier-form]")
-    form.wait_for(state="visible")
-    form.get_by_label("Jan Geheimzinnig lachte erom.").check()
-    with page.expect_download() as download_info:
+        # A tampered passage name: the error summary, focused, with the message at the field.
+        page.evaluate("document.querySelector('[data-testid=dossier-form] input[type=checkbox]')"
+                      ".value = 'narrative:99'")
+        form.locator("input[type=checkbox]").first.check()
         form.locator("button[type=submit]").click()
-    download = download_info.value
-    assert download.suggested_filename == f"dossier-{case.reference}.pdf"
-    path = tmp_path / "dossier.pdf"
-    download.save_as(str(path))
-    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(
-        io.BytesIO(path.read_bytes())).pages).split())
-    assert "Ik word buitengesloten bij het overleg." in text
-    assert "Geheimzinnig" not in text and "Nietgedeeld" not in text and "Rosa" not in text
-    assert "Geëxporteerd door Anna Advies" in text
+        page.locator("[data-error-summary]").wait_for(state="visible")
+        page.wait_for_function("document.activeElement !== null"
+                               " && document.activeElement.hasAttribute('data-error-summary')")
+        assert "opnieuw" in page.content()
+        assert_accessible_all_rules(page)
+
+        # Black out the second sentence and download.
+        form = page.locator("[data-testid=dossier-form]")
+        form.wait_for(state="visible")
+        form.get_by_label("Jan Geheimzinnig lachte erom.").check()
+        with page.expect_download() as download_info:
+            form.locator("button[type=submit]").click()
+        download = download_info.value
+        assert download.suggested_filename == f"dossier-{case.reference}.pdf"
+        path = tmp_path / "dossier.pdf"
+        download.save_as(str(path))
+        text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(
+            io.BytesIO(path.read_bytes())).pages).split())
+        assert "Ik word buitengesloten bij het overleg." in text
+        assert "Geheimzinnig" not in text and "Nietgedeeld" not in text and "Rosa" not in text
+        assert "Geëxporteerd door Anna Advies" in text
+    finally:
+        page.context.close()  # no keep-alive connection may outlive the live server

@@ -333,7 +333,7 @@ class DossierConsentForm(forms.Form):
     """Dossier export, step 1: for whom (a recipient the reporter agreed to share with)."""
 
     toestemming = forms.ChoiceField(
-        label=_("For whom"), widget=forms.RadioSelect,
+        label=_("Recipient"), widget=forms.RadioSelect,
         error_messages={"required": _("Choose for whom the dossier is."),
                         "invalid_choice": _("Choose a recipient the reporter has agreed to "
                                             "share with.")})

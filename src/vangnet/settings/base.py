@@ -58,6 +58,7 @@ INSTALLED_APPS += [
     app
     for app in (
         "vangnet.toolbox",
+        "vangnet.surveys",
         "vangnet.quickscan",
         "vangnet.reporting",
         "vangnet.cases",

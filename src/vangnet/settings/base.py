@@ -60,6 +60,7 @@ INSTALLED_APPS += [
         "vangnet.toolbox",
         "vangnet.surveys",
         "vangnet.quickscan",
+        "vangnet.pulse",
         "vangnet.reporting",
         "vangnet.cases",
         "vangnet.conduct",

@@ -25,7 +25,8 @@ class PlanForm(forms.Form):
     cadence = forms.ChoiceField(label=_("How often?"), choices=PulsePlan.Cadence.choices,
                                 widget=forms.RadioSelect, initial=PulsePlan.Cadence.QUARTERLY)
     first_start = forms.DateField(
-        label=_("First wave starts on"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("First wave starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Choose a start date."),
                         "invalid": _("Enter a date, for example 1-3-2027.")})
     open_days = forms.IntegerField(

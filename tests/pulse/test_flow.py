@@ -228,3 +228,22 @@ def test_results_page_costs_the_same_whatever_the_answers(
     # Read from the wave's snapshot: the same queries for 5 and for 400 answers.
     assert _results_queries(client, organisation, people, django_capture_on_commit_callbacks,
                             answers) == 10
+
+
+def test_results_link_the_werkvormen_of_each_scale_and_item(
+        client: Any, organisation: Any, people: dict[str, Any],
+        django_capture_on_commit_callbacks: Any) -> None:
+    from vangnet.toolbox.services import builtin_content_load
+
+    builtin_content_load()
+    round_ = plan(people, django_capture_on_commit_callbacks, "north")
+    links = links_by_address()
+    for member in people["members"]["north"]:
+        answer(client, organisation, links[member.user.email], 4)
+    services.round_close(actor=None, round_=round_)
+    coordinator = Membership.objects.get(pk=people["coordinator"].membership_id)
+    client.force_login(coordinator.user)
+    page = client.get(reverse("pulse:wave_detail", args=[organisation.slug, round_.pk]))
+    content = page.content.decode()
+    for slug in ("meldroute-verkennen", "leren-na-incident", "veilig-leiderschap"):
+        assert reverse("toolbox:werkvorm_detail", args=[organisation.slug, slug]) in content

@@ -4,7 +4,9 @@ the number of answers, and shows only what the snapshot allows and the reader ma
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -22,6 +24,7 @@ from vangnet.organisations.public import (
 from vangnet.surveys.public import SurveyTables, link_get_open
 from vangnet.toolbox.public import werkvormen_by_slugs
 
+from .content import CONTENT_DIR, Texts
 from .models import PulseGroup, PulseLink, PulsePlan, PulseResponse, PulseRound, TeamAction
 from .permissions import can_see_organisation_figures, can_view_pulse, visible_unit_ids
 
@@ -219,15 +222,31 @@ def scale_scores_in(*, organisation_id: int, since: Any = None) -> list[UnitScal
 class WerkvormLink:
     slug: str
     title: str
+    linked: bool  # known to the toolbox of this organisation (else: the content's title only)
+
+
+@lru_cache(maxsize=128)
+def _content_title(slug: str) -> Texts | None:
+    try:
+        with (CONTENT_DIR / "werkvormen" / f"{slug}.toml").open("rb") as handle:
+            data = tomllib.load(handle)
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return None
+    return Texts(nl=data.get("nl", {}).get("title", slug), en=data.get("en", {}).get("title", slug))
 
 
 def werkvormen_map(*, organisation_id: int,
                    wanted: dict[str, tuple[str, ...]]) -> dict[str, list[WerkvormLink]]:
-    """The toolbox's werkvormen (visible to this organisation) for several keys, in one query."""
+    """The toolbox's werkvormen (visible to this organisation) for several keys, in one query;
+    one the toolbox does not know (yet) keeps the title from the content file, without a link."""
     language_en = (get_language() or "nl").startswith("en")
     slugs = sorted({slug for group in wanted.values() for slug in group})
-    found = {w.slug: WerkvormLink(w.slug, w.title_en if language_en else w.title_nl)
+    found = {w.slug: WerkvormLink(w.slug, w.title_en if language_en else w.title_nl, True)
              for w in werkvormen_by_slugs(organisation_id, slugs)}
+    for slug in slugs:
+        title = found.get(slug) or _content_title(slug)
+        if slug not in found and title is not None:
+            found[slug] = WerkvormLink(slug, str(title), False)
     return {key: [found[slug] for slug in group if slug in found]
             for key, group in wanted.items()}
 

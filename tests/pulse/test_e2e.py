@@ -10,6 +10,7 @@ nowhere on the pages, and the organisation's figures leave it out.
 from __future__ import annotations
 
 import re
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from vangnet.pulse.forms import field_name
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LINK = re.compile(r"https?://\S+(/o/\S+/pulse/invullen/[^/\s]+/)")
-SHOTS = Path("/tmp/pulse-shots")
+SHOTS = Path(tempfile.gettempdir()) / "pulse-shots"  # screenshots to look at, 1280 and 390 px
 
 
 def _visit(page: Any, path: str, status: int = 200) -> None:

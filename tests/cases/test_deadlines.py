@@ -94,13 +94,15 @@ def test_one_periodic_job_for_due_work_is_registered():
 
 
 def _age(case: Case, *, days: float) -> None:
-    """Move a case back in time, as if it had been received `days` ago."""
+    """Move a case back in time, as if it had been received `days` ago: every moment stored on
+    it moves, the one at which the job looks at it again too (time passing, for this case)."""
     shift = timedelta(days=days)
     case.refresh_from_db()
     Case.objects.filter(pk=case.pk).update(
         received_at=case.received_at - shift,
         acknowledge_due_at=case.acknowledge_due_at - shift,
         feedback_due_at=case.feedback_due_at - shift,
+        next_reminder_at=case.next_reminder_at - shift if case.next_reminder_at else None,
     )
 
 

@@ -120,10 +120,14 @@ def test_window_merges_received_and_shared_cases_in_order(submit, advisor, organ
     services.consent_share(actor=actor_of(advisor), consent=consent,
                            private_key=advisor.private_key)
     cases = selectors.cases_for_actor(actor=actor_of(second), view="all")
-    first = selectors.window(cases, page="1", size=2)
-    second_page = selectors.window(cases, page="2", size=2)
+    first = selectors.window(cases, size=2)
+    second_page = selectors.window(cases, after=first.next_cursor, size=2)
     seen = [c.pk for c in first.rows + second_page.rows]
     assert first.has_next and not second_page.has_next
+    assert not first.has_previous and second_page.has_previous and second_page.number == 2
+    back = selectors.window(cases, before=second_page.previous_cursor, size=2)
+    assert [c.pk for c in back.rows] == [c.pk for c in first.rows]
+    assert back.number == 1 and not back.has_previous and back.has_next
     assert sorted(seen) == sorted([c.pk for c in own] + [shared.pk])
     assert seen == [c.pk for c in sorted(Case.objects.filter(pk__in=seen),
                                          key=lambda c: (-c.received_at.timestamp(), -c.pk))]

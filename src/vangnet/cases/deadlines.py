@@ -77,6 +77,20 @@ def threshold_reached(start: datetime, due: datetime, now: datetime) -> int | No
     return passed[-1] if passed else None
 
 
+def next_threshold_at(start: datetime, due: datetime, now: datetime) -> datetime | None:
+    """The first moment after `now` at which `threshold_reached` will give a higher value (the
+    next of 50/75/90 % or the due moment itself); None once the term is overdue. One second is
+    added so that the moment lies safely past the threshold despite rounding."""
+    if now >= due:
+        return None
+    span = due - start
+    for percent in (*REMINDER_THRESHOLDS, OVERDUE):
+        moment = start + span * percent / 100 + timedelta(seconds=1)
+        if moment > now:
+            return min(moment, due) if percent == OVERDUE else moment
+    return due
+
+
 @dataclass(frozen=True)
 class DueStatus:
     """How a term stands, for the case list: 'ok', 'soon' (≥ 75 %), 'overdue' or 'met'/'late'."""

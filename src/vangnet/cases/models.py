@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .integration import Category
@@ -108,6 +109,10 @@ class Case(models.Model):
     # Reporter satisfaction at closing (optional answers in the dialogue; 1 = yes, 0 = no).
     satisfaction_handled_well = models.PositiveSmallIntegerField(null=True, blank=True)
     satisfaction_would_report_again = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When the hourly job must look at this case again: the next reminder threshold of a running
+    # term (null: nothing more to remind). New cases start at "now"; a status change sets it to
+    # "now" again. The job reads only cases whose moment has come (docs/adr/0096).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -131,6 +136,8 @@ class Case(models.Model):
                          condition=models.Q(acknowledged_at__isnull=True, is_open=True)),
             models.Index(fields=["feedback_due_at"], name="case_feedback_pending",
                          condition=models.Q(feedback_given_at__isnull=True, is_open=True)),
+            models.Index(fields=["next_reminder_at"], name="case_next_reminder",
+                         condition=models.Q(next_reminder_at__isnull=False)),
             models.Index(fields=["retain_until"], name="case_retain_until"),
             models.Index(fields=["organisation", "unit", "received_at"], name="case_org_unit"),
         ]
@@ -199,7 +206,10 @@ class DeadlineReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "term", "threshold"], name="reminder_once"),
         ]
-        indexes = [models.Index(fields=["sent_at"], name="reminder_unsent")]
+        # The sending queue: unsent rows in id order, without walking the sent ones (which grow
+        # by every reminder ever sent; docs/adr/0096).
+        indexes = [models.Index(fields=["id"], name="reminder_unsent_queue",
+                                condition=models.Q(sent_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.term} {self.threshold}%"

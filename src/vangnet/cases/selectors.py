@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,21 +38,32 @@ LIST_FILTERS = ("open", "due", "attention", "finished", "all")
 _LIST_REPORT_FIELDS = ("report__id", "report__receipt_hash", "report__involved_tags")
 
 
-# How a list of cases is ordered in Python after merging two queries (see window()).
-SortKey = Callable[[Case], tuple[float | str | datetime, ...]]
-
-
 @dataclass(frozen=True)
 class CaseList:
     """The cases a person handles, as two queries that each walk one index: reports they
-    received, and reports shared with them (a grant). `window` merges the two in order."""
+    received, and reports shared with them (a grant). `window` merges the two in order.
+
+    `order` is the list's ordering: field names all ascending or all descending, ending in the
+    primary key, so that the position of a row is its key and the next page starts right after
+    the last row shown (keyset pagination, docs/adr/0095)."""
 
     as_recipient: QuerySet[Case]
     as_grantee: QuerySet[Case]
-    sort_key: SortKey
+    order: tuple[str, ...] = ("-received_at", "-id")
 
     def __iter__(self) -> Iterator[Case]:
-        return iter(window(self, page="1", size=10_000).rows)
+        return iter(window(self, size=10_000).rows)
+
+    @property
+    def descending(self) -> bool:
+        return self.order[0].startswith("-")
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(name.lstrip("-") for name in self.order)
+
+    def key(self, case: Case) -> tuple[Any, ...]:
+        return tuple(getattr(case, name) for name in self.fields)
 
 
 def access_for(case: Case) -> permissions.CaseAccess:
@@ -62,12 +78,8 @@ def access_for(case: Case) -> permissions.CaseAccess:
     )
 
 
-def _newest_first(case: Case) -> tuple[float | str | datetime, ...]:
-    return (-case.received_at.timestamp(), -case.pk)
-
-
-def _most_urgent_first(case: Case) -> tuple[float | str | datetime, ...]:
-    return (case.priority, case.feedback_due_at, case.pk)
+NEWEST_FIRST: tuple[str, ...] = ("-received_at", "-id")
+MOST_URGENT_FIRST: tuple[str, ...] = ("priority", "feedback_due_at", "id")
 
 
 def cases_for_actor(*, actor: Actor, view: str = "open") -> CaseList:
@@ -79,16 +91,16 @@ def cases_for_actor(*, actor: Actor, view: str = "open") -> CaseList:
     including line managers).
     """
     if not permissions.can_list_cases(actor):
-        return CaseList(Case.objects.none(), Case.objects.none(), _newest_first)
+        return CaseList(Case.objects.none(), Case.objects.none())
     cases = (Case.objects.filter(organisation_id=actor.organisation_id)
              .select_related("unit", "report")
              .only(*[f.name for f in Case._meta.concrete_fields], "unit__name",
                    *_LIST_REPORT_FIELDS))
-    key: SortKey = _most_urgent_first
+    order = MOST_URGENT_FIRST
     if view == "all":
-        cases, key = cases.order_by("-received_at", "-id"), _newest_first
+        order = NEWEST_FIRST
     elif view == "finished":
-        cases, key = cases.filter(is_open=False).order_by("-received_at", "-id"), _newest_first
+        cases, order = cases.filter(is_open=False), NEWEST_FIRST
     else:
         cases = cases.filter(is_open=True)
         if view == "due":
@@ -97,45 +109,118 @@ def cases_for_actor(*, actor: Actor, view: str = "open") -> CaseList:
                                  | Q(feedback_given_at__isnull=True, feedback_due_at__lte=soon))
         elif view == "attention":
             cases = cases.filter(priority=Case.Priority.HIGH)
-        cases = cases.order_by("priority", "feedback_due_at", "id")
+    cases = cases.order_by(*order)
     return CaseList(
         as_recipient=cases.filter(integration.recipient_q(actor.membership_id)),
         as_grantee=cases.filter(integration.grant_q(actor.membership_id)),
-        sort_key=key,
+        order=order,
     )
 
 
 @dataclass(frozen=True)
 class Window:
-    """One page of a list without counting the whole list (COUNT(*) grows with the table)."""
+    """One page of a list, found by the key of a neighbouring row: no OFFSET (which reads and
+    throws away every row before the page) and no COUNT(*) (which reads the whole list)."""
 
     rows: list[Case]
     number: int
     has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
+    has_previous: bool
+    next_cursor: str = ""
+    previous_cursor: str = ""
 
 
-def window(cases: CaseList, *, page: str | None, size: int) -> Window:
-    """Page `page` of the merged list: LIMIT end+1 on both queries, merge, slice."""
-    number = int(page) if page and page.isdigit() and 0 < int(page) < 10_000 else 1
-    start = (number - 1) * size
-    end = start + size + 1
+def _encode(cases: CaseList, case: Case, number: int) -> str:
+    values = [v.isoformat() if isinstance(v, datetime) else v for v in cases.key(case)]
+    raw = json.dumps({"k": values, "n": number}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cases: CaseList, cursor: str | None) -> tuple[tuple[Any, ...], int] | None:
+    """The key and page number in a cursor; None for anything that is not one of ours (a bad or
+    edited link shows the first page, never an error)."""
+    if not cursor or len(cursor) > 300:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        values, number = data["k"], int(data["n"])
+        if not isinstance(values, list) or len(values) != len(cases.fields) or number < 1:
+            return None
+        key: list[Any] = []
+        for name, value in zip(cases.fields, values, strict=True):
+            field = Case._meta.get_field(name)
+            if isinstance(field, DateTimeField):
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is None:
+                    return None
+                key.append(moment)
+            elif field.get_internal_type() in ("AutoField", "BigAutoField", "IntegerField"):
+                if isinstance(value, bool) or not isinstance(value, int):
+                    return None
+                key.append(value)
+            else:
+                if not isinstance(value, str):
+                    return None
+                key.append(value)
+        return tuple(key), number
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _beyond(cases: CaseList, key: tuple[Any, ...], *, forward: bool) -> Any:
+    """Rows after `key` in list order (forward) or before it."""
+    row = Tuple(*[F(name) for name in cases.fields])
+    later = TupleLessThan if cases.descending else TupleGreaterThan
+    earlier = TupleGreaterThan if cases.descending else TupleLessThan
+    return (later if forward else earlier)(row, key)
+
+
+def window(cases: CaseList, *, after: str | None = None, before: str | None = None,
+           size: int) -> Window:
+    """The page after the row in `after` (or before the one in `before`; the first page without
+    either): each of the two queries takes LIMIT size+1 rows from that key on, walking its
+    index, then the two are merged. The cost is the same on page 2,000 as on page 1."""
+    position = _decode(cases, after)
+    backwards = False
+    if position is None:
+        position = _decode(cases, before)
+        backwards = position is not None
+    recipient, grantee = cases.as_recipient, cases.as_grantee
+    if position is not None:
+        condition = _beyond(cases, position[0], forward=not backwards)
+        recipient, grantee = recipient.filter(condition), grantee.filter(condition)
+    if backwards:
+        reverse_order = [name[1:] if name.startswith("-") else f"-{name}" for name in cases.order]
+        recipient, grantee = recipient.order_by(*reverse_order), grantee.order_by(*reverse_order)
     merged: dict[int, Case] = {}
-    for case in [*cases.as_recipient[:end], *cases.as_grantee[:end]]:
+    for case in [*recipient[:size + 1], *grantee[:size + 1]]:
         merged.setdefault(case.pk, case)
-    ordered = sorted(merged.values(), key=cases.sort_key)[start:end]
-    return Window(rows=ordered[:size], number=number, has_next=len(ordered) > size)
+    ordered = sorted(merged.values(), key=cases.key, reverse=cases.descending)
+    if backwards and position is not None:
+        number = max(position[1] - 1, 1)
+        more_before = len(ordered) > size
+        rows = ordered[-size:]
+        has_previous, has_next = more_before, True
+    else:
+        number = position[1] + 1 if position is not None else 1
+        rows = ordered[:size]
+        has_previous, has_next = position is not None, len(ordered) > size
+    if not rows:
+        return Window(rows=[], number=number, has_next=False, has_previous=has_previous)
+    return Window(
+        rows=rows, number=number, has_next=has_next, has_previous=has_previous,
+        next_cursor=_encode(cases, rows[-1], number) if has_next else "",
+        previous_cursor=_encode(cases, rows[0], number) if has_previous else "",
+    )
+
+
+def cursor_before_row(*, actor: Actor, view: str, offset: int) -> str:
+    """The `after` cursor whose page starts at row `offset` of a list (for the benchmark and for
+    tests of deep pages; it reads `offset` rows, so the pages themselves never call it)."""
+    cases = cases_for_actor(actor=actor, view=view)
+    rows = sorted({c.pk: c for c in [*cases.as_recipient[:offset], *cases.as_grantee[:offset]]}
+                  .values(), key=cases.key, reverse=cases.descending)[:offset]
+    return _encode(cases, rows[-1], max(offset // 50, 1)) if rows else ""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -270,63 +272,88 @@ def _percentage(slug: str, label: str, hits: int, base: int) -> Measure:
 def compute_yearly_report(*, organisation_id: int, organisation_name: str,
                           year: int) -> YearlyReport:
     """All figures for one calendar year (cases by the date they were received), as they are
-    now. Not for display: pages show `published_yearly_report`, which freezes this once."""
+    now. Not for display: pages show `published_yearly_report`, which freezes this once.
+
+    Counted in the database (docs/adr/0095): one grouped count of the breakdowns, one aggregate
+    of the key figures, two rows for the median, one grouped count of advice-only contacts; no
+    case is loaded into Python. The suppression afterwards is the same as ever (`_breakdown`,
+    `_percentage`); tests compare the result with a row-by-row implementation."""
     k = threshold()
-    cases = list(Case.objects.filter(organisation_id=organisation_id, received_at__year=year)
-                 .values("category", "route_step", "outcome", "unit_id", "received_at",
-                         "acknowledged_at", "acknowledge_due_at", "feedback_given_at",
-                         "feedback_due_at", "closed_at", "state",
-                         "satisfaction_handled_well", "satisfaction_would_report_again"))
-    advice = list(AdviceContact.objects.filter(organisation_id=organisation_id,
+    now = timezone.now()
+    cases = Case.objects.filter(organisation_id=organisation_id, received_at__year=year)
+    groups: list[dict[str, Any]] = [
+        dict(group) for group in cases.values("category", "route_step", "outcome", "unit_id")
+        .annotate(n=Count("pk")).order_by()]
+    advice = dict(AdviceContact.objects.filter(organisation_id=organisation_id,
                                                contact_date__year=year)
-                  .values("category", "outcome"))
+                  .values_list("category").annotate(n=Count("pk")).order_by())
+    acknowledged, feedback = Q(acknowledged_at__isnull=False), Q(feedback_given_at__isnull=False)
+    totals = cases.aggregate(
+        ack_base=Count("pk", filter=acknowledged | Q(acknowledge_due_at__lte=now)),
+        ack_hits=Count("pk", filter=acknowledged & Q(acknowledged_at__lte=F("acknowledge_due_at"))),
+        fb_base=Count("pk", filter=feedback | Q(feedback_due_at__lte=now)),
+        fb_hits=Count("pk", filter=feedback & Q(feedback_given_at__lte=F("feedback_due_at"))),
+        closed=Count("pk", filter=Q(closed_at__isnull=False)),
+        handled=Count("satisfaction_handled_well"),
+        handled_yes=Coalesce(Sum("satisfaction_handled_well"), 0),
+        again=Count("satisfaction_would_report_again"),
+        again_yes=Coalesce(Sum("satisfaction_would_report_again"), 0),
+    )
+    total = sum(g["n"] for g in groups)
     report = YearlyReport(year=year, organisation_name=organisation_name, k=k,
-                          total_cases=total_cell(len(cases)),
-                          advice_contacts=total_cell(len(advice)))
+                          total_cases=total_cell(total),
+                          advice_contacts=total_cell(sum(advice.values())))
     labels, titles = _labels(), _titles(k)
+
+    def counted(column: str, empty_as: str | None = None) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for group in groups:
+            counts[(group[column] or empty_as) if empty_as else group[column]] += group["n"]
+        return counts
 
     def add(slug: str, counts: Counter[str], order: list[str]) -> None:
         report.breakdowns.append(_breakdown(slug, titles[slug], counts, labels[slug], order))
 
-    add("category", Counter(c["category"] for c in cases), list(labels["category"]))
-    add("route_step", Counter(c["route_step"] or "advisor" for c in cases),
-        list(labels["route_step"]))
-    add("outcome", Counter(c["outcome"] for c in cases), [*Outcome.values, ""])
-    add("advice_category", Counter(a["category"] for a in advice), list(labels["category"]))
-    report.breakdowns.append(_unit_breakdown(organisation_id, cases, k, titles["unit"]))
+    add("category", counted("category"), list(labels["category"]))
+    add("route_step", counted("route_step", empty_as="advisor"), list(labels["route_step"]))
+    add("outcome", counted("outcome"), [*Outcome.values, ""])
+    add("advice_category", Counter(advice), list(labels["category"]))
+    unit_counts: Counter[Any] = Counter()
+    for group in groups:
+        unit_counts[group["unit_id"]] += group["n"]
+    report.breakdowns.append(_unit_breakdown(organisation_id, unit_counts, k, titles["unit"]))
 
     measure_labels = _measure_labels()
-    now = timezone.now()
-    ack_base = [c for c in cases if c["acknowledged_at"] or c["acknowledge_due_at"] <= now]
-    ack_hits = sum(1 for c in ack_base
-                   if c["acknowledged_at"] and c["acknowledged_at"] <= c["acknowledge_due_at"])
     report.measures.append(_percentage("acknowledged_on_time",
                                        measure_labels["acknowledged_on_time"],
-                                       ack_hits, len(ack_base)))
-    fb_base = [c for c in cases if c["feedback_given_at"] or c["feedback_due_at"] <= now]
-    fb_hits = sum(1 for c in fb_base
-                  if c["feedback_given_at"] and c["feedback_given_at"] <= c["feedback_due_at"])
+                                       totals["ack_hits"], totals["ack_base"]))
     report.measures.append(_percentage("feedback_on_time", measure_labels["feedback_on_time"],
-                                       fb_hits, len(fb_base)))
-    durations = [(c["closed_at"] - c["received_at"]).days for c in cases if c["closed_at"]]
+                                       totals["fb_hits"], totals["fb_base"]))
+    closed = totals["closed"]
     report.measures.append(Measure(
         slug="days_to_close", label=measure_labels["days_to_close"],
-        value=float(statistics.median(durations)) if len(durations) >= k else None,
-        base=total_cell(len(durations)), unit="days", k=k))
-    handled = [c["satisfaction_handled_well"] for c in cases
-               if c["satisfaction_handled_well"] is not None]
-    again = [c["satisfaction_would_report_again"] for c in cases
-             if c["satisfaction_would_report_again"] is not None]
+        value=_median_days_to_close(cases, closed) if closed >= k else None,
+        base=total_cell(closed), unit="days", k=k))
     report.measures.append(_percentage("handled_well", measure_labels["handled_well"],
-                                       sum(handled), len(handled)))
+                                       totals["handled_yes"], totals["handled"]))
     report.measures.append(_percentage("report_again", measure_labels["report_again"],
-                                       sum(again), len(again)))
+                                       totals["again_yes"], totals["again"]))
     return report
 
 
-def _unit_breakdown(organisation_id: int, cases: list[Any], k: int, title: str) -> Breakdown:
+def _median_days_to_close(cases: Any, closed: int) -> float:
+    """The median of whole days from receipt to closing, from the one or two middle rows in
+    order of duration (the order of durations is the order of their whole days)."""
+    duration = ExpressionWrapper(F("closed_at") - F("received_at"), output_field=DurationField())
+    middle = (cases.filter(closed_at__isnull=False).annotate(duration=duration)
+              .order_by("duration", "pk").values_list("received_at", "closed_at"))
+    first = (closed - 1) // 2
+    rows = list(middle[first:first + (2 - closed % 2)])
+    return float(statistics.median([(closed_at - received).days for received, closed_at in rows]))
+
+
+def _unit_breakdown(organisation_id: int, counts: Counter[Any], k: int, title: str) -> Breakdown:
     """Units with at least k cases by name; the rest together as 'other units'."""
-    counts = Counter(c["unit_id"] for c in cases)
     names = unit_names(organisation_id=organisation_id)
     shown = {str(unit_id): n for unit_id, n in counts.items() if unit_id and n >= k}
     rest = sum(n for unit_id, n in counts.items() if not unit_id or n < k)

@@ -4,7 +4,8 @@
 moments and retaliation check-ins. It is idempotent and safe with several workers:
 
 1. it first *records* what is due as rows with a unique key (a `DeadlineReminder` per
-   (case, term, threshold); a check-in row per (case, months)), so a second run finds them;
+   (case, term, threshold); a check-in row per (case, months)), so a second run finds them. It
+   reads only the cases whose `next_reminder_at` has come, never every open case;
 2. it then *claims* unsent rows with `select_for_update(skip_locked=True)` on PostgreSQL, so two
    workers never take the same row; on SQLite the transaction is IMMEDIATE (settings), which
    serialises writers, and `select_for_update` is a no-op there.
@@ -15,7 +16,7 @@ E-mails say only that something is due and where to look: never content.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,37 +29,69 @@ from .models import AftercareMoment, Case, DeadlineReminder, RetaliationCheckin
 from .workflow import OPEN_STATES
 
 BATCH = 500
-# A term's 50 % point lies at most this far before its due date (feedback: 3 months / 2).
-FEEDBACK_LOOKAHEAD = timedelta(days=47)
-ACKNOWLEDGE_LOOKAHEAD = timedelta(days=4)
+PLAN_BATCH = 500  # cases planned per transaction (record_due_reminders loops over them)
 
 
 def _skip_locked() -> bool:
     return bool(connection.features.has_select_for_update_skip_locked)
 
 
-def record_due_reminders(now: datetime) -> int:
-    """Create the reminder rows that are due now (ignoring ones that exist). Returns how many."""
-    open_cases = Case.objects.filter(is_open=True, contents_destroyed_at__isnull=True)
-    rows: list[DeadlineReminder] = []
-    ack_pending = open_cases.filter(acknowledged_at__isnull=True,
-                                    acknowledge_due_at__lte=now + ACKNOWLEDGE_LOOKAHEAD)
-    for pk, received, due in ack_pending.values_list("pk", "received_at", "acknowledge_due_at"):
-        reached = deadlines.threshold_reached(received, due, now)
-        if reached is not None:
-            rows.append(DeadlineReminder(case_id=pk, term=DeadlineReminder.Term.ACKNOWLEDGE,
-                                         threshold=reached))
-    feedback_pending = open_cases.filter(feedback_given_at__isnull=True,
-                                         feedback_due_at__lte=now + FEEDBACK_LOOKAHEAD)
-    for pk, acked, ack_due, due in feedback_pending.values_list(
-            "pk", "acknowledged_at", "acknowledge_due_at", "feedback_due_at"):
+def plan_reminders(case: Case, now: datetime) -> tuple[list[tuple[str, int]], datetime | None]:
+    """What one case needs now: the highest threshold each running term has reached, and when
+    to look again (the next threshold of either term; None when nothing more can come)."""
+    if not case.is_open or case.state not in OPEN_STATES or case.contents_destroyed_at is not None:
+        return [], None
+    due: list[tuple[str, int]] = []
+    later: list[datetime] = []
+    terms = []
+    if case.acknowledged_at is None:
+        terms.append((DeadlineReminder.Term.ACKNOWLEDGE, case.received_at,
+                      case.acknowledge_due_at))
+    if case.feedback_given_at is None:
+        acked, ack_due = case.acknowledged_at, case.acknowledge_due_at
         start = acked if acked is not None and acked <= ack_due else ack_due
-        reached = deadlines.threshold_reached(start, due, now)
+        terms.append((DeadlineReminder.Term.FEEDBACK, start, case.feedback_due_at))
+    for term, start, term_due in terms:
+        reached = deadlines.threshold_reached(start, term_due, now)
         if reached is not None:
-            rows.append(DeadlineReminder(case_id=pk, term=DeadlineReminder.Term.FEEDBACK,
-                                         threshold=reached))
-    created = DeadlineReminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+            due.append((str(term), reached))
+        moment = deadlines.next_threshold_at(start, term_due, now)
+        if moment is not None:
+            later.append(moment)
+    return due, min(later) if later else None
+
+
+def record_due_reminders(now: datetime) -> int:
+    """Record the reminders that became due, touching only the cases whose moment has come.
+
+    Each case carries `next_reminder_at` (its next threshold); the partial index on it holds
+    only cases with a term still running, so a run reads what became due since the last one,
+    not every open case (docs/adr/0096). Cases are claimed with SKIP LOCKED in batches: two
+    workers at once take different cases, and the (case, term, threshold) unique constraint
+    makes a reminder exist once whatever happens. Returns how many reminder rows were made."""
+    created = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Case.objects.select_for_update(skip_locked=_skip_locked(), of=("self",))
+                .filter(next_reminder_at__lte=now).order_by("next_reminder_at", "id")
+                .only("id", "state", "is_open", "contents_destroyed_at", "received_at",
+                      "acknowledge_due_at", "acknowledged_at", "feedback_due_at",
+                      "feedback_given_at", "next_reminder_at")[:PLAN_BATCH])
+            rows: list[DeadlineReminder] = []
+            for case in batch:
+                due, case.next_reminder_at = plan_reminders(case, now)
+                rows.extend(DeadlineReminder(case_id=case.pk, term=term, threshold=threshold)
+                            for term, threshold in due)
+            if rows:
+                existing = set(DeadlineReminder.objects.filter(
+                    case_id__in={r.case_id for r in rows}).values_list("case_id", "term",
+                                                                      "threshold"))
+                new = [r for r in rows if (r.case_id, r.term, r.threshold) not in existing]
+                created += len(DeadlineReminder.objects.bulk_create(new, ignore_conflicts=True))
+            Case.objects.bulk_update(batch, ["next_reminder_at"])
+        if len(batch) < PLAN_BATCH:
+            return created
 
 
 def send_claimed_reminders(now: datetime) -> int:

@@ -78,7 +78,8 @@ def case_list(request: OrganisationRequest) -> HttpResponse:
     if view not in selectors.LIST_FILTERS:
         view = "open"
     cases = selectors.cases_for_actor(actor=actor, view=view)
-    page = selectors.window(cases, page=request.GET.get("pagina"), size=PAGE_SIZE)
+    page = selectors.window(cases, after=request.GET.get("na"), before=request.GET.get("voor"),
+                            size=PAGE_SIZE)
     rows = selectors.case_rows(actor=actor, cases=page.rows)
     filters = [("open", _("Open")), ("due", _("Due soon")), ("attention", _("Needs attention")),
                ("finished", _("Concluded and closed")), ("all", _("All"))]

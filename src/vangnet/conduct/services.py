@@ -14,9 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
-from vangnet.core.service import actor_user, require
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import (
     Actor,
     MemberJoined,
@@ -53,16 +52,6 @@ REVIEW_EVERY_DAYS = 365
 MAX_AGREEMENTS_PER_SESSION = 12
 
 
-# Every row conduct audits belongs to one organisation (the audit chain is per organisation).
-AuditTarget = (ConductSettings | CodeVersion | Acknowledgement | TeamAgreement | Discussion
-               | WelcomePath | YearlyReview)
-
-
-def _audit(actor: Actor | None, action: str, target: AuditTarget, **data: object) -> None:
-    audit_record(action=action, actor=actor_user(actor), target=target,
-                 organisation_id=target.organisation_id, data=data)
-
-
 def settings_for(organisation_id: int) -> ConductSettings:
     found, _created = ConductSettings.objects.get_or_create(organisation_id=organisation_id)
     return found
@@ -71,14 +60,16 @@ def settings_for(organisation_id: int) -> ConductSettings:
 def settings_update(*, actor: Actor, consent_required: bool, public_page: bool,
                     named_follow_up: bool) -> ConductSettings:
     require(permissions.can_edit_code(actor))
-    with transaction.atomic():
+    with service_write(action="conduct.settings_update", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         current = ConductSettings.objects.select_for_update().get(pk=settings_for(actor.organisation_id).pk)
         current.consent_required = consent_required
         current.public_page = public_page
         current.named_follow_up = named_follow_up
         current.save()
-        _audit(actor, "conduct.settings_update", current, consent_required=consent_required,
-               public_page=public_page, named_follow_up=named_follow_up)
+        change.target = current
+        change.data = {"consent_required": consent_required, "public_page": public_page,
+                       "named_follow_up": named_follow_up}
     return current
 
 
@@ -100,7 +91,8 @@ def version_create(*, actor: Actor, title: str, summary: str, sections: dict[str
     cleaned = _clean_sections(sections)
     if not change_note.strip():
         raise ValidationError(_("Say in a few words what changed."))
-    with transaction.atomic():
+    with service_write(action="conduct.version_create", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         settings_for(actor.organisation_id)
         ConductSettings.objects.select_for_update().get(organisation_id=actor.organisation_id)
         latest = CodeVersion.objects.filter(organisation_id=actor.organisation_id).first()
@@ -115,8 +107,8 @@ def version_create(*, actor: Actor, title: str, summary: str, sections: dict[str
             major=major, minor=minor, title=title.strip() or _("Our code of conduct"),
             summary=summary.strip(), sections=cleaned, change_note=change_note.strip(),
             created_by_id=actor.membership_id)
-        _audit(actor, "conduct.version_create", version, number=version.number,
-               label=version.label)
+        change.target = version
+        change.data = {"number": version.number, "label": version.label}
     return version
 
 
@@ -131,21 +123,23 @@ def consent_record(*, actor: Actor, version: CodeVersion, consent_on: date) -> C
     require(permissions.can_record_consent(actor) and version.organisation_id == actor.organisation_id)
     if consent_on > timezone.localdate():
         raise ValidationError(_("The date of the consent cannot be in the future."))
-    with transaction.atomic():
+    with service_write(action="conduct.consent_record", actor=actor, target=version,
+                       organisation_id=actor.organisation_id) as change:
         version = CodeVersion.objects.select_for_update().get(pk=version.pk)
         if version.status != CodeVersion.Status.DRAFT:
             raise ValidationError(_("Consent is recorded for a draft, before it is published."))
         version.consent_on = consent_on
         version.consent_recorded_by_id = actor.membership_id
         version.save(update_fields=["consent_on", "consent_recorded_by"])
-        _audit(actor, "conduct.consent_record", version, consent_on=consent_on.isoformat())
+        change.data = {"consent_on": consent_on.isoformat()}
     return version
 
 
 def version_publish(*, actor: Actor, version: CodeVersion) -> CodeVersion:
     """Publish a draft; the version published before it is replaced. One published at a time."""
     require(permissions.can_publish(actor) and version.organisation_id == actor.organisation_id)
-    with transaction.atomic():
+    with service_write(action="conduct.version_publish", actor=actor, target=version,
+                       organisation_id=actor.organisation_id) as change:
         current = ConductSettings.objects.select_for_update().get(
             pk=settings_for(actor.organisation_id).pk)
         version = CodeVersion.objects.select_for_update().get(pk=version.pk)
@@ -160,7 +154,7 @@ def version_publish(*, actor: Actor, version: CodeVersion) -> CodeVersion:
         version.status = CodeVersion.Status.PUBLISHED
         version.published_at = timezone.now()
         version.save(update_fields=["status", "published_at"])
-        _audit(actor, "conduct.version_publish", version, label=version.label)
+        change.data = {"label": version.label}
         review_schedule(organisation_id=actor.organisation_id)
     return version
 
@@ -172,12 +166,14 @@ def acknowledge(*, actor: Actor, version: CodeVersion) -> Acknowledgement:
     require(permissions.can_read_code(actor) and version.organisation_id == actor.organisation_id)
     if version.status != CodeVersion.Status.PUBLISHED:
         raise ValidationError(_("Only the published code can be acknowledged."))
-    with transaction.atomic():
+    with service_write(action="conduct.acknowledge", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         ack, created = Acknowledgement.objects.get_or_create(
             membership_id=actor.membership_id, major=version.major,
             defaults={"version": version, "organisation_id": actor.organisation_id})
-        if created:
-            _audit(actor, "conduct.acknowledge", ack, label=version.label)
+        change.target, change.data = ack, {"label": version.label}
+        if not created:
+            change.nothing_changed()
     return ack
 
 
@@ -236,23 +232,27 @@ def agreements_add(*, actor: Actor, unit: Unit, texts: Sequence[str], made_on: d
     if len(cleaned) > MAX_AGREEMENTS_PER_SESSION:
         raise ValidationError(_("Keep it to at most %(n)s agreements at a time.")
                               % {"n": MAX_AGREEMENTS_PER_SESSION})
-    with transaction.atomic():
-        made = [TeamAgreement.objects.create(
-            organisation_id=actor.organisation_id, unit=unit, text=text[:500], made_on=made_on,
-            last_discussed_on=made_on, session_id=session_id, created_by_id=actor.membership_id)
-            for text in cleaned]
-        for agreement in made:
-            _audit(actor, "conduct.agreement_add", agreement, unit_id=unit.pk,
-                   session_id=session_id)
+    made = []
+    with transaction.atomic():  # all agreements or none; one audit entry each
+        for text in cleaned:
+            with service_write(action="conduct.agreement_add", actor=actor,
+                               organisation_id=actor.organisation_id) as change:
+                agreement = TeamAgreement.objects.create(
+                    organisation_id=actor.organisation_id, unit=unit, text=text[:500],
+                    made_on=made_on, last_discussed_on=made_on, session_id=session_id,
+                    created_by_id=actor.membership_id)
+                change.target = agreement
+                change.data = {"unit_id": unit.pk, "session_id": session_id}
+            made.append(agreement)
     return made
 
 
 def agreement_retire(*, actor: Actor, agreement: TeamAgreement) -> None:
     _require_keeper(actor, agreement.unit)
-    with transaction.atomic():
+    with service_write(action="conduct.agreement_retire", actor=actor, target=agreement,
+                       organisation_id=agreement.organisation_id):
         agreement.is_active = False
         agreement.save(update_fields=["is_active"])
-        _audit(actor, "conduct.agreement_retire", agreement)
 
 
 def discussion_record(*, actor: Actor, unit: Unit, held_on: date, about_code: bool,
@@ -263,15 +263,17 @@ def discussion_record(*, actor: Actor, unit: Unit, held_on: date, about_code: bo
     agreements = list(TeamAgreement.objects.filter(unit=unit, is_active=True, pk__in=agreement_ids))
     if not about_code and not agreements:
         raise ValidationError(_("Choose the code of conduct or at least one agreement."))
-    with transaction.atomic():
+    with service_write(action="conduct.discussion_record", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         discussion = Discussion.objects.create(
             organisation_id=actor.organisation_id, unit=unit, held_on=held_on,
             about_code=about_code, note=note.strip()[:280], recorded_by_id=actor.membership_id)
         discussion.agreements.set(agreements)
         TeamAgreement.objects.filter(pk__in=[a.pk for a in agreements],
                                      last_discussed_on__lt=held_on).update(last_discussed_on=held_on)
-        _audit(actor, "conduct.discussion_record", discussion, unit_id=unit.pk,
-               about_code=about_code, agreements=len(agreements))
+        change.target = discussion
+        change.data = {"unit_id": unit.pk, "about_code": about_code,
+                       "agreements": len(agreements)}
     return discussion
 
 
@@ -287,16 +289,18 @@ def on_member_joined(event: MemberJoined) -> None:
 def welcome_start(*, membership_id: int, organisation_id: int,
                   today: date | None = None) -> WelcomePath:
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with service_write(action="conduct.welcome_start", actor=None,
+                       organisation_id=organisation_id) as change:
         path, created = WelcomePath.objects.get_or_create(
             membership_id=membership_id, defaults={"organisation_id": organisation_id,
                                                    "started_on": today})
-        if created:
-            for week in BuddyCheckIn.WEEKS:
-                BuddyCheckIn.objects.create(path=path, week=week,
-                                            due_on=today + timedelta(weeks=week))
-            audit_record(action="conduct.welcome_start", target=path,
-                         organisation_id=organisation_id)
+        change.target = path
+        if not created:
+            change.nothing_changed()
+            return path
+        for week in BuddyCheckIn.WEEKS:
+            BuddyCheckIn.objects.create(path=path, week=week,
+                                        due_on=today + timedelta(weeks=week))
     return path
 
 
@@ -305,12 +309,15 @@ WELCOME_STEPS = ("advisors", "route", "agreements")
 
 def welcome_step_done(*, actor: Actor, path: WelcomePath, step: str) -> WelcomePath:
     require(path.membership_id == actor.membership_id and step in WELCOME_STEPS)
-    with transaction.atomic():
+    with service_write(action="conduct.welcome_step", actor=actor, target=path,
+                       organisation_id=path.organisation_id) as change:
+        change.data = {"step": step}
         field = f"{step}_seen_at"
-        if getattr(path, field) is None:
-            setattr(path, field, timezone.now())
-            path.save(update_fields=[field])
-            _audit(actor, "conduct.welcome_step", path, step=step)
+        if getattr(path, field) is not None:
+            change.nothing_changed()
+            return path
+        setattr(path, field, timezone.now())
+        path.save(update_fields=[field])
     return path
 
 
@@ -324,10 +331,11 @@ def welcome_set_buddy(*, actor: Actor, path: WelcomePath, buddy: Membership) -> 
             if newcomer.unit_id else [])
     require(permissions.can_set_buddy(
         actor, unit_line_ids=line, managed_unit_ids=managed_unit_ids_of(membership_id=actor.membership_id)))
-    with transaction.atomic():
+    with service_write(action="conduct.welcome_buddy", actor=actor, target=path,
+                       organisation_id=path.organisation_id) as change:
         path.buddy = buddy
         path.save(update_fields=["buddy"])
-        _audit(actor, "conduct.welcome_buddy", path, buddy_id=buddy.pk)
+        change.data = {"buddy_id": buddy.pk}
     return path
 
 
@@ -335,14 +343,14 @@ def checkin_done(*, actor: Actor, checkin: BuddyCheckIn) -> BuddyCheckIn:
     path = checkin.path
     require(path.organisation_id == actor.organisation_id
              and actor.membership_id in {path.buddy_id, path.membership_id})
-    with transaction.atomic():
-        if checkin.done_at is None:
-            checkin.done_at = timezone.now()
-            checkin.save(update_fields=["done_at"])
-            audit_record(action="conduct.checkin_done", target=path,
-                         organisation_id=path.organisation_id,
-                         actor=actor_user(actor),
-                         data={"week": checkin.week})
+    with service_write(action="conduct.checkin_done", actor=actor, target=path,
+                       organisation_id=path.organisation_id) as change:
+        change.data = {"week": checkin.week}
+        if checkin.done_at is not None:
+            change.nothing_changed()
+            return checkin
+        checkin.done_at = timezone.now()
+        checkin.save(update_fields=["done_at"])
     return checkin
 
 
@@ -426,7 +434,8 @@ def review_complete(*, actor: Actor, review: YearlyReview, outcome: str, checkli
     if outcome == YearlyReview.Outcome.NEW_VERSION and (
             version is None or version.organisation_id != actor.organisation_id):
         raise ValidationError(_("Choose the new version that came out of the review."))
-    with transaction.atomic():
+    with service_write(action="conduct.review_complete", actor=actor, target=review,
+                       organisation_id=actor.organisation_id) as change:
         review = YearlyReview.objects.select_for_update().get(pk=review.pk)
         if review.completed_at is not None:
             raise ValidationError(_("This review has already been completed."))
@@ -437,7 +446,7 @@ def review_complete(*, actor: Actor, review: YearlyReview, outcome: str, checkli
         review.completed_at = timezone.now()
         review.completed_by_id = actor.membership_id
         review.save()
-        _audit(actor, "conduct.review_complete", review, outcome=outcome)
+        change.data = {"outcome": outcome}
         review_schedule(organisation_id=actor.organisation_id)
     return review
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.organisations.public import memberships_in, units_in
+from vangnet.organisations.public import units_in
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .categories import Category, DiscriminationGround
@@ -105,20 +105,26 @@ class ReportForm(forms.Form):
     )
 
     def __init__(self, *args: Any, organisation: Organisation, excluded: set[int] | None = None,
-                 **kwargs: Any) -> None:
+                 involvable: list[Membership] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        # Each list is read once per request; the objects behind the choices are kept, so that
+        # the chosen recipient, the named people and the unit need no second query.
         people = recipient_choices(organisation=organisation, excluded=excluded)
         self.available = [p for p in people if p.available]
+        self._recipients = {p.membership.pk: p.membership for p in self.available}
+        self._involvable = {m.pk: m for m in (involvable if involvable is not None
+                                              else involvable_people(organisation=organisation))}
+        self._units = {u.pk: u for u in units_in(organisation_id=organisation.pk).order_by("name")}
         fields: Any = self.fields
         fields["recipient"].choices = [("", _("The default recipient"))] + [
-            (str(p.membership.pk), _person_label(p.membership)) for p in self.available
+            (str(pk), _person_label(m)) for pk, m in self._recipients.items()
         ]
         fields["involved_people"].choices = [
-            (str(m.pk), _person_label(m)) for m in involvable_people(organisation=organisation)
+            (str(pk), _person_label(m)) for pk, m in self._involvable.items()
         ]
         fields["unit"].choices = [("", _("I'd rather not say"))] + [
-            (str(u.pk), u.name) for u in units_in(organisation_id=organisation.pk).order_by("name")
+            (str(pk), u.name) for pk, u in self._units.items()
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -127,17 +133,17 @@ class ReportForm(forms.Form):
             self.add_error("identity", _("Fill in your name, so the recipient knows who you are."))
         return data
 
+    # The choice fields accept only offered keys, so each lookup finds the object it offered.
     def recipient_membership(self) -> Membership | None:
         pk = self.cleaned_data.get("recipient")
-        return memberships_in(organisation_id=self.organisation.pk).filter(pk=pk).first() if pk else None
+        return self._recipients.get(int(pk)) if pk else None
 
     def involved_memberships(self) -> list[Membership]:
-        ids = [int(pk) for pk in self.cleaned_data.get("involved_people") or []]
-        return list(memberships_in(organisation_id=self.organisation.pk).filter(pk__in=ids))
+        return [self._involvable[int(pk)] for pk in self.cleaned_data.get("involved_people") or []]
 
     def unit_object(self) -> Unit | None:
         pk = self.cleaned_data.get("unit")
-        return units_in(organisation_id=self.organisation.pk).filter(pk=pk).first() if pk else None
+        return self._units.get(int(pk)) if pk else None
 
 
 def _person_label(member: Membership) -> str:

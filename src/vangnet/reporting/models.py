@@ -222,7 +222,10 @@ class Report(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        indexes = [models.Index(fields=["organisation", "created_at"])]
+        indexes = [models.Index(fields=["organisation", "created_at"]),
+                   # The inbox: newest first, ties by id (selectors.inbox_reports_for).
+                   models.Index(fields=["organisation", "-created_at", "-id"],
+                                name="report_org_newest")]
 
     def __str__(self) -> str:
         return f"report {self.pk}"

@@ -6,10 +6,11 @@ When an organisation has not configured its route yet, the standard Dutch route 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.organisations.public import (
@@ -136,23 +137,32 @@ def route_in_force(
     return by_unit.get(None)
 
 
-def _people(organisation: Organisation, role: str, excluded: set[int]) -> list[RoutePerson]:
-    members = [
-        m for m in active_memberships_in(organisation_id=organisation.pk)
-        .filter(roles__role=role).select_related("user").distinct()
-        .order_by("is_external", "user__full_name")
-        if m.pk not in excluded
-    ]
-    profiles = {p.membership_id: p for p in AdvisorProfile.objects.filter(membership__in=members)}
-    with_keys = set(UserKeyPair.objects.filter(user_id__in=[m.user_id for m in members])
-                    .values_list("user_id", flat=True))
-    people = []
-    for member in members:
+def _people_by_role(organisation: Organisation, roles: Iterable[str],
+                    excluded: set[int]) -> dict[str, list[RoutePerson]]:
+    """The listed, active people of each role (internal before external, by name), in three
+    queries whatever the number of roles or people: one row per (person, role), then their
+    profiles and who has a key pair (issue 13: the report form asked 3 × 3 queries per list)."""
+    roles = list(roles)
+    rows = list(active_memberships_in(organisation_id=organisation.pk)
+                .filter(roles__role__in=roles).annotate(role_held=F("roles__role"))
+                .select_related("user").order_by("is_external", "user__full_name", "pk"))
+    rows = [m for m in rows if m.pk not in excluded]
+    member_ids = {m.pk for m in rows}
+    profiles = {p.membership_id: p for p in AdvisorProfile.objects.filter(
+        membership_id__in=member_ids)} if member_ids else {}
+    with_keys = set(UserKeyPair.objects.filter(user_id__in={m.user_id for m in rows})
+                    .values_list("user_id", flat=True)) if rows else set()
+    people: dict[str, list[RoutePerson]] = {role: [] for role in roles}
+    for member in rows:
         profile = profiles.get(member.pk)
         if profile is not None and not profile.is_listed:
             continue
-        people.append(RoutePerson(member, profile, member.user_id in with_keys))
+        people[member.role_held].append(RoutePerson(member, profile, member.user_id in with_keys))
     return people
+
+
+def _people(organisation: Organisation, role: str, excluded: set[int]) -> list[RoutePerson]:
+    return _people_by_role(organisation, [role], excluded)[role]
 
 
 STEP_ROLES: dict[str, str] = {
@@ -180,10 +190,11 @@ def route_view(
     else:
         raw = [(kind, step_label(kind), str(text), list(EXTERNAL_BODIES)) for kind, text in DEFAULT_STEPS]
     steps: list[RouteStepView] = []
+    by_role = _people_by_role(organisation, STEP_ROLES.values(), excluded)
     for kind, title, description, body_codes in raw:
         step = RouteStepView(kind=kind, title=title, description=description)
         if kind in STEP_ROLES:
-            step.people = _people(organisation, STEP_ROLES[kind], excluded)
+            step.people = by_role[STEP_ROLES[kind]]
         elif kind == StepKind.MANAGER:
             if manager_involved:
                 step.skipped = True
@@ -198,13 +209,17 @@ def route_view(
     return RouteView(organisation=organisation, route=route, steps=steps)
 
 
+RECIPIENT_ORDER = (Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE)
+
+
 def recipient_choices(*, organisation: Organisation, excluded: set[int] | None = None) -> list[RoutePerson]:
     """Everyone a reporter may pick as recipient: advisors first, then HR and committee."""
     excluded = excluded or set()
     seen: set[int] = set()
     people: list[RoutePerson] = []
-    for role in (Role.ADVISOR, Role.HR, Role.COMPLAINTS_COMMITTEE):
-        for person in _people(organisation, role, excluded):
+    by_role = _people_by_role(organisation, RECIPIENT_ORDER, excluded)
+    for role in RECIPIENT_ORDER:
+        for person in by_role[role]:
             if person.membership.pk not in seen:
                 seen.add(person.membership.pk)
                 people.append(person)

@@ -64,6 +64,23 @@ def reports_for_actor(*, actor: Actor) -> QuerySet[Report]:
     )
 
 
+def inbox_reports_for(*, actor: Actor, limit: int = 200) -> list[Report]:
+    """The newest `limit` reports of `reports_for_actor`, as two queries merged in Python.
+
+    One query with `EXISTS … OR EXISTS …` made PostgreSQL hash every report the person ever
+    received before it could take the newest 200 (0.8 ms at 1,000 reports, 64 ms at 100,000).
+    Each half on its own walks the (organisation, created_at) index backwards and probes the
+    unique (report, membership) index per row, so it stops after `limit` rows at any size
+    (docs/adr/0095)."""
+    base = (Report.objects.filter(organisation_id=actor.organisation_id)
+            .select_related("unit").order_by("-created_at", "-id"))
+    merged = {report.pk: report for report in [
+        *base.filter(report_recipient_q(actor.membership_id, report_field="pk"))[:limit],
+        *base.filter(report_grant_q(actor.membership_id, report_field="pk"))[:limit],
+    ]}
+    return sorted(merged.values(), key=lambda r: (r.created_at, r.pk), reverse=True)[:limit]
+
+
 def report_get_for_actor(*, actor: Actor, pk: int) -> Report:
     """404 unless the actor is a current recipient or has an active grant (and is not excluded)."""
     report = reports_for_actor(actor=actor).select_related("organisation").filter(pk=pk).first()

@@ -26,7 +26,7 @@ from .forms import ReceiptForm, ReplyForm, ReportForm
 from .guide import WANTS, YES_NO, recommend
 from .models import StepKind
 from .reporter_cookie import reporter_access_from_cookie, reporter_cookie_clear, reporter_cookie_set
-from .route import EXTERNAL_BODIES, route_view
+from .route import EXTERNAL_BODIES, involvable_people, route_view
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Organisation
@@ -142,12 +142,17 @@ def report_new(request: PublicOrganisationRequest, org_slug: str) -> HttpRespons
     posted_token = request.POST.get("submission", "") if request.method == "POST" else ""
     token = posted_token if submission.token_valid(posted_token) else ""
     if request.method == "POST":
-        # First pass only to learn who is involved, so the recipient list leaves them out.
-        probe = ReportForm(request.POST, organisation=organisation)
-        probe.is_valid()
-        involved_ids = {int(pk) for pk in probe.cleaned_data.get("involved_people") or [] if pk.isdigit()}
+        # Who is named as involved decides who may receive: read it before the form is built, so
+        # the form (and its recipient list) is built once.
+        # Only people the form offers count: naming anyone else must not reveal, through a
+        # shorter recipient list, who manages them.
+        involvable = involvable_people(organisation=organisation)
+        offered = {m.pk for m in involvable}
+        involved_ids = {int(pk) for pk in request.POST.getlist("involved_people")
+                        if pk.isdigit() and len(pk) < 12 and int(pk) in offered}
         excluded = excluded_for_involved(organisation_id=organisation.pk, involved_ids=involved_ids)
-        form = ReportForm(request.POST, request.FILES, organisation=organisation, excluded=excluded)
+        form = ReportForm(request.POST, request.FILES, organisation=organisation, excluded=excluded,
+                          involvable=involvable)
         if form.is_valid() and token and not submission.claim(token):
             # Sent already (double click, back and send again): no second report.
             return _to_receipt(request, org_slug, submission.code_again(token))

@@ -70,7 +70,7 @@ def inbox(request: OrganisationRequest) -> HttpResponse:
     actor = request.actor
     if not can_hold_keys(actor):
         raise PermissionDenied
-    reports = list(selectors.reports_for_actor(actor=actor)[:200])
+    reports = selectors.inbox_reports_for(actor=actor, limit=200)
     counts = selectors.unread_counts(actor=actor, report_ids=[r.pk for r in reports])
     rows = [(r, counts.get(r.pk, 0)) for r in reports]
     return _no_store(render(request, "reporting/inbox.html", {

@@ -11,14 +11,12 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from vangnet.core.audit import audit_record
 from vangnet.core.mail import queue_mail
-from vangnet.core.service import actor_user
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import Actor
 
 from . import permissions, selectors
@@ -89,7 +87,7 @@ def builtin_content_load(*, bundle: ContentBundle | None = None) -> LoadResult:
     """
     bundle = bundle or content()
     created = updated = unchanged = 0
-    with transaction.atomic():
+    with service_write(action="toolbox.content_load", actor=None) as change:
         existing = {w.slug: w for w in Werkvorm.objects.filter(organisation__isnull=True)}
         for data in bundle.werkvormen:
             werkvorm = existing.get(data.slug) or Werkvorm(slug=data.slug, organisation=None)
@@ -105,9 +103,9 @@ def builtin_content_load(*, bundle: ContentBundle | None = None) -> LoadResult:
             else:
                 updated += 1
         stale = tuple(sorted(set(existing) - {d.slug for d in bundle.werkvormen}))
-        if created or updated:
-            audit_record(action="toolbox.content_load",
-                         data={"created": created, "updated": updated, "stale": list(stale)})
+        change.data = {"created": created, "updated": updated, "stale": list(stale)}
+        if not (created or updated):
+            change.nothing_changed()
     return LoadResult(created=created, updated=updated, unchanged=unchanged, stale=stale)
 
 
@@ -170,54 +168,50 @@ def _check_input(data: OwnWerkvormInput) -> None:
 
 
 def werkvorm_create(*, actor: Actor, data: OwnWerkvormInput) -> Werkvorm:
-    if not permissions.can_manage_catalogue(actor):
-        raise PermissionDenied
+    require(permissions.can_manage_catalogue(actor))
     _check_input(data)
-    with transaction.atomic():
+    with service_write(action="toolbox.werkvorm_create", actor=actor) as change:
         slug = _free_slug(actor.organisation_id, data.title)
         werkvorm = Werkvorm(organisation_id=actor.organisation_id, slug=slug)
         _apply_data(werkvorm, _own_data(slug, data))
         werkvorm.full_clean(validate_unique=False)
         werkvorm.save()
-        audit_record(action="toolbox.werkvorm_create", actor=actor_user(actor), target=werkvorm)
+        change.target = werkvorm
     return werkvorm
 
 
 def werkvorm_update(*, actor: Actor, werkvorm: Werkvorm, data: OwnWerkvormInput) -> Werkvorm:
     """Only the organisation's own werkvormen can be edited; built-ins come from the content files."""
-    if not permissions.can_manage_catalogue(actor) or werkvorm.organisation_id != actor.organisation_id:
-        raise PermissionDenied
+    require(permissions.can_manage_catalogue(actor)
+            and werkvorm.organisation_id == actor.organisation_id)
     _check_input(data)
-    with transaction.atomic():
+    with service_write(action="toolbox.werkvorm_update", actor=actor, target=werkvorm):
         _apply_data(werkvorm, _own_data(werkvorm.slug, data))
         werkvorm.full_clean(validate_unique=False)
         werkvorm.save()
-        audit_record(action="toolbox.werkvorm_update", actor=actor_user(actor), target=werkvorm)
     return werkvorm
 
 
 def werkvorm_set_hidden(*, actor: Actor, werkvorm: Werkvorm, hidden: bool) -> None:
-    if not permissions.can_manage_catalogue(actor):
-        raise PermissionDenied
-    if werkvorm.organisation_id not in (None, actor.organisation_id):
-        raise PermissionDenied
-    with transaction.atomic():
+    with service_write(
+        allowed=permissions.can_manage_catalogue(actor)
+        and werkvorm.organisation_id in (None, actor.organisation_id),
+        action="toolbox.werkvorm_hide" if hidden else "toolbox.werkvorm_show",
+        actor=actor, target=werkvorm, organisation_id=actor.organisation_id,
+    ):
         if hidden:
             HiddenWerkvorm.objects.get_or_create(organisation_id=actor.organisation_id,
                                                  werkvorm=werkvorm)
         else:
             HiddenWerkvorm.objects.filter(organisation_id=actor.organisation_id,
                                           werkvorm=werkvorm).delete()
-        audit_record(action="toolbox.werkvorm_hide" if hidden else "toolbox.werkvorm_show",
-                     actor=actor_user(actor), target=werkvorm, organisation_id=actor.organisation_id)
 
 
 # --- team sessions --------------------------------------------------------------------------------
 
 
 def _require_planner(actor: Actor, unit: Unit) -> None:
-    if not selectors.can_plan_for(actor=actor, unit=unit):
-        raise PermissionDenied
+    require(selectors.can_plan_for(actor=actor, unit=unit))
 
 
 def session_check_duration(total_minutes: int) -> None:
@@ -239,7 +233,7 @@ def session_create(*, actor: Actor, unit: Unit, title: str, werkvormen: Sequence
     if any(w.pk not in visible for w in werkvormen):
         raise PermissionDenied
     session_check_duration(sum(w.duration_minutes for w in werkvormen))
-    with transaction.atomic():
+    with service_write(action="toolbox.session_create", actor=actor) as change:
         session = TeamSession.objects.create(
             organisation_id=actor.organisation_id, unit=unit, title=title.strip(),
             planned_for=planned_for, created_by_id=actor.membership_id,
@@ -248,20 +242,21 @@ def session_create(*, actor: Actor, unit: Unit, title: str, werkvormen: Sequence
             TeamSessionItem(session=session, werkvorm=w, position=i, minutes=w.duration_minutes)
             for i, w in enumerate(werkvormen, start=1)
         ])
-        audit_record(action="toolbox.session_create", actor=actor_user(actor), target=session)
+        change.target = session
     return session
 
 
 def session_item_move(*, actor: Actor, session: TeamSession, position: int, up: bool) -> None:
     """Swap an agenda item with its neighbour, so a team leader can set the order without script."""
     _require_planner(actor, session.unit)
-    with transaction.atomic():
+    with service_write(action="toolbox.session_reorder", actor=actor, target=session) as change:
         items = list(session.items.select_for_update().order_by("position"))
         index = next((i for i, item in enumerate(items) if item.position == position), None)
         if index is None:
             raise ValidationError(_("This part is no longer on the agenda."))
         other = index - 1 if up else index + 1
         if not 0 <= other < len(items):
+            change.nothing_changed()
             return
         items[index], items[other] = items[other], items[index]
         # Two passes: positions are unique per session, so park them out of the way first.
@@ -271,13 +266,11 @@ def session_item_move(*, actor: Actor, session: TeamSession, position: int, up: 
         for offset, item in enumerate(items, start=1):
             item.position = offset
             item.save(update_fields=["position"])
-        audit_record(action="toolbox.session_reorder", actor=actor_user(actor), target=session)
 
 
 def session_delete(*, actor: Actor, session: TeamSession) -> None:
     _require_planner(actor, session.unit)
-    with transaction.atomic():
-        audit_record(action="toolbox.session_delete", actor=actor_user(actor), target=session)
+    with service_write(action="toolbox.session_delete", actor=actor, target=session):
         session.delete()
 
 
@@ -290,7 +283,7 @@ def routine_create(*, actor: Actor, unit: Unit, werkvorm: Werkvorm, title: str, 
     _require_planner(actor, unit)
     if not selectors.werkvormen_for_actor(actor=actor).filter(pk=werkvorm.pk).exists():
         raise PermissionDenied
-    with transaction.atomic():
+    with service_write(action="toolbox.routine_create", actor=actor) as change:
         routine = Routine(
             organisation_id=actor.organisation_id, unit=unit, werkvorm=werkvorm,
             title=title.strip() or werkvorm.title_nl, frequency=frequency, starts_on=starts_on,
@@ -299,17 +292,16 @@ def routine_create(*, actor: Actor, unit: Unit, werkvorm: Werkvorm, title: str, 
         )
         routine.full_clean()
         routine.save()
-        audit_record(action="toolbox.routine_create", actor=actor_user(actor), target=routine)
+        change.target = routine
     return routine
 
 
 def routine_set_active(*, actor: Actor, routine: Routine, active: bool) -> Routine:
     _require_planner(actor, routine.unit)
-    with transaction.atomic():
+    with service_write(action="toolbox.routine_resume" if active else "toolbox.routine_stop",
+                       actor=actor, target=routine):
         routine.is_active = active
         routine.save(update_fields=["is_active"])
-        audit_record(action="toolbox.routine_resume" if active else "toolbox.routine_stop",
-                     actor=actor_user(actor), target=routine)
     return routine
 
 
@@ -333,16 +325,15 @@ def routine_mark_done(*, actor: Actor, routine: Routine, on: date, note: str = "
     if on not in dates_between(starts_on=routine.starts_on, frequency=routine.frequency,
                                first=on, last=on):
         raise ValidationError({"on": _("This routine is not planned on that date.")})
-    with transaction.atomic():
+    # The note may hold practical remarks only; it stays out of the audit log regardless.
+    with service_write(action="toolbox.routine_done", actor=actor, target=routine) as change:
         occurrence, _created = RoutineOccurrence.objects.select_for_update().get_or_create(
             routine=routine, date=on)
         occurrence.done_at = timezone.now()
         occurrence.done_by_id = actor.membership_id
         occurrence.note = note
         occurrence.save(update_fields=["done_at", "done_by", "note"])
-        # The note may hold practical remarks only; it stays out of the audit log regardless.
-        audit_record(action="toolbox.routine_done", actor=actor_user(actor), target=routine,
-                     data={"date": on.isoformat()})
+        change.data = {"date": on.isoformat()}
     return occurrence
 
 
@@ -366,24 +357,23 @@ def calendar_feed_create(*, actor: Actor, unit: Unit) -> str:
     Only the SHA-256 of the token is stored, so a copy of the database does not reveal any feed
     address. Making a new one invalidates the old address.
     """
-    if not selectors.visible_routine_units(actor=actor).filter(pk=unit.pk).exists():
-        raise PermissionDenied
+    require(selectors.visible_routine_units(actor=actor).filter(pk=unit.pk).exists())
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with service_write(action="toolbox.calendar_feed_create", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         CalendarFeed.objects.filter(unit=unit, membership_id=actor.membership_id).delete()
         feed = CalendarFeed.objects.create(unit=unit, membership_id=actor.membership_id,
                                            token_hash=token_hash(token))
-        audit_record(action="toolbox.calendar_feed_create", actor=actor_user(actor), target=feed,
-                     organisation_id=actor.organisation_id)
+        change.target = feed
     return token
 
 
 def calendar_feed_revoke(*, actor: Actor, unit: Unit) -> None:
-    with transaction.atomic():
+    with service_write(action="toolbox.calendar_feed_revoke", actor=actor, target=unit) as change:
         deleted, _rows = CalendarFeed.objects.filter(
             unit=unit, membership_id=actor.membership_id).delete()
-        if deleted:
-            audit_record(action="toolbox.calendar_feed_revoke", actor=actor_user(actor), target=unit)
+        if not deleted:
+            change.nothing_changed()
 
 
 # --- reminders ------------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ def case_transition(*, actor: Actor, case: Case, name: str, reason: str = "",
         previous = case.state
         case.state = transition.target
         case.is_open = is_open(case.state)
+        # The terms may have moved (acknowledged, reopened, closed): the hourly job plans again.
+        case.next_reminder_at = now if case.is_open else None
         case.track = track_for(case.state, case.track)
         terms = _terms(settings_for(case.organisation_id))
         if transition.target == State.ACKNOWLEDGED:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.app import Job, VangnetAppConfig
+from vangnet.core.signal_sources import SignalSource
 
 
 class PulseConfig(VangnetAppConfig):
@@ -22,3 +23,8 @@ class PulseConfig(VangnetAppConfig):
         from .tasks import pulse_due_work
 
         return [Job("pulse.due_work", timedelta(hours=1), pulse_due_work)]
+
+    def signal_sources(self) -> list[SignalSource]:
+        from .signal_sources import PulseSource
+
+        return [PulseSource()]

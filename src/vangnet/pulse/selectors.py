@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext
 
 from vangnet.core.statistics import Interval, change_is_beyond_uncertainty
 from vangnet.organisations.public import (
@@ -25,6 +26,7 @@ from vangnet.surveys.public import SurveyTables, link_get_open
 from vangnet.toolbox.public import werkvormen_by_slugs
 
 from .content import CONTENT_DIR, Texts
+from .content import instrument as pulse_instrument
 from .models import PulseGroup, PulseLink, PulsePlan, PulseResponse, PulseRound, TeamAction
 from .permissions import can_see_organisation_figures, can_view_pulse, visible_unit_ids
 
@@ -256,3 +258,57 @@ def plan_unit_choices(*, actor: Actor) -> list[tuple[int, str]]:
     allowed = None if actor.has(Role.COORDINATOR) else managed_subtree(actor=actor)
     return [(unit.pk, "— " * depth + unit.name) for unit, depth in unit_tree(actor=actor)
             if allowed is None or unit.pk in allowed]
+
+
+# --- for the yearly review of the code of conduct ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewTrend:
+    """One scale for the code of conduct's yearly review: a label and a display, suppressed."""
+
+    label: str
+    display: str
+
+
+def review_trends(*, actor: Actor) -> list[ReviewTrend]:
+    """Each scale's organisation figure in the last closed wave, beside the wave before, for the
+    yearly review of the code of conduct (conduct.review_inputs). Organisation figures only, from
+    the stored suppressed results; nothing for someone who may not see organisation figures."""
+    if not can_see_organisation_figures(actor):
+        return []
+    waves = list(PulseRound.objects.filter(organisation_id=actor.organisation_id,
+                                           status=PulseRound.Status.CLOSED)
+                 .order_by("-closed_at", "-pk").values_list("results", flat=True)[:2])
+    if not waves:
+        return []
+    latest = _organisation_scales(waves[0])
+    before = _organisation_scales(waves[1]) if len(waves) > 1 else {}
+    trends = []
+    for scale in pulse_instrument().scales:
+        now = latest.get(scale.code)
+        trends.append(ReviewTrend(label=str(scale.name),
+                                  display=_trend_display(now, before.get(scale.code))))
+    return trends
+
+
+def _organisation_scales(results: dict[str, Any] | None) -> dict[str, Interval]:
+    organisation = (results or {}).get("organisation") or {}
+    if not organisation.get("shown"):
+        return {}
+    return {code: Interval(mean=f["mean"], low=f["low"], high=f["high"], n=f["n"])
+            for code, f in (organisation.get("scales") or {}).items() if f.get("mean") is not None}
+
+
+def _trend_display(now: Interval | None, before: Interval | None) -> str:
+    if now is None:
+        return str(gettext("too few answers to show"))
+    shown = number_format(now.mean, 1)
+    if before is None:
+        return shown
+    if change_is_beyond_uncertainty(before, now):
+        change = gettext("up from %(before)s") if now.mean > before.mean else gettext(
+            "down from %(before)s")
+    else:
+        change = gettext("about the same as %(before)s")
+    return f"{shown} ({change % {'before': number_format(before.mean, 1)}})"

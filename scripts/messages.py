@@ -124,7 +124,8 @@ def extract(scope: Scope, into: Path | None = None) -> list[Path]:
     """Run makemessages for one scope in a temporary copy; write the .po files to `into`.
 
     `into` is a locale dir (default: the scope's own). Existing translations there are kept
-    (makemessages merges with msgmerge); msgids no longer used are dropped (--no-obsolete).
+    (makemessages merges with msgmerge); msgids no longer used are dropped (--no-obsolete), except
+    entries marked as overrides of a library's translation (OVERRIDE_MARK).
     """
     from django.core.management import call_command
 
@@ -160,9 +161,25 @@ def extract(scope: Scope, into: Path | None = None) -> list[Path]:
             catalogue = polib.pofile(str(produced))
             _normalise_header(catalogue)
             destination = target / f"{domain}.po"
+            _keep_overrides(catalogue, _catalogue_dir(scope.locale_dir) / f"{domain}.po")
             catalogue.save(str(destination))
             written.append(destination)
     return written
+
+
+# A translator comment that starts with this marks an entry that overrides a library's own
+# translation (Django's or allauth's formal 'u', issue 18). Its msgid is not in our code, so
+# extraction alone would drop it; it is kept as long as the comment stays.
+OVERRIDE_MARK = "Overrides"
+
+
+def _keep_overrides(catalogue: polib.POFile, previous_path: Path) -> None:
+    if not previous_path.exists():
+        return
+    present = {(entry.msgctxt, entry.msgid) for entry in catalogue}
+    for entry in polib.pofile(str(previous_path)):
+        if entry.comment.startswith(OVERRIDE_MARK) and (entry.msgctxt, entry.msgid) not in present:
+            catalogue.append(entry)
 
 
 def _normalise_header(catalogue: polib.POFile) -> None:

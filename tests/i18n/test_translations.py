@@ -133,3 +133,17 @@ def test_allauth_login_page_is_dutch(client: Any) -> None:
     assert '<html lang="nl"' in html
     assert "Wachtwoord" in html  # allauth's own Dutch catalogue
     assert "Inloggen" in html
+
+
+def test_extraction_keeps_our_overrides_of_library_translations(tmp_path: Path) -> None:
+    """Entries that override Django's or allauth's formal Dutch are not in our code; extracting
+    the project catalogue again must keep them (and drop nothing else that is used)."""
+    committed = polib.pofile(str(messages.PACKAGE / "locale/nl/LC_MESSAGES/django.po"))
+    overrides = {e.msgid for e in committed if e.comment.startswith(messages.OVERRIDE_MARK)}
+    assert "Your password can’t be entirely numeric." in overrides
+    project = next(s for s in messages.scopes() if s.name == messages.PROJECT)
+    fresh = polib.pofile(str(messages.extract(project, into=tmp_path / "locale")[0]))
+    kept = {e.msgid: e.msgstr for e in fresh}
+    assert overrides <= set(kept)
+    assert kept["Your password can’t be entirely numeric."] == committed.find(
+        "Your password can’t be entirely numeric.").msgstr

@@ -52,6 +52,14 @@ def _k(k: int | None) -> int:
     return threshold() if k is None else max(int(k), minimum())
 
 
+def counting_size(*, bound: int, unbound: int, shared_risk_accepted: bool) -> int:
+    """How many answers of a survey group count towards the threshold (ADR 0053): only those
+    through personal links bound to members, unless the organisation accepted in writing that
+    shared-link (and unbound) answers count. Padding through a link nobody is bound to never lifts
+    a group over the threshold on its own."""
+    return bound + unbound if shared_risk_accepted else bound
+
+
 def suppressed_label(k: int | None = None) -> str:
     return f"< {_k(k)}"
 

@@ -1,4 +1,5 @@
-"""Quickscan rounds, their respondent groups, links, answers and the action plan.
+"""Quickscan rounds, their respondent groups, links, answers and the action plan: the quickscan's
+tables on the survey engine's abstract models (`vangnet.surveys`, ADR 0080).
 
 Privacy by construction (docs/adr/0021, 0053):
 - a personal link is bound to one member of the organisation (so that nobody can hand themselves a
@@ -20,29 +21,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vangnet.surveys.public import (
+    SurveyGroup,
+    SurveyLink,
+    SurveyResponse,
+    SurveyRiskAcceptance,
+    SurveyRound,
+)
 
-class Round(models.Model):
+
+class Round(SurveyRound):
+    """A quickscan round on the survey engine (ADR 0080): title, status, closing time and the
+    threshold come from `SurveyRound`."""
+
     class Kind(models.TextChoices):
         GROUPS = "groups", _("Several groups")
         SOLO = "solo", _("On my own")
 
-    class Status(models.TextChoices):
-        # Contexts keep these short words from clashing with other apps' catalogues.
-        OPEN = "open", pgettext_lazy("quickscan round", "Open")
-        CLOSED = "closed", pgettext_lazy("quickscan round", "Closed")
-
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
                                      related_name="quickscan_rounds")
-    title = models.CharField(_("title"), max_length=150)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GROUPS)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN)
     created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    # The threshold at closing: a later change of the setting does not change a frozen report.
-    threshold = models.PositiveSmallIntegerField(default=5)
     # The version of the statements this round is answered on (content/quickscan/statements*.toml).
     # Rounds from before version 2 stay on version 1, so their answers keep their meaning.
     instrument_version = models.PositiveSmallIntegerField(default=2)
@@ -52,25 +52,15 @@ class Round(models.Model):
         verbose_name = _("quickscan round")
         verbose_name_plural = _("quickscan rounds")
 
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
-
     @property
     def is_solo(self) -> bool:
         return self.kind == self.Kind.SOLO
 
 
-class RoundGroup(models.Model):
+class RoundGroup(SurveyGroup):
     """A group of respondents in a round (management, HR, works council, ...)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="groups")
-    slug = models.SlugField(max_length=40)
-    # A shared link, usable by many; stored as a hash like personal links (shown once).
-    shared_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["pk"]
@@ -82,7 +72,7 @@ class RoundGroup(models.Model):
         return f"{self.round} / {self.slug}"
 
 
-class RespondentToken(models.Model):
+class RespondentToken(SurveyLink):
     """One personal, single-use link of one member in one group of a round.
 
     `token_hash` is empty until the background task mints the link and e-mails it to the member;
@@ -96,8 +86,6 @@ class RespondentToken(models.Model):
     membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, null=True,
                                    blank=True,
                                    related_name="quickscan_links")
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    spent = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]
@@ -108,42 +96,21 @@ class RespondentToken(models.Model):
                                     name="quickscan_one_link_per_member_per_round"),
         ]
 
-    def __str__(self) -> str:
-        return f"link {self.pk}"
 
-
-class Response(models.Model):
+class Response(SurveyResponse):
     """One respondent's answers: a draft while they fill it in, then submitted and detached."""
-
-    class Channel(models.TextChoices):
-        PERSONAL = "personal", _("Personal link")
-        SHARED = "shared", _("Shared link")
-        # A personal link made before links were bound to members, or an answer from before this
-        # was recorded: nobody can tell who had it, so it counts like a shared-link answer.
-        UNBOUND = "unbound", _("Link not bound to a person")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     group = models.ForeignKey(RoundGroup, on_delete=models.CASCADE, related_name="responses")
     token = models.OneToOneField(RespondentToken, on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="draft")
-    # A draft from a shared link is found by the hash of a random id kept in a cookie.
-    draft_key_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    answers = models.JSONField(default=dict)
-    # Unbound unless the code knows better: the safe side of the shared-link rule.
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.UNBOUND)
-    submitted = models.BooleanField(default=False)
-    # Only for drafts (clean-up of abandoned drafts); cleared on submission.
-    draft_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["round", "submitted"])]
 
-    def __str__(self) -> str:
-        return f"response {self.pk}"
 
-
-class RiskAcceptance(models.Model):
+class RiskAcceptance(SurveyRiskAcceptance):
     """The organisation's written acceptance that shared-link answers count for one round.
 
     Without it, a group whose count reaches the threshold only through shared-link (or unbound)
@@ -154,11 +121,6 @@ class RiskAcceptance(models.Model):
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="risk_acceptance")
     accepted_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
                                     related_name="+")
-    # The name at the time: the record stays readable when the person leaves.
-    accepted_by_name = models.CharField(max_length=150)
-    accepted_at = models.DateTimeField()
-    statement = models.TextField()
-    reason = models.TextField()
 
     class Meta:
         verbose_name = _("accepted risk of shared links")

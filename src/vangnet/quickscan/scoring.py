@@ -19,7 +19,7 @@ Definitions (docs/adr/0021-quickscan-rounds-and-scoring.md):
   of a group that is shown, but never help it, or any figure, over the threshold: whoever holds a
   shared link can answer many times with known values and subtract them. The organisation can
   accept that risk in writing for a round (`shared_risk_accepted`); then every answer counts.
-  `counting_size` is that rule; the pulse must use it too.
+  `core.anonymity.counting_size` is that rule; the pulse uses it too.
 - A gap is the difference between two shown groups on a pillar or statement; ≥ 15 points is
   highlighted.
 - Priority of a statement = (100 − overall score) + its largest gap between shown groups;
@@ -33,7 +33,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from vangnet.core.anonymity import GroupPlan, groups_to_report, suppress_counts, threshold
+from vangnet.core.anonymity import (
+    GroupPlan,
+    counting_size,
+    groups_to_report,
+    suppress_counts,
+    threshold,
+)
 
 from .content import DONT_KNOW, SCALE_VALUES, Instrument, Statement
 
@@ -67,11 +73,6 @@ class SubmittedAnswers:
     # True for an answer through a personal link bound to a member. Shared-link and unbound
     # answers may be padding by whoever holds the link, so they do not count towards a threshold.
     bound: bool = True
-
-
-def counting_size(*, bound: int, unbound: int, shared_risk_accepted: bool) -> int:
-    """How many answers count towards the threshold: the bound ones, or all when accepted."""
-    return bound + unbound if shared_risk_accepted else bound
 
 
 class GroupStatus:

@@ -15,13 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vangnet.organisations.public import Actor, active_memberships_in, unit_tree
+from vangnet.surveys.public import link_get_open
+from vangnet.surveys.public import shared_group_get_open as shared_group_get
 from vangnet.toolbox.public import werkvormen_by_slugs
 
 from .content import CONTENT_DIR, Texts, comparable_codes, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_rounds, can_view_actions, can_view_report
 from .scoring import Results, SubmittedAnswers, compute_results
-from .tokens import SOLO_GROUP, hash_token
+from .tokens import SOLO_GROUP, TABLES
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership, Organisation
@@ -206,15 +208,10 @@ def statement_trend(*, round_: Round, previous: Round | None,
 
 def token_get_open(*, organisation: Organisation, raw: str) -> RespondentToken | None:
     """A personal link that can still be used: unspent, in an open round of this organisation,
-    and (when bound) of a member who is still active there.
+    and (when bound) of a member who is still active there (the engine's rule, ADR 0080).
     """
-    if not raw:
-        return None
-    return (RespondentToken.objects.select_related("group__round")
-            .filter(Q(membership__isnull=True) | Q(membership__is_active=True),
-                    token_hash=hash_token(raw), spent=False,
-                    group__round__organisation=organisation,
-                    group__round__status=Round.Status.OPEN).first())
+    link = link_get_open(TABLES, organisation_id=organisation.pk, raw=raw)
+    return link if isinstance(link, RespondentToken) else None
 
 
 # --- choosing who gets a link ----------------------------------------------------------------
@@ -228,11 +225,9 @@ def invite_unit_choices(*, actor: Actor) -> list[tuple[int, str]]:
 
 
 def shared_group_get_open(*, organisation: Organisation, raw: str) -> RoundGroup | None:
-    if not raw:
-        return None
-    return (RoundGroup.objects.select_related("round")
-            .filter(shared_token_hash=hash_token(raw), round__organisation=organisation,
-                    round__status=Round.Status.OPEN, round__kind=Round.Kind.GROUPS).first())
+    group = shared_group_get(TABLES, organisation_id=organisation.pk, raw=raw,
+                             kind=Round.Kind.GROUPS)
+    return group if isinstance(group, RoundGroup) else None
 
 
 # --- werkvormen --------------------------------------------------------------------------------

@@ -7,16 +7,15 @@ answer would be a trail back to a person.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,8 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vangnet.core.anonymity import threshold
-from vangnet.core.audit import audit_record
-from vangnet.core.service import actor_user, require
+from vangnet.core.service import require, service_write
 from vangnet.organisations.public import (
     Actor,
     Role,
@@ -33,25 +31,30 @@ from vangnet.organisations.public import (
     membership_for_actor,
     unit_parents,
 )
+from vangnet.surveys import public as engine
 
 from .content import CURRENT_VERSION, DONT_KNOW, SCALE_VALUES, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds
 from .tasks import send_personal_links
-from .tokens import SOLO_GROUP, hash_token, new_token
+from .tokens import SOLO_GROUP, TABLES, hash_token, new_token
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Membership
 
-DRAFT_RETENTION = timedelta(days=30)
+DRAFT_RETENTION = engine.DRAFT_RETENTION
 MIN_REASON_LENGTH = 10
 VALID_ANSWERS = frozenset((*SCALE_VALUES, DONT_KNOW))
 
 
 
 
+def _may_manage(actor: Actor, round_: Round) -> bool:
+    return can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id
+
+
 def _require_round(actor: Actor, round_: Round) -> None:
-    require(can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id)
+    require(_may_manage(actor, round_))
 
 
 # --- rounds ----------------------------------------------------------------------------------
@@ -63,13 +66,14 @@ def round_start(*, actor: Actor, title: str, group_slugs: Iterable[str]) -> Roun
     slugs = list(dict.fromkeys(group_slugs))
     if not slugs or any(slug not in known for slug in slugs):
         raise ValidationError({"groups": _("Choose at least one group.")})
-    with transaction.atomic():
+    with service_write(action="quickscan.round.start", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         round_ = Round.objects.create(organisation_id=actor.organisation_id, title=title.strip(),
                                       kind=Round.Kind.GROUPS, created_by_id=actor.membership_id,
                                       threshold=threshold())
         RoundGroup.objects.bulk_create(RoundGroup(round=round_, slug=slug) for slug in slugs)
-        audit_record(action="quickscan.round.start", actor=actor_user(actor), target=round_,
-                     data={"groups": slugs})
+        change.target = round_
+        change.data = {"groups": slugs}
     return round_
 
 
@@ -81,56 +85,35 @@ def solo_start(*, actor: Actor, title: str) -> tuple[Round, str]:
     """
     require(can_manage_rounds(actor))
     raw = new_token()
-    with transaction.atomic():
+    with service_write(action="quickscan.round.solo_start", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         round_ = Round.objects.create(organisation_id=actor.organisation_id, title=title.strip(),
                                       kind=Round.Kind.SOLO, created_by_id=actor.membership_id,
                                       threshold=threshold())
         group = RoundGroup.objects.create(round=round_, slug=SOLO_GROUP)
         RespondentToken.objects.create(round=round_, group=group, token_hash=hash_token(raw),
                                        membership_id=actor.membership_id)
-        audit_record(action="quickscan.round.solo_start", actor=actor_user(actor), target=round_)
+        change.target = round_
     return round_, raw
 
 
 def round_close(*, actor: Actor, round_: Round) -> Round:
     """Closing freezes the results: links stop working, drafts are thrown away."""
-    _require_round(actor, round_)
-    with transaction.atomic():
+    with service_write(allowed=_may_manage(actor, round_), action="quickscan.round.close",
+                       actor=actor, organisation_id=actor.organisation_id) as change:
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        change.target = round_
         if not round_.is_open:
+            change.nothing_changed()
             return round_
         _close(round_)
-        audit_record(action="quickscan.round.close", actor=actor_user(actor), target=round_)
     return round_
 
 
 def _close(round_: Round) -> None:
-    round_.status = Round.Status.CLOSED
-    round_.closed_at = timezone.now()
-    round_.threshold = threshold()
-    round_.save(update_fields=["status", "closed_at", "threshold"])
-    Response.objects.filter(round=round_, submitted=False).delete()
-    # Every link spent: from now on the database no longer says who answered and who did not.
-    RespondentToken.objects.filter(round=round_).update(spent=True, token_hash=None)
-    RoundGroup.objects.filter(round=round_).update(shared_token_hash="")
-    _rewrite_in_random_order(round_)
-
-
-def _rewrite_in_random_order(round_: Round) -> None:
-    """Write the frozen answers again, in random order, in this one transaction.
-
-    While a round runs, the order of responses (ids, physical rows, transaction ids) follows the
-    order in which people answered, and spent links show who answered: together a trail. After
-    closing, both are gone.
-    """
-    rows = list(Response.objects.filter(round=round_, submitted=True)
-                .values_list("group_id", "answers", "channel"))
-    secrets.SystemRandom().shuffle(rows)
-    Response.objects.filter(round=round_).delete()
-    Response.objects.bulk_create(
-        Response(round=round_, group_id=group_id, answers=answers, channel=channel,
-                 submitted=True) for group_id, answers, channel in rows
-    )
+    """The engine closes (drafts gone, links spent, answers rewritten in random order); the
+    threshold is frozen at its value now."""
+    engine.close(TABLES, round_, threshold=threshold())
 
 
 # --- links -----------------------------------------------------------------------------------
@@ -180,22 +163,11 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
     chosen_members = dict(members.values_list("pk", "created_at"))
     started = group.round.created_at
     wanted = {pk for pk, joined in chosen_members.items() if joined < started}
-    with transaction.atomic():
-        # Lock the round: two requests at once must not both see a member as not yet invited,
-        # and a round closed meanwhile gets no new links.
-        locked = Round.objects.select_for_update().get(pk=group.round_id)
-        if not locked.is_open:
-            raise ValidationError(_("This round is closed."))
-        taken = set(RespondentToken.objects.filter(round_id=group.round_id,
-                                                   membership_id__in=wanted)
-                    .values_list("membership_id", flat=True))
-        new = sorted(wanted - taken)
-        RespondentToken.objects.bulk_create(
-            RespondentToken(round_id=group.round_id, group=group, membership_id=pk)
-            for pk in new
-        )
-        audit_record(action="quickscan.links.invite", actor=actor_user(actor), target=group.round,
-                     data={"group": group.slug, "count": len(new)})
+    with service_write(action="quickscan.links.invite", actor=actor,
+                       organisation_id=actor.organisation_id, target=group.round) as change:
+        new, taken = engine.links_add(TABLES, round_id=group.round_id, group=group,
+                                      membership_ids=wanted)
+        change.data = {"group": group.slug, "count": len(new)}
         if new:
             round_id = group.round_id
             transaction.on_commit(lambda: send_personal_links.enqueue(round_id=round_id))
@@ -225,50 +197,26 @@ def reminders_send(*, actor: Actor, round_: Round) -> None:
     _require_round(actor, round_)
     if not round_.is_open or round_.is_solo:
         raise ValidationError(_("This round is closed."))
-    with transaction.atomic():
-        audit_record(action="quickscan.links.remind", actor=actor_user(actor), target=round_)
+    with service_write(action="quickscan.links.remind", actor=actor,
+                       organisation_id=actor.organisation_id, target=round_):
         round_id = round_.pk
         transaction.on_commit(lambda: send_personal_links.enqueue(round_id=round_id,
                                                                   reminder=True))
 
 
 def personal_links_send(*, round_id: int, reminder: bool = False) -> int:
-    """In the worker: mint each waiting link of an open round and e-mail it to its member.
-
-    Runs inside the task, so the raw link exists only in this process and in the member's mail;
-    the task table holds the round's id. Each link is claimed with a conditional update, so two
-    workers never send the same link twice. With `reminder`, links already sent but not used get
-    a fresh link (the old one stops working).
-    """
+    """In the worker: mint each waiting link of an open group round and e-mail it to its member
+    (the engine's `links_send`, ADR 0053/0080)."""
     round_ = Round.objects.filter(pk=round_id, status=Round.Status.OPEN,
                                   kind=Round.Kind.GROUPS).select_related("organisation").first()
     if round_ is None:
         return 0
-    waiting = RespondentToken.objects.filter(round=round_, spent=False, membership__isnull=False,
-                                             membership__is_active=True)
-    if not reminder:
-        waiting = waiting.filter(token_hash__isnull=True)
-    sent = 0
-    connection = get_connection()
-    for token_id, old_hash, email, language in waiting.values_list(
-            "pk", "token_hash", "membership__user__email", "membership__user__preferred_language"):
-        raw = new_token()
-        same_hash = Q(token_hash__isnull=True) if old_hash is None else Q(token_hash=old_hash)
-        claimed = RespondentToken.objects.filter(same_hash, pk=token_id, spent=False)
-        if not claimed.update(token_hash=hash_token(raw)):
-            continue  # another worker took it, or the member answered meanwhile
-        try:
-            connection.send_messages([_personal_link_email(round_=round_, raw=raw, to=email,
-                                                           language=language,
-                                                           reminder=reminder)])
-        except Exception:
-            # Not sent: give the link back, so that the next run sends it (the task fails and
-            # says so; nobody ends up with a link that never arrived).
-            RespondentToken.objects.filter(pk=token_id, token_hash=hash_token(raw)).update(
-                token_hash=old_hash)
-            raise
-        sent += 1
-    return sent
+
+    def make_email(raw: str, to: str, language: str) -> EmailMessage:
+        return _personal_link_email(round_=round_, raw=raw, to=to, language=language,
+                                    reminder=reminder)
+
+    return engine.links_send(TABLES, round_id=round_.pk, reminder=reminder, make_email=make_email)
 
 
 def _personal_link_email(*, round_: Round, raw: str, to: str, language: str,
@@ -295,12 +243,10 @@ def shared_link_create(*, actor: Actor, group: RoundGroup) -> str:
     unless the organisation accepts that risk for the round (`shared_risk_accept`).
     """
     _require_open_group(actor, group)
-    raw = new_token()
-    with transaction.atomic():
-        group.shared_token_hash = hash_token(raw)
-        group.save(update_fields=["shared_token_hash"])
-        audit_record(action="quickscan.shared_link.create", actor=actor_user(actor),
-                     target=group.round, data={"group": group.slug})
+    with service_write(action="quickscan.shared_link.create", actor=actor,
+                       organisation_id=actor.organisation_id, target=group.round) as change:
+        raw = engine.shared_link_set(group)
+        change.data = {"group": group.slug}
     return raw
 
 
@@ -327,8 +273,10 @@ def shared_risk_accept(*, actor: Actor, round_: Round, reason: str,
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError({"reason": _("Explain in a sentence or two why you accept this.")})
-    with transaction.atomic():
+    with service_write(action="quickscan.shared_risk.accept", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        change.target = round_
         expected = shared_risk_statement(round_=round_, k=round_.threshold)
         if confirmed_statement.strip() != expected:
             raise ValidationError(_("The text you confirmed is not the current one. Read it "
@@ -340,7 +288,6 @@ def shared_risk_accept(*, actor: Actor, round_: Round, reason: str,
             round=round_, accepted_by=membership,
             accepted_by_name=membership.user.full_name or membership.user.email,
             accepted_at=timezone.now(), statement=expected, reason=reason)
-        audit_record(action="quickscan.shared_risk.accept", actor=actor_user(actor), target=round_)
     return acceptance
 
 
@@ -348,33 +295,14 @@ def shared_risk_accept(*, actor: Actor, round_: Round, reason: str,
 
 
 def draft_for_token(*, token: RespondentToken) -> Response:
-    response = Response.objects.filter(token=token, submitted=False).first()
-    if response is not None:
-        return response
-    channel = Response.Channel.PERSONAL if token.membership_id else Response.Channel.UNBOUND
-    try:
-        with transaction.atomic():
-            return Response.objects.create(round_id=token.group.round_id, group=token.group,
-                                           token=token, channel=channel,
-                                           draft_updated_at=timezone.now())
-    except IntegrityError:
-        # The same link opened twice at the same moment: use the draft the other request made.
-        return Response.objects.get(token=token)
+    # The engine works on the tables in TABLES: what it returns is a quickscan Response.
+    return cast("Response", engine.draft_for_link(TABLES, token))
 
 
 def draft_for_shared_link(*, group: RoundGroup, draft_key: str | None) -> tuple[Response, str]:
     """The draft behind the draft key from the cookie, or a new draft with a new key."""
-    if draft_key:
-        response = Response.objects.filter(group=group, submitted=False,
-                                           draft_key_hash=hash_token(draft_key)).first()
-        if response is not None:
-            return response, draft_key
-    draft_key = new_token()
-    response = Response.objects.create(round_id=group.round_id, group=group,
-                                       channel=Response.Channel.SHARED,
-                                       draft_key_hash=hash_token(draft_key),
-                                       draft_updated_at=timezone.now())
-    return response, draft_key
+    response, key = engine.draft_for_shared_link(TABLES, group=group, draft_key=draft_key)
+    return cast("Response", response), key
 
 
 def clean_answers(raw: Mapping[str, object], version: int = CURRENT_VERSION) -> dict[str, int]:
@@ -394,11 +322,7 @@ def clean_answers(raw: Mapping[str, object], version: int = CURRENT_VERSION) -> 
 def answers_save(*, response: Response, answers: Mapping[str, object]) -> Response:
     if response.submitted or not response.round.is_open:
         raise ValidationError(_("This questionnaire can no longer be changed."))
-    with transaction.atomic():
-        response.answers = {**response.answers,
-                            **clean_answers(answers, response.round.instrument_version)}
-        response.draft_updated_at = timezone.now()
-        response.save(update_fields=["answers", "draft_updated_at"])
+    engine.answers_merge(response, clean_answers(answers, response.round.instrument_version))
     return response
 
 
@@ -414,14 +338,7 @@ def response_submit(*, response: Response) -> Response:
     if missing_codes(response):
         raise ValidationError(_("Some statements have no answer yet."))
     with transaction.atomic():
-        token = response.token
-        response.submitted = True
-        response.token = None
-        response.draft_key_hash = ""
-        response.draft_updated_at = None
-        response.save(update_fields=["submitted", "token", "draft_key_hash", "draft_updated_at"])
-        if token is not None:
-            RespondentToken.objects.filter(pk=token.pk).update(spent=True)
+        engine.submit_and_detach(TABLES, response)
         round_ = response.round
         if round_.is_solo:
             _close(round_)
@@ -446,13 +363,14 @@ def action_create(*, actor: Actor, title: str, description: str = "",
         raise PermissionDenied
     if statement_code:
         pillar = instrument().statement(statement_code).pillar
-    with transaction.atomic():
+    with service_write(action="quickscan.action.create", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
         action = Action(organisation_id=actor.organisation_id, round=round_,
                         statement_code=statement_code, pillar=pillar, title=title.strip(),
                         description=description, owner=owner, due_date=due_date, status=status)
         action.full_clean()
         action.save()
-        audit_record(action="quickscan.action.create", actor=actor_user(actor), target=action)
+        change.target = action
     return action
 
 
@@ -477,21 +395,21 @@ def action_update(*, actor: Actor, action: Action, title: str, description: str,
                   owner: Membership | None, due_date: date | None, status: str) -> Action:
     require(can_manage_actions(actor) and action.organisation_id == actor.organisation_id)
     _check_owner(actor, owner)
-    with transaction.atomic():
+    with service_write(action="quickscan.action.update", actor=actor,
+                       organisation_id=actor.organisation_id, target=action) as change:
         action.title, action.description, action.owner = title.strip(), description, owner
         action.due_date, action.status = due_date, status
         action.full_clean()
         action.save()
-        audit_record(action="quickscan.action.update", actor=actor_user(actor), target=action,
-                     data={"status": status})
+        change.data = {"status": status}
     return action
 
 
 def drafts_delete_abandoned() -> int:
     """Retention: drafts nobody touched for DRAFT_RETENTION go. Counted, never described."""
-    with transaction.atomic():
-        deleted, _ = Response.objects.filter(
-            submitted=False, draft_updated_at__lt=timezone.now() - DRAFT_RETENTION).delete()
-        if deleted:
-            audit_record(action="quickscan.drafts.delete", data={"count": deleted})
+    with service_write(action="quickscan.drafts.delete", actor=None) as change:
+        deleted = engine.drafts_delete_abandoned(TABLES, retention=DRAFT_RETENTION)
+        change.data = {"count": deleted}
+        if not deleted:
+            change.nothing_changed()
     return deleted

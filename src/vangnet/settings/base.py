@@ -58,7 +58,9 @@ INSTALLED_APPS += [
     app
     for app in (
         "vangnet.toolbox",
+        "vangnet.surveys",
         "vangnet.quickscan",
+        "vangnet.pulse",
         "vangnet.reporting",
         "vangnet.cases",
         "vangnet.conduct",

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.app import Job, VangnetAppConfig
+from vangnet.core.signal_sources import SignalSource
 
 
 class WorkshopsConfig(VangnetAppConfig):
@@ -22,3 +23,8 @@ class WorkshopsConfig(VangnetAppConfig):
 
         # Daily: flag sessions below their minimum to the coordinator, remind participants.
         return [Job("workshops.daily", timedelta(days=1), workshops_daily)]
+
+    def signal_sources(self) -> list[SignalSource]:
+        from .signal_sources import WorkshopsSource
+
+        return [WorkshopsSource()]

@@ -147,3 +147,23 @@ def test_extraction_keeps_our_overrides_of_library_translations(tmp_path: Path) 
     assert overrides <= set(kept)
     assert kept["Your password can’t be entirely numeric."] == committed.find(
         "Your password can’t be entirely numeric.").msgstr
+
+
+def test_one_msgid_has_one_dutch_translation_across_catalogues() -> None:
+    """Django merges every app's catalogue into one, and the first app in INSTALLED_APPS wins: a
+    msgid translated differently in two apps shows the other app's words on your page (a
+    workshop's "Closing" became a case's "Afsluiten"). Translate it the same everywhere, or give
+    the two meanings a context (pgettext / {% translate ... context ... %})."""
+    translations: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in PO_FILES:
+        if po_path.parts[-3] != "nl":
+            continue
+        owner = str(po_path.relative_to(messages.PACKAGE).parts[0])
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete:
+                continue
+            text = entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
+            translations.setdefault((entry.msgctxt, entry.msgid), {})[owner] = text
+    conflicts = {key[1]: per_app for key, per_app in translations.items()
+                 if len(set(per_app.values())) > 1}
+    assert not conflicts, "\n".join(f"{msgid!r}: {per_app}" for msgid, per_app in conflicts.items())

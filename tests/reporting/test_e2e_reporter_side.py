@@ -101,6 +101,15 @@ def test_phone_at_390_px(browser, live_server, organisation, advisor) -> None:
         acute = page.locator("main a[href='tel:112']")
         assert acute.is_visible()
         assert acute.bounding_box()["y"] < page.locator("main h1").bounding_box()["y"]
+        # A tablet turned: wide shows the tools without a button; narrow again hides them behind
+        # the button instead of leaving the open menu over the page.
+        tools = page.locator(".vn-header__tools")
+        page.set_viewport_size({"width": 1024, "height": 768})
+        tools.wait_for(state="visible")
+        assert not page.locator("summary.vn-header__menu-button").is_visible()
+        page.set_viewport_size({"width": 390, "height": 844})
+        tools.wait_for(state="hidden")
+        assert page.locator("summary.vn-header__menu-button").is_visible()
     finally:
         context.close()
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import MAX_SEATS_CEILING, MIN_SEATS_FLOOR, Audience, Offer
 
@@ -53,7 +54,8 @@ class OfferForm(forms.Form):
     script_opening = forms.CharField(label=_("Opening"), widget=forms.Textarea(attrs={"rows": 3}))
     script_ground_rules = forms.CharField(
         label=_("Ground rules on confidentiality"), widget=forms.Textarea(attrs={"rows": 3}))
-    script_closing = forms.CharField(label=_("Closing"), widget=forms.Textarea(attrs={"rows": 3}))
+    script_closing = forms.CharField(label=pgettext_lazy("workshop script", "Closing"),
+                                     widget=forms.Textarea(attrs={"rows": 3}))
     min_participants = forms.IntegerField(label=_("Minimum participants"), initial=4,
                                           min_value=MIN_SEATS_FLOOR, max_value=MAX_SEATS_CEILING)
     max_participants = forms.IntegerField(label=_("Maximum participants"), initial=8,

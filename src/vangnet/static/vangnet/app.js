@@ -36,7 +36,11 @@
     var menu = document.querySelector("[data-header-menu]");
     if (menu && window.matchMedia) {
       var wide = window.matchMedia("(min-width: 48rem)");
-      var sync = function () { if (wide.matches) { menu.setAttribute("open", ""); } };
+      // Open on a wide screen; closed again when the screen narrows (a tablet turned upright),
+      // so the menu never covers the page it was not asked for on.
+      var sync = function () {
+        if (wide.matches) { menu.setAttribute("open", ""); } else { menu.removeAttribute("open"); }
+      };
       sync();
       wide.addEventListener("change", sync);
     }

@@ -136,6 +136,9 @@ class Session(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     low_flagged_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The calendar invite's SEQUENCE (RFC 5545): raised on every move and on cancelling, so a
+    # calendar replaces the event it holds under the same UID.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]

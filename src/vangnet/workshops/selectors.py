@@ -20,8 +20,9 @@ from vangnet.organisations.public import Role, members_with_role
 
 from . import permissions
 from .models import (
+    EVALUATION_ITEMS,
     Audience,
-    Evaluation,
+    EvaluationResponse,
     Facilitator,
     Offer,
     Pool,
@@ -275,9 +276,6 @@ def reflections_of_offer(*, actor: Actor, offer: Offer) -> QuerySet[Reflection]:
 
 # --- figures (ADR 0085) -------------------------------------------------------------------------
 
-EVALUATION_ITEMS = ("useful", "safe", "facilitation")
-
-
 @dataclass
 class SessionScores:
     session: Session
@@ -326,9 +324,11 @@ def pool_figures(*, actor: Actor, pool: Pool) -> PoolFigures:
     sessions = list(_sessions().filter(offer__pool=pool, status=Session.Status.HELD).annotate(
         referral_count=Count("referrals", distinct=True)))
     evaluations: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for session_id, *scores in Evaluation.objects.filter(session__in=sessions).values_list(
-            "session_id", *EVALUATION_ITEMS):
-        evaluations[session_id].append(tuple(scores))
+    # The engine's submitted answers of each session's round (drafts never count).
+    for session_id, answers in EvaluationResponse.objects.filter(
+            round__session__in=sessions, submitted=True).values_list("round__session_id", "answers"):
+        useful, safe, facilitation = (int(answers[item]) for item in EVALUATION_ITEMS)
+        evaluations[session_id].append((useful, safe, facilitation))
     audience_counts: dict[str, int] = dict.fromkeys(Audience.values, 0)
     role_counts = {"managers": 0, "employees": 0}
     for audience, is_manager, n in Registration.objects.filter(

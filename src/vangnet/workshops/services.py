@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vangnet.core import anonymity
 from vangnet.core.mail import queue_mail, queue_sealed_email
 from vangnet.core.service import require, service_write
 from vangnet.organisations.public import (
@@ -23,13 +24,17 @@ from vangnet.organisations.public import (
     organisation_get_public,
     unit_ancestor_ids,
 )
+from vangnet.surveys import public as engine
 
 from . import permissions, selectors
 from .duo import Profile, duo_warnings
 from .models import (
     MAX_SEATS_CEILING,
     MIN_SEATS_FLOOR,
-    Evaluation,
+    EvaluationGroup,
+    EvaluationLink,
+    EvaluationResponse,
+    EvaluationRound,
     Facilitator,
     Offer,
     Pool,
@@ -249,8 +254,11 @@ def session_mark_held(*, actor: Actor, session: Session) -> Session:
         raise ValidationError(_("This session is not planned any more."))
     with service_write(action="workshops.session_held", actor=actor,
                        organisation_id=session.offer.pool.organisation_id, target=session):
-        session.status = Session.Status.HELD
-        session.save(update_fields=["status"])
+        locked = _locked(session.pk)
+        locked.status = Session.Status.HELD
+        locked.save(update_fields=["status"])
+        _evaluation_round(locked)
+    session.status = Session.Status.HELD
     return session
 
 
@@ -417,28 +425,91 @@ def refer(*, actor: Actor, session: Session, email_to: str = "", body: str = "",
     return referral
 
 
-def evaluate(*, actor: Actor, session: Session, useful: int, safe: int, facilitation: int) -> Evaluation:
-    """A participant's anonymous evaluation: the registration only learns *that* it evaluated
-    (once); the answers carry the session and nothing else. Not audited with the answers."""
-    for value in (useful, safe, facilitation):
+# The evaluation is an instrument of the survey engine (ADR 0080, 0120): a held session is a
+# round with one group, its registered participants hold bound links (never e-mailed: they answer
+# on the session page), answers are cut loose from the link on submission, and the round closes
+# this long after the session (drafts gone, links spent, answers rewritten in random order).
+EVALUATION_TABLES = engine.SurveyTables(round=EvaluationRound, group=EvaluationGroup,
+                                        link=EvaluationLink, response=EvaluationResponse)
+EVALUATION_OPEN = timedelta(days=30)
+
+
+def _evaluation_round(session: Session) -> EvaluationRound:
+    """The session's evaluation round, opened once with a bound link for every registered
+    participant, created together in membership order (so the links' ids and the spent flags
+    never tell who answered first). Call inside a transaction with the session row locked."""
+    found = EvaluationRound.objects.filter(session=session).first()
+    if found is not None:
+        return found
+    round_ = EvaluationRound.objects.create(
+        organisation_id=session.offer.pool.organisation_id, session=session,
+        title=session.offer.title[:150], threshold=anonymity.threshold())
+    group = EvaluationGroup.objects.create(round=round_, slug="session")
+    participants = Registration.objects.filter(
+        session=session, status=Registration.Status.REGISTERED).values_list("membership_id", flat=True)
+    engine.links_add(EVALUATION_TABLES, round_id=round_.pk, group=group,
+                     membership_ids=list(participants))
+    return round_
+
+
+def evaluate(*, actor: Actor, session: Session, useful: int, safe: int,
+             facilitation: int) -> EvaluationResponse:
+    """A participant's anonymous evaluation through the survey engine: their bound link is spent
+    and the answers are cut loose from it; the registration only learns *that* it evaluated
+    (once). The audit entry names the session, no actor and no answer."""
+    answers = {"useful": useful, "safe": safe, "facilitation": facilitation}
+    for value in answers.values():
         if not 1 <= int(value) <= 5:
             raise ValidationError(_("Choose an answer from 1 to 5."))
     with service_write(action="workshops.evaluate", actor=None,
                        organisation_id=session.offer.pool.organisation_id) as change:
+        locked = _locked(session.pk)
         registration = Registration.objects.select_for_update().filter(
-            session=session, membership_id=actor.membership_id,
+            session=locked, membership_id=actor.membership_id,
             status=Registration.Status.REGISTERED).first()
-        if registration is None or session.status != Session.Status.HELD:
+        if registration is None or locked.status != Session.Status.HELD:
             raise ValidationError(_("You can evaluate a session you took part in, after it was held."))
         if registration.evaluated:
             raise ValidationError(_("You already evaluated this session. Thank you!"))
+        round_ = _evaluation_round(locked)
+        if not round_.is_open:
+            raise ValidationError(_("The evaluation of this session has closed."))
+        link = EvaluationLink.objects.filter(round=round_, membership_id=actor.membership_id).first()
+        if link is None:
+            # Registered before the round existed only through a data repair: bind them now.
+            engine.links_add(EVALUATION_TABLES, round_id=round_.pk, group=round_.groups.get(),
+                             membership_ids=[actor.membership_id])
+            link = EvaluationLink.objects.get(round=round_, membership_id=actor.membership_id)
+        if link.spent:
+            raise ValidationError(_("You already evaluated this session. Thank you!"))
         registration.evaluated = True
         registration.save(update_fields=["evaluated"])
-        evaluation = Evaluation.objects.create(session=session, useful=useful, safe=safe,
-                                               facilitation=facilitation)
-        # The entry names the session, not the evaluation or the person (actor None).
-        change.target = session
-    return evaluation
+        response = engine.draft_for_link(EVALUATION_TABLES, link)
+        engine.answers_merge(response, {key: int(value) for key, value in answers.items()})
+        engine.submit_and_detach(EVALUATION_TABLES, response)
+        # The entry names the session, not the answers or the person (actor None).
+        change.target = locked
+    return response  # type: ignore[return-value]
+
+
+def evaluations_close(*, now: datetime | None = None) -> int:
+    """Close the evaluation rounds of sessions held more than EVALUATION_OPEN ago (the engine's
+    closing: links spent and their hashes gone, answers rewritten in random order)."""
+    now = now or timezone.now()
+    closed = 0
+    due = EvaluationRound.objects.filter(status=EvaluationRound.Status.OPEN,
+                                         session__starts_at__lt=now - EVALUATION_OPEN)
+    for round_id, organisation_id in due.values_list("pk", "organisation_id"):
+        with service_write(action="workshops.evaluation_close", actor=None,
+                           organisation_id=organisation_id) as change:
+            locked = EvaluationRound.objects.select_for_update().get(pk=round_id)
+            change.target = locked
+            if not locked.is_open:
+                change.nothing_changed()
+                continue
+            engine.close(EVALUATION_TABLES, locked)
+            closed += 1
+    return closed
 
 
 def reflect(*, actor: Actor, session: Session, went_well: str, needed: str = "") -> Reflection:
@@ -520,4 +591,4 @@ def daily(*, now: datetime | None = None) -> dict[str, int]:
             transaction.on_commit(partial(queue_mail, "workshops/email/reminder",
                                           user_ids=user_ids, session_id=session_id))
             reminded += 1
-    return {"flagged": flagged, "reminded": reminded}
+    return {"flagged": flagged, "reminded": reminded, "evaluations_closed": evaluations_close(now=now)}

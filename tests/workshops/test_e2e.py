@@ -2,7 +2,10 @@
 four facilitators, makes an offer and two sessions and assigns a duo (the same-profile warning
 shows); eight members hold a seat, a ninth goes on the waiting list and moves up when one cancels;
 the facilitator refers a participant during the session; participants evaluate; the coordinator
-sees the figures with the session of three evaluations hidden. Every page is checked with axe,
+sees the figures with the session of three evaluations hidden; then edits a facilitator's profile,
+deactivates another, and moves and cancels a session (each after its confirmation page, the
+participants mailed with the calendar update). Facilitators are found with the person search. Every
+page is checked with axe,
 all rules including best practices; screenshots at 1280 and 390 px in var/screenshots/workshops/.
 Seven of the eight seats and most evaluations are made through the services (the same code the
 pages call) to keep the test's logins few."""

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from vangnet.core.models import AuditEntry
 from vangnet.workshops import public, selectors, services
-from vangnet.workshops.models import Evaluation, Referral, Registration, Session
+from vangnet.workshops.models import EvaluationLink, EvaluationResponse, Referral, Registration, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +68,15 @@ def test_an_evaluation_is_anonymous_once_and_only_after_the_session(ready: Any) 
     services.evaluate(actor=ready.actor(person), session=ready.session, useful=4, safe=5, facilitation=3)
     with pytest.raises(ValidationError, match="al geëvalueerd"):
         services.evaluate(actor=ready.actor(person), session=ready.session, useful=1, safe=1, facilitation=1)
-    evaluation = Evaluation.objects.get()
-    assert {f.name for f in Evaluation._meta.get_fields()} == {"id", "session", "useful", "safe", "facilitation"}
-    assert (evaluation.useful, evaluation.safe, evaluation.facilitation) == (4, 5, 3)
+    # On the survey engine: the answers are cut loose from the participant's bound link (spent),
+    # and the response row has no person, no link and no time stamp.
+    response = EvaluationResponse.objects.get()
+    assert {f.name for f in EvaluationResponse._meta.get_fields()} == {
+        "id", "round", "group", "token", "draft_key_hash", "answers", "channel", "submitted",
+        "draft_updated_at"}
+    assert response.answers == {"useful": 4, "safe": 5, "facilitation": 3}
+    assert response.submitted and response.token_id is None and response.draft_updated_at is None
+    assert EvaluationLink.objects.get(membership=person).spent
     entry = AuditEntry.objects.filter(action="workshops.evaluate").get()
     assert entry.actor_id is None and entry.data == {}
 
@@ -168,8 +174,8 @@ def test_the_daily_job_flags_a_low_session_once_and_reminds_once(
     for person in ready.members(2):
         services.register(actor=ready.actor(person), session=ready.session)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.daily() == {"flagged": 1, "reminded": 1}
+        assert services.daily() == {"flagged": 1, "reminded": 1, "evaluations_closed": 0}
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.daily() == {"flagged": 0, "reminded": 0}
+        assert services.daily() == {"flagged": 0, "reminded": 0, "evaluations_closed": 0}
     recipients = sorted(address for m in mailoutbox for address in m.to)
     assert ready.coordinator.user.email in recipients and len(recipients) == 3

@@ -2,7 +2,10 @@
 four facilitators, makes an offer and two sessions and assigns a duo (the same-profile warning
 shows); eight members hold a seat, a ninth goes on the waiting list and moves up when one cancels;
 the facilitator refers a participant during the session; participants evaluate; the coordinator
-sees the figures with the session of three evaluations hidden. Every page is checked with axe,
+sees the figures with the session of three evaluations hidden; then edits a facilitator's profile,
+deactivates another, and moves and cancels a session (each after its confirmation page, the
+participants mailed with the calendar update). Facilitators are found with the person search. Every
+page is checked with axe,
 all rules including best practices; screenshots at 1280 and 390 px in var/screenshots/workshops/.
 Seven of the eight seats and most evaluations are made through the services (the same code the
 pages call) to keep the test's logins few."""
@@ -10,11 +13,14 @@ pages call) to keep the test's logins few."""
 from __future__ import annotations
 
 import os
+import re
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 
 from support.people import make_member, make_unit, totp_code
 from vangnet.organisations.public import actor_for
@@ -94,7 +100,11 @@ def test_the_whole_workshop_path(page: Any, login: Any, people: dict[str, Any]) 
     pool_url = page.url
     for name, line in (("Lieke Lijn", True), ("Lars Lijn", True), ("Bea Begeleider", False),
                        ("Bram Begeleider", False)):
-        page.get_by_label("Persoon").select_option(label=f"{name} ({people['org'].name})")
+        # A search, not a list of everyone: only people with the facilitator role are found.
+        page.get_by_label("Zoek een persoon").fill(name.split()[0])
+        page.get_by_role("button", name="Zoeken").click()
+        page.wait_for_selector(f"#id_persoon[value='{name.split()[0]}']")
+        page.get_by_label(f"{name} ({people['org'].name})").check()
         page.get_by_label("Heeft ervaring als leidinggevende (lijn)").set_checked(line)
         page.get_by_label("Heeft ervaring als gespreksbegeleider").set_checked(not line)
         page.get_by_label("Training afgerond op").fill("2026-03-01")
@@ -205,3 +215,44 @@ def test_the_whole_workshop_path(page: Any, login: Any, people: dict[str, Any]) 
     assert "< 5" in rows.nth(1).inner_text() and "6" in rows.nth(0).inner_text()
     assert Offer.objects.count() == 1
     _check(page, "figures")
+
+    # 7. The coordinator edits a profile and deactivates a facilitator, then moves a session and
+    # cancels it, each after a confirmation page; the participants get the calendar updates.
+    page.goto(pool_url)
+    page.get_by_role("link", name="Lieke Lijn").click()
+    page.wait_for_selector("h1:has-text('Lieke Lijn')")
+    _check(page, "facilitator")
+    page.get_by_label("Beschikbaarheid").fill("dinsdagochtend")
+    page.get_by_role("button", name="Profiel opslaan").click()
+    page.wait_for_selector("text=Het profiel is opgeslagen.")
+    page.get_by_role("link", name="Lars Lijn").click()
+    page.get_by_role("button", name="Deze begeleider deactiveren").click()
+    page.wait_for_selector("text=De begeleider is gedeactiveerd")
+    _check(page, "facilitator-deactivated")
+    third = services.session_create(actor=actor_for(people["coordinator"]), offer=first.offer,
+                                    starts_at=first.starts_at + timedelta(days=60),
+                                    video_link="https://video.example.org/derde")
+    for member in members[:2]:
+        services.register(actor=actor_for(member), session=third)
+    mail.outbox.clear()
+    page.goto(offer_url)
+    page.get_by_role("link", name=re.compile("^verplaatsen")).first.click()
+    page.wait_for_selector("h1:has-text('Sessie verplaatsen')")
+    _check(page, "move")
+    page.get_by_label("Datum en tijd").fill("2030-04-02T14:00")
+    page.get_by_role("button", name="Volgende: de wijziging controleren").click()
+    page.wait_for_selector("#move-confirm")
+    _check(page, "move-confirm")
+    page.get_by_role("button", name="Ja, verplaats deze sessie").click()
+    page.wait_for_selector("text=De sessie is verplaatst.")
+    moved = [m for m in mail.outbox if m.attachments]
+    assert sorted(a for m in moved for a in m.to) == ["m0@example.org", "m1@example.org"]
+    assert "SEQUENCE:1" in moved[0].attachments[0][1]
+    mail.outbox.clear()
+    page.get_by_role("link", name=re.compile("^annuleren")).first.click()
+    page.wait_for_selector("h1:has-text('Sessie annuleren')")
+    _check(page, "cancel")
+    page.get_by_role("button", name="Ja, annuleer deze sessie").click()
+    page.wait_for_selector("text=De sessie is geannuleerd.")
+    assert "METHOD:CANCEL" in mail.outbox[0].attachments[0][1]
+    assert Session.objects.get(pk=third.pk).status == "cancelled"

@@ -48,8 +48,10 @@ DEMO_PEOPLE = [
                job_title="Jeugdconsulent"),
     DemoPerson("leidinggevende@demo.vangnet.nl", "Marco Jansen", (Role.EMPLOYEE, Role.MANAGER),
                "SD-JGD", job_title="Teamleider Jeugd"),
-    DemoPerson("afdelingshoofd@demo.vangnet.nl", "Ingrid Bakker", (Role.EMPLOYEE, Role.MANAGER),
-               "SD", job_title="Afdelingshoofd Sociaal Domein"),
+    # Also a workshop facilitator: the demo pool's duo needs one with line experience.
+    DemoPerson("afdelingshoofd@demo.vangnet.nl", "Ingrid Bakker",
+               (Role.EMPLOYEE, Role.MANAGER, Role.FACILITATOR), "SD",
+               job_title="Afdelingshoofd Sociaal Domein"),
     DemoPerson("hr@demo.vangnet.nl", "Yusuf Demir", (Role.EMPLOYEE, Role.HR), "BV-HR",
                job_title="HR-adviseur"),
     DemoPerson("vertrouwenspersoon@demo.vangnet.nl", "Els Hoekstra",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,8 +24,7 @@ class JoinForm(forms.Form):
         help_text=_("As in its links, for example gemeente-zonnedal."))
 
 
-class FacilitatorForm(forms.Form):
-    membership = forms.TypedChoiceField(label=_("Person"), coerce=str)
+class FacilitatorProfileForm(forms.Form):
     line_experience = forms.BooleanField(label=_("Has experience as a manager (line)"), required=False)
     facilitation_experience = forms.BooleanField(label=_("Has experience as a facilitator"),
                                                  required=False)
@@ -35,9 +35,40 @@ class FacilitatorForm(forms.Form):
     on_site = forms.BooleanField(label=_("Leads sessions on site"), required=False, initial=True)
     availability = forms.CharField(label=_("Availability"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+
+class FacilitatorForm(FacilitatorProfileForm):
+    """Add a facilitator: the person is chosen from the people the search shows (radio buttons,
+    no script needed); any eligible person validates, also one the current search does not show.
+    Eligible: holding the workshop facilitator role in an organisation of the pool, not yet in it."""
+
+    membership = forms.TypedChoiceField(
+        label=_("Person"), coerce=int, widget=forms.RadioSelect, empty_value=None,
+        error_messages={"invalid_choice": _(
+            "This person does not have the role of workshop facilitator in an organisation of "
+            "this pool, or is in the pool already. Search and choose someone from the list.")})
+    field_order = ["membership"]
+
+    def __init__(self, *args: Any, candidates: QuerySet[Any], shown: list[Any],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = people  # type: ignore[attr-defined]
+        self.candidates = candidates
+        field: Any = self.fields["membership"]
+        field.widget.choices = [(m.pk, person_label(m)) for m in shown]
+        # Validation is against the whole eligible set (checked in clean_membership).
+        field.valid_value = lambda value: True
+
+    def clean_membership(self) -> Any:
+        pk = self.cleaned_data["membership"]
+        found = self.candidates.filter(pk=pk).first() if pk is not None else None
+        if found is None:
+            raise forms.ValidationError(self.fields["membership"].error_messages["invalid_choice"],
+                                        code="invalid_choice")
+        return found
+
+
+def person_label(membership: Any) -> str:
+    name = membership.user.get_full_name() or membership.user.email
+    return f"{name} ({membership.organisation.name})"
 
 
 class OfferForm(forms.Form):
@@ -78,6 +109,10 @@ class SessionForm(forms.Form):
                                     input_formats=["%Y-%m-%dT%H:%M"])
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+
+class MoveForm(SessionForm):
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class DuoForm(forms.Form):

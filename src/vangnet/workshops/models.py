@@ -1,6 +1,7 @@
 """Data of workshops: a pool of trained facilitators (possibly shared by several organisations),
 offers per audience, sessions with a duo and a capacity, registrations with a waiting list,
-referrals counted without a name, anonymous evaluations and the facilitators' reflections.
+referrals counted without a name, anonymous evaluations (an instrument of the survey engine,
+ADR 0080 and 0120) and the facilitators' reflections.
 Constraints only; every write is a service (services.py). Other apps' models by string (ADR 0060).
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from vangnet.surveys.public import SurveyGroup, SurveyLink, SurveyResponse, SurveyRound
 
 # Sane bounds for an offer's capacity (issue 16: 4–8 works best; an offer may differ a little).
 MIN_SEATS_FLOOR = 3
@@ -136,6 +139,9 @@ class Session(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     low_flagged_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The calendar invite's SEQUENCE (RFC 5545): raised on every move and on cancelling, so a
+    # calendar replaces the event it holds under the same UID.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]
@@ -188,22 +194,61 @@ class Referral(models.Model):
         return f"referral in session {self.session_id}"
 
 
-class Evaluation(models.Model):
-    """One participant's anonymous answers: no link to the registration, no time stamp."""
+# --- the evaluation, an instrument of the survey engine (ADR 0080, 0120) ----------------------
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="evaluations")
-    useful = models.PositiveSmallIntegerField()
-    safe = models.PositiveSmallIntegerField()
-    facilitation = models.PositiveSmallIntegerField()
+EVALUATION_ITEMS = ("useful", "safe", "facilitation")
+EVALUATION_VERSION = 1
+
+
+class EvaluationRound(SurveyRound):
+    """The evaluation of one session: a round of the instrument "workshop evaluation"."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="+")
+    session = models.OneToOneField(Session, on_delete=models.CASCADE,
+                                   related_name="evaluation_round")
+    instrument_version = models.PositiveSmallIntegerField(default=EVALUATION_VERSION)
 
     class Meta:
-        constraints = [models.CheckConstraint(
-            condition=models.Q(useful__range=(1, 5), safe__range=(1, 5),
-                               facilitation__range=(1, 5)),
-            name="workshops_evaluation_scale")]
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
 
-    def __str__(self) -> str:
-        return f"evaluation of session {self.session_id}"
+
+class EvaluationGroup(SurveyGroup):
+    """The session's participants: one group per round."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="groups")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "slug"],
+                                               name="workshops_evaluation_group_once")]
+
+
+class EvaluationLink(SurveyLink):
+    """A registered participant's place in the round, bound to them; spent once they answered.
+    Never e-mailed: the participant answers on the session page, logged in."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="links")
+    group = models.ForeignKey(EvaluationGroup, on_delete=models.CASCADE, related_name="links")
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["round", "membership"], condition=models.Q(membership__isnull=False),
+            name="workshops_evaluation_link_once")]
+
+
+class EvaluationResponse(SurveyResponse):
+    """One participant's answers ({item: 1–5}), cut loose from the link on submission."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="responses")
+    group = models.ForeignKey(EvaluationGroup, on_delete=models.CASCADE, related_name="responses")
+    token = models.OneToOneField(EvaluationLink, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="draft")
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "submitted"])]
 
 
 class Reflection(models.Model):

@@ -3,9 +3,11 @@ one organisation. Figures about people go through `core.anonymity` (ADR 0085).""
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
@@ -14,11 +16,13 @@ from django.utils import timezone
 
 from vangnet.core import anonymity
 from vangnet.core.anonymity import Cell
+from vangnet.organisations.public import Role, members_with_role
 
 from . import permissions
 from .models import (
+    EVALUATION_ITEMS,
     Audience,
-    Evaluation,
+    EvaluationResponse,
     Facilitator,
     Offer,
     Pool,
@@ -30,6 +34,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from vangnet.organisations.models import Membership
     from vangnet.organisations.public import Actor
 
 # A facilitator trained longer ago than this needs a refresher (the pilot's advice: keep training).
@@ -198,6 +203,59 @@ def facilitators_of(*, pool: Pool) -> QuerySet[Facilitator]:
     return Facilitator.objects.filter(pool=pool, active=True).select_related("membership__user")
 
 
+def inactive_facilitators_of(*, actor: Actor, pool: Pool) -> QuerySet[Facilitator]:
+    if not permissions.can_manage_pool(actor, pool_organisation_id=pool.organisation_id):
+        raise Http404
+    return Facilitator.objects.filter(pool=pool, active=False).select_related(
+        "membership__user", "membership__organisation").order_by("membership__user__full_name")
+
+
+def facilitator_get_for_actor(*, actor: Actor, pk: int) -> Facilitator:
+    """A facilitator's profile, for the coordinator of the pool's keeping organisation only."""
+    found = Facilitator.objects.select_related(
+        "pool", "membership__user", "membership__organisation").filter(pk=pk).first()
+    if found is None or not permissions.can_manage_pool(
+            actor, pool_organisation_id=found.pool.organisation_id):
+        raise Http404
+    return found
+
+
+def planned_sessions_with(*, facilitator: Facilitator) -> QuerySet[Session]:
+    """Planned sessions this facilitator is in (to be given another duo when they stop)."""
+    return Session.objects.filter(Q(facilitator_a=facilitator) | Q(facilitator_b=facilitator),
+                                  status=Session.Status.PLANNED).select_related("offer")
+
+
+# People who may join a pool are members with the facilitator role in one of its organisations;
+# at most this many are shown at once (a search narrows the rest), as in cases' recipient picker.
+PICKER_LIMIT = 25
+
+
+def facilitator_candidates(*, pool: Pool) -> QuerySet[Membership]:
+    """Active members holding the workshop facilitator role in an organisation of the pool,
+    who are not in the pool yet (active or not)."""
+    in_pool = Facilitator.objects.filter(pool=pool).values("membership_id")
+    per_organisation = [members_with_role(organisation_id=pk, role=Role.FACILITATOR)
+                        for pk in sorted(pool_organisation_ids(pool))]
+    return (reduce(operator.or_, per_organisation).exclude(pk__in=in_pool)
+            .select_related("user", "organisation").order_by("user__full_name", "user__email", "pk"))
+
+
+def candidates_matching(candidates: QuerySet[Membership], query: str) -> list[Membership]:
+    """At most PICKER_LIMIT candidates whose name, e-mail address or job title matches."""
+    query = query.strip()[:100]
+    if query:
+        candidates = candidates.filter(Q(user__full_name__icontains=query)
+                                       | Q(user__email__icontains=query)
+                                       | Q(job_title__icontains=query))
+    return list(candidates[:PICKER_LIMIT])
+
+
+def may_facilitate(*, organisation_id: int, membership_id: int) -> bool:
+    return members_with_role(organisation_id=organisation_id, role=Role.FACILITATOR).filter(
+        pk=membership_id).exists()
+
+
 def offers_of(*, pool: Pool) -> QuerySet[Offer]:
     return Offer.objects.filter(pool=pool)
 
@@ -217,9 +275,6 @@ def reflections_of_offer(*, actor: Actor, offer: Offer) -> QuerySet[Reflection]:
 
 
 # --- figures (ADR 0085) -------------------------------------------------------------------------
-
-EVALUATION_ITEMS = ("useful", "safe", "facilitation")
-
 
 @dataclass
 class SessionScores:
@@ -269,9 +324,11 @@ def pool_figures(*, actor: Actor, pool: Pool) -> PoolFigures:
     sessions = list(_sessions().filter(offer__pool=pool, status=Session.Status.HELD).annotate(
         referral_count=Count("referrals", distinct=True)))
     evaluations: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for session_id, *scores in Evaluation.objects.filter(session__in=sessions).values_list(
-            "session_id", *EVALUATION_ITEMS):
-        evaluations[session_id].append(tuple(scores))
+    # The engine's submitted answers of each session's round (drafts never count).
+    for session_id, answers in EvaluationResponse.objects.filter(
+            round__session__in=sessions, submitted=True).values_list("round__session_id", "answers"):
+        useful, safe, facilitation = (int(answers[item]) for item in EVALUATION_ITEMS)
+        evaluations[session_id].append((useful, safe, facilitation))
     audience_counts: dict[str, int] = dict.fromkeys(Audience.values, 0)
     role_counts = {"managers": 0, "employees": 0}
     for audience, is_manager, n in Registration.objects.filter(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vangnet.core import anonymity
 from vangnet.core.mail import queue_mail, queue_sealed_email
 from vangnet.core.service import require, service_write
 from vangnet.organisations.public import (
@@ -23,13 +24,17 @@ from vangnet.organisations.public import (
     organisation_get_public,
     unit_ancestor_ids,
 )
+from vangnet.surveys import public as engine
 
 from . import permissions, selectors
 from .duo import Profile, duo_warnings
 from .models import (
     MAX_SEATS_CEILING,
     MIN_SEATS_FLOOR,
-    Evaluation,
+    EvaluationGroup,
+    EvaluationLink,
+    EvaluationResponse,
+    EvaluationRound,
     Facilitator,
     Offer,
     Pool,
@@ -87,8 +92,10 @@ def facilitator_add(*, actor: Actor, pool: Pool, membership_id: int, organisatio
     if organisation_id not in selectors.pool_organisation_ids(pool):
         raise ValidationError(_("Choose a person of an organisation in this pool."))
     member = member_get(organisation_id=organisation_id, membership_id=membership_id)
-    if member is None:
-        raise ValidationError(_("Choose a person of an organisation in this pool."))
+    if member is None or not selectors.may_facilitate(organisation_id=organisation_id,
+                                                     membership_id=membership_id):
+        raise ValidationError(_("Choose a person with the role of workshop facilitator in an "
+                                "organisation of this pool."))
     if Facilitator.objects.filter(pool=pool, membership_id=membership_id).exists():
         raise ValidationError(_("This person is already in the pool."))
     with service_write(action="workshops.facilitator_add", actor=actor,
@@ -99,6 +106,51 @@ def facilitator_add(*, actor: Actor, pool: Pool, membership_id: int, organisatio
             programme=programme, languages=languages or "nl", online=online, on_site=on_site,
             availability=availability)
         change.target = facilitator
+    return facilitator
+
+
+PROFILE_FIELDS = ("line_experience", "facilitation_experience", "trained_on", "programme",
+                  "languages", "online", "on_site", "availability")
+
+
+def facilitator_update(*, actor: Actor, facilitator: Facilitator, line_experience: bool,
+                       facilitation_experience: bool, trained_on: date | None = None,
+                       programme: str = "", languages: str = "nl", online: bool = True,
+                       on_site: bool = True, availability: str = "") -> Facilitator:
+    """Change a facilitator's profile (experience, training, languages, formats, availability).
+    The audit entry names which fields changed, not their values."""
+    new = {"line_experience": line_experience, "facilitation_experience": facilitation_experience,
+           "trained_on": trained_on, "programme": programme.strip(),
+           "languages": languages.strip() or "nl", "online": online, "on_site": on_site,
+           "availability": availability.strip()}
+    with service_write(allowed=_manage(actor, facilitator.pool), action="workshops.facilitator_update",
+                       actor=actor, organisation_id=facilitator.pool.organisation_id,
+                       target=facilitator) as change:
+        changed = sorted(name for name in PROFILE_FIELDS if getattr(facilitator, name) != new[name])
+        if not changed:
+            change.nothing_changed()
+            return facilitator
+        for name in changed:
+            setattr(facilitator, name, new[name])
+        facilitator.save(update_fields=changed)
+        change.data = {"fields": changed}
+    return facilitator
+
+
+def facilitator_set_active(*, actor: Actor, facilitator: Facilitator, active: bool) -> Facilitator:
+    """Deactivate (or reactivate) a facilitator. A deactivated facilitator can no longer be
+    assigned to a duo; sessions already held keep them (their reflections and figures stay), and
+    planned sessions they are in are shown to the coordinator to assign someone else."""
+    with service_write(allowed=_manage(actor, facilitator.pool),
+                       action="workshops.facilitator_activate" if active
+                       else "workshops.facilitator_deactivate",
+                       actor=actor, organisation_id=facilitator.pool.organisation_id,
+                       target=facilitator) as change:
+        if facilitator.active == active:
+            change.nothing_changed()
+            return facilitator
+        facilitator.active = active
+        facilitator.save(update_fields=["active"])
     return facilitator
 
 
@@ -139,10 +191,7 @@ def offer_create(*, actor: Actor, pool: Pool, title: str, audience: str, format:
 def session_create(*, actor: Actor, offer: Offer, starts_at: datetime, place: str = "",
                    video_link: str = "", for_unit_id: int | None = None) -> Session:
     require(_manage(actor, offer.pool))
-    if offer.format == Offer.Format.ONLINE and not video_link:
-        raise ValidationError({"video_link": _("An online session needs a video link.")})
-    if offer.format == Offer.Format.ON_SITE and not place:
-        raise ValidationError({"place": _("A session on site needs a place.")})
+    _check_place(offer, place=place, video_link=video_link)
     with service_write(action="workshops.session_create", actor=actor,
                        organisation_id=offer.pool.organisation_id) as change:
         session = Session.objects.create(offer=offer, starts_at=starts_at, place=place,
@@ -205,9 +254,93 @@ def session_mark_held(*, actor: Actor, session: Session) -> Session:
         raise ValidationError(_("This session is not planned any more."))
     with service_write(action="workshops.session_held", actor=actor,
                        organisation_id=session.offer.pool.organisation_id, target=session):
-        session.status = Session.Status.HELD
-        session.save(update_fields=["status"])
+        locked = _locked(session.pk)
+        locked.status = Session.Status.HELD
+        locked.save(update_fields=["status"])
+        _evaluation_round(locked)
+    session.status = Session.Status.HELD
     return session
+
+
+def _check_place(offer: Offer, *, place: str, video_link: str) -> None:
+    if offer.format == Offer.Format.ONLINE and not video_link:
+        raise ValidationError({"video_link": _("An online session needs a video link.")})
+    if offer.format == Offer.Format.ON_SITE and not place:
+        raise ValidationError({"place": _("A session on site needs a place.")})
+
+
+def _told(session: Session) -> tuple[list[int], list[int]]:
+    """Who hears of a change: (registered participants and the duo, the waiting list)."""
+    rows = list(Registration.objects.filter(session=session).exclude(
+        status=Registration.Status.CANCELLED).values_list("status", "membership__user_id"))
+    duo = Facilitator.objects.filter(
+        pk__in=[session.facilitator_a_id, session.facilitator_b_id]).values_list(
+        "membership__user_id", flat=True)
+    seated = [user_id for status, user_id in rows if status == Registration.Status.REGISTERED]
+    waiting = [user_id for status, user_id in rows if status == Registration.Status.WAITING]
+    return sorted({*seated, *duo}), waiting
+
+
+def session_move(*, actor: Actor, session: Session, starts_at: datetime, place: str = "",
+                 video_link: str = "") -> Session:
+    """Move a planned session to another time or place. Registrations and the waiting list stay;
+    the participants and the duo get the new time with an updated calendar invite (same UID,
+    higher SEQUENCE), the waiting list hears the new time. The reminder and the below-minimum
+    flag start again for the new date."""
+    pool = session.offer.pool
+    require(_manage(actor, pool))
+    _check_place(session.offer, place=place, video_link=video_link)
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("Choose a moment in the future.")})
+    with service_write(action="workshops.session_move", actor=actor,
+                       organisation_id=pool.organisation_id, target=session) as change:
+        locked = _locked(session.pk)
+        if locked.status != Session.Status.PLANNED:
+            raise ValidationError(_("This session is not planned any more."))
+        if (locked.starts_at, locked.place, locked.video_link) == (starts_at, place, video_link):
+            change.nothing_changed()
+            return locked
+        locked.starts_at, locked.place, locked.video_link = starts_at, place, video_link
+        locked.sequence += 1
+        locked.low_flagged_at = locked.reminded_at = None
+        locked.save(update_fields=["starts_at", "place", "video_link", "sequence",
+                                   "low_flagged_at", "reminded_at"])
+        seated, waiting = _told(locked)
+        change.data = {"sequence": locked.sequence, "told": len(seated) + len(waiting)}
+        session_id = locked.pk
+        transaction.on_commit(partial(queue_mail, "workshops/email/session_moved",
+                                      user_ids=seated, session_id=session_id))
+        if waiting:
+            transaction.on_commit(partial(queue_mail, "workshops/email/session_moved_waiting",
+                                          user_ids=waiting, session_id=session_id))
+    session.starts_at, session.place, session.video_link = starts_at, place, video_link
+    session.sequence = locked.sequence
+    return locked
+
+
+def session_cancel(*, actor: Actor, session: Session) -> Session:
+    """Cancel a planned session: every seat and every place on the waiting list ends (nobody
+    moves up: there is nothing to move up to), and the participants, the waiting list and the duo
+    are told, with a calendar cancellation (METHOD:CANCEL, same UID, higher SEQUENCE)."""
+    pool = session.offer.pool
+    require(_manage(actor, pool))
+    with service_write(action="workshops.session_cancel", actor=actor,
+                       organisation_id=pool.organisation_id, target=session) as change:
+        locked = _locked(session.pk)
+        if locked.status != Session.Status.PLANNED:
+            raise ValidationError(_("This session is not planned any more."))
+        seated, waiting = _told(locked)
+        ended = Registration.objects.filter(session=locked).exclude(
+            status=Registration.Status.CANCELLED).update(status=Registration.Status.CANCELLED)
+        locked.status = Session.Status.CANCELLED
+        locked.sequence += 1
+        locked.save(update_fields=["status", "sequence"])
+        change.data = {"registrations_ended": ended, "told": len(seated) + len(waiting)}
+        session_id = locked.pk
+        transaction.on_commit(partial(queue_mail, "workshops/email/session_cancelled",
+                                      user_ids=[*seated, *waiting], session_id=session_id))
+    session.status, session.sequence = locked.status, locked.sequence
+    return locked
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -292,28 +425,91 @@ def refer(*, actor: Actor, session: Session, email_to: str = "", body: str = "",
     return referral
 
 
-def evaluate(*, actor: Actor, session: Session, useful: int, safe: int, facilitation: int) -> Evaluation:
-    """A participant's anonymous evaluation: the registration only learns *that* it evaluated
-    (once); the answers carry the session and nothing else. Not audited with the answers."""
-    for value in (useful, safe, facilitation):
+# The evaluation is an instrument of the survey engine (ADR 0080, 0120): a held session is a
+# round with one group, its registered participants hold bound links (never e-mailed: they answer
+# on the session page), answers are cut loose from the link on submission, and the round closes
+# this long after the session (drafts gone, links spent, answers rewritten in random order).
+EVALUATION_TABLES = engine.SurveyTables(round=EvaluationRound, group=EvaluationGroup,
+                                        link=EvaluationLink, response=EvaluationResponse)
+EVALUATION_OPEN = timedelta(days=30)
+
+
+def _evaluation_round(session: Session) -> EvaluationRound:
+    """The session's evaluation round, opened once with a bound link for every registered
+    participant, created together in membership order (so the links' ids and the spent flags
+    never tell who answered first). Call inside a transaction with the session row locked."""
+    found = EvaluationRound.objects.filter(session=session).first()
+    if found is not None:
+        return found
+    round_ = EvaluationRound.objects.create(
+        organisation_id=session.offer.pool.organisation_id, session=session,
+        title=session.offer.title[:150], threshold=anonymity.threshold())
+    group = EvaluationGroup.objects.create(round=round_, slug="session")
+    participants = Registration.objects.filter(
+        session=session, status=Registration.Status.REGISTERED).values_list("membership_id", flat=True)
+    engine.links_add(EVALUATION_TABLES, round_id=round_.pk, group=group,
+                     membership_ids=list(participants))
+    return round_
+
+
+def evaluate(*, actor: Actor, session: Session, useful: int, safe: int,
+             facilitation: int) -> EvaluationResponse:
+    """A participant's anonymous evaluation through the survey engine: their bound link is spent
+    and the answers are cut loose from it; the registration only learns *that* it evaluated
+    (once). The audit entry names the session, no actor and no answer."""
+    answers = {"useful": useful, "safe": safe, "facilitation": facilitation}
+    for value in answers.values():
         if not 1 <= int(value) <= 5:
             raise ValidationError(_("Choose an answer from 1 to 5."))
     with service_write(action="workshops.evaluate", actor=None,
                        organisation_id=session.offer.pool.organisation_id) as change:
+        locked = _locked(session.pk)
         registration = Registration.objects.select_for_update().filter(
-            session=session, membership_id=actor.membership_id,
+            session=locked, membership_id=actor.membership_id,
             status=Registration.Status.REGISTERED).first()
-        if registration is None or session.status != Session.Status.HELD:
+        if registration is None or locked.status != Session.Status.HELD:
             raise ValidationError(_("You can evaluate a session you took part in, after it was held."))
         if registration.evaluated:
             raise ValidationError(_("You already evaluated this session. Thank you!"))
+        round_ = _evaluation_round(locked)
+        if not round_.is_open:
+            raise ValidationError(_("The evaluation of this session has closed."))
+        link = EvaluationLink.objects.filter(round=round_, membership_id=actor.membership_id).first()
+        if link is None:
+            # Registered before the round existed only through a data repair: bind them now.
+            engine.links_add(EVALUATION_TABLES, round_id=round_.pk, group=round_.groups.get(),
+                             membership_ids=[actor.membership_id])
+            link = EvaluationLink.objects.get(round=round_, membership_id=actor.membership_id)
+        if link.spent:
+            raise ValidationError(_("You already evaluated this session. Thank you!"))
         registration.evaluated = True
         registration.save(update_fields=["evaluated"])
-        evaluation = Evaluation.objects.create(session=session, useful=useful, safe=safe,
-                                               facilitation=facilitation)
-        # The entry names the session, not the evaluation or the person (actor None).
-        change.target = session
-    return evaluation
+        response = engine.draft_for_link(EVALUATION_TABLES, link)
+        engine.answers_merge(response, {key: int(value) for key, value in answers.items()})
+        engine.submit_and_detach(EVALUATION_TABLES, response)
+        # The entry names the session, not the answers or the person (actor None).
+        change.target = locked
+    return response  # type: ignore[return-value]
+
+
+def evaluations_close(*, now: datetime | None = None) -> int:
+    """Close the evaluation rounds of sessions held more than EVALUATION_OPEN ago (the engine's
+    closing: links spent and their hashes gone, answers rewritten in random order)."""
+    now = now or timezone.now()
+    closed = 0
+    due = EvaluationRound.objects.filter(status=EvaluationRound.Status.OPEN,
+                                         session__starts_at__lt=now - EVALUATION_OPEN)
+    for round_id, organisation_id in due.values_list("pk", "organisation_id"):
+        with service_write(action="workshops.evaluation_close", actor=None,
+                           organisation_id=organisation_id) as change:
+            locked = EvaluationRound.objects.select_for_update().get(pk=round_id)
+            change.target = locked
+            if not locked.is_open:
+                change.nothing_changed()
+                continue
+            engine.close(EVALUATION_TABLES, locked)
+            closed += 1
+    return closed
 
 
 def reflect(*, actor: Actor, session: Session, went_well: str, needed: str = "") -> Reflection:
@@ -395,4 +591,4 @@ def daily(*, now: datetime | None = None) -> dict[str, int]:
             transaction.on_commit(partial(queue_mail, "workshops/email/reminder",
                                           user_ids=user_ids, session_id=session_id))
             reminded += 1
-    return {"flagged": flagged, "reminded": reminded}
+    return {"flagged": flagged, "reminded": reminded, "evaluations_closed": evaluations_close(now=now)}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +17,6 @@ from django.views.decorators.http import require_POST
 from vangnet.organisations.public import (
     OrganisationRequest,
     Role,
-    active_memberships_in,
     managed_unit_ids_of,
     members_with_role,
     organisation_view,
@@ -28,7 +29,9 @@ from .forms import (
     DuoForm,
     EvaluationForm,
     FacilitatorForm,
+    FacilitatorProfileForm,
     JoinForm,
+    MoveForm,
     OfferForm,
     PoolForm,
     ReferForm,
@@ -104,7 +107,7 @@ def session(request: OrganisationRequest, pk: int) -> HttpResponse:
 def session_ics(request: OrganisationRequest, pk: int) -> HttpResponse:
     current = selectors.session_get_for_actor(actor=request.actor, pk=pk)
     url = request.build_absolute_uri(reverse("workshops:session", args=[request.organisation.slug, pk]))
-    response = HttpResponse(build_ics(current, host=request.get_host(), url=url),
+    response = HttpResponse(build_ics(current, url=url),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="workshop-{pk}.ics"'
     return response
@@ -252,21 +255,20 @@ def _pool_context(request: OrganisationRequest, pk: int) -> dict[str, object]:
     actor = request.actor
     pool = selectors.pool_get_for_actor(actor=actor, pk=pk, manage=True)
     organisation_ids = selectors.pool_organisation_ids(pool)
-    in_pool = set(selectors.facilitators_of(pool=pool).values_list("membership_id", flat=True))
-    people = [(f"{m.organisation_id}:{m.pk}",
-               f"{m.user.get_full_name() or m.user.email} ({m.organisation.name})")
-              for organisation_id in sorted(organisation_ids)
-              for m in active_memberships_in(organisation_id=organisation_id).select_related(
-                  "user", "organisation").order_by("user__full_name")
-              if m.pk not in in_pool]
+    query = request.GET.get("persoon", "")
+    candidates = selectors.facilitator_candidates(pool=pool)
+    shown = selectors.candidates_matching(candidates, query)
     return {
         "pool": pool, "overview": selectors.pool_overview(actor=actor, pool=pool),
+        "inactive": list(selectors.inactive_facilitators_of(actor=actor, pool=pool)),
         "offers": list(selectors.offers_of(pool=pool)),
         "sessions": list(selectors.sessions_of_pool(actor=actor, pool=pool)),
         "requests": list(selectors.open_requests(actor=actor, pool=pool)),
         "joined": sorted(o for o in organisation_ids if o != pool.organisation_id),
-        "facilitator_form": FacilitatorForm(people=people),
-        "join_form": JoinForm(), "people": people,
+        "facilitator_form": FacilitatorForm(candidates=candidates, shown=shown),
+        "candidates": candidates, "shown": shown, "person_query": query,
+        "more": len(shown) >= selectors.PICKER_LIMIT,
+        "join_form": JoinForm(),
     }
 
 
@@ -279,19 +281,112 @@ def pool(request: OrganisationRequest, pk: int) -> HttpResponse:
 @require_POST
 def facilitator_add(request: OrganisationRequest, pk: int) -> HttpResponse:
     context = _pool_context(request, pk)
-    form = FacilitatorForm(request.POST, people=context["people"])  # type: ignore[arg-type]
+    form = FacilitatorForm(request.POST, candidates=context["candidates"],  # type: ignore[arg-type]
+                           shown=context["shown"])  # type: ignore[arg-type]
     if form.is_valid():
         data = form.cleaned_data
-        organisation_id, membership_id = (int(x) for x in data.pop("membership").split(":"))
+        person = data.pop("membership")
         try:
             services.facilitator_add(actor=request.actor, pool=context["pool"],  # type: ignore[arg-type]
-                                     membership_id=membership_id, organisation_id=organisation_id, **data)
+                                     membership_id=person.pk, organisation_id=person.organisation_id,
+                                     **data)
             messages.success(request, _("The facilitator has been added to the pool."))
             return redirect("workshops:pool", request.organisation.slug, pk)
         except ValidationError as error:
             _form_errors(form, error)
     context["facilitator_form"] = form
     return render(request, "workshops/pool.html", context, status=400)
+
+
+@organisation_view
+def facilitator(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """A facilitator's profile: edit it, or deactivate (and reactivate) the facilitator."""
+    actor = request.actor
+    current = selectors.facilitator_get_for_actor(actor=actor, pk=pk)
+    initial = {name: getattr(current, name) for name in services.PROFILE_FIELDS}
+    form = FacilitatorProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.facilitator_update(actor=actor, facilitator=current, **form.cleaned_data)
+        messages.success(request, _("The profile has been saved."))
+        return redirect("workshops:pool", request.organisation.slug, current.pool_id)
+    return render(request, "workshops/facilitator.html", {
+        "facilitator": current, "form": form,
+        "planned": list(selectors.planned_sessions_with(facilitator=current))},
+        status=400 if form.errors else 200)
+
+
+@organisation_view
+@require_POST
+def facilitator_active(request: OrganisationRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    current = selectors.facilitator_get_for_actor(actor=actor, pk=pk)
+    active = request.POST.get("active") == "1"
+    services.facilitator_set_active(actor=actor, facilitator=current, active=active)
+    if active:
+        messages.success(request, _("The facilitator is active again and can be assigned."))
+    else:
+        messages.success(request, _("The facilitator has been deactivated and can no longer be "
+                                    "assigned. Sessions already held keep them."))
+    return redirect("workshops:facilitator", request.organisation.slug, pk)
+
+
+@organisation_view
+def session_cancel(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """Cancel a session, after a confirmation page that says who will be told."""
+    actor = request.actor
+    current = _managed_session(request, pk)
+    if request.method == "POST":
+        try:
+            services.session_cancel(actor=actor, session=current)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The session has been cancelled. The participants, the "
+                                        "waiting list and the duo have been told."))
+        return redirect("workshops:offer", request.organisation.slug, current.offer_id)
+    return render(request, "workshops/session_cancel.html", {"session": current})
+
+
+@organisation_view
+def session_move(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """Move a session: the form, then a confirmation that shows the old and the new moment."""
+    actor = request.actor
+    current = _managed_session(request, pk)
+    initial = {"starts_at": timezone.localtime(current.starts_at), "place": current.place,
+               "video_link": current.video_link}
+    form = MoveForm(request.POST or None, initial=initial)
+    confirm = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirmed")
+        if confirmed:
+            try:
+                services.session_move(actor=actor, session=current, **data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("The session has been moved. The participants and "
+                                            "the duo have been sent the new time."))
+                return redirect("workshops:offer", request.organisation.slug, current.offer_id)
+        else:
+            confirm = True
+            form = MoveForm(initial={
+                **data, "confirmed": True,
+                "starts_at": timezone.localtime(data["starts_at"]).strftime("%Y-%m-%dT%H:%M")})
+            for name in ("starts_at", "place", "video_link"):
+                form.fields[name].widget = forms.HiddenInput()
+            form.new = data  # type: ignore[attr-defined]
+    return render(request, "workshops/session_move.html", {
+        "session": current, "form": form, "confirm": confirm},
+        status=400 if form.errors else 200)
+
+
+def _managed_session(request: OrganisationRequest, pk: int) -> Session:
+    current = selectors.session_get_for_actor(actor=request.actor, pk=pk)
+    if not permissions.can_manage_pool(request.actor,
+                                       pool_organisation_id=current.offer.pool.organisation_id):
+        raise Http404
+    return current
 
 
 @organisation_view

@@ -22,10 +22,10 @@ from vangnet.organisations.public import (
     unit_parents,
     unit_tree,
 )
-from vangnet.surveys.public import SurveyTables, link_get_open
+from vangnet.surveys.public import SurveyTables, Texts, link_get_open
 from vangnet.toolbox.public import werkvormen_by_slugs
 
-from .content import CONTENT_DIR, Texts
+from .content import CONTENT_DIR
 from .content import instrument as pulse_instrument
 from .models import PulseGroup, PulseLink, PulsePlan, PulseResponse, PulseRound, TeamAction
 from .permissions import can_see_organisation_figures, can_view_pulse, visible_unit_ids

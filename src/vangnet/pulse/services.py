@@ -25,8 +25,16 @@ from vangnet.surveys import public as engine
 
 from . import results as results_module
 from .content import SCALE_VALUES, instrument
-from .models import PulseGroup, PulseLink, PulsePlan, PulseResponse, PulseRound, TeamAction
-from .permissions import can_close, can_plan, can_record_actions
+from .models import (
+    PulseGroup,
+    PulseLink,
+    PulsePlan,
+    PulseResponse,
+    PulseRound,
+    PulseSettings,
+    TeamAction,
+)
+from .permissions import can_change_settings, can_close, can_plan, can_record_actions
 from .selectors import TABLES, managed_subtree
 from .tasks import send_links
 
@@ -279,6 +287,22 @@ def action_record(*, actor: Actor, round_: PulseRound, unit_id: int, text: str) 
                                            unit_id=unit_id, text=text)
         change.target = action
     return action
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def settings_update(*, actor: Actor, employees_see_results: bool) -> PulseSettings:
+    require(can_change_settings(actor))
+    with service_write(action="pulse.settings.update", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
+        current, _created = PulseSettings.objects.select_for_update().get_or_create(
+            organisation_id=actor.organisation_id)
+        current.employees_see_results = employees_see_results
+        current.save(update_fields=["employees_see_results"])
+        change.target = current
+        change.data = {"employees_see_results": employees_see_results}
+    return current
 
 
 # --- the periodic job ------------------------------------------------------------------------

@@ -196,7 +196,7 @@ def test_a_wave_below_the_threshold_is_a_gap_in_the_trend(
         client: Any, organisation: Any, people: dict[str, Any]) -> None:
     _add_closed_wave(people, "north", [6, 6, 5, 6, 7, 6], 30)
     _add_closed_wave(people, "north", [1, 1], 20)  # two answers: below k
-    _add_closed_wave(people, "north", [5, 6, 5, 6, 6], 10)
+    _add_closed_wave(people, "north", [5, 6, 5, 6, 6, 6], 10)  # as many as the first
     _login(client, people["coordinator"])
     data = client.get(f"/api/v1/pulse/units/{people['units']['north'].pk}/trend").json()
     cells = [w["scales"]["veiligheid"] for w in data["waves"]]

@@ -75,6 +75,7 @@ class ResultsOut(Schema):
     threshold: int
     units: list[UnitOut]
     units_not_shown: int
+    units_held_back_across_waves: int  # of those: too few people differ from an earlier wave
     organisation: OrganisationOut | None
     icc: dict[str, BetweenOut | None] | None
     open_answers: list[str]

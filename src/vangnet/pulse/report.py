@@ -134,6 +134,10 @@ def wave_csv(*, view: WaveView, instrument: Instrument) -> str:
     if view.hidden_count:
         row("", _("not shown"), n="", statistic=_("departments or teams with too few answers"),
             value=view.hidden_count)
+    if view.held_back:
+        row("", _("not shown"), statistic=_("of which held back: nearly the same number of "
+                                            "answers as in an earlier wave"),
+            value=view.held_back)
     organisation = view.organisation
     if organisation and organisation.get("shown"):
         everyone = _("The whole organisation")
@@ -166,6 +170,7 @@ def wave_as_dict(*, view: WaveView, instrument: Instrument) -> dict[str, Any]:
                    "invited": u["invited"], "scales": u["scales"], "items": u["items"]}
                   for u in view.units],
         "units_not_shown": view.hidden_count,
+        "units_held_back_across_waves": view.held_back,
         "organisation": None if organisation is None else {
             "answers": organisation["answers"], "scales": organisation["scales"],
             "small_units_left_out": bool(organisation.get("units_left_out"))},

@@ -160,6 +160,7 @@ class WaveView:
     organisation: dict[str, Any] | None
     icc: dict[str, Any] | None
     open_answers: list[str]
+    held_back: int = 0  # of the hidden: held back because too few differ from an earlier wave
 
 
 def wave_view(*, actor: Actor, round_: PulseRound) -> WaveView:
@@ -175,7 +176,10 @@ def wave_view(*, actor: Actor, round_: PulseRound) -> WaveView:
         raise Http404
     units = [u for u in data["units"] if u["unit_id"] in mine and u["shown"]]
     hidden = sum(1 for u in data["units"] if u["unit_id"] in mine and not u["shown"])
+    held_back = sum(1 for u in data["units"] if u["unit_id"] in mine and not u["shown"]
+                    and u.get("reason") == "too_close")
     return WaveView(round=round_, k=data["k"], units=units, hidden_count=hidden,
+                    held_back=held_back,
                     organisation=data["organisation"] if org_figures else None,
                     icc=data["icc"] if org_figures else None,
                     open_answers=data["open"] if org_figures else [])

@@ -262,8 +262,31 @@ def snapshot(round_: PulseRound) -> dict[str, Any]:
     answers = [results_module.AnswerInput(group_id=group_id, answers=data, channel=channel)
                for group_id, data, channel in PulseResponse.objects.filter(
                    round=round_, submitted=True).values_list("group_id", "answers", "channel")]
+    earlier_units, earlier_organisation = _earlier_counts(round_, {g.unit_id for g in groups})
     return results_module.compute(instrument=instrument(), groups=groups, responses=answers,
-                                  k=round_.threshold, shared_risk_accepted=False)
+                                  k=round_.threshold, shared_risk_accepted=False,
+                                  earlier_units=earlier_units,
+                                  earlier_organisation=earlier_organisation)
+
+
+def _earlier_counts(round_: PulseRound,
+                    unit_ids: set[int | None]) -> tuple[dict[int, list[int]], list[int]]:
+    """The numbers of answers published before this wave (core.anonymity.wave_may_be_shown): per
+    unit, in every earlier closed wave in which it was shown; and the organisation figure's, in
+    the earlier closed waves of the same plan. Read from their snapshots, in one query."""
+    units: dict[int, list[int]] = {}
+    organisation: list[int] = []
+    earlier = PulseRound.objects.filter(organisation_id=round_.organisation_id,
+                                        status=PulseRound.Status.CLOSED,
+                                        results__isnull=False).exclude(pk=round_.pk)
+    for plan_id, data in earlier.values_list("plan_id", "results"):
+        for unit in (data or {}).get("units", []):
+            if unit["shown"] and unit["unit_id"] in unit_ids:
+                units.setdefault(unit["unit_id"], []).append(unit["answers"])
+        figure = (data or {}).get("organisation") or {}
+        if round_.plan_id is not None and plan_id == round_.plan_id and figure.get("shown"):
+            organisation.append(figure["answers"])
+    return units, organisation
 
 
 # --- from score to action --------------------------------------------------------------------

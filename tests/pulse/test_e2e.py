@@ -11,6 +11,7 @@ a team sees that team's results and no other. axe (every rule) on every pulse pa
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 from datetime import timedelta
@@ -154,8 +155,8 @@ def test_pulse_acceptance_flow(page: Any, login: Any, live_server: Any, organisa
     # The manager downloads the PDF and the CSV from the page: the small team is in neither.
     with page.expect_download() as pdf_download:
         page.get_by_role("link", name="Downloaden als pdf").click()
-    pdf_text = " ".join(p.extract_text() for p in PdfReader(
-        Path(pdf_download.value.path()).open("rb")).pages)
+    pdf_bytes = io.BytesIO(Path(pdf_download.value.path()).read_bytes())
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(pdf_bytes).pages)
     assert "Team Noord" in pdf_text and "Team Zuid" in pdf_text and "Team Klein" not in pdf_text
     assert "95%-interval" in pdf_text
     with page.expect_download() as csv_download:

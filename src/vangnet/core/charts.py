@@ -210,8 +210,9 @@ def interval_trend_chart(
                               markerfacecolor=colour if marked else "white")
                 # A gap stays a gap: only neighbouring shown waves are joined.
                 for i in range(1, len(xs)):
-                    if ys[i - 1] is not None and ys[i] is not None:
-                        axes.plot([xs[i - 1], xs[i]], [ys[i - 1], ys[i]], color=colour,
+                    y_before, y_now = ys[i - 1], ys[i]
+                    if y_before is not None and y_now is not None:
+                        axes.plot([xs[i - 1], xs[i]], [y_before, y_now], color=colour,
                                   linewidth=1.2, label=name if not any(
                                       ys[j - 1] is not None and ys[j] is not None
                                       for j in range(1, i)) else None)

@@ -57,9 +57,10 @@ def visible_unit_ids(actor: Actor, *, all_unit_ids: Collection[int],
     visible: set[int] = set()
     if actor.has(Role.MANAGER):
         visible |= set(managed_subtree) & set(all_unit_ids)
-    if can_see_own_unit(actor, employees_see_results=employees_see_results) and (
-            actor.unit_id in set(all_unit_ids)):
-        visible.add(actor.unit_id)  # type: ignore[arg-type]
+    own = actor.unit_id
+    if own is not None and own in set(all_unit_ids) and can_see_own_unit(
+            actor, employees_see_results=employees_see_results):
+        visible.add(own)
     return visible
 
 

@@ -121,9 +121,10 @@ def rounds_for_actor(*, actor: Actor, shared: bool | None = None) -> QuerySet[Pu
         return rounds
     if shared is None:
         shared = own_unit_shared(actor=actor)
-    if not shared:
+    if not shared or actor.unit_id is None:
         return PulseRound.objects.none()
-    return rounds.filter(status=PulseRound.Status.CLOSED, groups__unit_id=actor.unit_id)
+    unit_id: int = actor.unit_id
+    return rounds.filter(status=PulseRound.Status.CLOSED, groups__unit_id=unit_id)
 
 
 def round_get_for_actor(*, actor: Actor, pk: int) -> PulseRound:

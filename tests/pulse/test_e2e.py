@@ -4,11 +4,14 @@ The coordinator plans a quarterly pulse for three teams (one below the threshold
 answer through the links Vangnet e-mailed them (one in the browser, first with a mistake) → the
 coordinator closes the wave after a confirmation → the manager of the teams sees their scores with
 intervals and agreement and plans the team conversation from the results; the small team appears
-nowhere on the pages, and the organisation's figures leave it out.
+nowhere: not on the pages, not in the PDF (text extracted with pypdf) or the CSV the manager
+downloads, not in the coordinator's API; the organisation's figures leave it out. An employee of
+a team sees that team's results and no other. axe (every rule) on every pulse page.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 from datetime import timedelta
@@ -19,6 +22,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from pypdf import PdfReader
 
 from support.browser import assert_accessible, submit_password
 from support.people import PASSWORD, make_member, make_unit
@@ -148,6 +152,17 @@ def test_pulse_acceptance_flow(page: Any, login: Any, live_server: Any, organisa
     assert "95%-interval" in content and "grotendeels eens" in content
     assert "Samen pauze houden" not in content  # a manager sees no open answers
     _shoot(page, "results-manager")
+    # The manager downloads the PDF and the CSV from the page: the small team is in neither.
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="Downloaden als pdf").click()
+    pdf_bytes = io.BytesIO(Path(pdf_download.value.path()).read_bytes())
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(pdf_bytes).pages)
+    assert "Team Noord" in pdf_text and "Team Zuid" in pdf_text and "Team Klein" not in pdf_text
+    assert "95%-interval" in pdf_text
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Downloaden als csv").click()
+    csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8")
+    assert "Team Noord" in csv_text and "Team Klein" not in csv_text
     page.get_by_label("Wat heeft het team afgesproken?").fill("Elke maandag een korte check-in")
     page.get_by_role("button", name="Afspraak vastleggen").click()
     page.wait_for_load_state()
@@ -158,7 +173,29 @@ def test_pulse_acceptance_flow(page: Any, login: Any, live_server: Any, organisa
     assert "Elke maandag een korte check-in" in page.content()
     assert_accessible(page)
     _shoot(page, "trend")
+    assert page.locator("figure.vn-chart svg").count() == 1  # the trend chart, with its table
     page.goto(results_url)
     page.get_by_role("link", name="Het teamgesprek plannen").click()
     page.wait_for_load_state()
     assert "/toolbox/sessies/nieuw/" in page.url
+    managers.close()
+
+    # The coordinator's API: the same figures, the small team not named.
+    wave_id = results_url.rstrip("/").split("/")[-1]
+    api = coordinator_page.request.get(f"/api/v1/pulse/waves/{wave_id}/results")
+    assert api.status == 200 and "Team Klein" not in api.text()
+    assert {u["name"] for u in api.json()["units"]} == {"Team Noord", "Team Zuid"}
+    _visit(coordinator_page, f"/o/{slug}/pulse/instellingen/")
+
+    # An employee of Team Zuid sees their own team's results, and only those.
+    employees = coordinator_page.context.browser.new_context(base_url=live_server.url)
+    page = employees.new_page()
+    page.goto("/accounts/login/")
+    submit_password(page, members["Team Zuid"][0].user.email, PASSWORD)
+    _visit(page, f"/o/{slug}/pulse/")
+    _visit(page, results_url)
+    content = page.content()
+    assert "Team Zuid" in content and "Team Noord" not in content and "Team Klein" not in content
+    assert "Samen pauze houden" not in content
+    _shoot(page, "results-employee")
+    employees.close()

@@ -194,16 +194,6 @@ def test_bad_answers_get_a_message_and_keep_what_was_filled_in(
     assert client.get(reverse("pulse:respond", args=[organisation.slug, "nope"])).status_code == 404
 
 
-def test_employee_sees_no_pulse_pages(client: Any, organisation: Any, people: dict[str, Any],
-                                      django_capture_on_commit_callbacks: Any) -> None:
-    round_ = plan(people, django_capture_on_commit_callbacks, "north")
-    services.round_close(actor=None, round_=round_)
-    client.force_login(people["members"]["north"][0].user)
-    assert client.get(reverse("pulse:index", args=[organisation.slug])).status_code == 404
-    assert client.get(reverse("pulse:wave_detail",
-                              args=[organisation.slug, round_.pk])).status_code == 404
-
-
 def _results_queries(client: Any, organisation: Any, people: dict[str, Any], capture: Any,
                      answers: int) -> int:
     round_ = plan(people, capture, "north", "south")

@@ -16,13 +16,20 @@ A shown 0 is allowed: it describes nobody. The exception is a line whose total i
 then every cell of it, zeros included, is suppressed, because together they describe the answers
 of fewer than k people.
 
+*Across time* (figures of the same selection in successive survey waves): were the respondents
+of two waves nearly the same people, and answered those the same, the difference of the two
+figures (n₂·m₂ − n₁·m₁) would describe the few who came or went. So a wave's figure is shown only
+when its number of respondents differs from that of every earlier shown wave of the same
+selection by 0 or by at least k (`wave_may_be_shown`, `waves_to_show`); live counts use bands
+(`banded_cell`).
+
 Every suppressed cell gets the same mark ("< 5"), whether it was suppressed for being small or to
 protect another cell: distinguishing the two would let a reader narrow the hidden values down.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -394,6 +401,35 @@ def percentage_if_allowed(part: int, base: int, *, k: int | None = None) -> floa
     if 0 < part < k or 0 < rest < k:
         return None
     return 100.0 * part / base
+
+
+def wave_may_be_shown(respondents: int, *, earlier: Iterable[int],
+                      k: int | None = None) -> bool:
+    """May a wave's figure about `respondents` people be shown, given the respondent counts of
+    the earlier shown waves of the same selection?
+
+    Only when it reaches k, and differs from every earlier shown wave by 0 or by at least k. A
+    difference of 1 … k−1 would let a reader who assumes that the others answered as before work
+    out the answers of the few who came or went (n₂·m₂ − n₁·m₁); equal counts leave at least one
+    newcomer and one leaver mixed, and k or more describe k or more people. The rule holds for
+    every pair, not only neighbours: wave 1 and wave 4 can be compared as well as 3 and 4.
+    """
+    k = _k(k)
+    if respondents < k:
+        return False
+    return all(respondents == before or abs(respondents - before) >= k for before in earlier)
+
+
+def waves_to_show(counts: Sequence[int], *, k: int | None = None) -> list[bool]:
+    """`wave_may_be_shown` over a series of waves in order: which ones may be shown."""
+    shown: list[int] = []
+    result = []
+    for respondents in counts:
+        allowed = wave_may_be_shown(respondents, earlier=shown, k=k)
+        result.append(allowed)
+        if allowed:
+            shown.append(respondents)
+    return result
 
 
 def banded_cell(total: int, *, k: int | None = None) -> Cell:

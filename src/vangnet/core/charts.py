@@ -160,3 +160,79 @@ def _wrap(text: str, width: int = 28) -> str:
     if current:
         lines.append(current)
     return "\n".join(lines)
+
+
+def interval_trend_chart(
+    *,
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[tuple[float, float, float] | None]]],
+    low: float,
+    high: float,
+    value_label: str = "",
+    changed: Sequence[Sequence[bool]] = (),
+    width_in: float = 6.8,
+    font_size: float = 10.0,
+) -> str:
+    """A trend over waves: per series one line of means with their 95 % intervals as bars.
+
+    `series` holds, per label (wave), `(mean, low, high)` or None (a wave that may not be shown:
+    a gap, the line is broken there, never bridged). `changed[s][i]` marks a point whose change
+    from the series' previous point is beyond the uncertainty: it is drawn as a filled diamond and
+    the data table says so in words, so the mark does not depend on colour or shape alone. Every
+    text is `font_size` points at `width_in` inches: printed at that width (the PDF does), labels
+    stay at least 9 pt.
+    """
+    rc = {**_RC, "font.size": font_size}
+    with _LOCK, plt.rc_context(rc):  # type: ignore[arg-type]
+        figure = plt.figure(figsize=(width_in, 2.9))
+        try:
+            axes = figure.add_subplot()
+            positions = list(range(len(labels)))
+            shift = 0.08
+            for index, (name, points) in enumerate(series):
+                colour = PALETTE[index % len(PALETTE)]
+                offset = (index - (len(series) - 1) / 2) * shift
+                flags = list(changed[index]) if index < len(changed) else []
+                xs: list[float] = []
+                ys: list[float | None] = []
+                for position, point in zip(positions, points, strict=False):
+                    xs.append(position + offset)
+                    ys.append(None if point is None else point[0])
+                    if point is None:
+                        continue
+                    mean, lower, upper = point
+                    axes.plot([position + offset] * 2, [lower, upper], color=colour, linewidth=2)
+                    marked = position < len(flags) and flags[position]
+                    axes.plot([position + offset], [mean], marker="D" if marked else "o",
+                              markersize=8 if marked else 6, color=colour,
+                              markerfacecolor=colour if marked else "white")
+                # A gap stays a gap: only neighbouring shown waves are joined.
+                for i in range(1, len(xs)):
+                    y_before, y_now = ys[i - 1], ys[i]
+                    if y_before is not None and y_now is not None:
+                        axes.plot([xs[i - 1], xs[i]], [y_before, y_now], color=colour,
+                                  linewidth=1.2, label=name if not any(
+                                      ys[j - 1] is not None and ys[j] is not None
+                                      for j in range(1, i)) else None)
+                if not any(ys[i - 1] is not None and ys[i] is not None
+                           for i in range(1, len(xs))):
+                    axes.plot([], [], color=colour, marker="o", label=name)
+            axes.set_xticks(positions)
+            axes.set_xticklabels([_wrap(label, 12) for label in labels])
+            axes.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
+            axes.set_ylim(low, high)
+            if value_label:
+                axes.set_ylabel(value_label)
+            axes.grid(axis="y", color="#d0d0d0", linewidth=0.6)
+            axes.spines["top"].set_visible(False)
+            axes.spines["right"].set_visible(False)
+            if len(series) > 1:
+                axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(2, len(series)),
+                            frameon=False)
+            figure.tight_layout()
+            svg = _render(figure)
+        finally:
+            plt.close(figure)
+    return clean_svg(svg, chart_id=chart_id, label=title)

@@ -18,6 +18,7 @@ class PulseConfig(VangnetAppConfig):
     default = True
     urls = "urls"
     navigation = "navigation"
+    api = "api"
 
     def periodic_jobs(self) -> list[Job]:
         from .tasks import pulse_due_work

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import get_language
+from vangnet.surveys.public import Texts
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 OPTIONS = 7
@@ -20,20 +20,6 @@ CURRENT_VERSION = 1
 
 class InstrumentError(ValueError):
     pass
-
-
-def _lang() -> str:
-    language = (get_language() or "nl")[:2]
-    return "en" if language == "en" else "nl"
-
-
-@dataclass(frozen=True)
-class Texts:
-    nl: str
-    en: str
-
-    def __str__(self) -> str:
-        return self.en if _lang() == "en" else self.nl
 
 
 @dataclass(frozen=True)

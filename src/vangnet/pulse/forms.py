@@ -73,3 +73,11 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: forms.TypedChoiceField = self.fields["unit"]  # type: ignore[assignment]
         field.choices = units
+
+
+class SettingsForm(forms.Form):
+    employees_see_results = forms.BooleanField(
+        label=_("Employees see their own team's results once a wave is closed"), required=False,
+        help_text=_("Only their own department or team, and only when enough people answered. "
+                    "Never other teams, the open answers or the figures of the whole "
+                    "organisation."))

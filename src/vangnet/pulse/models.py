@@ -23,6 +23,24 @@ from vangnet.surveys.public import (
 )
 
 
+class PulseSettings(models.Model):
+    """Per organisation: the choices a coordinator makes once for the pulse."""
+
+    organisation = models.OneToOneField("organisations.Organisation", on_delete=models.CASCADE,
+                                        related_name="pulse_settings")
+    # The issue's default: employees see their own team's results once a wave closes (only a
+    # team at or above the threshold, only their own team).
+    employees_see_results = models.BooleanField(
+        _("employees see their own team's results once a wave is closed"), default=True)
+
+    class Meta:
+        verbose_name = _("pulse settings")
+        verbose_name_plural = _("pulse settings")
+
+    def __str__(self) -> str:
+        return f"pulse settings {self.organisation_id}"
+
+
 class PulsePlan(models.Model):
     class Cadence(models.TextChoices):
         ONCE = "once", _("Once")

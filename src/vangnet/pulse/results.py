@@ -9,6 +9,10 @@ Rules (ADR 0053, 0081):
 - Subtraction: the organisation's figures include the hidden units only when those together have
   at least k counting answers; otherwise they are dropped from every figure, so that the
   organisation's figure minus the shown units never describes fewer than k people.
+- Across waves (`core.anonymity.wave_may_be_shown`): a unit is shown only when its number of
+  answers differs from that of every earlier wave in which it was shown by 0 or by at least k;
+  likewise the organisation's figure against the earlier waves of the same plan. Otherwise the
+  difference of two waves would describe the few who came or went ("too_close").
 - Open answers only when at least max(k, open_minimum) counting answers are included, never per
   unit, in random order.
 - A unit's scale score: the mean of its people's scores (each the mean of their keyed answers on
@@ -23,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vangnet.core.anonymity import counting_size
+from vangnet.core.anonymity import counting_size, wave_may_be_shown
 from vangnet.core.statistics import cronbach_alpha, icc, mean_interval, r_wg_j
 
 from .content import OPTIONS, Instrument
@@ -108,8 +112,15 @@ def _public(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 def compute(*, instrument: Instrument, groups: Sequence[GroupInput],
-            responses: Sequence[AnswerInput], k: int, shared_risk_accepted: bool) -> dict[str, Any]:
-    """The wave's results as JSON-ready data: what may be shown and nothing else."""
+            responses: Sequence[AnswerInput], k: int, shared_risk_accepted: bool,
+            earlier_units: Mapping[int, Sequence[int]] | None = None,
+            earlier_organisation: Sequence[int] = ()) -> dict[str, Any]:
+    """The wave's results as JSON-ready data: what may be shown and nothing else.
+
+    `earlier_units`: per unit id, its number of answers in every earlier wave in which it was
+    shown; `earlier_organisation`: the organisation figure's number of answers in the earlier
+    waves of the same plan in which it was shown (the rule across waves)."""
+    earlier_units = earlier_units or {}
     by_group: dict[int, list[AnswerInput]] = {g.group_id: [] for g in groups}
     for response in responses:
         by_group.setdefault(response.group_id, []).append(response)
@@ -119,9 +130,15 @@ def compute(*, instrument: Instrument, groups: Sequence[GroupInput],
         unbound = sum(1 for r in rows if r.channel in SHARED_CHANNELS)
         counting[group.group_id] = counting_size(bound=len(rows) - unbound, unbound=unbound,
                                                  shared_risk_accepted=shared_risk_accepted)
-    shown = {g.group_id for g in groups if counting[g.group_id] >= k}
-    hidden = [g.group_id for g in groups if g.group_id not in shown and by_group[g.group_id]]
-    # Hidden units stay in the organisation's figures only when together they are k or more.
+    too_close = {g.group_id for g in groups if counting[g.group_id] >= k
+                 and g.unit_id is not None and not wave_may_be_shown(
+                     len(by_group[g.group_id]), earlier=earlier_units.get(g.unit_id, ()), k=k)}
+    shown = {g.group_id for g in groups if counting[g.group_id] >= k} - too_close
+    # A unit held back across waves is left out of the organisation's figure as well: with it
+    # in, the organisation minus the shown units would give its figure after all.
+    hidden = [g.group_id for g in groups
+              if g.group_id not in shown and g.group_id not in too_close and by_group[g.group_id]]
+    # Small hidden units stay in the organisation's figures only when together they are k or more.
     hidden_counting = sum(counting[g] for g in hidden)
     included = shown | (set(hidden) if hidden_counting >= k else set())
     units = []
@@ -144,16 +161,19 @@ def compute(*, instrument: Instrument, groups: Sequence[GroupInput],
                 "items": _item_distribution(instrument, answer_rows),
             })
         else:
-            entry["reason"] = ("too_few_bound" if len(by_group[group.group_id]) >= k
+            entry["reason"] = ("too_close" if group.group_id in too_close
+                               else "too_few_bound" if len(by_group[group.group_id]) >= k
                                else "too_few")
         units.append(entry)
     included_rows = [r.answers for g in groups if g.group_id in included
                      for r in by_group[g.group_id]]
     included_counting = sum(counting[g] for g in included)
-    organisation: dict[str, Any] = {"shown": included_counting >= k}
+    organisation: dict[str, Any] = {"shown": included_counting >= k and wave_may_be_shown(
+        len(included_rows), earlier=earlier_organisation, k=k)}
     if organisation["shown"]:
         organisation["answers"] = len(included_rows)
-        organisation["units_left_out"] = len(hidden) if hidden_counting < k else 0
+        organisation["units_left_out"] = (len(hidden) if hidden_counting < k else 0) + len(
+            too_close)
         organisation["scales"] = {}
         for scale in instrument.scales:
             figures = _scale_figures(instrument, included_rows, scale.code)

@@ -5,6 +5,7 @@ the number of answers, and shows only what the snapshot allows and the reader ma
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -19,16 +20,30 @@ from vangnet.organisations.public import (
     Actor,
     Role,
     managed_unit_ids_of,
+    unit_names,
     unit_parents,
     unit_tree,
 )
-from vangnet.surveys.public import SurveyTables, link_get_open
+from vangnet.surveys.public import SurveyTables, Texts, link_get_open
 from vangnet.toolbox.public import werkvormen_by_slugs
 
-from .content import CONTENT_DIR, Texts
+from .content import CONTENT_DIR
 from .content import instrument as pulse_instrument
-from .models import PulseGroup, PulseLink, PulsePlan, PulseResponse, PulseRound, TeamAction
-from .permissions import can_see_organisation_figures, can_view_pulse, visible_unit_ids
+from .models import (
+    PulseGroup,
+    PulseLink,
+    PulsePlan,
+    PulseResponse,
+    PulseRound,
+    PulseSettings,
+    TeamAction,
+)
+from .permissions import (
+    can_see_organisation_figures,
+    can_see_own_unit,
+    can_view_pulse,
+    visible_unit_ids,
+)
 
 if TYPE_CHECKING:
     from vangnet.organisations.models import Organisation
@@ -54,6 +69,39 @@ def managed_subtree(*, actor: Actor) -> set[int]:
     return _subtree(actor.organisation_id, managed_unit_ids_of(membership_id=actor.membership_id))
 
 
+# --- settings --------------------------------------------------------------------------------
+
+
+def settings_get(*, organisation_id: int) -> PulseSettings:
+    """The organisation's pulse settings (the defaults when none were saved)."""
+    found = PulseSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or PulseSettings(organisation_id=organisation_id)
+
+
+def employees_see_results(*, organisation_id: int) -> bool:
+    return settings_get(organisation_id=organisation_id).employees_see_results
+
+
+def own_unit_shared(*, actor: Actor) -> bool:
+    """Whether this person sees their own unit's closed waves as an employee (one query, none
+    for someone without a unit)."""
+    if actor.unit_id is None:
+        return False
+    return can_see_own_unit(actor, employees_see_results=employees_see_results(
+        organisation_id=actor.organisation_id))
+
+
+def has_own_unit_results(*, actor: Actor) -> bool:
+    """For the menu: a closed wave with this employee's unit exists and the organisation shares
+    results with employees (one query)."""
+    if actor.unit_id is None or can_view_pulse(actor):
+        return False
+    return (PulseRound.objects.filter(organisation_id=actor.organisation_id,
+                                      status=PulseRound.Status.CLOSED,
+                                      groups__unit_id=actor.unit_id)
+            .exclude(organisation__pulse_settings__employees_see_results=False).exists())
+
+
 # --- plans and waves -------------------------------------------------------------------------
 
 
@@ -64,10 +112,19 @@ def plans_for_actor(*, actor: Actor) -> QuerySet[PulsePlan]:
     return plans.filter(units__in=managed_subtree(actor=actor)).distinct()
 
 
-def rounds_for_actor(*, actor: Actor) -> QuerySet[PulseRound]:
-    if not can_view_pulse(actor):
+def rounds_for_actor(*, actor: Actor, shared: bool | None = None) -> QuerySet[PulseRound]:
+    """Every wave for those who run or read the pulse; for an employee only the closed waves of
+    their own unit, when the organisation shares results with employees (`shared`, looked up
+    when not given)."""
+    rounds = PulseRound.objects.filter(organisation_id=actor.organisation_id)
+    if can_view_pulse(actor):
+        return rounds
+    if shared is None:
+        shared = own_unit_shared(actor=actor)
+    if not shared or actor.unit_id is None:
         return PulseRound.objects.none()
-    return PulseRound.objects.filter(organisation_id=actor.organisation_id)
+    unit_id: int = actor.unit_id
+    return rounds.filter(status=PulseRound.Status.CLOSED, groups__unit_id=unit_id)
 
 
 def round_get_for_actor(*, actor: Actor, pk: int) -> PulseRound:
@@ -104,6 +161,7 @@ class WaveView:
     organisation: dict[str, Any] | None
     icc: dict[str, Any] | None
     open_answers: list[str]
+    held_back: int = 0  # of the hidden: held back because too few differ from an earlier wave
 
 
 def wave_view(*, actor: Actor, round_: PulseRound) -> WaveView:
@@ -113,13 +171,16 @@ def wave_view(*, actor: Actor, round_: PulseRound) -> WaveView:
     data = round_.results
     all_units = {u["unit_id"] for u in data["units"] if u["unit_id"] is not None}
     mine = visible_unit_ids(actor, all_unit_ids=all_units, managed_subtree=managed_subtree(
-        actor=actor))
+        actor=actor), employees_see_results=own_unit_shared(actor=actor))
     org_figures = can_see_organisation_figures(actor)
     if not mine and not org_figures:
         raise Http404
     units = [u for u in data["units"] if u["unit_id"] in mine and u["shown"]]
     hidden = sum(1 for u in data["units"] if u["unit_id"] in mine and not u["shown"])
+    held_back = sum(1 for u in data["units"] if u["unit_id"] in mine and not u["shown"]
+                    and u.get("reason") == "too_close")
     return WaveView(round=round_, k=data["k"], units=units, hidden_count=hidden,
+                    held_back=held_back,
                     organisation=data["organisation"] if org_figures else None,
                     icc=data["icc"] if org_figures else None,
                     open_answers=data["open"] if org_figures else [])
@@ -140,39 +201,71 @@ class TrendPoint:
 
 
 def unit_trend(*, actor: Actor, unit_id: int, plan: PulsePlan | None = None) -> list[TrendPoint]:
-    """Every closed wave of this unit, per scale, with intervals; a change is flagged only when
-    it is larger than the uncertainty of both waves. A wave in which the unit was below the
-    threshold is a gap, never a figure."""
+    """Every closed wave of this unit, per scale, with intervals (404 for a unit this person may
+    not see); see `unit_trends`."""
+    return unit_trends(actor=actor, unit_ids=[unit_id], plan=plan, strict=True)[unit_id]
+
+
+def unit_name(*, actor: Actor, unit_id: int) -> str:
+    """The name of a unit of this person's organisation (call after checking they may see it)."""
+    return unit_names(organisation_id=actor.organisation_id).get(unit_id, "")
+
+
+def unit_trends(*, actor: Actor, unit_ids: Collection[int], plan: PulsePlan | None = None,
+                strict: bool = False) -> dict[int, list[TrendPoint]]:
+    """Every closed wave of these units, per scale, with intervals, in a constant number of
+    queries; a change is flagged only when it is larger than its uncertainty
+    (`core.statistics.change_is_beyond_uncertainty`). A wave in which a unit was below the
+    threshold is a gap, never a figure. Units this person may not see are left out (with
+    `strict`, any of them is a 404)."""
     all_units = set(unit_parents(organisation_id=actor.organisation_id))
-    if unit_id not in visible_unit_ids(actor, all_unit_ids=all_units,
-                                       managed_subtree=managed_subtree(actor=actor)):
+    allowed = visible_unit_ids(actor, all_unit_ids=all_units,
+                               managed_subtree=managed_subtree(actor=actor),
+                               employees_see_results=own_unit_shared(actor=actor))
+    wanted = set(unit_ids)
+    if strict and not wanted <= allowed:
         raise Http404
+    wanted &= allowed
+    if not wanted:
+        return {}
     rounds = PulseRound.objects.filter(organisation_id=actor.organisation_id,
                                        status=PulseRound.Status.CLOSED,
-                                       groups__unit_id=unit_id).order_by("closed_at", "pk")
+                                       groups__unit_id__in=wanted).distinct().order_by(
+        "closed_at", "pk")
     if plan is not None:
         rounds = rounds.filter(plan=plan)
-    actions: dict[int, list[str]] = {}
-    for round_id, text in TeamAction.objects.filter(unit_id=unit_id).values_list("round_id",
-                                                                                 "text"):
-        actions.setdefault(round_id, []).append(text)
-    points: list[TrendPoint] = []
-    previous: dict[str, Interval] = {}
+    actions: dict[tuple[int, int], list[str]] = {}
+    for unit_id, round_id, text in TeamAction.objects.filter(unit_id__in=wanted).values_list(
+            "unit_id", "round_id", "text"):
+        actions.setdefault((unit_id, round_id), []).append(text)
+    points: dict[int, list[TrendPoint]] = {unit_id: [] for unit_id in wanted}
+    previous: dict[tuple[int, str], Interval] = {}
     for round_id, wave, closed_at, data in rounds.values_list("pk", "wave", "closed_at",
                                                              "results"):
-        unit = next((u for u in (data or {}).get("units", []) if u["unit_id"] == unit_id), None)
-        shown_scales: dict[str, Any] = unit["scales"] if unit and unit["shown"] else {}
-        for scale, figures in shown_scales.items():
-            interval = (Interval(mean=figures["mean"], low=figures["low"], high=figures["high"],
-                                 n=figures["n"]) if figures["mean"] is not None else None)
-            before = previous.get(scale)
-            changed = bool(interval and before and change_is_beyond_uncertainty(before, interval))
-            points.append(TrendPoint(round_id=round_id, wave=wave, closed_at=closed_at,
-                                     scale=scale, mean=figures["mean"], low=figures["low"],
-                                     high=figures["high"], n=figures["n"], changed=changed,
-                                     actions=actions.get(round_id, [])))
-            if interval:
-                previous[scale] = interval
+        for unit in (data or {}).get("units", []):
+            unit_id = unit["unit_id"]
+            if unit_id not in wanted:
+                continue
+            shown_scales: dict[str, Any] = unit["scales"] if unit["shown"] else {}
+            for scale, figures in shown_scales.items():
+                interval = (Interval(mean=figures["mean"], low=figures["low"],
+                                     high=figures["high"], n=figures["n"])
+                            if figures["mean"] is not None else None)
+                before = previous.get((unit_id, scale))
+                changed = bool(interval and before
+                               and change_is_beyond_uncertainty(before, interval))
+                points[unit_id].append(TrendPoint(
+                    round_id=round_id, wave=wave, closed_at=closed_at, scale=scale,
+                    mean=figures["mean"], low=figures["low"], high=figures["high"],
+                    n=figures["n"], changed=changed,
+                    actions=actions.get((unit_id, round_id), [])))
+                if interval:
+                    previous[(unit_id, scale)] = interval
+            if not unit["shown"]:
+                # A gap: the wave exists for this unit, without a figure.
+                points[unit_id].append(TrendPoint(
+                    round_id=round_id, wave=wave, closed_at=closed_at, scale="", mean=None,
+                    low=None, high=None, n=None, changed=False, actions=[]))
     return points
 
 

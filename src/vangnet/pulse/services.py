@@ -25,8 +25,16 @@ from vangnet.surveys import public as engine
 
 from . import results as results_module
 from .content import SCALE_VALUES, instrument
-from .models import PulseGroup, PulseLink, PulsePlan, PulseResponse, PulseRound, TeamAction
-from .permissions import can_close, can_plan, can_record_actions
+from .models import (
+    PulseGroup,
+    PulseLink,
+    PulsePlan,
+    PulseResponse,
+    PulseRound,
+    PulseSettings,
+    TeamAction,
+)
+from .permissions import can_change_settings, can_close, can_plan, can_record_actions
 from .selectors import TABLES, managed_subtree
 from .tasks import send_links
 
@@ -254,8 +262,31 @@ def snapshot(round_: PulseRound) -> dict[str, Any]:
     answers = [results_module.AnswerInput(group_id=group_id, answers=data, channel=channel)
                for group_id, data, channel in PulseResponse.objects.filter(
                    round=round_, submitted=True).values_list("group_id", "answers", "channel")]
+    earlier_units, earlier_organisation = _earlier_counts(round_, {g.unit_id for g in groups})
     return results_module.compute(instrument=instrument(), groups=groups, responses=answers,
-                                  k=round_.threshold, shared_risk_accepted=False)
+                                  k=round_.threshold, shared_risk_accepted=False,
+                                  earlier_units=earlier_units,
+                                  earlier_organisation=earlier_organisation)
+
+
+def _earlier_counts(round_: PulseRound,
+                    unit_ids: set[int | None]) -> tuple[dict[int, list[int]], list[int]]:
+    """The numbers of answers published before this wave (core.anonymity.wave_may_be_shown): per
+    unit, in every earlier closed wave in which it was shown; and the organisation figure's, in
+    the earlier closed waves of the same plan. Read from their snapshots, in one query."""
+    units: dict[int, list[int]] = {}
+    organisation: list[int] = []
+    earlier = PulseRound.objects.filter(organisation_id=round_.organisation_id,
+                                        status=PulseRound.Status.CLOSED,
+                                        results__isnull=False).exclude(pk=round_.pk)
+    for plan_id, data in earlier.values_list("plan_id", "results"):
+        for unit in (data or {}).get("units", []):
+            if unit["shown"] and unit["unit_id"] in unit_ids:
+                units.setdefault(unit["unit_id"], []).append(unit["answers"])
+        figure = (data or {}).get("organisation") or {}
+        if round_.plan_id is not None and plan_id == round_.plan_id and figure.get("shown"):
+            organisation.append(figure["answers"])
+    return units, organisation
 
 
 # --- from score to action --------------------------------------------------------------------
@@ -279,6 +310,22 @@ def action_record(*, actor: Actor, round_: PulseRound, unit_id: int, text: str) 
                                            unit_id=unit_id, text=text)
         change.target = action
     return action
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def settings_update(*, actor: Actor, employees_see_results: bool) -> PulseSettings:
+    require(can_change_settings(actor))
+    with service_write(action="pulse.settings.update", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
+        current, _created = PulseSettings.objects.select_for_update().get_or_create(
+            organisation_id=actor.organisation_id)
+        current.employees_see_results = employees_see_results
+        current.save(update_fields=["employees_see_results"])
+        change.target = current
+        change.data = {"employees_see_results": employees_see_results}
+    return current
 
 
 # --- the periodic job ------------------------------------------------------------------------

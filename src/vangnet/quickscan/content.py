@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import get_language
+from vangnet.surveys.public import Texts
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 LANGUAGES = ("nl", "en")
@@ -28,22 +28,6 @@ STATEMENT_FILES = {1: "statements_v1.toml", 2: "statements.toml"}
 
 class InstrumentError(ValueError):
     pass
-
-
-def _lang() -> str:
-    language = (get_language() or "nl")[:2]
-    return language if language in LANGUAGES else "nl"
-
-
-@dataclass(frozen=True)
-class Texts:
-    """A text in every language; `str()` gives the current language."""
-
-    nl: str
-    en: str
-
-    def __str__(self) -> str:
-        return self.en if _lang() == "en" else self.nl
 
 
 @dataclass(frozen=True)

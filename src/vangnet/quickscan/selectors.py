@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vangnet.organisations.public import Actor, active_memberships_in, unit_tree
-from vangnet.surveys.public import link_get_open
+from vangnet.surveys.public import Texts, link_get_open
 from vangnet.surveys.public import shared_group_get_open as shared_group_get
 from vangnet.toolbox.public import werkvormen_by_slugs
 
-from .content import CONTENT_DIR, Texts, comparable_codes, instrument
+from .content import CONTENT_DIR, comparable_codes, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_rounds, can_view_actions, can_view_report
 from .scoring import Results, SubmittedAnswers, compute_results

@@ -1,6 +1,7 @@
 """What instruments (quickscan, pulse, workshop evaluations) use of the survey engine (ADR 0060,
 0080). The abstract models are the engine's published shape: an instrument's concrete tables
-inherit them, so the engine's mechanics work on every instrument's rows."""
+inherit them, so the engine's mechanics work on every instrument's rows. `Texts` is an
+instrument's text in every language (questions, scales, explanations from its content files)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .services import (
     submit_and_detach,
 )
 from .tables import SurveyTables
+from .texts import Texts
 from .tokens import hash_token, new_token
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "SurveyRiskAcceptance",
     "SurveyRound",
     "SurveyTables",
+    "Texts",
     "answers_merge",
     "close",
     "draft_for_link",

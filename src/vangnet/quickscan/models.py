@@ -46,6 +46,10 @@ class Round(SurveyRound):
     # The version of the statements this round is answered on (content/quickscan/statements*.toml).
     # Rounds from before version 2 stay on version 1, so their answers keep their meaning.
     instrument_version = models.PositiveSmallIntegerField(default=2)
+    # A closed round's counts (`scoring.Tally`), made once at closing (ADR 0115): a closed round
+    # cannot change, so its results are computed from this and never again from the answers.
+    # Counts only: no answer of any one person, no label (renamed groups show their new name).
+    results_snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
@@ -19,10 +19,10 @@ from vangnet.surveys.public import link_get_open
 from vangnet.surveys.public import shared_group_get_open as shared_group_get
 from vangnet.toolbox.public import werkvormen_by_slugs
 
-from .content import CONTENT_DIR, Texts, comparable_codes, instrument
+from .content import CONTENT_DIR, SCALE_VALUES, Texts, comparable_codes, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_rounds, can_view_actions, can_view_report
-from .scoring import Results, SubmittedAnswers, compute_results
+from .scoring import GroupTally, Results, Tally, compute_results
 from .tokens import SOLO_GROUP, TABLES
 
 if TYPE_CHECKING:
@@ -104,23 +104,63 @@ def shared_risk_acceptance(*, round_: Round) -> RiskAcceptance | None:
     return RiskAcceptance.objects.filter(round=round_).first()
 
 
+def round_tally(*, round_: Round) -> Tally:
+    """The counts of the round's submitted answers, made by the database in one query.
+
+    Per group and per kind of link: the responses, per statement how many gave each answer, per
+    pillar how many answered at least one of its statements. The answers themselves never leave
+    the database.
+    """
+    instrument_ = instrument(round_.instrument_version)
+    aggregates: dict[str, Any] = {"n": Count("pk")}
+    for index, statement in enumerate(instrument_.statements):
+        for value in SCALE_VALUES:
+            aggregates[f"s{index}_{value}"] = Count(
+                "pk", filter=Q(**{f"answers__{statement.code}": value}))
+    for pillar in instrument_.pillars:
+        answered = Q()
+        for statement in instrument_.statements_of(pillar.number):
+            answered |= Q(**{f"answers__{statement.code}__in": SCALE_VALUES})
+        aggregates[f"p{pillar.number}"] = Count("pk", filter=answered)
+    rows = (Response.objects.filter(round=round_, submitted=True).order_by()
+            .values("group__slug", "channel").annotate(**aggregates))
+    tally = Tally()
+    for row in rows:
+        by_kind = tally.groups.setdefault(row["group__slug"], {})
+        bound = row["channel"] == Response.Channel.PERSONAL
+        group = by_kind.setdefault(bound, GroupTally())
+        group.responses += row["n"]
+        for index, statement in enumerate(instrument_.statements):
+            counts = group.answers.setdefault(statement.code, [0] * 6)
+            given = [row[f"s{index}_{value}"] for value in SCALE_VALUES]
+            counts[0] += row["n"] - sum(given)
+            for value, n in zip(SCALE_VALUES, given, strict=True):
+                counts[value] += n
+        for pillar in instrument_.pillars:
+            group.pillar_people[pillar.number] = (group.pillar_people.get(pillar.number, 0)
+                                                  + row[f"p{pillar.number}"])
+    return tally
+
+
+def results_tally(*, round_: Round) -> Tally:
+    """A closed round's snapshot when it has one; otherwise the database's counts now."""
+    if not round_.is_open and round_.results_snapshot is not None:
+        return Tally.from_json(round_.results_snapshot)
+    return round_tally(round_=round_)
+
+
 def round_results(*, round_: Round) -> Results:
     """The round's figures, suppressed. Used by the page, the PDF, the CSV and the API.
 
-    Answers through shared or unbound links count towards no threshold unless the organisation
-    accepted that risk for this round (ADR 0053).
+    A closed round's figures come from its snapshot (made once at closing, ADR 0115): the cost
+    does not grow with the number of answers. Answers through shared or unbound links count
+    towards no threshold unless the organisation accepted that risk for this round (ADR 0053);
+    that acceptance may come after closing, so it is applied here, not in the snapshot.
     """
-    groups = list(RoundGroup.objects.filter(round=round_))
-    slug_of = {g.pk: g.slug for g in groups}
-    responses = [
-        SubmittedAnswers(group=slug_of[group_id], answers=answers,
-                         bound=channel == Response.Channel.PERSONAL)
-        for group_id, answers, channel in Response.objects.filter(round=round_, submitted=True)
-        .values_list("group_id", "answers", "channel")
-    ]
+    groups = list(RoundGroup.objects.filter(round=round_).values_list("slug", flat=True))
     return compute_results(
-        instrument=instrument(round_.instrument_version), responses=responses,
-        group_labels={g.slug: group_label(g.slug) for g in groups},
+        instrument=instrument(round_.instrument_version), tally=results_tally(round_=round_),
+        group_labels={slug: group_label(slug) for slug in groups},
         merged_label=merged_label(), solo=round_.is_solo,
         k=None if round_.is_open else max(round_.threshold, 1),
         shared_risk_accepted=RiskAcceptance.objects.filter(round=round_).exists(),

@@ -36,6 +36,7 @@ from vangnet.surveys import public as engine
 from .content import CURRENT_VERSION, DONT_KNOW, SCALE_VALUES, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
 from .permissions import can_manage_actions, can_manage_rounds
+from .selectors import round_tally
 from .tasks import send_personal_links
 from .tokens import SOLO_GROUP, TABLES, hash_token, new_token
 
@@ -114,6 +115,9 @@ def _close(round_: Round) -> None:
     """The engine closes (drafts gone, links spent, answers rewritten in random order); the
     threshold is frozen at its value now."""
     engine.close(TABLES, round_, threshold=threshold())
+    # The snapshot (ADR 0115): the counts, made once now; a closed round cannot change.
+    round_.results_snapshot = round_tally(round_=round_).to_json()
+    round_.save(update_fields=["results_snapshot"])
 
 
 # --- links -----------------------------------------------------------------------------------

@@ -215,13 +215,23 @@ def shared_link_create(request: OrganisationRequest, pk: int, group_pk: int) -> 
 
 
 @organisation_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_close(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """Two steps, no script: a page that says what closing does, then the confirmed POST."""
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
-    services.round_close(actor=actor, round_=round_)
-    messages.success(request, _("The round is closed. The results are final."))
-    return redirect("quickscan:report", _org_slug(request), round_.pk)
+    if not round_.is_open or round_.is_solo:
+        return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        services.round_close(actor=actor, round_=round_)
+        messages.success(request, _("The round is closed. The results are final."))
+        return redirect("quickscan:report", _org_slug(request), round_.pk)
+    counts = selectors.response_counts(round_=round_)
+    return render(request, "quickscan/round_close.html", {
+        "round": round_, "total": sum(c.responses for c in counts),
+        "groups_below": [c.label for c in counts if c.responses - c.shared_responses
+                         < round_.threshold],
+    })
 
 
 def _report_context(request: OrganisationRequest, pk: int) -> dict:

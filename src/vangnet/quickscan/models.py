@@ -43,6 +43,12 @@ class Round(SurveyRound):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GROUPS)
     created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
                                    related_name="+")
+    # A round for one unit and the units below it (ADR 0116); none: the whole organisation. The
+    # name is kept: a round whose unit was deleted stays a unit's round (seen by the coordinator
+    # only), never becomes one of the whole organisation.
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("unit"))
+    unit_name = models.CharField(max_length=150, blank=True)
     # The version of the statements this round is answered on (content/quickscan/statements*.toml).
     # Rounds from before version 2 stay on version 1, so their answers keep their meaning.
     instrument_version = models.PositiveSmallIntegerField(default=2)
@@ -59,6 +65,10 @@ class Round(SurveyRound):
     @property
     def is_solo(self) -> bool:
         return self.kind == self.Kind.SOLO
+
+    @property
+    def for_unit(self) -> bool:
+        return bool(self.unit_name)
 
 
 class RoundGroup(SurveyGroup):

@@ -167,7 +167,7 @@ def results_as_dict(*, round_: Round, results: Results) -> dict[str, Any]:
     return {
         "round": {"id": round_.pk, "title": round_.title, "status": round_.status,
                   "statements_version": round_.instrument_version,
-                  "kind": round_.kind,
+                  "kind": round_.kind, "unit": round_.unit_name or None,
                   "closed_at": round_.closed_at.isoformat() if round_.closed_at else None},
         "threshold": results.k,
         "respondents": results.respondents,

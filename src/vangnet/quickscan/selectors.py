@@ -14,14 +14,21 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vangnet.organisations.public import Actor, active_memberships_in, unit_tree
+from vangnet.organisations.public import (
+    Actor,
+    Role,
+    active_memberships_in,
+    managed_unit_ids_of,
+    unit_parents,
+    unit_tree,
+)
 from vangnet.surveys.public import link_get_open
 from vangnet.surveys.public import shared_group_get_open as shared_group_get
 from vangnet.toolbox.public import werkvormen_by_slugs
 
 from .content import CONTENT_DIR, SCALE_VALUES, Texts, comparable_codes, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
-from .permissions import can_manage_rounds, can_view_actions, can_view_report
+from .permissions import can_manage_rounds, can_run_round, can_view_actions, can_view_report
 from .scoring import GroupTally, Results, Tally, compute_results
 from .tokens import SOLO_GROUP, TABLES
 
@@ -31,17 +38,52 @@ if TYPE_CHECKING:
 # --- rounds ----------------------------------------------------------------------------------
 
 
+def _subtree(organisation_id: int, roots: set[int]) -> set[int]:
+    parents = unit_parents(organisation_id=organisation_id)
+    chosen = set(roots) & set(parents)
+    grew = True
+    while grew:
+        more = {pk for pk, parent in parents.items() if parent in chosen} - chosen
+        chosen |= more
+        grew = bool(more)
+    return chosen
+
+
+def managed_subtree(*, actor: Actor) -> set[int]:
+    """The units a manager manages and every unit below them (empty for non-managers)."""
+    if not actor.has(Role.MANAGER):
+        return set()
+    return _subtree(actor.organisation_id, managed_unit_ids_of(membership_id=actor.membership_id))
+
+
+def unit_scope(*, round_: Round) -> set[int] | None:
+    """The units whose members may take part: the round's unit and every unit below it; None for
+    a round of the whole organisation (and an empty set when the round's unit was deleted)."""
+    if not round_.for_unit:
+        return None
+    if round_.unit_id is None:
+        return set()
+    return _subtree(round_.organisation_id, {round_.unit_id})
+
+
 def rounds_for_actor(*, actor: Actor) -> QuerySet[Round]:
     rounds = Round.objects.filter(organisation_id=actor.organisation_id)
+    counted = Count("responses", filter=Q(responses__submitted=True))
     if can_manage_rounds(actor):
-        return rounds.annotate(
-            response_count=Count("responses", filter=Q(responses__submitted=True))
-        )
-    if can_view_actions(actor):
-        return rounds.filter(status=Round.Status.CLOSED, kind=Round.Kind.GROUPS).annotate(
-            response_count=Count("responses", filter=Q(responses__submitted=True))
-        )
-    return Round.objects.none()
+        return rounds.annotate(response_count=counted)
+    subtree = managed_subtree(actor=actor)
+    visible = Q(pk__in=[])
+    if can_view_actions(actor):  # closed rounds of the whole organisation
+        visible |= Q(status=Round.Status.CLOSED, kind=Round.Kind.GROUPS, unit_name="")
+    if subtree:  # a manager's own units' rounds, open or closed
+        visible |= Q(kind=Round.Kind.GROUPS, unit_id__in=subtree)
+    return rounds.filter(visible).annotate(response_count=counted)
+
+
+def may_run(*, actor: Actor, round_: Round) -> bool:
+    return can_run_round(actor, organisation_id=round_.organisation_id,
+                         for_unit=round_.for_unit, unit_id=round_.unit_id,
+                         managed_subtree=managed_subtree(actor=actor))
 
 
 def round_get_for_actor(*, actor: Actor, pk: int, manage: bool = False) -> Round:
@@ -49,9 +91,15 @@ def round_get_for_actor(*, actor: Actor, pk: int, manage: bool = False) -> Round
     round_ = Round.objects.filter(pk=pk, organisation_id=actor.organisation_id).first()
     if round_ is None:
         raise Http404
-    allowed = (can_manage_rounds(actor) if manage else can_view_report(
-        actor, organisation_id=round_.organisation_id, is_closed=not round_.is_open,
-        is_solo=round_.is_solo))
+    if round_.is_solo:
+        allowed = can_manage_rounds(actor)
+    elif manage:
+        allowed = may_run(actor=actor, round_=round_)
+    else:
+        allowed = can_view_report(
+            actor, organisation_id=round_.organisation_id, is_closed=not round_.is_open,
+            is_solo=round_.is_solo, for_unit=round_.for_unit, unit_id=round_.unit_id,
+            managed_subtree=managed_subtree(actor=actor))
     if not allowed:
         raise Http404
     return round_
@@ -59,9 +107,16 @@ def round_get_for_actor(*, actor: Actor, pk: int, manage: bool = False) -> Round
 
 def group_get_for_actor(*, actor: Actor, round_: Round, pk: int) -> RoundGroup:
     group = RoundGroup.objects.filter(pk=pk, round=round_).select_related("round").first()
-    if group is None or not can_manage_rounds(actor):
+    if group is None or not may_run(actor=actor, round_=round_):
         raise Http404
     return group
+
+
+def start_unit_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """The units this person may start a round for, in tree order and indented."""
+    subtree = None if can_manage_rounds(actor) else managed_subtree(actor=actor)
+    return [(unit.pk, "— " * depth + unit.name) for unit, depth in unit_tree(actor=actor)
+            if subtree is None or unit.pk in subtree]
 
 
 def group_label(slug: str) -> str:
@@ -122,9 +177,10 @@ def round_tally(*, round_: Round) -> Tally:
         for statement in instrument_.statements_of(pillar.number):
             answered |= Q(**{f"answers__{statement.code}__in": SCALE_VALUES})
         aggregates[f"p{pillar.number}"] = Count("pk", filter=answered)
-    rows = (Response.objects.filter(round=round_, submitted=True).order_by()
-            .values("group__slug", "channel").annotate(**aggregates))
+    rows: Any = (Response.objects.filter(round=round_, submitted=True).order_by()
+                 .values("group__slug", "channel").annotate(**aggregates))
     tally = Tally()
+    row: dict[str, Any]
     for row in rows:
         by_kind = tally.groups.setdefault(row["group__slug"], {})
         bound = row["channel"] == Response.Channel.PERSONAL
@@ -171,9 +227,13 @@ def previous_round(*, round_: Round) -> Round | None:
     """The last closed group round of the organisation before this one (for the trend)."""
     if round_.is_solo:
         return None
+    # The same scope: the whole organisation, or the same unit (ADR 0116).
     return (Round.objects.filter(organisation_id=round_.organisation_id,
                                  status=Round.Status.CLOSED, kind=Round.Kind.GROUPS,
+                                 unit_name=round_.unit_name,
                                  created_at__lt=round_.created_at)
+            .filter(Q(unit_id=round_.unit_id) if round_.unit_id is not None
+                    else Q(unit__isnull=True))
             .exclude(pk=round_.pk).order_by("-created_at").first())
 
 
@@ -257,11 +317,13 @@ def token_get_open(*, organisation: Organisation, raw: str) -> RespondentToken |
 # --- choosing who gets a link ----------------------------------------------------------------
 
 
-def invite_unit_choices(*, actor: Actor) -> list[tuple[int, str]]:
-    """Units of the actor's organisation in tree order, indented, for the invite form."""
-    if not can_manage_rounds(actor):
+def invite_unit_choices(*, actor: Actor, round_: Round | None = None) -> list[tuple[int, str]]:
+    """Units for the invite form in tree order, indented: those of the round's scope."""
+    if round_ is None or not may_run(actor=actor, round_=round_):
         return []
-    return [(unit.pk, "— " * depth + unit.name) for unit, depth in unit_tree(actor=actor)]
+    scope = unit_scope(round_=round_)
+    return [(unit.pk, "— " * depth + unit.name) for unit, depth in unit_tree(actor=actor)
+            if scope is None or unit.pk in scope]
 
 
 def shared_group_get_open(*, organisation: Organisation, raw: str) -> RoundGroup | None:

@@ -29,14 +29,15 @@ from vangnet.organisations.public import (
     Role,
     active_memberships_in,
     membership_for_actor,
+    unit_names,
     unit_parents,
 )
 from vangnet.surveys import public as engine
 
 from .content import CURRENT_VERSION, DONT_KNOW, SCALE_VALUES, instrument
 from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
-from .permissions import can_manage_actions, can_manage_rounds
-from .selectors import round_tally
+from .permissions import can_manage_actions, can_manage_rounds, can_start_round
+from .selectors import managed_subtree, may_run, round_tally, unit_scope
 from .tasks import send_personal_links
 from .tokens import SOLO_GROUP, TABLES, hash_token, new_token
 
@@ -51,7 +52,9 @@ VALID_ANSWERS = frozenset((*SCALE_VALUES, DONT_KNOW))
 
 
 def _may_manage(actor: Actor, round_: Round) -> bool:
-    return can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id
+    if round_.is_solo:
+        return can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id
+    return may_run(actor=actor, round_=round_)
 
 
 def _require_round(actor: Actor, round_: Round) -> None:
@@ -61,20 +64,29 @@ def _require_round(actor: Actor, round_: Round) -> None:
 # --- rounds ----------------------------------------------------------------------------------
 
 
-def round_start(*, actor: Actor, title: str, group_slugs: Iterable[str]) -> Round:
-    require(can_manage_rounds(actor))
+def round_start(*, actor: Actor, title: str, group_slugs: Iterable[str],
+                unit_id: int | None = None) -> Round:
+    """A round for the whole organisation, or (`unit_id`) for a unit and the units below it: the
+    coordinator for any unit, a manager for a unit they manage or one below it (ADR 0116)."""
+    require(can_start_round(actor, unit_id=unit_id, managed_subtree=managed_subtree(actor=actor)))
     known = {g.slug for g in instrument().groups}
     slugs = list(dict.fromkeys(group_slugs))
     if not slugs or any(slug not in known for slug in slugs):
         raise ValidationError({"groups": _("Choose at least one group.")})
+    unit_name = ""
+    if unit_id is not None:
+        unit_name = unit_names(organisation_id=actor.organisation_id).get(unit_id, "")
+        if not unit_name:
+            raise ValidationError({"unit": _("Choose units from the list.")})
     with service_write(action="quickscan.round.start", actor=actor,
                        organisation_id=actor.organisation_id) as change:
         round_ = Round.objects.create(organisation_id=actor.organisation_id, title=title.strip(),
                                       kind=Round.Kind.GROUPS, created_by_id=actor.membership_id,
-                                      threshold=threshold())
+                                      threshold=threshold(), unit_id=unit_id,
+                                      unit_name=unit_name[:150])
         RoundGroup.objects.bulk_create(RoundGroup(round=round_, slug=slug) for slug in slugs)
         change.target = round_
-        change.data = {"groups": slugs}
+        change.data = {"groups": slugs, "unit": unit_id}
     return round_
 
 
@@ -159,6 +171,11 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
     if not (everyone or unit_ids or roles or membership_ids):
         raise ValidationError(_("Choose who gets a link: units, roles or everyone."))
     members = active_memberships_in(organisation_id=actor.organisation_id)
+    scope = unit_scope(round_=group.round)
+    if scope is not None:  # a unit's round: only its members and those of the units below it
+        if unit_ids - scope:
+            raise ValidationError({"units": _("Choose units from the list.")})
+        members = members.filter(unit_id__in=scope)
     if not everyone:
         chosen = Q(pk__in=membership_ids) | Q(roles__role__in=roles)
         if unit_ids:
@@ -271,7 +288,8 @@ def shared_risk_accept(*, actor: Actor, round_: Round, reason: str,
     `confirmed_statement` must be the text that was shown to the person (it is kept word for
     word); a statement for another round or another threshold is refused.
     """
-    _require_round(actor, round_)
+    # On behalf of the organisation: the coordinator only, also for a unit's round.
+    require(can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id)
     if round_.is_solo:
         raise ValidationError(_("A round on your own has no groups to protect."))
     reason = reason.strip()

@@ -64,3 +64,38 @@ def test_a_manager_runs_a_round_for_their_unit(page: Any, login: Any, live_serve
     page.wait_for_url(re.compile(r"/rapport/$"))
     assert_accessible_all_rules(page)
     assert "Zorg en de afdelingen en teams eronder" in page.locator("main").inner_text()
+
+
+def test_the_coordinator_names_the_organisations_groups(page: Any, login: Any, live_server: Any,
+                                                        organisation: Any) -> None:
+    coordinator = make_member(organisation, Role.EMPLOYEE, Role.COORDINATOR,
+                              email="coordinator@example.org")
+    slug = organisation.slug
+    login(coordinator.user.email)
+    page.goto(f"/o/{slug}/quickscan/")
+    page.get_by_role("link", name="Groepen die meedoen").click()
+    page.wait_for_url(re.compile(r"/quickscan/groepen/$"))
+    assert_accessible_all_rules(page)
+    section = page.locator("section", has=page.get_by_role("heading", name="Medewerkers",
+                                                           exact=True))
+    section.get_by_label("Naam").fill("Zorgmedewerkers")
+    section.get_by_role("button", name=re.compile("Naam opslaan")).click()
+    page.wait_for_url(re.compile(r"/quickscan/groepen/$"))
+    assert page.get_by_role("heading", name="Zorgmedewerkers", exact=True).count() == 1
+    # A name already in use: an accessible error on the form, nothing saved.
+    new = page.locator("section", has=page.get_by_role("heading", name="Een eigen groep toevoegen"))
+    new.get_by_label("Naam").fill("zorgmedewerkers")
+    new.get_by_role("button", name="Groep toevoegen").click()
+    page.wait_for_load_state()
+    assert "al deze naam" in page.locator("main").inner_text()
+    assert_accessible_all_rules(page)
+    new = page.locator("section", has=page.get_by_role("heading", name="Een eigen groep toevoegen"))
+    new.get_by_label("Naam").fill("Vrijwilligers")
+    new.get_by_role("button", name="Groep toevoegen").click()
+    page.wait_for_url(re.compile(r"/quickscan/groepen/$"))
+    page.goto(f"/o/{slug}/quickscan/")
+    assert page.get_by_label("Vrijwilligers").count() == 1
+    assert page.get_by_label("Zorgmedewerkers").count() == 1
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/o/{slug}/quickscan/groepen/")
+    assert_accessible_all_rules(page)

@@ -71,6 +71,25 @@ class Round(SurveyRound):
         return bool(self.unit_name)
 
 
+class GroupName(models.Model):
+    """The organisation's own name for a respondent group of the instrument, or a group of its
+    own (ADR 0117). Without a row, a group of the instrument has the instrument's name."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="quickscan_group_names")
+    slug = models.SlugField(max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "slug"],
+                                               name="quickscan_group_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RoundGroup(SurveyGroup):
     """A group of respondents in a round (management, HR, works council, ...)."""
 

@@ -27,7 +27,15 @@ from vangnet.surveys.public import shared_group_get_open as shared_group_get
 from vangnet.toolbox.public import werkvormen_by_slugs
 
 from .content import CONTENT_DIR, SCALE_VALUES, Texts, comparable_codes, instrument
-from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
+from .models import (
+    Action,
+    GroupName,
+    RespondentToken,
+    Response,
+    RiskAcceptance,
+    Round,
+    RoundGroup,
+)
 from .permissions import can_manage_rounds, can_run_round, can_view_actions, can_view_report
 from .scoring import GroupTally, Results, Tally, compute_results
 from .tokens import SOLO_GROUP, TABLES
@@ -119,11 +127,22 @@ def start_unit_choices(*, actor: Actor) -> list[tuple[int, str]]:
             if subtree is None or unit.pk in subtree]
 
 
-def group_label(slug: str) -> str:
-    if slug == SOLO_GROUP:
-        return _("Just me")
-    kind = instrument().group(slug)
-    return str(kind.name) if kind else slug
+def group_options(*, organisation_id: int) -> list[tuple[str, str]]:
+    """The organisation's respondent groups, (slug, name): the instrument's groups under the
+    organisation's own names where it gave one, then the groups it added (ADR 0117)."""
+    own = dict(GroupName.objects.filter(organisation_id=organisation_id)
+               .values_list("slug", "name"))
+    options = [(g.slug, own.get(g.slug) or str(g.name)) for g in instrument().groups]
+    return options + [(slug, name) for slug, name in own.items()
+                      if instrument().group(slug) is None]
+
+
+def group_labels(*, organisation_id: int) -> dict[str, str]:
+    return {SOLO_GROUP: _("Just me"), **dict(group_options(organisation_id=organisation_id))}
+
+
+def group_label(slug: str, *, organisation_id: int) -> str:
+    return group_labels(organisation_id=organisation_id).get(slug, slug)
 
 
 def merged_label() -> str:
@@ -145,13 +164,14 @@ class GroupCount:
 def response_counts(*, round_: Round) -> list[GroupCount]:
     """Per group: submitted responses (and how many through shared links) and invited members."""
     submitted = Q(responses__submitted=True)
+    labels = group_labels(organisation_id=round_.organisation_id)
     groups = RoundGroup.objects.filter(round=round_).annotate(
         submitted=Count("responses", filter=submitted, distinct=True),
         shared=Count("responses", filter=submitted & ~Q(
             responses__channel=Response.Channel.PERSONAL), distinct=True),
         invited=Count("tokens", filter=Q(tokens__membership__isnull=False), distinct=True),
     )
-    return [GroupCount(g, group_label(g.slug), g.submitted, g.shared, g.invited,
+    return [GroupCount(g, labels.get(g.slug, g.slug), g.submitted, g.shared, g.invited,
                        bool(g.shared_token_hash)) for g in groups]
 
 
@@ -214,9 +234,10 @@ def round_results(*, round_: Round) -> Results:
     that acceptance may come after closing, so it is applied here, not in the snapshot.
     """
     groups = list(RoundGroup.objects.filter(round=round_).values_list("slug", flat=True))
+    labels = group_labels(organisation_id=round_.organisation_id)
     return compute_results(
         instrument=instrument(round_.instrument_version), tally=results_tally(round_=round_),
-        group_labels={slug: group_label(slug) for slug in groups},
+        group_labels={slug: labels.get(slug, slug) for slug in groups},
         merged_label=merged_label(), solo=round_.is_solo,
         k=None if round_.is_open else max(round_.threshold, 1),
         shared_risk_accepted=RiskAcceptance.objects.filter(round=round_).exists(),

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from vangnet.core.anonymity import threshold
@@ -35,9 +36,17 @@ from vangnet.organisations.public import (
 from vangnet.surveys import public as engine
 
 from .content import CURRENT_VERSION, DONT_KNOW, SCALE_VALUES, instrument
-from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
+from .models import (
+    Action,
+    GroupName,
+    RespondentToken,
+    Response,
+    RiskAcceptance,
+    Round,
+    RoundGroup,
+)
 from .permissions import can_manage_actions, can_manage_rounds, can_start_round
-from .selectors import managed_subtree, may_run, round_tally, unit_scope
+from .selectors import group_options, managed_subtree, may_run, round_tally, unit_scope
 from .tasks import send_personal_links
 from .tokens import SOLO_GROUP, TABLES, hash_token, new_token
 
@@ -69,7 +78,7 @@ def round_start(*, actor: Actor, title: str, group_slugs: Iterable[str],
     """A round for the whole organisation, or (`unit_id`) for a unit and the units below it: the
     coordinator for any unit, a manager for a unit they manage or one below it (ADR 0116)."""
     require(can_start_round(actor, unit_id=unit_id, managed_subtree=managed_subtree(actor=actor)))
-    known = {g.slug for g in instrument().groups}
+    known = {slug for slug, _name in group_options(organisation_id=actor.organisation_id)}
     slugs = list(dict.fromkeys(group_slugs))
     if not slugs or any(slug not in known for slug in slugs):
         raise ValidationError({"groups": _("Choose at least one group.")})
@@ -130,6 +139,54 @@ def _close(round_: Round) -> None:
     # The snapshot (ADR 0115): the counts, made once now; a closed round cannot change.
     round_.results_snapshot = round_tally(round_=round_).to_json()
     round_.save(update_fields=["results_snapshot"])
+
+
+# --- the organisation's own groups (ADR 0117) ----------------------------------------------
+
+
+def _check_group_name(actor: Actor, name: str, slug: str) -> str:
+    name = " ".join(name.split())
+    if not 2 <= len(name) <= 100:
+        raise ValidationError({"name": _("Give the group a name of 2 to 100 characters.")})
+    taken = {label.casefold() for other, label in group_options(
+        organisation_id=actor.organisation_id) if other != slug}
+    if name.casefold() in taken:
+        raise ValidationError({"name": _("Another group already has this name.")})
+    return name
+
+
+def group_rename(*, actor: Actor, slug: str, name: str) -> GroupName:
+    """The organisation's own name for one of its groups; rounds that used the group show it."""
+    require(can_manage_rounds(actor))
+    if slug not in {s for s, _name in group_options(organisation_id=actor.organisation_id)}:
+        raise ValidationError(_("Choose a group from the list."))
+    name = _check_group_name(actor, name, slug)
+    with service_write(action="quickscan.group.rename", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
+        row, _created = GroupName.objects.update_or_create(
+            organisation_id=actor.organisation_id, slug=slug, defaults={"name": name})
+        change.target = row
+        change.data = {"slug": slug}
+    return row
+
+
+def group_add(*, actor: Actor, name: str) -> GroupName:
+    """A respondent group of the organisation's own, next to the instrument's."""
+    require(can_manage_rounds(actor))
+    name = _check_group_name(actor, name, "")
+    taken = {s for s, _name in group_options(organisation_id=actor.organisation_id)}
+    base = slugify(name)[:30] or "groep"
+    slug, number = base, 1
+    while slug in taken or slug == SOLO_GROUP:
+        number += 1
+        slug = f"{base}-{number}"
+    with service_write(action="quickscan.group.add", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
+        row = GroupName.objects.create(organisation_id=actor.organisation_id, slug=slug,
+                                       name=name)
+        change.target = row
+        change.data = {"slug": slug}
+    return row
 
 
 # --- links -----------------------------------------------------------------------------------

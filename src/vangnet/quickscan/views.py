@@ -27,6 +27,7 @@ from . import report, selectors, services
 from .content import instrument
 from .forms import (
     ActionForm,
+    GroupNameForm,
     InviteForm,
     PillarAnswersForm,
     RiskAcceptanceForm,
@@ -71,6 +72,7 @@ def index(request: OrganisationRequest) -> HttpResponse:
         "rounds": rounds, "can_manage": can_start,
         "round_form": _round_form(actor) if can_start else None,
         "solo_form": SoloForm() if can_manage_rounds(actor) else None,
+        "can_name_groups": can_manage_rounds(actor),
         "intro": instrument().intro_text(threshold()),
     })
 
@@ -78,7 +80,42 @@ def index(request: OrganisationRequest) -> HttpResponse:
 def _round_form(actor, data=None) -> RoundForm:
     """The coordinator chooses the whole organisation or any unit; a manager one of theirs."""
     return RoundForm(data, units=selectors.start_unit_choices(actor=actor),
-                     whole_organisation=can_manage_rounds(actor))
+                     whole_organisation=can_manage_rounds(actor),
+                     groups=selectors.group_options(organisation_id=actor.organisation_id))
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def groups(request: OrganisationRequest) -> HttpResponse:
+    """The organisation's respondent groups: its own names, and groups of its own (ADR 0117)."""
+    actor = _actor(request)
+    if not can_manage_rounds(actor):
+        raise Http404
+    bound: GroupNameForm | None = None
+    if request.method == "POST":
+        bound = GroupNameForm(request.POST, prefix=request.POST.get("form", "new")[:50])
+        if bound.is_valid():
+            slug, name = bound.cleaned_data["slug"], bound.cleaned_data["name"]
+            try:
+                if slug:
+                    services.group_rename(actor=actor, slug=slug, name=name)
+                else:
+                    services.group_add(actor=actor, name=name)
+            except ValidationError as error:
+                bound.add_error(None, error)
+            else:
+                messages.success(request, _("The group has been saved. Rounds that asked this "
+                                            "group show its new name."))
+                return redirect("quickscan:groups", _org_slug(request))
+    forms = []
+    for slug, name in selectors.group_options(organisation_id=actor.organisation_id):
+        prefix = f"g-{slug}"
+        form = (bound if bound is not None and bound.prefix == prefix
+                else GroupNameForm(prefix=prefix, initial={"slug": slug, "name": name}))
+        forms.append((slug, name, prefix, form))
+    new = bound if bound is not None and bound.prefix == "new" else GroupNameForm(prefix="new")
+    return render(request, "quickscan/groups.html", {"forms": forms, "new_form": new},
+                  status=400 if bound is not None else 200)
 
 
 @organisation_view
@@ -225,7 +262,8 @@ def shared_link_create(request: OrganisationRequest, pk: int, group_pk: int) -> 
         return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
     url = services.respondent_url(organisation_slug=_org_slug(request), raw=raw, shared=True)
     response = render(request, "quickscan/shared_link.html", {
-        "round": round_, "group_label": selectors.group_label(group.slug), "url": url})
+        "round": round_, "url": url,
+        "group_label": selectors.group_label(group.slug, organisation_id=round_.organisation_id)})
     response["Cache-Control"] = "no-store"
     return response
 

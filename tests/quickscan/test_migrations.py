@@ -14,7 +14,7 @@ from .conftest import answer_all
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("quickscan", "0001_initial")]
-AFTER = [("quickscan", "0008_round_for_unit")]
+AFTER = [("quickscan", "0009_organisation_group_names")]
 
 
 def _migrate(targets):
@@ -69,7 +69,7 @@ def test_old_rounds_links_and_answers_survive_and_old_links_count_like_shared_on
 
 
 VERSION_1 = [("quickscan", "0004_bound_links_required")]
-VERSION_2 = [("quickscan", "0008_round_for_unit")]
+VERSION_2 = [("quickscan", "0009_organisation_group_names")]
 
 
 def test_rounds_from_before_version_2_keep_their_results_and_trend_and_a_new_round_shows_the_break(
@@ -149,7 +149,7 @@ def test_rounds_from_before_version_2_keep_their_results_and_trend_and_a_new_rou
 
 
 BEFORE_SNAPSHOT = [("quickscan", "0005_instrument_version")]
-WITH_SNAPSHOT = [("quickscan", "0008_round_for_unit")]
+WITH_SNAPSHOT = [("quickscan", "0009_organisation_group_names")]
 
 
 def test_closed_rounds_get_their_snapshot_and_it_matches_the_answers(organisation):

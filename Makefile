@@ -51,12 +51,14 @@ audit: install-dev
 	$(BIN)/python scripts/dependency_audit.py
 
 ## bench: benchmarks with figures (not part of make test); the case list and the scale benchmark
-## (1k vs 100k cases, paired runs, the ratio per page and job) need PostgreSQL
+## (1k vs 100k cases, paired runs, the ratio per page and job) and the survey benchmark (quickscan
+## 500 vs 50,000 answers, pulse 500 teams × 12 over 2 and 24 waves) need PostgreSQL
 bench: install-dev
 	$(BIN)/python scripts/bench_reporting.py
 	$(BIN)/python scripts/bench_reporting.py --database-url postgres://postgres@127.0.0.1:5432/vn_bench_reporting
 	$(BIN)/python scripts/bench_cases.py
 	$(BIN)/python scripts/bench_scale.py
+	$(BIN)/python scripts/bench_surveys.py
 
 ## loadtest: 2 gunicorn + 2 workers on PostgreSQL and Redis, then the SQLite demo, under a crowd of
 ## reporters from many loopback addresses; prints throughput, p50/p95, errors, accepted vs stored

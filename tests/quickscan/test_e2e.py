@@ -20,7 +20,7 @@ from django.core import mail
 from django.test import Client
 from pypdf import PdfReader
 
-from support.browser import assert_accessible
+from support.browser import assert_accessible, assert_accessible_all_rules
 from support.people import make_member, make_unit
 from vangnet.organisations.roles import Role
 from vangnet.quickscan.content import instrument
@@ -184,9 +184,18 @@ def test_quickscan_acceptance_flow(page: Any, login: Any, live_server: Any,
     assert page.locator("tfoot td").nth(1).inner_text() == "14"  # responses, 1 through shared
     row = page.locator("table.qs-counts tbody tr", has_text="Medewerkers").inner_text()
     assert row.split("\t")[1:4] == ["6", "7", "1"]
-    page.get_by_role("button", name=re.compile("Sluit de ronde")).click()
-    page.wait_for_load_state()
-    assert "/rapport/" in page.url
+    # Closing takes two steps: a page that says what closing does, then the confirmation.
+    page.get_by_role("link", name=re.compile("Sluit de ronde")).click()
+    page.wait_for_url(re.compile(r"/sluiten/$"))
+    assert_accessible_all_rules(page)
+    confirm = page.locator("main").inner_text()
+    assert "14 mensen" in confirm and "niet ongedaan maken" in confirm
+    assert "werkt niet meer" in confirm and OR_NAME in confirm  # 2 answers: below the threshold
+    page.get_by_role("link", name="Nee, laat hem open").click()
+    page.wait_for_url(round_url)
+    page.get_by_role("link", name=re.compile("Sluit de ronde")).click()
+    page.get_by_role("button", name="Ja, sluit de ronde").click()
+    page.wait_for_url(re.compile(r"/rapport/$"))
     assert_accessible(page)
 
     content = page.locator("main").inner_text()

@@ -14,7 +14,7 @@ from .conftest import answer_all
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("quickscan", "0001_initial")]
-AFTER = [("quickscan", "0005_instrument_version")]
+AFTER = [("quickscan", "0009_organisation_group_names")]
 
 
 def _migrate(targets):
@@ -69,7 +69,7 @@ def test_old_rounds_links_and_answers_survive_and_old_links_count_like_shared_on
 
 
 VERSION_1 = [("quickscan", "0004_bound_links_required")]
-VERSION_2 = [("quickscan", "0005_instrument_version")]
+VERSION_2 = [("quickscan", "0009_organisation_group_names")]
 
 
 def test_rounds_from_before_version_2_keep_their_results_and_trend_and_a_new_round_shows_the_break(
@@ -146,3 +146,46 @@ def test_rounds_from_before_version_2_keep_their_results_and_trend_and_a_new_rou
     assert "data-trend-break" in html and "(was 1.2)" in html and "Breuk in de trend" in html
     old_page = client.get(f"/o/{organisation.slug}/quickscan/rondes/{autumn.pk}/rapport/")
     assert old_page.status_code == 200 and "data-trend-break" not in old_page.content.decode()
+
+
+BEFORE_SNAPSHOT = [("quickscan", "0005_instrument_version")]
+WITH_SNAPSHOT = [("quickscan", "0009_organisation_group_names")]
+
+
+def test_closed_rounds_get_their_snapshot_and_it_matches_the_answers(organisation):
+    """Migration 0007: a closed round from before gets the counts of its answers (ADR 0115);
+    an open round gets none (it gets one when it closes)."""
+    from django.utils import timezone
+
+    old = _migrate(BEFORE_SNAPSHOT)
+    Round = old.get_model("quickscan", "Round")
+    RoundGroup = old.get_model("quickscan", "RoundGroup")
+    Response = old.get_model("quickscan", "Response")
+    closed = Round.objects.create(organisation_id=organisation.pk, title="Dicht", kind="groups",
+                                  status="closed", threshold=5, closed_at=timezone.now())
+    running = Round.objects.create(organisation_id=organisation.pk, title="Open", kind="groups",
+                                   status="open", threshold=5)
+    for round_ in (closed, running):
+        group = RoundGroup.objects.create(round=round_, slug="employees")
+        for value in (1, 2, 3, 4, 5, 5, 0):
+            Response.objects.create(round=round_, group=group, submitted=True,
+                                    channel="personal" if value else "shared",
+                                    answers={"1.1": value, "2.3": 6 - value if value else 0})
+
+    _migrate(WITH_SNAPSHOT)
+    from vangnet.quickscan.models import Round as NewRound
+    from vangnet.quickscan.scoring import Tally
+    from vangnet.quickscan.selectors import round_results, round_tally
+
+    migrated = NewRound.objects.get(pk=closed.pk)
+    assert NewRound.objects.get(pk=running.pk).results_snapshot is None
+    snapshot = Tally.from_json(migrated.results_snapshot)
+    assert snapshot == round_tally(round_=migrated)
+    assert snapshot.of("employees", True).answers["1.1"] == [0, 1, 1, 1, 1, 2]
+    assert snapshot.of("employees", False).answers["1.1"] == [1, 0, 0, 0, 0, 0]
+    # The report now reads the snapshot: the answers may go, the figures stay.
+    before = round_results(round_=migrated)
+    migrated.responses.all().delete()
+    after = round_results(round_=NewRound.objects.get(pk=closed.pk))
+    assert [p.overall for p in after.pillars] == [p.overall for p in before.pillars]
+    assert after.respondents == before.respondents == 7

@@ -60,7 +60,9 @@ class ReviewInputs:
 def _quickscan(actor: Actor, inputs: ReviewInputs) -> None:
     from vangnet.quickscan.public import round_results, rounds_for_actor  # noqa: PLC0415 - optional app
 
-    closed = rounds_for_actor(actor=actor).filter(status="closed").first()
+    # The organisation's own quickscan: not a unit's round (ADR 0116), not one person's own.
+    closed = rounds_for_actor(actor=actor).filter(status="closed", kind="groups",
+                                                  unit_name="").first()
     if closed is None:
         return
     results = round_results(round_=closed)

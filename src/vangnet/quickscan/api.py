@@ -29,6 +29,7 @@ class RoundOut(Schema):
     kind: str
     closed_at: str | None
     statements_version: int = 2
+    unit: str | None = None  # a round for this unit and the units below it; None: everyone
 
 
 class GroupOut(Schema):

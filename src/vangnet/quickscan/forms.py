@@ -24,10 +24,24 @@ class RoundForm(forms.Form):
         error_messages={"required": _("Choose at least one group.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    unit = forms.TypedChoiceField(
+        label=_("For whom?"), coerce=int, empty_value=None, required=False,
+        help_text=_("A round for a unit asks only its members and those of the units below it."))
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]] | None = None,
+                 whole_organisation: bool = True, groups: list[tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        groups: forms.MultipleChoiceField = self.fields["groups"]  # type: ignore[assignment]
-        groups.choices = [(g.slug, str(g.name)) for g in instrument().groups]
+        field: forms.MultipleChoiceField = self.fields["groups"]  # type: ignore[assignment]
+        field.choices = groups if groups is not None else [
+            (g.slug, str(g.name)) for g in instrument().groups]
+        unit: forms.TypedChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        whole = [("", _("The whole organisation"))] if whole_organisation else []
+        unit.choices = whole + list(units or [])
+        unit.required = not whole_organisation
+        unit.error_messages["required"] = _("Choose a unit.")
+        if whole_organisation and not units:
+            del self.fields["unit"]
 
 
 class SoloForm(forms.Form):
@@ -47,8 +61,11 @@ class InviteForm(forms.Form):
                                       widget=forms.CheckboxSelectMultiple,
                                       choices=Role.choices)
 
-    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: list[tuple[int, str]], for_unit: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if for_unit:
+            self.fields["everyone"].label = _("Everyone in this unit and the units below it")
         field: forms.TypedMultipleChoiceField = self.fields["units"]  # type: ignore[assignment]
         field.choices = units
         if not units:
@@ -116,3 +133,10 @@ class ActionForm(forms.ModelForm):
         owner.queryset = (active_memberships_in(organisation_id=organisation_id)
                           .select_related("user").order_by("user__full_name"))
         owner.label_from_instance = lambda m: str(m.user)  # type: ignore[method-assign,assignment]
+
+
+class GroupNameForm(forms.Form):
+    """A group's name in this organisation (a new group when `slug` is empty)."""
+
+    slug = forms.SlugField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), min_length=2, max_length=100)

@@ -43,9 +43,19 @@ class Round(SurveyRound):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GROUPS)
     created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,
                                    related_name="+")
+    # A round for one unit and the units below it (ADR 0116); none: the whole organisation. The
+    # name is kept: a round whose unit was deleted stays a unit's round (seen by the coordinator
+    # only), never becomes one of the whole organisation.
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("unit"))
+    unit_name = models.CharField(max_length=150, blank=True)
     # The version of the statements this round is answered on (content/quickscan/statements*.toml).
     # Rounds from before version 2 stay on version 1, so their answers keep their meaning.
     instrument_version = models.PositiveSmallIntegerField(default=2)
+    # A closed round's counts (`scoring.Tally`), made once at closing (ADR 0115): a closed round
+    # cannot change, so its results are computed from this and never again from the answers.
+    # Counts only: no answer of any one person, no label (renamed groups show their new name).
+    results_snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -55,6 +65,29 @@ class Round(SurveyRound):
     @property
     def is_solo(self) -> bool:
         return self.kind == self.Kind.SOLO
+
+    @property
+    def for_unit(self) -> bool:
+        return bool(self.unit_name)
+
+
+class GroupName(models.Model):
+    """The organisation's own name for a respondent group of the instrument, or a group of its
+    own (ADR 0117). Without a row, a group of the instrument has the instrument's name."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="quickscan_group_names")
+    slug = models.SlugField(max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "slug"],
+                                               name="quickscan_group_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RoundGroup(SurveyGroup):

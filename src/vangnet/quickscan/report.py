@@ -74,6 +74,11 @@ def intake_rows(results: Results) -> list[IntakeRow]:
     return rows
 
 
+def _labels(results: Results) -> dict[str, str]:
+    """The groups' names as the results carry them (the organisation's own names)."""
+    return {g.key: g.label for g in results.intake}
+
+
 def report_context(*, round_: Round, organisation: Organisation) -> dict[str, Any]:
     results = selectors.round_results(round_=round_)
     previous, trend_rows = selectors.trend(round_=round_, results=results)
@@ -84,9 +89,10 @@ def report_context(*, round_: Round, organisation: Organisation) -> dict[str, An
                      str(p.statement.action))
         for p in results.priorities
     ]
-    hidden_groups = [selectors.group_label(g) for g in results.plan.dropped]
-    empty_groups = [selectors.group_label(g) for g in results.plan.empty]
-    merged_groups = [selectors.group_label(g) for g in results.plan.merged]
+    labels = _labels(results)
+    hidden_groups = [labels[g] for g in results.plan.dropped]
+    empty_groups = [labels[g] for g in results.plan.empty]
+    merged_groups = [labels[g] for g in results.plan.merged]
     pillar_rows = [
         {"pillar": p, "overall": fmt(p.overall),
          "groups": [fmt(p.by_group.get(c.key)) for c in results.columns]}
@@ -167,7 +173,7 @@ def results_as_dict(*, round_: Round, results: Results) -> dict[str, Any]:
     return {
         "round": {"id": round_.pk, "title": round_.title, "status": round_.status,
                   "statements_version": round_.instrument_version,
-                  "kind": round_.kind,
+                  "kind": round_.kind, "unit": round_.unit_name or None,
                   "closed_at": round_.closed_at.isoformat() if round_.closed_at else None},
         "threshold": results.k,
         "respondents": results.respondents,
@@ -181,7 +187,7 @@ def results_as_dict(*, round_: Round, results: Results) -> dict[str, Any]:
             "accepted_by": acceptance.accepted_by_name,
             "accepted_at": acceptance.accepted_at.isoformat(),
             "statement": acceptance.statement, "reason": acceptance.reason},
-        "groups_not_shown": [selectors.group_label(g) for g in results.plan.dropped],
+        "groups_not_shown": [_labels(results)[g] for g in results.plan.dropped],
         "pillars": [
             {"number": p.number, "title": p.title, "score": _round(p.overall),
              "by_group": {k: _round(v) for k, v in p.by_group.items()}}

@@ -102,9 +102,6 @@ class GroupIntake:
         return self.status in (GroupStatus.ALONE, GroupStatus.MERGED)
 
 
-Person = tuple[list[int], bool]  # one person's answers to the codes in question, and `bound`
-
-
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -199,53 +196,149 @@ class Results:
         return next((c.label for c in self.columns if c.key == key), key)
 
 
-def _figure_by_group(values_by_group: Mapping[str, list[Person]], min_n: int, solo: bool,
+# --- the tally: counts that are enough for every figure ----------------------------------------
+#
+# A round's figures need no single answer: per group and per kind of link (bound or not), the
+# number of responses, per statement how many people gave each answer (0–5, an unanswered
+# statement counted as "weet ik niet"), and per pillar how many people answered at least one of its
+# statements. The database makes that tally in one query (`selectors.round_tally`); a closed round
+# keeps it as its snapshot (ADR 0115), so its results cost the same whatever the number of answers.
+
+ANSWER_VALUES = (DONT_KNOW, *SCALE_VALUES)
+
+
+@dataclass
+class GroupTally:
+    """The counts of one group's responses through one kind of link."""
+
+    responses: int = 0
+    # Per statement code: how many people answered 0 (or nothing), 1, 2, 3, 4, 5 (list index).
+    answers: dict[str, list[int]] = field(default_factory=dict)
+    # Per pillar number: how many people answered at least one of its statements (not 0).
+    pillar_people: dict[int, int] = field(default_factory=dict)
+
+    def counts(self, code: str) -> list[int]:
+        return self.answers.get(code) or [self.responses, 0, 0, 0, 0, 0]
+
+
+@dataclass
+class Tally:
+    """Per group slug, per `bound` (True: a personal link bound to a member): its counts."""
+
+    groups: dict[str, dict[bool, GroupTally]] = field(default_factory=dict)
+
+    def of(self, group: str, bound: bool) -> GroupTally:
+        return self.groups.get(group, {}).get(bound) or GroupTally()
+
+    def to_json(self) -> dict[str, object]:
+        return {"groups": {
+            slug: {("bound" if bound else "unbound"): {
+                "responses": t.responses, "answers": t.answers,
+                "pillar_people": {str(n): c for n, c in t.pillar_people.items()}}
+                for bound, t in by_kind.items()}
+            for slug, by_kind in self.groups.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Tally:
+        groups: dict[str, dict[bool, GroupTally]] = {}
+        for slug, by_kind in dict(data.get("groups") or {}).items():  # type: ignore[call-overload]
+            groups[slug] = {
+                kind == "bound": GroupTally(
+                    responses=int(t["responses"]),
+                    answers={code: [int(c) for c in counts]
+                             for code, counts in t["answers"].items()},
+                    pillar_people={int(n): int(c) for n, c in t["pillar_people"].items()})
+                for kind, t in by_kind.items()}
+        return cls(groups)
+
+
+def tally_responses(instrument: Instrument, responses: Sequence[SubmittedAnswers]) -> Tally:
+    """The tally of answers held in memory (what the database's query does, in Python)."""
+    tally = Tally()
+    for response in responses:
+        by_kind = tally.groups.setdefault(response.group, {})
+        group = by_kind.setdefault(response.bound, GroupTally(
+            answers={s.code: [0] * len(ANSWER_VALUES) for s in instrument.statements},
+            pillar_people={p.number: 0 for p in instrument.pillars}))
+        group.responses += 1
+        for statement in instrument.statements:
+            group.answers[statement.code][response.answers.get(statement.code, DONT_KNOW)] += 1
+        for pillar in instrument.pillars:
+            if any(response.answers.get(s.code, DONT_KNOW) != DONT_KNOW
+                   for s in instrument.statements_of(pillar.number)):
+                group.pillar_people[pillar.number] += 1
+    return tally
+
+
+@dataclass
+class _Cell:
+    """One column's share of a figure: the people who answered, and the points they gave."""
+
+    bound_people: int = 0
+    unbound_people: int = 0
+    points: float = 0.0
+    answers: int = 0
+
+    def people(self, count_unbound: bool) -> int:
+        return self.bound_people + (self.unbound_people if count_unbound else 0)
+
+    @property
+    def anyone(self) -> bool:
+        return bool(self.bound_people or self.unbound_people)
+
+    @property
+    def score(self) -> float | None:
+        return self.points / self.answers if self.answers else None
+
+
+def _figure_by_group(cells: Mapping[str, _Cell], min_n: int, solo: bool,
                      count_unbound: bool) -> tuple[float | None, dict[str, float | None]]:
     """The overall score and the per-column scores that may be shown (see module docstring).
 
-    `values_by_group`: per column, per contributing person, that person's answers. Only bound
-    people count as contributors unless `count_unbound`: padding cannot lift a figure over k.
+    Only bound people count as contributors unless `count_unbound`: padding cannot lift a
+    figure over k.
     """
-    contributors = {g: sum(1 for _, bound in v if bound or count_unbound)
-                    for g, v in values_by_group.items()}
-    everyone = [person for people in values_by_group.values() for person in people]
-    overall = _pooled(everyone) if sum(contributors.values()) >= min_n else None
+    contributors = {g: cell.people(count_unbound) for g, cell in cells.items()}
+    total = _Cell(points=sum(c.points for c in cells.values()),
+                  answers=sum(c.answers for c in cells.values()))
+    overall = total.score if sum(contributors.values()) >= min_n else None
     if solo:
-        return overall, {g: _pooled(v) if v else None for g, v in values_by_group.items()}
-    cells = suppress_counts(contributors, k=min_n)
+        return overall, {g: cell.score if cell.anyone else None for g, cell in cells.items()}
+    suppressed = suppress_counts(contributors, k=min_n)
     return overall, {
-        g: (_pooled(values_by_group[g]) if not cells[g].suppressed and contributors[g] else None)
-        for g in values_by_group
+        g: (cells[g].score if not suppressed[g].suppressed and contributors[g] else None)
+        for g in cells
     }
-
-
-def _pooled(per_person: Sequence[Person]) -> float | None:
-    return score([answer for person, _bound in per_person for answer in person])
 
 
 def compute_results(
     *,
     instrument: Instrument,
-    responses: Sequence[SubmittedAnswers],
     group_labels: Mapping[str, str],
     merged_label: str,
+    responses: Sequence[SubmittedAnswers] = (),
+    tally: Tally | None = None,
     solo: bool = False,
     k: int | None = None,
     shared_risk_accepted: bool = False,
 ) -> Results:
     """Everything a report shows, already suppressed: pages, PDF, CSV and API all use this.
 
+    From the `tally` when given (the database's counts or a closed round's snapshot), otherwise
+    from `responses`; the work depends on the number of groups and statements, not of answers.
     Without `shared_risk_accepted`, only bound answers count towards any threshold (module
     docstring); a solo round is one person's own view and has no threshold at all.
     """
+    if tally is None:
+        tally = tally_responses(instrument, responses)
     k = threshold() if k is None else k
     min_n = 1 if solo else k
     count_unbound = solo or shared_risk_accepted
     sizes: dict[str, int] = dict.fromkeys(group_labels, 0)
     unbound: dict[str, int] = dict.fromkeys(group_labels, 0)
-    for response in responses:
-        sizes[response.group] = sizes.get(response.group, 0) + 1
-        unbound[response.group] = unbound.get(response.group, 0) + (not response.bound)
+    for group in tally.groups:
+        sizes[group] = tally.of(group, True).responses + tally.of(group, False).responses
+        unbound[group] = tally.of(group, False).responses
     if solo:
         plan: GroupPlan[str] = GroupPlan(k=1, alone=tuple(g for g, n in sizes.items() if n),
                                          merged=(), dropped=(),
@@ -260,44 +353,60 @@ def compute_results(
         plan = GroupPlan(k=plan.k, alone=plan.alone, merged=plan.merged,
                          dropped=plan.dropped + padded_only,
                          empty=tuple(g for g in plan.empty if not sizes[g]))
-    included = set(plan.included)
+    included = list(plan.included)
     column_of = {g: g for g in plan.alone} | dict.fromkeys(plan.merged, MERGED_KEY)
     columns = [Column(g, group_labels.get(g, g), sizes[g]) for g in plan.alone]
     if plan.merged:
         columns.append(Column(MERGED_KEY, merged_label, sum(sizes[g] for g in plan.merged)))
-    counted = [r for r in responses if r.group in included]
-    counting = sum(1 for r in counted if r.bound or count_unbound)
-    respondents = len(counted) if counted and counting >= min_n else None
-    if respondents is None:
-        counted = []
+    counted_n = sum(sizes[g] for g in included)
+    counting = sum(sizes[g] if count_unbound else sizes[g] - unbound[g] for g in included)
+    respondents = counted_n if counted_n and counting >= min_n else None
+    counted = included if respondents is not None else []
     show_columns = not solo and len(columns) > 1
 
-    def by_column(statements: Sequence[Statement]) -> dict[str, list[Person]]:
-        """Per column, per person who answered at least one of the statements: their answers,
-        reverse-keyed ones turned round (6 − x) so that a higher score is always better."""
-        result: dict[str, list[Person]] = {c.key: [] for c in columns}
-        for response in counted:
-            answered = [s.keyed(response.answers[s.code]) for s in statements
-                        if response.answers.get(s.code, DONT_KNOW) != DONT_KNOW]
-            if answered:
-                result[column_of[response.group]].append((answered, response.bound))
-        return result
+    def by_column(statements: Sequence[Statement], pillar: int | None) -> dict[str, _Cell]:
+        """Per column: who answered at least one of the statements (bound or not) and their
+        points, reverse-keyed answers turned round (6 − x) so that a higher score is better."""
+        cells = {c.key: _Cell() for c in columns}
+        for group in counted:
+            cell = cells[column_of[group]]
+            for bound in (True, False):
+                counts = tally.of(group, bound)
+                for statement in statements:
+                    answer_counts = counts.counts(statement.code)
+                    for value in SCALE_VALUES:
+                        n = answer_counts[value]
+                        cell.points += n * points(statement.keyed(value))
+                        cell.answers += n
+                people = (counts.pillar_people.get(pillar, 0) if pillar is not None
+                          else sum(counts.counts(statements[0].code)[1:]))
+                if bound:
+                    cell.bound_people += people
+                else:
+                    cell.unbound_people += people
+        return cells
 
     pillars = []
     for pillar in instrument.pillars:
-        overall, groups = _figure_by_group(by_column(instrument.statements_of(pillar.number)),
-                                           min_n, solo, count_unbound)
+        overall, groups = _figure_by_group(
+            by_column(instrument.statements_of(pillar.number), pillar.number),
+            min_n, solo, count_unbound)
         pillars.append(PillarResult(pillar.number, str(pillar.title), overall,
                                     groups if show_columns else {}))
 
     statements = []
     for statement in instrument.statements:
-        overall, groups = _figure_by_group(by_column([statement]), min_n, solo, count_unbound)
+        overall, groups = _figure_by_group(by_column([statement], None), min_n, solo,
+                                           count_unbound)
         distribution = None
         if counted:
             distribution = dict.fromkeys((*SCALE_VALUES, DONT_KNOW), 0)
-            for response in counted:
-                distribution[response.answers.get(statement.code, DONT_KNOW)] += 1
+            for group in counted:
+                for bound in (True, False):
+                    for value, n in zip(ANSWER_VALUES,
+                                        tally.of(group, bound).counts(statement.code),
+                                        strict=True):
+                        distribution[value] += n
         statements.append(StatementResult(statement, overall, distribution,
                                           groups if show_columns else {}))
 

@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
@@ -14,15 +14,30 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vangnet.organisations.public import Actor, active_memberships_in, unit_tree
+from vangnet.organisations.public import (
+    Actor,
+    Role,
+    active_memberships_in,
+    managed_unit_ids_of,
+    unit_parents,
+    unit_tree,
+)
 from vangnet.surveys.public import Texts, link_get_open
 from vangnet.surveys.public import shared_group_get_open as shared_group_get
 from vangnet.toolbox.public import werkvormen_by_slugs
 
-from .content import CONTENT_DIR, comparable_codes, instrument
-from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
-from .permissions import can_manage_rounds, can_view_actions, can_view_report
-from .scoring import Results, SubmittedAnswers, compute_results
+from .content import CONTENT_DIR, SCALE_VALUES, comparable_codes, instrument
+from .models import (
+    Action,
+    GroupName,
+    RespondentToken,
+    Response,
+    RiskAcceptance,
+    Round,
+    RoundGroup,
+)
+from .permissions import can_manage_rounds, can_run_round, can_view_actions, can_view_report
+from .scoring import GroupTally, Results, Tally, compute_results
 from .tokens import SOLO_GROUP, TABLES
 
 if TYPE_CHECKING:
@@ -31,17 +46,52 @@ if TYPE_CHECKING:
 # --- rounds ----------------------------------------------------------------------------------
 
 
+def _subtree(organisation_id: int, roots: set[int]) -> set[int]:
+    parents = unit_parents(organisation_id=organisation_id)
+    chosen = set(roots) & set(parents)
+    grew = True
+    while grew:
+        more = {pk for pk, parent in parents.items() if parent in chosen} - chosen
+        chosen |= more
+        grew = bool(more)
+    return chosen
+
+
+def managed_subtree(*, actor: Actor) -> set[int]:
+    """The units a manager manages and every unit below them (empty for non-managers)."""
+    if not actor.has(Role.MANAGER):
+        return set()
+    return _subtree(actor.organisation_id, managed_unit_ids_of(membership_id=actor.membership_id))
+
+
+def unit_scope(*, round_: Round) -> set[int] | None:
+    """The units whose members may take part: the round's unit and every unit below it; None for
+    a round of the whole organisation (and an empty set when the round's unit was deleted)."""
+    if not round_.for_unit:
+        return None
+    if round_.unit_id is None:
+        return set()
+    return _subtree(round_.organisation_id, {round_.unit_id})
+
+
 def rounds_for_actor(*, actor: Actor) -> QuerySet[Round]:
     rounds = Round.objects.filter(organisation_id=actor.organisation_id)
+    counted = Count("responses", filter=Q(responses__submitted=True))
     if can_manage_rounds(actor):
-        return rounds.annotate(
-            response_count=Count("responses", filter=Q(responses__submitted=True))
-        )
-    if can_view_actions(actor):
-        return rounds.filter(status=Round.Status.CLOSED, kind=Round.Kind.GROUPS).annotate(
-            response_count=Count("responses", filter=Q(responses__submitted=True))
-        )
-    return Round.objects.none()
+        return rounds.annotate(response_count=counted)
+    subtree = managed_subtree(actor=actor)
+    visible = Q(pk__in=[])
+    if can_view_actions(actor):  # closed rounds of the whole organisation
+        visible |= Q(status=Round.Status.CLOSED, kind=Round.Kind.GROUPS, unit_name="")
+    if subtree:  # a manager's own units' rounds, open or closed
+        visible |= Q(kind=Round.Kind.GROUPS, unit_id__in=subtree)
+    return rounds.filter(visible).annotate(response_count=counted)
+
+
+def may_run(*, actor: Actor, round_: Round) -> bool:
+    return can_run_round(actor, organisation_id=round_.organisation_id,
+                         for_unit=round_.for_unit, unit_id=round_.unit_id,
+                         managed_subtree=managed_subtree(actor=actor))
 
 
 def round_get_for_actor(*, actor: Actor, pk: int, manage: bool = False) -> Round:
@@ -49,9 +99,15 @@ def round_get_for_actor(*, actor: Actor, pk: int, manage: bool = False) -> Round
     round_ = Round.objects.filter(pk=pk, organisation_id=actor.organisation_id).first()
     if round_ is None:
         raise Http404
-    allowed = (can_manage_rounds(actor) if manage else can_view_report(
-        actor, organisation_id=round_.organisation_id, is_closed=not round_.is_open,
-        is_solo=round_.is_solo))
+    if round_.is_solo:
+        allowed = can_manage_rounds(actor)
+    elif manage:
+        allowed = may_run(actor=actor, round_=round_)
+    else:
+        allowed = can_view_report(
+            actor, organisation_id=round_.organisation_id, is_closed=not round_.is_open,
+            is_solo=round_.is_solo, for_unit=round_.for_unit, unit_id=round_.unit_id,
+            managed_subtree=managed_subtree(actor=actor))
     if not allowed:
         raise Http404
     return round_
@@ -59,16 +115,34 @@ def round_get_for_actor(*, actor: Actor, pk: int, manage: bool = False) -> Round
 
 def group_get_for_actor(*, actor: Actor, round_: Round, pk: int) -> RoundGroup:
     group = RoundGroup.objects.filter(pk=pk, round=round_).select_related("round").first()
-    if group is None or not can_manage_rounds(actor):
+    if group is None or not may_run(actor=actor, round_=round_):
         raise Http404
     return group
 
 
-def group_label(slug: str) -> str:
-    if slug == SOLO_GROUP:
-        return _("Just me")
-    kind = instrument().group(slug)
-    return str(kind.name) if kind else slug
+def start_unit_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """The units this person may start a round for, in tree order and indented."""
+    subtree = None if can_manage_rounds(actor) else managed_subtree(actor=actor)
+    return [(unit.pk, "— " * depth + unit.name) for unit, depth in unit_tree(actor=actor)
+            if subtree is None or unit.pk in subtree]
+
+
+def group_options(*, organisation_id: int) -> list[tuple[str, str]]:
+    """The organisation's respondent groups, (slug, name): the instrument's groups under the
+    organisation's own names where it gave one, then the groups it added (ADR 0117)."""
+    own = dict(GroupName.objects.filter(organisation_id=organisation_id)
+               .values_list("slug", "name"))
+    options = [(g.slug, own.get(g.slug) or str(g.name)) for g in instrument().groups]
+    return options + [(slug, name) for slug, name in own.items()
+                      if instrument().group(slug) is None]
+
+
+def group_labels(*, organisation_id: int) -> dict[str, str]:
+    return {SOLO_GROUP: _("Just me"), **dict(group_options(organisation_id=organisation_id))}
+
+
+def group_label(slug: str, *, organisation_id: int) -> str:
+    return group_labels(organisation_id=organisation_id).get(slug, slug)
 
 
 def merged_label() -> str:
@@ -90,13 +164,14 @@ class GroupCount:
 def response_counts(*, round_: Round) -> list[GroupCount]:
     """Per group: submitted responses (and how many through shared links) and invited members."""
     submitted = Q(responses__submitted=True)
+    labels = group_labels(organisation_id=round_.organisation_id)
     groups = RoundGroup.objects.filter(round=round_).annotate(
         submitted=Count("responses", filter=submitted, distinct=True),
         shared=Count("responses", filter=submitted & ~Q(
             responses__channel=Response.Channel.PERSONAL), distinct=True),
         invited=Count("tokens", filter=Q(tokens__membership__isnull=False), distinct=True),
     )
-    return [GroupCount(g, group_label(g.slug), g.submitted, g.shared, g.invited,
+    return [GroupCount(g, labels.get(g.slug, g.slug), g.submitted, g.shared, g.invited,
                        bool(g.shared_token_hash)) for g in groups]
 
 
@@ -104,23 +179,65 @@ def shared_risk_acceptance(*, round_: Round) -> RiskAcceptance | None:
     return RiskAcceptance.objects.filter(round=round_).first()
 
 
+def round_tally(*, round_: Round) -> Tally:
+    """The counts of the round's submitted answers, made by the database in one query.
+
+    Per group and per kind of link: the responses, per statement how many gave each answer, per
+    pillar how many answered at least one of its statements. The answers themselves never leave
+    the database.
+    """
+    instrument_ = instrument(round_.instrument_version)
+    aggregates: dict[str, Any] = {"n": Count("pk")}
+    for index, statement in enumerate(instrument_.statements):
+        for value in SCALE_VALUES:
+            aggregates[f"s{index}_{value}"] = Count(
+                "pk", filter=Q(**{f"answers__{statement.code}": value}))
+    for pillar in instrument_.pillars:
+        answered = Q()
+        for statement in instrument_.statements_of(pillar.number):
+            answered |= Q(**{f"answers__{statement.code}__in": SCALE_VALUES})
+        aggregates[f"p{pillar.number}"] = Count("pk", filter=answered)
+    rows: Any = (Response.objects.filter(round=round_, submitted=True).order_by()
+                 .values("group__slug", "channel").annotate(**aggregates))
+    tally = Tally()
+    row: dict[str, Any]
+    for row in rows:
+        by_kind = tally.groups.setdefault(row["group__slug"], {})
+        bound = row["channel"] == Response.Channel.PERSONAL
+        group = by_kind.setdefault(bound, GroupTally())
+        group.responses += row["n"]
+        for index, statement in enumerate(instrument_.statements):
+            counts = group.answers.setdefault(statement.code, [0] * 6)
+            given = [row[f"s{index}_{value}"] for value in SCALE_VALUES]
+            counts[0] += row["n"] - sum(given)
+            for value, n in zip(SCALE_VALUES, given, strict=True):
+                counts[value] += n
+        for pillar in instrument_.pillars:
+            group.pillar_people[pillar.number] = (group.pillar_people.get(pillar.number, 0)
+                                                  + row[f"p{pillar.number}"])
+    return tally
+
+
+def results_tally(*, round_: Round) -> Tally:
+    """A closed round's snapshot when it has one; otherwise the database's counts now."""
+    if not round_.is_open and round_.results_snapshot is not None:
+        return Tally.from_json(round_.results_snapshot)
+    return round_tally(round_=round_)
+
+
 def round_results(*, round_: Round) -> Results:
     """The round's figures, suppressed. Used by the page, the PDF, the CSV and the API.
 
-    Answers through shared or unbound links count towards no threshold unless the organisation
-    accepted that risk for this round (ADR 0053).
+    A closed round's figures come from its snapshot (made once at closing, ADR 0115): the cost
+    does not grow with the number of answers. Answers through shared or unbound links count
+    towards no threshold unless the organisation accepted that risk for this round (ADR 0053);
+    that acceptance may come after closing, so it is applied here, not in the snapshot.
     """
-    groups = list(RoundGroup.objects.filter(round=round_))
-    slug_of = {g.pk: g.slug for g in groups}
-    responses = [
-        SubmittedAnswers(group=slug_of[group_id], answers=answers,
-                         bound=channel == Response.Channel.PERSONAL)
-        for group_id, answers, channel in Response.objects.filter(round=round_, submitted=True)
-        .values_list("group_id", "answers", "channel")
-    ]
+    groups = list(RoundGroup.objects.filter(round=round_).values_list("slug", flat=True))
+    labels = group_labels(organisation_id=round_.organisation_id)
     return compute_results(
-        instrument=instrument(round_.instrument_version), responses=responses,
-        group_labels={g.slug: group_label(g.slug) for g in groups},
+        instrument=instrument(round_.instrument_version), tally=results_tally(round_=round_),
+        group_labels={slug: labels.get(slug, slug) for slug in groups},
         merged_label=merged_label(), solo=round_.is_solo,
         k=None if round_.is_open else max(round_.threshold, 1),
         shared_risk_accepted=RiskAcceptance.objects.filter(round=round_).exists(),
@@ -131,9 +248,13 @@ def previous_round(*, round_: Round) -> Round | None:
     """The last closed group round of the organisation before this one (for the trend)."""
     if round_.is_solo:
         return None
+    # The same scope: the whole organisation, or the same unit (ADR 0116).
     return (Round.objects.filter(organisation_id=round_.organisation_id,
                                  status=Round.Status.CLOSED, kind=Round.Kind.GROUPS,
+                                 unit_name=round_.unit_name,
                                  created_at__lt=round_.created_at)
+            .filter(Q(unit_id=round_.unit_id) if round_.unit_id is not None
+                    else Q(unit__isnull=True))
             .exclude(pk=round_.pk).order_by("-created_at").first())
 
 
@@ -217,11 +338,13 @@ def token_get_open(*, organisation: Organisation, raw: str) -> RespondentToken |
 # --- choosing who gets a link ----------------------------------------------------------------
 
 
-def invite_unit_choices(*, actor: Actor) -> list[tuple[int, str]]:
-    """Units of the actor's organisation in tree order, indented, for the invite form."""
-    if not can_manage_rounds(actor):
+def invite_unit_choices(*, actor: Actor, round_: Round | None = None) -> list[tuple[int, str]]:
+    """Units for the invite form in tree order, indented: those of the round's scope."""
+    if round_ is None or not may_run(actor=actor, round_=round_):
         return []
-    return [(unit.pk, "— " * depth + unit.name) for unit, depth in unit_tree(actor=actor)]
+    scope = unit_scope(round_=round_)
+    return [(unit.pk, "— " * depth + unit.name) for unit, depth in unit_tree(actor=actor)
+            if scope is None or unit.pk in scope]
 
 
 def shared_group_get_open(*, organisation: Organisation, raw: str) -> RoundGroup | None:

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from vangnet.core.anonymity import threshold
@@ -29,13 +30,23 @@ from vangnet.organisations.public import (
     Role,
     active_memberships_in,
     membership_for_actor,
+    unit_names,
     unit_parents,
 )
 from vangnet.surveys import public as engine
 
 from .content import CURRENT_VERSION, DONT_KNOW, SCALE_VALUES, instrument
-from .models import Action, RespondentToken, Response, RiskAcceptance, Round, RoundGroup
-from .permissions import can_manage_actions, can_manage_rounds
+from .models import (
+    Action,
+    GroupName,
+    RespondentToken,
+    Response,
+    RiskAcceptance,
+    Round,
+    RoundGroup,
+)
+from .permissions import can_manage_actions, can_manage_rounds, can_start_round
+from .selectors import group_options, managed_subtree, may_run, round_tally, unit_scope
 from .tasks import send_personal_links
 from .tokens import SOLO_GROUP, TABLES, hash_token, new_token
 
@@ -50,7 +61,9 @@ VALID_ANSWERS = frozenset((*SCALE_VALUES, DONT_KNOW))
 
 
 def _may_manage(actor: Actor, round_: Round) -> bool:
-    return can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id
+    if round_.is_solo:
+        return can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id
+    return may_run(actor=actor, round_=round_)
 
 
 def _require_round(actor: Actor, round_: Round) -> None:
@@ -60,20 +73,29 @@ def _require_round(actor: Actor, round_: Round) -> None:
 # --- rounds ----------------------------------------------------------------------------------
 
 
-def round_start(*, actor: Actor, title: str, group_slugs: Iterable[str]) -> Round:
-    require(can_manage_rounds(actor))
-    known = {g.slug for g in instrument().groups}
+def round_start(*, actor: Actor, title: str, group_slugs: Iterable[str],
+                unit_id: int | None = None) -> Round:
+    """A round for the whole organisation, or (`unit_id`) for a unit and the units below it: the
+    coordinator for any unit, a manager for a unit they manage or one below it (ADR 0116)."""
+    require(can_start_round(actor, unit_id=unit_id, managed_subtree=managed_subtree(actor=actor)))
+    known = {slug for slug, _name in group_options(organisation_id=actor.organisation_id)}
     slugs = list(dict.fromkeys(group_slugs))
     if not slugs or any(slug not in known for slug in slugs):
         raise ValidationError({"groups": _("Choose at least one group.")})
+    unit_name = ""
+    if unit_id is not None:
+        unit_name = unit_names(organisation_id=actor.organisation_id).get(unit_id, "")
+        if not unit_name:
+            raise ValidationError({"unit": _("Choose units from the list.")})
     with service_write(action="quickscan.round.start", actor=actor,
                        organisation_id=actor.organisation_id) as change:
         round_ = Round.objects.create(organisation_id=actor.organisation_id, title=title.strip(),
                                       kind=Round.Kind.GROUPS, created_by_id=actor.membership_id,
-                                      threshold=threshold())
+                                      threshold=threshold(), unit_id=unit_id,
+                                      unit_name=unit_name[:150])
         RoundGroup.objects.bulk_create(RoundGroup(round=round_, slug=slug) for slug in slugs)
         change.target = round_
-        change.data = {"groups": slugs}
+        change.data = {"groups": slugs, "unit": unit_id}
     return round_
 
 
@@ -114,6 +136,57 @@ def _close(round_: Round) -> None:
     """The engine closes (drafts gone, links spent, answers rewritten in random order); the
     threshold is frozen at its value now."""
     engine.close(TABLES, round_, threshold=threshold())
+    # The snapshot (ADR 0115): the counts, made once now; a closed round cannot change.
+    round_.results_snapshot = round_tally(round_=round_).to_json()
+    round_.save(update_fields=["results_snapshot"])
+
+
+# --- the organisation's own groups (ADR 0117) ----------------------------------------------
+
+
+def _check_group_name(actor: Actor, name: str, slug: str) -> str:
+    name = " ".join(name.split())
+    if not 2 <= len(name) <= 100:
+        raise ValidationError({"name": _("Give the group a name of 2 to 100 characters.")})
+    taken = {label.casefold() for other, label in group_options(
+        organisation_id=actor.organisation_id) if other != slug}
+    if name.casefold() in taken:
+        raise ValidationError({"name": _("Another group already has this name.")})
+    return name
+
+
+def group_rename(*, actor: Actor, slug: str, name: str) -> GroupName:
+    """The organisation's own name for one of its groups; rounds that used the group show it."""
+    require(can_manage_rounds(actor))
+    if slug not in {s for s, _name in group_options(organisation_id=actor.organisation_id)}:
+        raise ValidationError(_("Choose a group from the list."))
+    name = _check_group_name(actor, name, slug)
+    with service_write(action="quickscan.group.rename", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
+        row, _created = GroupName.objects.update_or_create(
+            organisation_id=actor.organisation_id, slug=slug, defaults={"name": name})
+        change.target = row
+        change.data = {"slug": slug}
+    return row
+
+
+def group_add(*, actor: Actor, name: str) -> GroupName:
+    """A respondent group of the organisation's own, next to the instrument's."""
+    require(can_manage_rounds(actor))
+    name = _check_group_name(actor, name, "")
+    taken = {s for s, _name in group_options(organisation_id=actor.organisation_id)}
+    base = slugify(name)[:30] or "groep"
+    slug, number = base, 1
+    while slug in taken or slug == SOLO_GROUP:
+        number += 1
+        slug = f"{base}-{number}"
+    with service_write(action="quickscan.group.add", actor=actor,
+                       organisation_id=actor.organisation_id) as change:
+        row = GroupName.objects.create(organisation_id=actor.organisation_id, slug=slug,
+                                       name=name)
+        change.target = row
+        change.data = {"slug": slug}
+    return row
 
 
 # --- links -----------------------------------------------------------------------------------
@@ -155,6 +228,11 @@ def invitees_add(*, actor: Actor, group: RoundGroup, unit_ids: Iterable[int] = (
     if not (everyone or unit_ids or roles or membership_ids):
         raise ValidationError(_("Choose who gets a link: units, roles or everyone."))
     members = active_memberships_in(organisation_id=actor.organisation_id)
+    scope = unit_scope(round_=group.round)
+    if scope is not None:  # a unit's round: only its members and those of the units below it
+        if unit_ids - scope:
+            raise ValidationError({"units": _("Choose units from the list.")})
+        members = members.filter(unit_id__in=scope)
     if not everyone:
         chosen = Q(pk__in=membership_ids) | Q(roles__role__in=roles)
         if unit_ids:
@@ -267,7 +345,8 @@ def shared_risk_accept(*, actor: Actor, round_: Round, reason: str,
     `confirmed_statement` must be the text that was shown to the person (it is kept word for
     word); a statement for another round or another threshold is refused.
     """
-    _require_round(actor, round_)
+    # On behalf of the organisation: the coordinator only, also for a unit's round.
+    require(can_manage_rounds(actor) and round_.organisation_id == actor.organisation_id)
     if round_.is_solo:
         raise ValidationError(_("A round on your own has no groups to protect."))
     reason = reason.strip()

@@ -50,7 +50,7 @@ class QuickscanSource:
         last: dict[Quarter, Round] = {}
         for round_ in Round.objects.filter(organisation_id=organisation_id,
                                            status=Round.Status.CLOSED, kind=Round.Kind.GROUPS,
-                                           closed_at__gte=start, closed_at__lt=end
+                                           unit_name="", closed_at__gte=start, closed_at__lt=end
                                            ).order_by("closed_at"):
             if round_.closed_at is None:
                 continue

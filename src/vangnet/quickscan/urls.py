@@ -10,6 +10,7 @@ urlpatterns = [
     path("quickscan/", views.index, name="index"),
     path("quickscan/rondes/nieuw/", views.round_create, name="round_create"),
     path("quickscan/alleen/", views.solo_start, name="solo_start"),
+    path("quickscan/groepen/", views.groups, name="groups"),
     path("quickscan/rondes/<int:pk>/", views.round_detail, name="round_detail"),
     path("quickscan/rondes/<int:pk>/groepen/<int:group_pk>/uitnodigen/", views.invite,
          name="invite"),

@@ -27,6 +27,7 @@ from . import report, selectors, services
 from .content import instrument
 from .forms import (
     ActionForm,
+    GroupNameForm,
     InviteForm,
     PillarAnswersForm,
     RiskAcceptanceForm,
@@ -35,7 +36,12 @@ from .forms import (
     field_name,
 )
 from .models import Response, Round, RoundGroup
-from .permissions import can_manage_actions, can_manage_rounds, can_view_quickscan
+from .permissions import (
+    can_manage_actions,
+    can_manage_rounds,
+    can_start_any_round,
+    can_view_quickscan,
+)
 from .tokens import hash_token
 
 DRAFT_COOKIE = "vn_qs_draft"
@@ -61,25 +67,71 @@ def index(request: OrganisationRequest) -> HttpResponse:
     if not can_view_quickscan(actor):
         raise Http404
     rounds = selectors.rounds_for_actor(actor=actor)
+    can_start = can_start_any_round(actor, managed_subtree=selectors.managed_subtree(actor=actor))
     return render(request, "quickscan/index.html", {
-        "rounds": rounds, "can_manage": can_manage_rounds(actor),
-        "round_form": RoundForm() if can_manage_rounds(actor) else None,
+        "rounds": rounds, "can_manage": can_start,
+        "round_form": _round_form(actor) if can_start else None,
         "solo_form": SoloForm() if can_manage_rounds(actor) else None,
+        "can_name_groups": can_manage_rounds(actor),
         "intro": instrument().intro_text(threshold()),
     })
+
+
+def _round_form(actor, data=None) -> RoundForm:
+    """The coordinator chooses the whole organisation or any unit; a manager one of theirs."""
+    return RoundForm(data, units=selectors.start_unit_choices(actor=actor),
+                     whole_organisation=can_manage_rounds(actor),
+                     groups=selectors.group_options(organisation_id=actor.organisation_id))
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def groups(request: OrganisationRequest) -> HttpResponse:
+    """The organisation's respondent groups: its own names, and groups of its own (ADR 0117)."""
+    actor = _actor(request)
+    if not can_manage_rounds(actor):
+        raise Http404
+    bound: GroupNameForm | None = None
+    if request.method == "POST":
+        bound = GroupNameForm(request.POST, prefix=request.POST.get("form", "new")[:50])
+        if bound.is_valid():
+            slug, name = bound.cleaned_data["slug"], bound.cleaned_data["name"]
+            try:
+                if slug:
+                    services.group_rename(actor=actor, slug=slug, name=name)
+                else:
+                    services.group_add(actor=actor, name=name)
+            except ValidationError as error:
+                bound.add_error(None, error)
+            else:
+                messages.success(request, _("The group has been saved. Rounds that asked this "
+                                            "group show its new name."))
+                return redirect("quickscan:groups", _org_slug(request))
+    forms = []
+    for slug, name in selectors.group_options(organisation_id=actor.organisation_id):
+        prefix = f"g-{slug}"
+        form = (bound if bound is not None and bound.prefix == prefix
+                else GroupNameForm(prefix=prefix, initial={"slug": slug, "name": name}))
+        forms.append((slug, name, prefix, form))
+    new = bound if bound is not None and bound.prefix == "new" else GroupNameForm(prefix="new")
+    return render(request, "quickscan/groups.html", {"forms": forms, "new_form": new},
+                  status=400 if bound is not None else 200)
 
 
 @organisation_view
 @require_http_methods(["GET", "POST"])
 def round_create(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
-    if not can_manage_rounds(actor):
+    if not can_start_any_round(actor, managed_subtree=selectors.managed_subtree(actor=actor)):
         raise Http404
-    form = RoundForm(request.POST or None)
+    form = _round_form(actor, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             round_ = services.round_start(actor=actor, title=form.cleaned_data["title"],
-                                          group_slugs=form.cleaned_data["groups"])
+                                          group_slugs=form.cleaned_data["groups"],
+                                          unit_id=form.cleaned_data.get("unit"))
+        except PermissionDenied as error:
+            raise Http404 from error
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -110,10 +162,10 @@ def round_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
 def _round_detail(request: OrganisationRequest, round_, bound: InviteForm | None = None,
                   bound_group: RoundGroup | None = None) -> HttpResponse:
     counts = selectors.response_counts(round_=round_) if round_.is_open else []
-    units = selectors.invite_unit_choices(actor=_actor(request))
+    units = selectors.invite_unit_choices(actor=_actor(request), round_=round_)
     sections = [
         (count, bound if bound_group is not None and count.group.pk == bound_group.pk
-         else InviteForm(prefix=f"g{count.group.pk}", units=units))
+         else InviteForm(prefix=f"g{count.group.pk}", units=units, for_unit=round_.for_unit))
         for count in counts
     ]
     return render(request, "quickscan/round_detail.html", {
@@ -121,6 +173,7 @@ def _round_detail(request: OrganisationRequest, round_, bound: InviteForm | None
         "total": sum(c.responses for c in counts),
         "total_invited": sum(c.invited for c in counts),
         "acceptance": selectors.shared_risk_acceptance(round_=round_),
+        "can_accept_risk": can_manage_rounds(_actor(request)),
     }, status=400 if bound is not None else 200)
 
 
@@ -131,8 +184,8 @@ def invite(request: OrganisationRequest, pk: int, group_pk: int) -> HttpResponse
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
     group = selectors.group_get_for_actor(actor=actor, round_=round_, pk=group_pk)
-    form = InviteForm(request.POST, prefix=f"g{group.pk}",
-                      units=selectors.invite_unit_choices(actor=actor))
+    form = InviteForm(request.POST, prefix=f"g{group.pk}", for_unit=round_.for_unit,
+                      units=selectors.invite_unit_choices(actor=actor, round_=round_))
     if not form.is_valid():
         return _round_detail(request, round_, form, group)
     try:
@@ -173,7 +226,7 @@ def shared_risk_accept(request: OrganisationRequest, pk: int) -> HttpResponse:
     """The organisation accepts, in writing, that shared-link answers count for this round."""
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
-    if round_.is_solo:
+    if round_.is_solo or not can_manage_rounds(actor):
         raise Http404
     acceptance = selectors.shared_risk_acceptance(round_=round_)
     statement = services.shared_risk_statement(round_=round_, k=round_.threshold)
@@ -209,19 +262,30 @@ def shared_link_create(request: OrganisationRequest, pk: int, group_pk: int) -> 
         return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
     url = services.respondent_url(organisation_slug=_org_slug(request), raw=raw, shared=True)
     response = render(request, "quickscan/shared_link.html", {
-        "round": round_, "group_label": selectors.group_label(group.slug), "url": url})
+        "round": round_, "url": url,
+        "group_label": selectors.group_label(group.slug, organisation_id=round_.organisation_id)})
     response["Cache-Control"] = "no-store"
     return response
 
 
 @organisation_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_close(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """Two steps, no script: a page that says what closing does, then the confirmed POST."""
     actor = _actor(request)
     round_ = selectors.round_get_for_actor(actor=actor, pk=pk, manage=True)
-    services.round_close(actor=actor, round_=round_)
-    messages.success(request, _("The round is closed. The results are final."))
-    return redirect("quickscan:report", _org_slug(request), round_.pk)
+    if not round_.is_open or round_.is_solo:
+        return redirect("quickscan:round_detail", _org_slug(request), round_.pk)
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        services.round_close(actor=actor, round_=round_)
+        messages.success(request, _("The round is closed. The results are final."))
+        return redirect("quickscan:report", _org_slug(request), round_.pk)
+    counts = selectors.response_counts(round_=round_)
+    return render(request, "quickscan/round_close.html", {
+        "round": round_, "total": sum(c.responses for c in counts),
+        "groups_below": [c.label for c in counts if c.responses - c.shared_responses
+                         < round_.threshold],
+    })
 
 
 def _report_context(request: OrganisationRequest, pk: int) -> dict:

@@ -20,8 +20,9 @@ from .common import _event
 def case_categories_set(*, actor: Actor, case: Case, categories: Iterable[str],
                         primary: str = "") -> Case:
     """The handler adjusts what the case is about. The primary is `primary` when it is among the
-    chosen ones, else the current primary when it stays, else the first chosen. Statistics count
-    the case under each of its categories (a published year is frozen and does not change)."""
+    chosen ones, else the current primary when it stays, else the first chosen in the order of
+    `Category`. Statistics count the case under each of its categories (a published year is
+    frozen and does not change)."""
     require(permissions.can_manage_case(actor, access_for(case)))
     chosen = list(dict.fromkeys(categories))
     if not chosen or any(value not in Category.values for value in chosen):

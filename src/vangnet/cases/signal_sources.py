@@ -109,7 +109,7 @@ class CasesSource:
         return figures
 
     @staticmethod
-    def _per_unit(key: str, quarter: Quarter, units: list[int | None], subtrees: Subtrees,
+    def _per_unit(key: str, quarter: Quarter, units: Sequence[int | None], subtrees: Subtrees,
                   k: int) -> list[Figure]:
         """The organisation's total and each unit's (over its sub-units), from the threshold.
         Items without a unit count in the total only."""

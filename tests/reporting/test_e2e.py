@@ -31,7 +31,7 @@ def test_guide_report_reply_and_return(page, login, organisation, advisor, exter
     page.click("text=Help me choose (route guide)" if page.locator("text=Help me choose (route guide)").count()
                else f"a[href='/o/{slug}/melden/wegwijzer/']")
     assert_accessible(page)
-    page.check("input[name=category][value=pesten]")
+    page.select_option("select[name=category]", "pesten")
     page.check("input[name=manager_involved][value=yes]")
     page.check("input[name=danger][value=no]")
     page.check("input[name=want][value=advice]")

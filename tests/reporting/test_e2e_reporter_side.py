@@ -22,7 +22,7 @@ def _no_sideways_scroll(page) -> bool:
 def test_guide_answers_never_reach_the_url_or_history(page, organisation, advisor) -> None:
     slug = organisation.slug
     page.goto(f"/o/{slug}/melden/wegwijzer/")
-    page.check("input[name=category][value=pesten]")
+    page.select_option("select[name=category]", "pesten")
     for name, value in (("manager_involved", "yes"), ("advice_involved", "no"), ("danger", "no"),
                         ("want", "advice"), ("speak_up", "no")):
         page.check(f"input[name={name}][value={value}]")

@@ -272,11 +272,11 @@ class AdviceContactForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices,
                                 initial=Outcome.ADVICE)
     unit = forms.TypedChoiceField(
-        label=_("Unit (optional)"), required=False, coerce=int, empty_value=None,
+        label=_("Unit"), required=False, coerce=int, empty_value=None,
         help_text=_("Only counted per unit from the anonymity threshold on, like reports. Leave "
                     "empty when the unit would point to the person."))
     lesson = forms.CharField(
-        label=_("Lesson for the organisation (optional)"), required=False, max_length=2000,
+        label=_("Lesson for the organisation"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What could the organisation do differently? No names and nothing that "
                     "points to a person: coordinators read this."))

@@ -111,7 +111,7 @@ def _people_and_cases(size: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from vangnet.cases.models import AdviceContact, Case
+    from vangnet.cases.models import AdviceContact, Case, CaseCategory
     from vangnet.cases.workflow import OPEN_STATES, Outcome, State
     from vangnet.organisations.models import Organisation, Unit
     from vangnet.organisations.roles import Role
@@ -172,6 +172,12 @@ def _people_and_cases(size: int) -> None:
                 satisfaction_handled_well=(n % 2) if closed and n % 5 == 0 else None,
             ))
         Case.objects.bulk_create(cases)
+        # Every case counts under its category; one in seven under a second one (ADR 0100).
+        CaseCategory.objects.bulk_create(
+            [CaseCategory(case=case, category=case.category) for case in cases]
+            + [CaseCategory(case=case, category=categories[(n + 1) % 5])
+               for n, case in zip(numbers, cases, strict=True)
+               if n % 7 == 0 and categories[(n + 1) % 5] != case.category])
         AdviceContact.objects.bulk_create([
             AdviceContact(organisation=organisation, advisor=advisor,
                           contact_date=(now - timedelta(days=n % 700)).date(),

@@ -113,3 +113,76 @@ def test_saved_filters_are_personal_and_apply(client, organisation, advisor, sub
     client.force_login(advisor.user)
     client.post(reverse("cases:saved_filter_delete", args=[organisation.slug, saved.pk]))
     assert not SavedCaseFilter.objects.exists()
+
+
+def test_the_handler_filter_narrows_to_a_colleagues_cases_flat_and_paged(
+        client, organisation, advisor, submit, monkeypatch) -> None:
+    from html import unescape
+
+    from support.people import make_member
+    from vangnet.cases import views
+    from vangnet.cases.models import SavedCaseFilter
+    from vangnet.organisations.roles import Role
+
+    from .conftest import give_keys
+
+    colleague = make_member(organisation, Role.EMPLOYEE, Role.ADVISOR, name="Carla Collega")
+    give_keys(colleague)
+    _r1, _c1, mine = submit()
+    shared = [submit(extra_recipients=[colleague])[2] for _ in range(3)]
+    _r3, _c3, hers = submit(recipient=colleague)  # not the advisor's: never in their list
+    enable_totp(advisor.user)
+    client.force_login(advisor.user)
+    page = _list(client, organisation)
+    assert f'<option value="{colleague.pk}">Carla Collega</option>' in page
+    assert set(_refs(_list(client, organisation, behandelaar=colleague.pk))) == {
+        c.reference for c in shared}
+    assert set(_refs(_list(client, organisation, behandelaar=advisor.pk))) == {
+        mine.reference, *(c.reference for c in shared)}
+    assert hers.reference not in _refs(_list(client, organisation, behandelaar=colleague.pk))
+    # Keyset pages with the filter on: every row once, in order, none of the others.
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    url = reverse("cases:list", args=[organisation.slug])
+    seen: list[str] = []
+    query = f"toon=all&behandelaar={colleague.pk}&sorteer=oldest"
+    for _ in range(3):
+        body = client.get(f"{url}?{query}").content.decode()
+        seen += _refs(body)
+        found = re.search(r'href="\?([^"]*na=[^"]+)">Volgende', body)
+        if not found:
+            break
+        query = unescape(found.group(1))
+    assert seen == [c.reference for c in shared]
+    # Bad input: the list, never a 500.
+    assert client.get(url, {"toon": "all", "behandelaar": "x"}).status_code == 200
+    # Saved with the filter.
+    client.post(reverse("cases:saved_filter_new", args=[organisation.slug]),
+                {"name": "Met Carla", "toon": "all", "behandelaar": str(colleague.pk)})
+    assert SavedCaseFilter.objects.get().params == {"toon": "all",
+                                                    "behandelaar": str(colleague.pk)}
+
+
+def test_the_handler_filter_costs_the_same_queries_for_few_and_many_cases(
+        client, organisation, advisor, submit) -> None:
+    from support.people import make_member
+    from vangnet.organisations.roles import Role
+
+    from .conftest import give_keys
+
+    colleague = make_member(organisation, Role.EMPLOYEE, Role.ADVISOR, name="Carla Collega")
+    give_keys(colleague)
+    enable_totp(advisor.user)
+    client.force_login(advisor.user)
+    url = reverse("cases:list", args=[organisation.slug])
+    params = {"toon": "all", "behandelaar": colleague.pk, "categorie": "pesten"}
+    for _ in range(2):
+        submit(extra_recipients=[colleague], other_categories=["werkdruk"])
+    client.get(url, params)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, params)
+    for _ in range(8):
+        submit(extra_recipients=[colleague], other_categories=["werkdruk"])
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, params).content.decode()
+    assert len(_refs(page)) == 10 and page.count("Pesten, Werkdruk") == 10
+    assert len(many.captured_queries) == len(few.captured_queries)

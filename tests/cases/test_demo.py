@@ -19,8 +19,15 @@ def test_demo_seed_is_idempotent():
     states = sorted(Case.objects.filter(organisation=organisation).values_list("state", flat=True))
     assert len(states) == 5
     assert {"received", "in_conversation", "aftercare", "informal", "closed"} == set(states)
+    # ... plus one conversation with a unit and a lesson (issue 13).
     assert AdviceContact.objects.filter(organisation=organisation).count() == \
-        len(cases_demo.ADVICE) + len(cases_demo.LAST_YEAR_ADVICE)
+        len(cases_demo.ADVICE) + len(cases_demo.LAST_YEAR_ADVICE) + 1
+    from vangnet.cases.models import AftercareMoment, CaseCategory, Lesson
+
+    assert AdviceContact.objects.filter(organisation=organisation, unit__isnull=False).count() == 1
+    assert Lesson.objects.filter(organisation=organisation, advice_contact__isnull=False).count() == 1
+    assert AftercareMoment.objects.filter(plan__party="team", goal="restore_trust").count() == 1
+    assert CaseCategory.objects.filter(case__organisation=organisation).count() == 6
 
 
 @pytest.mark.django_db

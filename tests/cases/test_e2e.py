@@ -68,7 +68,7 @@ def test_report_consent_hr_conclude_and_checkin(page, browser, live_server, orga
     # 1. The reporter reports (confidential, so with a name that HR must not see).
     page.goto(f"/o/{slug}/melden/nieuw/?ontvanger={advisor.pk}")
     page.check("input[name=mode][value=confidential]")
-    page.select_option("select[name=category]", "intimidatie")
+    page.check("input[name=category][value=intimidatie]")
     page.fill("textarea[name=narrative]", "Mijn leidinggevende schreeuwt tegen mij in het overleg.")
     page.fill("[name=where]", "In vergaderzaal drie.")
     page.fill("[name=identity]", "Rosa Melder")

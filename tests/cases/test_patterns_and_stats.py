@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from support.people import make_member, make_unit
 from vangnet.cases import services, stats
-from vangnet.cases.models import AdviceContact, Case, PatternKey, PatternSignal, PersonMark
+from vangnet.cases.models import (
+    AdviceContact,
+    Case,
+    CaseCategory,
+    PatternKey,
+    PatternSignal,
+    PersonMark,
+)
 from vangnet.cases.patterns import reporting_unit
 from vangnet.organisations.roles import Role
 
@@ -116,10 +123,12 @@ def test_person_marks_are_keyed_hashes_only_advisors_can_make(organisation, subm
 def _case(organisation, *, category="pesten", unit=None, outcome="", received_at=None,
           **extra):
     now = received_at or timezone.now()
-    return Case.objects.create(
+    case = Case.objects.create(
         organisation=organisation, reference=f"T-{Case.objects.count() + 1}", category=category,
         unit=unit, outcome=outcome, received_at=now, acknowledge_due_at=now + timedelta(days=7),
         feedback_due_at=now + timedelta(days=97), **extra)
+    CaseCategory.objects.create(case=case, category=category)
+    return case
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from support.people import make_unit
 from vangnet.cases import stats
-from vangnet.cases.models import AdviceContact, Case
+from vangnet.cases.models import AdviceContact, Case, CaseCategory
 from vangnet.cases.workflow import Outcome, State
 from vangnet.core.anonymity import percentage_if_allowed, suppress_counts, threshold, total_cell
 from vangnet.organisations.models import Unit
@@ -46,7 +46,11 @@ def _oracle(organisation_id: int, year: int) -> dict:
 
     categories = [c.value for c in Category]
     breakdowns = [
-        table("category", Counter(c.category for c in rows), categories),
+        # A case about several categories counts under each (docs/adr/0100).
+        table("category", Counter(category for c in rows
+                                  for category in c.category_rows.values_list("category",
+                                                                              flat=True)),
+              categories),
         table("route_step", Counter(c.route_step or "advisor" for c in rows),
               list(stats._labels()["route_step"])),
         table("outcome", Counter(c.outcome for c in rows), [*Outcome.values, ""]),
@@ -122,6 +126,13 @@ def _fill(organisation, seed: int, size: int) -> None:
             satisfaction_would_report_again=rng.choice([None, 0, 1]),
         ))
     Case.objects.bulk_create(cases)
+    # The primary category, and for about a third of the cases one or two more.
+    rows = []
+    for case in cases:
+        also = rng.sample(categories, rng.choice([0, 0, 1, 2]))
+        for category in dict.fromkeys([case.category, *also]):
+            rows.append(CaseCategory(case=case, category=category))
+    CaseCategory.objects.bulk_create(rows)
     AdviceContact.objects.bulk_create([
         AdviceContact(organisation=organisation, contact_date=(start + timedelta(
             days=rng.uniform(0, 400))).date(), category=rng.choice(categories[:4]))

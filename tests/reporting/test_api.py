@@ -169,3 +169,24 @@ def _run(operations, organisation, *, session_key: str, receipt: str) -> None:
             "POST /api/v1/reports/current/messages",
             "GET /api/v1/toolbox/{org_slug}/werkvormen"} <= succeeded, seen
     assert seen["POST /api/v1/organisations/{slug}/reports"] & {201, 422}, seen
+
+
+def test_api_takes_other_categories_and_refuses_unknown_ones(client, organisation,
+                                                              advisor) -> None:
+    from vangnet.reporting.models import Report
+
+    url = f"{API}/organisations/{organisation.slug}/reports"
+    response = client.post(url, json.dumps({
+        "category": "discriminatie", "other_categories": ["veiligheid", "discriminatie"],
+        "discrimination_ground": "leeftijd", "mode": "anonymous", "narrative": "Via de API.",
+        "recipient_id": advisor.pk}), content_type="application/json")
+    assert response.status_code == 201, response.content
+    report = Report.objects.get()
+    assert report.category == "discriminatie"
+    assert report.categories == ["discriminatie", "veiligheid"]
+    assert report.discrimination_ground == "leeftijd"
+    refused = client.post(url, json.dumps({
+        "category": "pesten", "other_categories": ["onzin"], "mode": "anonymous",
+        "narrative": "Via de API."}), content_type="application/json")
+    assert refused.status_code == 422 and "other_categories.0" in refused.json()["fields"]
+    assert Report.objects.count() == 1

@@ -45,7 +45,7 @@ def test_guide_report_reply_and_return(page, login, organisation, advisor, exter
     page.click(f"a[href='/o/{slug}/melden/nieuw/?ontvanger={advisor.pk}']")
     assert_accessible(page)
     page.check("input[name=mode][value=anonymous]")
-    page.select_option("select[name=category]", "pesten")
+    page.check("input[name=category][value=pesten]")
     page.fill("textarea[name=narrative]", "In het overleg word ik steeds belachelijk gemaakt.")
     page.set_input_files("input[name=attachments]", files=[
         {"name": "schermafbeelding.png", "mimeType": "image/png", "buffer": _png()}])

@@ -16,7 +16,7 @@ def test_reload_of_the_receipt_page_sends_nothing(page, organisation, advisor) -
     slug = organisation.slug
     page.goto(f"/o/{slug}/melden/nieuw/?ontvanger={advisor.pk}")
     page.check("input[name=mode][value=anonymous]")
-    page.select_option("select[name=category]", "pesten")
+    page.check("input[name=category][value=pesten]")
     page.fill("textarea[name=narrative]", "Er wordt steeds over mij geroddeld in het team.")
     # The form exactly as the browser would send it (text fields, including the one-time token).
     fields = page.evaluate("""() => Object.fromEntries([...new FormData(

@@ -111,7 +111,7 @@ def test_report_form_error_summary_links_to_each_field(client, organisation, adv
     body = response.content.decode()
     summary = body[body.index("data-error-summary"):body.index("</ul>", body.index("data-error-summary"))]
     assert 'tabindex="-1"' in body[body.rindex("<div", 0, body.index("data-error-summary")):][:300]
-    assert 'href="#id_narrative"' in summary and 'href="#id_category"' in summary
+    assert 'href="#id_narrative"' in summary and 'href="#id_category_0"' in summary  # the first checkbox
     assert 'href="#id_identity"' in summary  # confidential without a name
     assert 'value="Gisteren"' in body  # nothing typed lost
     assert Report.objects.count() == 0

@@ -50,6 +50,13 @@ class CasesConfig(VangnetAppConfig):
             Job("cases.yearly_figures", timedelta(days=1), tasks.cases_yearly_figures),
         ]
 
+    def ready(self) -> None:
+        super().ready()
+        from . import integration, links
+
+        # The report page links to its case without reporting importing cases (ADR 0104).
+        integration.register_report_link(links.case_link_for_report)
+
     def signal_sources(self) -> list[SignalSource]:
         from .signal_sources import CasesSource
 

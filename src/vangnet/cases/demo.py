@@ -111,12 +111,20 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
         services.aftercare_moment_add(actor=actor, case=second, party="reporter",
                                       planned_for=timezone.localdate() + timedelta(days=14),
                                       topic="Nagesprek: hoe gaat het nu?")
+        # Aftercare for the team too, aimed at restoring trust (issue 13, ADR 0103).
+        services.aftercare_moment_add(actor=actor, case=second, party="team",
+                                      planned_for=timezone.localdate() + timedelta(days=21),
+                                      topic="Teamgesprek over de werkverdeling",
+                                      goal="restore_trust")
         services.lesson_record(actor=actor, case=second, text=(
             "Na een reorganisatie is niet afgesproken wie het werk van openstaande vacatures "
             "overneemt. Maak dat expliciet in het teamoverleg."))
     # The extra reports: new (receipt not confirmed yet), in the informal track, and closed.
     if len(extra) == 3:
-        _new, informal, closed = extra
+        new, informal, closed = extra
+        # A report about more than one thing (ADR 0100).
+        services.case_categories_set(actor=actor, case=new,
+                                     categories=["intimidatie", "seksuele_intimidatie"])
         services.case_transition(actor=actor, private_key=key, case=informal, name="acknowledge")
         services.case_transition(actor=actor, private_key=key, case=informal, name="informal")
         services.case_transition(actor=actor, private_key=key, case=closed, name="acknowledge")
@@ -134,6 +142,13 @@ def seed(*, organisation: Organisation, people: dict[str, Membership]) -> None:
     for days, category, channel, outcome in ADVICE:
         services.advice_contact_record(actor=actor, contact_date=today - timedelta(days=days),
                                        category=category, channel=channel, outcome=outcome)
+    # An advice-only conversation with a unit and a lesson (ADR 0102).
+    jeugd = units.get("SD-JGD")
+    services.advice_contact_record(
+        actor=actor, contact_date=today - timedelta(days=8), category="veiligheid",
+        channel="in_person", unit=jeugd.pk if jeugd else None,
+        lesson=("Een bijna-ongeval bij een huisbezoek is niet besproken uit angst voor een "
+                "afrekening. Bespreek incidenten in het teamoverleg zonder schuldvraag."))
     for month, day, category, channel, outcome in LAST_YEAR_ADVICE:
         services.advice_contact_record(actor=actor,
                                        contact_date=date(today.year - 1, month, day),

@@ -17,6 +17,7 @@ from .models import (
     LEGAL_MAX_ACKNOWLEDGE_DAYS,
     LEGAL_MAX_FEEDBACK_MONTHS,
     AdviceContact,
+    AftercareMoment,
     AftercarePlan,
     ConsentRequest,
     LessonAction,
@@ -206,6 +207,8 @@ class AcuteDangerForm(forms.Form):
 
 class AftercareMomentForm(forms.Form):
     party = forms.ChoiceField(label=_("For"), choices=AftercarePlan.Party.choices)
+    goal = forms.ChoiceField(label=_("Goal"), choices=AftercareMoment.Goal.choices,
+                             initial=AftercareMoment.Goal.SUPPORT)
     planned_for = forms.DateField(label=_("Date"), widget=DateInput())
     topic = forms.CharField(label=_("What"), max_length=120, help_text=NO_NAMES)
 
@@ -224,6 +227,23 @@ class LessonForm(forms.Form):
         help_text=_("What could the organisation do differently? No names and nothing that "
                     "points to a person: coordinators read this."),
     )
+
+
+class CaseCategoriesForm(forms.Form):
+    """What the case is about: one or more categories, one of them the main one (ADR 0100)."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one category.")})
+    primary = forms.ChoiceField(
+        label=_("Main category"), required=False, choices=[("", "—"), *Category.choices],
+        help_text=_("Shown first. Leave empty to keep the current one."))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("primary") and data["primary"] not in (data.get("categories") or []):
+            self.add_error("primary", _("The main category must be one of the chosen ones."))
+        return data
 
 
 class PersonMarkForm(forms.Form):
@@ -251,11 +271,23 @@ class AdviceContactForm(forms.Form):
     route_step = forms.ChoiceField(label=_("Route step discussed"), required=False, choices=[])
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices,
                                 initial=Outcome.ADVICE)
+    unit = forms.TypedChoiceField(
+        label=_("Unit"), required=False, coerce=int, empty_value=None,
+        help_text=_("Only counted per unit from the anonymity threshold on, like reports. Leave "
+                    "empty when the unit would point to the person."))
+    lesson = forms.CharField(
+        label=_("Lesson for the organisation"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What could the organisation do differently? No names and nothing that "
+                    "points to a person: coordinators read this."))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: list[tuple[int, str]] | None = None,
+                 **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("contact_date", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["route_step"].choices = [("", "—"), *StepKind.choices]  # type: ignore[attr-defined]
+        fields: Any = self.fields
+        fields["route_step"].choices = [("", "—"), *StepKind.choices]
+        fields["unit"].choices = [("", "—"), *(units or [])]
 
 
 class LessonActionForm(forms.Form):
@@ -308,16 +340,20 @@ class CaseListFilterForm(forms.Form):
     categorie = forms.ChoiceField(label=_("About"), required=False)
     afdeling = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int,
                                       empty_value=None)
+    behandelaar = forms.TypedChoiceField(label=_("Handler"), required=False, coerce=int,
+                                         empty_value=None)
     sorteer = forms.ChoiceField(label=_("Order"), required=False, choices=[
         ("", _("Most urgent first")), ("newest", _("Newest first")),
         ("oldest", _("Oldest first"))])
 
-    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: list[tuple[int, str]],
+                 handlers: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["status"].choices = [("", _("Any status")), *State.choices]
         fields["categorie"].choices = [("", _("Any category")), *Category.choices]
         fields["afdeling"].choices = [("", _("Any unit")), *units]
+        fields["behandelaar"].choices = [("", _("Any handler")), *(handlers or [])]
 
 
 class StandardTextForm(forms.Form):

@@ -22,10 +22,12 @@ from vangnet.reporting.public import Category as Category
 from vangnet.reporting.public import HandlerWrote as HandlerWrote
 from vangnet.reporting.public import QuestionAnswered as QuestionAnswered
 from vangnet.reporting.public import QuestionRef as QuestionRef
+from vangnet.reporting.public import ReportLink as ReportLink
 from vangnet.reporting.public import ReportSubmitted as ReportSubmitted
 from vangnet.reporting.public import StepKind as StepKind
 from vangnet.reporting.public import UploadedAttachment as UploadedAttachment
 from vangnet.reporting.public import keypair_of as keypair_of  # the demo's advisor
+from vangnet.reporting.public import ordered_categories as ordered_categories
 from vangnet.reporting.public import private_key_unlock as private_key_unlock
 from vangnet.reporting.public import report_submit as report_submit  # the demo's reports
 
@@ -179,6 +181,11 @@ def unlock_url(org_slug: str, next_url: str) -> str:
         except NoReverseMatch:
             continue
     return next_url
+
+
+def register_report_link(provider: Any) -> None:
+    """Let the report page link to its case (called once, from CasesConfig.ready)."""
+    reporting.register_report_link(provider)
 
 
 def destroy_report(*, report_id: int) -> bool:

@@ -87,7 +87,9 @@ class Case(models.Model):
     # Denormalised from `state` (workflow.OPEN_STATES) so that the lists walk one index.
     is_open = models.BooleanField(default=True)
     attention_reason = models.CharField(max_length=40, blank=True)
-    # Copied from the report when the case is made (metadata, never content).
+    # Copied from the report when the case is made (metadata, never content). `category` is the
+    # primary category; every category of the case (the primary too) is a `CaseCategory` row,
+    # which the lists filter on and the statistics count (docs/adr/0100).
     category = models.CharField(_("category"), max_length=40, choices=Category.choices)
     unit = models.ForeignKey("organisations.Unit", verbose_name=_("unit"), on_delete=models.SET_NULL,
                              null=True,
@@ -146,6 +148,24 @@ class Case(models.Model):
         return self.reference
 
 
+class CaseCategory(models.Model):
+    """One category of a case: a case can be about several (sexual harassment together with
+    discrimination, for example). The case's primary `category` always has a row too, so a
+    count per category counts every case that is about it (docs/adr/0100)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="category_rows")
+    category = models.CharField(_("category"), max_length=40, choices=Category.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "category"],
+                                               name="casecategory_once")]
+        # The list filter looks up (case, category) per row: the unique index serves it.
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.category}"
+
+
 class CaseEvent(models.Model):
     """One line of the case timeline. Appended by services, never edited or deleted."""
 
@@ -166,6 +186,8 @@ class CaseEvent(models.Model):
         RETALIATION = "retaliation", _("Check-in: negative consequences reported")
         SATISFACTION = "satisfaction", _("Reporter's view of the handling received")
         LESSON = "lesson", _("Lesson recorded")
+        CATEGORIES = "categories", _("Categories changed")
+        DOSSIER_EXPORTED = "dossier_exported", _("Dossier exported")
         PERSON_MARK = "person_mark", _("Person marked for pattern signals")
         CONTENTS_DESTROYED = "contents_destroyed", _("Contents destroyed (retention)")
 
@@ -291,6 +313,9 @@ class AftercarePlan(models.Model):
     class Party(models.TextChoices):
         REPORTER = "reporter", _("Reporter")
         ACCUSED = "accused", _("Person the report is about")
+        # Seed 001, pillar 3: also the people who were affected indirectly (issue 13).
+        BYSTANDERS = "bystanders", _("Bystanders and witnesses")
+        TEAM = "team", _("The team")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="aftercare_plans")
     party = models.CharField(max_length=20, choices=Party.choices)
@@ -309,8 +334,14 @@ class AftercarePlan(models.Model):
 
 
 class AftercareMoment(models.Model):
+    class Goal(models.TextChoices):
+        SUPPORT = "support", _("Support and follow-up")
+        RESTORE_TRUST = "restore_trust", _("Restoring trust")
+        EVALUATION = "evaluation", _("Evaluation and learning")
+
     plan = models.ForeignKey(AftercarePlan, on_delete=models.CASCADE, related_name="moments")
     planned_for = models.DateField(_("planned for"))
+    goal = models.CharField(_("goal"), max_length=20, choices=Goal.choices, default=Goal.SUPPORT)
     # What the moment is for, in a few words without names ("follow-up call", "team meeting").
     topic = models.CharField(_("what"), max_length=120)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -371,6 +402,10 @@ class AdviceContact(models.Model):
     route_step = models.CharField(_("route step"), max_length=60, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices,
                                default=Outcome.ADVICE)
+    # Optional: the unit it was about, for unit signals (counted only from the threshold, like
+    # cases). Lessons from the conversation are `Lesson` rows pointing here (docs/adr/0102).
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("unit"),
+                             on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -390,6 +425,9 @@ class Lesson(models.Model):
     # The case link is kept for handlers only and dropped when the contents are destroyed.
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="lessons")
+    # Or the advice-only conversation it came from (no case); dropped with the contact.
+    advice_contact = models.ForeignKey(AdviceContact, on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="lessons")
     text = models.TextField(_("lesson"), max_length=2000)
     theme = models.CharField(_("category"), max_length=40, choices=Category.choices, blank=True)
     created_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL, null=True,

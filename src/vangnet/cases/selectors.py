@@ -11,18 +11,29 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import DateTimeField, F, Q, QuerySet
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404
 from django.utils import timezone
 
 from vangnet.core import crypto
-from vangnet.organisations.public import Actor
+from vangnet.organisations.public import CASE_READING_ROLES, Actor, active_memberships_in
 
 from . import deadlines, integration, permissions, stats
+from .integration import Category
 from .models import (
     AdviceContact,
     Case,
+    CaseCategory,
     CaseEvent,
     CaseNote,
     ConsentRequest,
@@ -97,6 +108,7 @@ class CaseFilter:
     state: str = ""
     category: str = ""
     unit_id: int | None = None
+    handler_id: int | None = None
     sort: str = ""
 
     def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -106,10 +118,29 @@ class CaseFilter:
         if self.state:
             cases = cases.filter(state=self.state)
         if self.category:
-            cases = cases.filter(category=self.category)
+            # Any of the case's categories, not only the primary (docs/adr/0100): a probe of the
+            # unique (case, category) index per row.
+            cases = cases.filter(Exists(CaseCategory.objects.filter(
+                case_id=OuterRef("pk"), category=self.category)))
         if self.unit_id is not None:
             cases = cases.filter(unit_id=self.unit_id)
+        if self.handler_id is not None:
+            # Cases this person handles: the report went to them (they lead it). The same index
+            # probe as the list's own access rule, never OR-ed, so the page stays flat (ADR 0101).
+            cases = cases.filter(integration.recipient_q(self.handler_id))
         return cases
+
+
+def handler_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """Who the list can be narrowed to: the active people of the organisation who can receive
+    reports and handle cases (a case-reading role), by name. One query; a handful of people
+    even at a large organisation."""
+    if not permissions.can_list_cases(actor):
+        return []
+    people = (active_memberships_in(organisation_id=actor.organisation_id)
+              .filter(roles__role__in=sorted(CASE_READING_ROLES)).select_related("user")
+              .order_by("user__full_name", "user__email").distinct())
+    return [(person.pk, person.user.full_name or person.user.email) for person in people]
 
 
 def cases_for_actor(*, actor: Actor, view: str = "open",
@@ -265,11 +296,18 @@ class CaseRow:
     case: Case
     acknowledge: deadlines.DueStatus
     feedback: deadlines.DueStatus
+    # Every category of the case, the primary first, as labels (docs/adr/0100).
+    categories: tuple[str, ...] = ()
 
 
 def case_rows(*, actor: Actor, cases: Iterable[Case],
               now: datetime | None = None) -> list[CaseRow]:
+    """The rows of a page, with their terms and categories (one query for the categories of
+    every row on the page, however many there are)."""
     now = now or timezone.now()
+    cases = list(cases)
+    prefetch_related_objects(cases, Prefetch("category_rows",
+                                             queryset=CaseCategory.objects.order_by("id")))
     rows = []
     for case in cases:
         if case.report is not None and integration.is_involved(case.report, actor.membership_id):
@@ -281,8 +319,15 @@ def case_rows(*, actor: Actor, cases: Iterable[Case],
                  else ack_due)
         feedback = deadlines.due_status(start=start, due=case.feedback_due_at,
                                         done_at=case.feedback_given_at, now=now)
-        rows.append(CaseRow(case=case, acknowledge=ack, feedback=feedback))
+        labels = tuple(str(Category(value).label) for value in case_categories(case))
+        rows.append(CaseRow(case=case, acknowledge=ack, feedback=feedback, categories=labels))
     return rows
+
+
+def case_categories(case: Case) -> list[str]:
+    """The case's categories, the primary first (prefetched `category_rows` are used)."""
+    return integration.ordered_categories([row.category for row in case.category_rows.all()],
+                                          primary=case.category)
 
 
 def case_get_for_actor(*, actor: Actor, pk: int) -> tuple[Case, permissions.CaseAccess]:
@@ -342,8 +387,9 @@ def consents_for(*, case: Case) -> QuerySet[ConsentRequest]:
 def advice_contacts_for(*, actor: Actor) -> QuerySet[AdviceContact]:
     if not permissions.can_record_advice_contact(actor):
         return AdviceContact.objects.none()
-    return AdviceContact.objects.filter(organisation_id=actor.organisation_id,
-                                        advisor_id=actor.membership_id)
+    return (AdviceContact.objects.filter(organisation_id=actor.organisation_id,
+                                         advisor_id=actor.membership_id)
+            .select_related("unit").prefetch_related("lessons"))
 
 
 def lessons_for(*, actor: Actor) -> QuerySet[Lesson]:

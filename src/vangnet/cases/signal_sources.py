@@ -3,9 +3,12 @@
 - reports received per unit (over its sub-units) and quarter, shown only from the threshold of
   cases (the signals app also hides a unit whose count could be worked out from its parent's);
   per unit only the total, never a breakdown that would narrow a report down;
+- advice-only contacts the same way (tagged `advisor_contacts`): in total, and per unit for the
+  contacts an advisor recorded with a unit (docs/adr/0102), from the threshold;
 - per quarter for the whole organisation: reports by category and advice-only contacts by
-  category (each vector through `core.anonymity.suppress_counts`), the advice-only contacts in
-  total (tagged `advisor_contacts`), and the share of retaliation check-ins answered "no".
+  category (each vector through `core.anonymity.suppress_counts`; a report about several
+  categories counts under each, docs/adr/0100), and the share of retaliation check-ins
+  answered "no".
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from vangnet.core.signal_sources import Figure, Measure, Quarter, Subtrees
 from vangnet.organisations.public import unit_parents
 
 from .integration import Category
-from .models import AdviceContact, Case, RetaliationCheckin
+from .models import AdviceContact, Case, CaseCategory, RetaliationCheckin
 
 REPORTS = Measure(
     key="cases.reports", label=_("Reports received"), kind="count", higher_is_better=False,
@@ -30,9 +33,10 @@ REPORTS = Measure(
                   "Only shown from the threshold of reports."))
 ADVICE = Measure(
     key="cases.advice_contacts", label=_("Advice-only contacts"), kind="count",
-    higher_is_better=False, unit_level=False, tags=frozenset({"advisor_contacts"}),
+    higher_is_better=False, tags=frozenset({"advisor_contacts"}),
     werkvormen=("zo-werkt-de-vertrouwenspersoon",),
-    explanation=_("Conversations with a confidential advisor that stayed advice only."))
+    explanation=_("Conversations with a confidential advisor that stayed advice only. Per unit "
+                  "only the conversations recorded with a unit, and only from the threshold."))
 NO_RETALIATION = Measure(
     key="cases.no_retaliation", label=_("Check-ins without retaliation"), kind="percent",
     higher_is_better=True, concern=90.0, min_change=10.0, unit_level=False,
@@ -72,30 +76,30 @@ class CasesSource:
         subtrees = Subtrees(parents)
         cases = list(Case.objects.filter(organisation_id=organisation_id, received_at__gte=start,
                                          received_at__lt=end)
-                     .values_list("unit_id", "category", "received_at"))
+                     .values_list("unit_id", "received_at"))
+        # Every category of every case (a case about two categories counts under both).
+        case_categories = list(CaseCategory.objects.filter(
+            case__organisation_id=organisation_id, case__received_at__gte=start,
+            case__received_at__lt=end).values_list("category", "case__received_at"))
         advice = list(AdviceContact.objects.filter(
             organisation_id=organisation_id, contact_date__gte=quarters[0].start,
-            contact_date__lte=quarters[-1].end).values_list("category", "contact_date"))
+            contact_date__lte=quarters[-1].end).values_list("unit_id", "category",
+                                                            "contact_date"))
         checkins = list(RetaliationCheckin.objects.filter(
             case__organisation_id=organisation_id, answered_at__gte=start, answered_at__lt=end)
             .exclude(answer="").values_list("answer", "answered_at"))
         figures: list[Figure] = []
         for quarter in quarters:
-            in_q = [(u, c) for u, c, at in cases if Quarter.of(timezone.localdate(at)) == quarter]
-            own: dict[int | None, float] = {}
-            for unit, _category in in_q:
-                own[unit] = own.get(unit, 0) + 1
-            rolled = subtrees.roll_up(own)
-            per_unit: list[tuple[int | None, float]] = [(None, len(in_q)), *rolled.items()]
-            for shown_unit, count in per_unit:
-                n = int(count)
-                figures.append(Figure(REPORTS.key, shown_unit, quarter, float(n) if n >= k else None, n))
-            figures += self._by_category("cases.reports_by_category", quarter,
-                                         [c for _u, c in in_q], k)
-            advice_q = [c for c, day in advice if Quarter.of(day) == quarter]
-            n = len(advice_q)
-            figures.append(Figure(ADVICE.key, None, quarter, float(n) if n >= k else None, n))
-            figures += self._by_category("cases.advice_by_category", quarter, advice_q, k)
+            in_q = [u for u, at in cases if Quarter.of(timezone.localdate(at)) == quarter]
+            figures += self._per_unit(REPORTS.key, quarter, in_q, subtrees, k)
+            figures += self._by_category(
+                "cases.reports_by_category", quarter,
+                [c for c, at in case_categories if Quarter.of(timezone.localdate(at)) == quarter],
+                k, people=len(in_q))
+            advice_q = [(u, c) for u, c, day in advice if Quarter.of(day) == quarter]
+            figures += self._per_unit(ADVICE.key, quarter, [u for u, _c in advice_q], subtrees, k)
+            figures += self._by_category("cases.advice_by_category", quarter,
+                                         [c for _u, c in advice_q], k)
             answers = [a for a, at in checkins if Quarter.of(timezone.localdate(at)) == quarter]
             if answers:
                 no = sum(1 for a in answers if a == RetaliationCheckin.Answer.NO)
@@ -105,12 +109,30 @@ class CasesSource:
         return figures
 
     @staticmethod
-    def _by_category(prefix: str, quarter: Quarter, categories: list[str], k: int) -> list[Figure]:
+    def _per_unit(key: str, quarter: Quarter, units: Sequence[int | None], subtrees: Subtrees,
+                  k: int) -> list[Figure]:
+        """The organisation's total and each unit's (over its sub-units), from the threshold.
+        Items without a unit count in the total only."""
+        own: dict[int | None, float] = {}
+        for unit in units:
+            own[unit] = own.get(unit, 0) + 1
+        rolled = subtrees.roll_up(own)
+        per_unit: list[tuple[int | None, float]] = [(None, len(units)), *rolled.items()]
+        return [Figure(key, shown_unit, quarter, float(n) if (n := int(count)) >= k else None, n)
+                for shown_unit, count in per_unit]
+
+    @staticmethod
+    def _by_category(prefix: str, quarter: Quarter, categories: list[str], k: int,
+                     people: int | None = None) -> list[Figure]:
+        """One vector per quarter through `suppress_counts`, whose sum (the number of times a
+        category was named) is taken as known. With several categories per report that sum can
+        be larger than the number of reports (`people`), which is never less safe."""
         if not categories:
             return []
         counts = {c.value: sum(1 for x in categories if x == c.value) for c in Category}
         cells = suppress_counts(counts, k=k)
-        # Each category stands on the whole quarter's contacts (its own size is the hidden part).
+        # Each category stands on the whole quarter's items (its own size is the hidden part).
+        size = len(categories) if people is None else people
         return [Figure(f"{prefix}.{key}", None, quarter,
-                       None if cell.suppressed else float(cell.count or 0), len(categories))
+                       None if cell.suppressed else float(cell.count or 0), size)
                 for key, cell in cells.items()]

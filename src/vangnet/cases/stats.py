@@ -12,7 +12,10 @@ Rules (docs/adr/0046):
   remainder is itself small it is suppressed along with the next-smallest unit;
 - percentages go through `percentage_if_allowed` (a base of at least k, and neither part a small
   number), medians need at least k cases;
-- the same figures feed HTML, PDF and CSV: one function builds them, the formats only render.
+- the same figures feed HTML, PDF and CSV: one function builds them, the formats only render;
+- a case about several categories counts once under each of them (docs/adr/0100): the rows of
+  "by category" can add up to more than the number of cases, and that table's total is the
+  number of times a category was named. Its title says so on the page, the PDF and the CSV.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from vangnet.core.service import service_write
 from vangnet.organisations.public import organisation_ids, unit_names
 
 from .integration import Category, StepKind
-from .models import AdviceContact, Case, YearlyFigures
+from .models import AdviceContact, Case, CaseCategory, YearlyFigures
 from .workflow import Outcome
 
 OTHER_UNITS = "__other__"
@@ -211,7 +214,8 @@ def _labels() -> dict[str, dict[str, str]]:
 
 def _titles(k: int) -> dict[str, str]:
     return {
-        "category": _("Cases by category"),
+        "category": _("Cases by category (a case about several categories counts under each; "
+                      "the total counts every category named)"),
         "route_step": _("Cases by step of the reporting route"),
         "outcome": _("Cases by outcome"),
         "advice_category": _("Advice-only contacts by category"),
@@ -274,16 +278,21 @@ def compute_yearly_report(*, organisation_id: int, organisation_name: str,
     """All figures for one calendar year (cases by the date they were received), as they are
     now. Not for display: pages show `published_yearly_report`, which freezes this once.
 
-    Counted in the database (docs/adr/0095): one grouped count of the breakdowns, one aggregate
-    of the key figures, two rows for the median, one grouped count of advice-only contacts; no
-    case is loaded into Python. The suppression afterwards is the same as ever (`_breakdown`,
-    `_percentage`); tests compare the result with a row-by-row implementation."""
+    Counted in the database (docs/adr/0095): one grouped count of the breakdowns, one of the
+    categories, one aggregate of the key figures, two rows for the median, one grouped count of
+    advice-only contacts; no case is loaded into Python. The suppression afterwards is the same
+    as ever (`_breakdown`, `_percentage`); tests compare the result with a row-by-row implementation."""
     k = threshold()
     now = timezone.now()
     cases = Case.objects.filter(organisation_id=organisation_id, received_at__year=year)
     groups: list[dict[str, Any]] = [
-        dict(group) for group in cases.values("category", "route_step", "outcome", "unit_id")
+        dict(group) for group in cases.values("route_step", "outcome", "unit_id")
         .annotate(n=Count("pk")).order_by()]
+    # Every category of every case: one grouped count over (case, category) rows.
+    by_category: Counter[str] = Counter(dict(
+        CaseCategory.objects.filter(case__organisation_id=organisation_id,
+                                    case__received_at__year=year)
+        .values_list("category").annotate(n=Count("pk")).order_by()))
     advice = dict(AdviceContact.objects.filter(organisation_id=organisation_id,
                                                contact_date__year=year)
                   .values_list("category").annotate(n=Count("pk")).order_by())
@@ -314,7 +323,7 @@ def compute_yearly_report(*, organisation_id: int, organisation_name: str,
     def add(slug: str, counts: Counter[str], order: list[str]) -> None:
         report.breakdowns.append(_breakdown(slug, titles[slug], counts, labels[slug], order))
 
-    add("category", counted("category"), list(labels["category"]))
+    add("category", by_category, list(labels["category"]))
     add("route_step", counted("route_step", empty_as="advisor"), list(labels["route_step"]))
     add("outcome", counted("outcome"), [*Outcome.values, ""])
     add("advice_category", Counter(advice), list(labels["category"]))

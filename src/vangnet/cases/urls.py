@@ -12,6 +12,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/status/", views.case_transition, name="transition"),
     path("dossiers/<int:pk>/terugkoppeling/", views.case_feedback, name="feedback"),
     path("dossiers/<int:pk>/notitie/", views.case_note, name="note"),
+    path("dossiers/<int:pk>/categorieen/", views.case_categories, name="categories"),
     path("dossiers/<int:pk>/toestemming/", views.consent_new, name="consent_new"),
     path("dossiers/<int:pk>/toestemming/<int:consent_pk>/delen/", views.consent_share,
          name="consent_share"),

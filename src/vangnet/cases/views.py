@@ -24,6 +24,7 @@ from vangnet.core.csvsafe import csv_writer
 from vangnet.organisations.public import OrganisationRequest, organisation_view, units_in
 
 from . import forms, integration, permissions, selectors, services, stats, texts
+from .integration import Category
 from .models import AftercareMoment, Case, ConsentRequest, LessonAction
 from .parts import PART_LABELS
 from .patterns import signal_display
@@ -81,13 +82,14 @@ def case_list(request: OrganisationRequest) -> HttpResponse:
         view = "open"
     units = list(units_in(organisation_id=actor.organisation_id)
                  .order_by("name").values_list("pk", "name"))
-    filter_form = forms.CaseListFilterForm(request.GET, units=units)
+    filter_form = forms.CaseListFilterForm(request.GET, units=units,
+                                           handlers=selectors.handler_choices(actor=actor))
     narrow = selectors.CaseFilter()
     if filter_form.is_valid():
         data = filter_form.cleaned_data
         narrow = selectors.CaseFilter(reference=data["zoek"], state=data["status"],
                                       category=data["categorie"], unit_id=data["afdeling"],
-                                      sort=data["sorteer"])
+                                      handler_id=data["behandelaar"], sort=data["sorteer"])
     cases = selectors.cases_for_actor(actor=actor, view=view, narrow=narrow)
     page = selectors.window(cases, after=request.GET.get("na"), before=request.GET.get("voor"),
                             size=PAGE_SIZE)
@@ -165,10 +167,14 @@ def case_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     standard_choices, filled_text = (_standard_text_choice(request, case) if manage
                                      else ([], ""))
     rows = selectors.case_rows(actor=actor, cases=[case])
+    categories = selectors.case_categories(case)
     moments = (AftercareMoment.objects.filter(plan__case=case).select_related("plan")
                .order_by("planned_for"))
     context = {
         "case": case, "row": rows[0] if rows else None, "manage": manage,
+        "categories": [Category(value).label for value in categories],
+        "categories_form": forms.CaseCategoriesForm(initial={"categories": categories,
+                                                             "primary": case.category}),
         "is_grant_holder": actor.membership_id in access.grant_ids,
         "contents": [(PART_LABELS.get(part, part), text) for part, text in contents.items()],
         "notes": notes, "thread": thread, "key_locked": key is None, "key_problem": key_problem,
@@ -245,6 +251,24 @@ def case_feedback(request: OrganisationRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_service_errors(form, error)
     return _form_page(request, case, form, _("Feedback to the reporter"), "cases:feedback")
+
+
+@case_view
+@require_POST
+def case_categories(request: OrganisationRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    case, _access = selectors.case_get_for_actor(actor=actor, pk=pk)
+    form = forms.CaseCategoriesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_categories_set(actor=actor, case=case,
+                                         categories=form.cleaned_data["categories"],
+                                         primary=form.cleaned_data["primary"])
+            messages.success(request, _("The categories have been saved."))
+            return _detail(request, pk, "categories")
+        except ValidationError as error:
+            _add_service_errors(form, error)
+    return _form_page(request, case, form, _("What the case is about"), "cases:categories")
 
 
 @case_view
@@ -545,7 +569,9 @@ def advice_contacts(request: OrganisationRequest) -> HttpResponse:
     actor = _actor(request)
     if not permissions.can_record_advice_contact(actor):
         raise Http404
-    form = forms.AdviceContactForm(request.POST or None)
+    units = list(units_in(organisation_id=actor.organisation_id)
+                 .order_by("name").values_list("pk", "name"))
+    form = forms.AdviceContactForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
             services.advice_contact_record(actor=actor, **form.cleaned_data)

@@ -151,6 +151,9 @@ Attachments: Any = Field(default_factory=list, max_length=MAX_ATTACHMENTS,
 
 class ReportIn(Schema):
     category: Literal[tuple(Category.values)]  # type: ignore[valid-type]
+    other_categories: list[Literal[tuple(Category.values)]] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=len(Category.values),
+        description="What the report is also about, besides `category` (the primary one).")
     mode: Literal["anonymous", "confidential", "open"]
     narrative: str = Field(min_length=1, max_length=20000)
     recipient_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -303,7 +306,8 @@ def _post_report(request: HttpRequest, organisation: Any) -> Status[Any]:
     try:
         files = _uploads(payload.attachments)
         report, code = services.report_submit(
-            organisation=organisation, category=payload.category, mode=payload.mode,
+            organisation=organisation, category=payload.category,
+            other_categories=payload.other_categories, mode=payload.mode,
             parts={key: getattr(payload, key) for key in services.PARTS},
             recipient=recipient, involved=involved, unit=unit,
             discrimination_ground=payload.discrimination_ground,

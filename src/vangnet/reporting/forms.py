@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from vangnet.organisations.public import units_in
 
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
-from .categories import Category, DiscriminationGround
+from .categories import Category, DiscriminationGround, ordered_categories
 from .models import Report
 from .route import (
     default_recipient,
@@ -60,7 +60,13 @@ class ReportForm(forms.Form):
     )
     mode = forms.ChoiceField(label=_("How do you want to be known?"), choices=MODE_CHOICES,
                              widget=forms.RadioSelect, initial=Report.Mode.ANONYMOUS)
-    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
+    # Several may apply (sexual harassment and discrimination, for example): the first one ticked
+    # is the primary category, the others are kept too (docs/adr/0100).
+    category = forms.MultipleChoiceField(
+        label=_("What is it about?"), choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick everything that applies."),
+        error_messages={"required": _("Choose what it is about.")})
     discrimination_ground = forms.ChoiceField(
         label=_("If it is discrimination: on what ground?"), required=False,
         choices=[("", _("Not applicable")), *list(DiscriminationGround.choices)],
@@ -206,6 +212,10 @@ class ReportForm(forms.Form):
 
     def voice_upload(self) -> Any:
         return self.files.get("voice") if self.is_bound and self.files else None
+
+    def categories(self) -> list[str]:
+        """The ticked categories, primary first (the first one in the list's order)."""
+        return ordered_categories(list(self.cleaned_data.get("category") or []))
 
     # The choice fields accept only offered keys, so each lookup finds the object it offered.
     def recipient_membership(self) -> Membership | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.storage import private_storage
 
-from .categories import Category, DiscriminationGround
+from .categories import Category, DiscriminationGround, ordered_categories
 
 
 class StepKind(models.TextChoices):
@@ -186,7 +186,10 @@ class Report(models.Model):
         "organisations.Unit", verbose_name=_("unit"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
+    # The primary category; `categories` holds every category the reporter chose, the primary
+    # first (docs/adr/0100). Metadata in the clear, like the category always was.
     category = models.CharField(_("what it is about"), max_length=40, choices=Category.choices)
+    categories = models.JSONField(_("what it is about"), default=list, blank=True)
     discrimination_ground = models.CharField(
         _("ground of discrimination"), max_length=40, choices=DiscriminationGround.choices,
         blank=True,
@@ -232,6 +235,12 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.pk}"
+
+    @property
+    def category_labels(self) -> str:
+        """Every category, the primary first, as one line ("Bullying, Discrimination")."""
+        values = ordered_categories(list(self.categories or []), primary=self.category)
+        return ", ".join(str(Category(value).label) for value in values)
 
 
 class ReportRecipient(models.Model):

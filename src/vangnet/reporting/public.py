@@ -4,14 +4,17 @@ Cases (the follow-up of a report) is the one app above reporting; it reaches rep
 through `cases/integration.py`, which imports this module. Reporting says who may open a report:
 cases gets query fragments and ids for its lists, and calls the services below to write to the
 reporter, share a report with consent, end a share, and destroy a report at the end of its term.
+Cases registers a link provider (`register_report_link`) so that the report page can point to
+its case without reporting knowing cases (ADR 0104).
 """
 
 from __future__ import annotations
 
-from .categories import Category
+from .categories import Category, ordered_categories
 from .conflicts import excluded_membership_ids, is_tagged
 from .events import CallbackRequested, HandlerWrote, QuestionAnswered, QuestionRef, ReportSubmitted
 from .keys import keypair_of, private_key_for_request, private_key_unlock
+from .links import ReportLink, register_report_link
 from .models import StepKind
 from .route import RoutePerson, confidential_advisors
 from .selectors import (
@@ -52,6 +55,7 @@ __all__ = [
     "KeyRequired",
     "QuestionAnswered",
     "QuestionRef",
+    "ReportLink",
     "ReportSubmitted",
     "RoutePerson",
     "StepKind",
@@ -64,10 +68,12 @@ __all__ = [
     "key_invited_membership_ids",
     "keypair_of",
     "message_post",
+    "ordered_categories",
     "private_key_for_request",
     "private_key_unlock",
     "public_key_of_user",
     "public_keys_of_memberships",
+    "register_report_link",
     "report_contents_for",
     "report_destroy",
     "report_grant_access",

@@ -209,7 +209,8 @@ def report_new(request: PublicOrganisationRequest, org_slug: str) -> HttpRespons
             else:
                 try:
                     _report, code = services.report_submit(
-                        organisation=organisation, category=form.cleaned_data["category"],
+                        organisation=organisation, category=form.categories()[0],
+                        other_categories=form.categories()[1:],
                         mode=form.cleaned_data["mode"],
                         # The default goes to exactly the person the form named (not another
                         # unit's default): what the reporter read is what happens.

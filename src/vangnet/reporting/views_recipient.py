@@ -41,6 +41,7 @@ from .forms import (
     UnavailableForm,
     UnlockForm,
 )
+from .links import links_for_report
 from .models import AdvisorProfile
 from .permissions import (
     can_configure_route,
@@ -220,6 +221,8 @@ def report_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
         "attachments": attachments, "is_recipient": is_recipient, "add_form": add_form,
         "recipients": recipients, "recipient_rows": rows, "me": actor.membership_id,
         "only_me": any(r.membership_id == actor.membership_id and not ok for r, ok in rows),
+        # "Open the case", from the app above that registered it (ADR 0104).
+        "report_links": links_for_report(actor=actor, report=report),
     }))
 
 

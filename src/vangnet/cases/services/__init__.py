@@ -3,7 +3,7 @@
 The reporter stays in control: nothing is shared without a consent the reporter gave in the
 dialogue (except in acute danger, which is its own audited action and the reporter is told).
 
-One module per seam: `creation`, `workflow`, `notes`, `consent`, `aftercare`, `event_handlers`,
+One module per seam: `creation`, `categories`, `workflow`, `notes`, `consent`, `aftercare`, `event_handlers`,
 `advice`, `lessons`, `pattern_keys`, `retention`, `configuration`; `common` holds what they share.
 Import from this package, not from its modules.
 """
@@ -21,6 +21,7 @@ from .aftercare import (
     checkin_send,
     satisfaction_answer,
 )
+from .categories import case_categories_set
 from .common import MIN_JUSTIFICATION, REF_APP, settings_for
 from .configuration import case_settings_update
 from .consent import (
@@ -66,6 +67,7 @@ __all__ = [
     "aftercare_moment_done",
     "aftercare_plan_ensure",
     "case_attention_clear",
+    "case_categories_set",
     "case_create_for_report",
     "case_give_feedback",
     "case_settings_update",

@@ -44,14 +44,19 @@ def aftercare_plan_ensure(*, actor: Actor, case: Case, party: str) -> AftercareP
 
 
 def aftercare_moment_add(*, actor: Actor, case: Case, party: str, planned_for: date,
-                         topic: str) -> AftercareMoment:
+                         topic: str,
+                         goal: str = AftercareMoment.Goal.SUPPORT) -> AftercareMoment:
+    """A moment of aftercare for one party: the reporter, the accused, bystanders and witnesses,
+    or the team (seed 001, pillar 3), with its goal; restoring trust is one (pillar 4)."""
+    if goal not in AftercareMoment.Goal.values:
+        raise ValidationError({"goal": _("Choose what the moment is for.")})
     plan = aftercare_plan_ensure(actor=actor, case=case, party=party)
     if planned_for < timezone.localdate() - timedelta(days=1):
         raise ValidationError({"planned_for": _("Choose a date from today onwards.")})
     with service_write(action="cases.aftercare_moment", actor=actor, target=case) as change:
-        moment = AftercareMoment.objects.create(plan=plan, planned_for=planned_for,
+        moment = AftercareMoment.objects.create(plan=plan, planned_for=planned_for, goal=goal,
                                                 topic=topic.strip()[:120])
-        change.data = {"moment": moment.pk}
+        change.data = {"moment": moment.pk, "party": party, "goal": goal}
     return moment
 
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 from vangnet.core.service import service_write
 
 from .. import deadlines
+from ..integration import ordered_categories
 from ..models import (
     Case,
+    CaseCategory,
     CaseEvent,
 )
 from ..patterns import unit_pattern_check
@@ -60,6 +62,9 @@ def _create(report: Report, received: datetime, terms: deadlines.Terms) -> Case:
         acknowledge_due_at=deadlines.acknowledge_due(received, terms),
         feedback_due_at=deadlines.feedback_due(received, None, terms),
     )
+    CaseCategory.objects.bulk_create([
+        CaseCategory(case=case, category=value)
+        for value in ordered_categories(list(report.categories or []), primary=report.category)])
     _event(case, CaseEvent.Kind.CREATED, to_state=State.RECEIVED, at=received)
     unit_pattern_check(case=case)
     return case

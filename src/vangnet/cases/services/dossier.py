@@ -21,9 +21,10 @@ from vangnet.core.service import require, service_write
 from vangnet.organisations.public import Actor
 
 from .. import dossier, integration, permissions
-from ..models import Case, ConsentRequest
+from ..models import Case, CaseEvent, ConsentRequest
 from ..parts import PART_LABELS
 from ..selectors import access_for
+from .common import _event
 from .consent import _recipient_label
 
 if TYPE_CHECKING:
@@ -100,6 +101,9 @@ def dossier_export(*, actor: Actor, case: Case, consent: ConsentRequest, redact:
             "redacted": sum(p.redacted for s in sections for p in s.passages),
         })
         pdf = _render(html)
+        # The case timeline says for whom and by whom (the actor), never what was in it.
+        _event(case, CaseEvent.Kind.DOSSIER_EXPORTED, actor=actor,
+               summary=recipient_label(consent), at=now)
         change.data = {"consent": consent.pk, "parts": [s.part for s in sections],
                        "redacted": sorted(set(redact)), "bytes": len(pdf)}
     return Dossier(pdf=pdf, filename=f"dossier-{case.reference}.pdf", exported_at=now)

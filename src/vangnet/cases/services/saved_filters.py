@@ -12,7 +12,7 @@ from .. import permissions
 from ..models import SavedCaseFilter
 
 # The list's own parameters; anything else in a saved query is dropped.
-SAVED_FILTER_PARAMS = ("toon", "status", "categorie", "afdeling", "sorteer")
+SAVED_FILTER_PARAMS = ("toon", "status", "categorie", "afdeling", "behandelaar", "sorteer")
 MAX_SAVED_FILTERS = 20
 
 

@@ -24,7 +24,7 @@ from vangnet.organisations.public import (
 )
 
 from ..attachments import clean_voice
-from ..categories import Category, DiscriminationGround
+from ..categories import Category, DiscriminationGround, ordered_categories
 from ..conflicts import excluded_for_involved, involvement_tags
 from ..events import ReportSubmitted
 from ..keys import has_keypair
@@ -110,6 +110,7 @@ def report_submit(
     category: str,
     mode: str,
     parts: dict[str, str],
+    other_categories: Iterable[str] = (),
     recipient: Membership | None = None,
     involved: Iterable[Membership] = (),
     unit: Unit | None = None,
@@ -125,12 +126,15 @@ def report_submit(
     """Store an encrypted report for its recipient(s); return it and the receipt code (show once).
 
     `voice`: a recording made in the reporter's browser, stored encrypted like an attachment; with
-    it, the written account may be empty.
+    it, the written account may be empty. `category` is the primary category, `other_categories`
+    what the report is also about (docs/adr/0100).
 
     Raises ValidationError with field keys for anything the reporter can fix.
     """
-    if category not in Category.values:
+    other_categories = list(other_categories)
+    if category not in Category.values or any(c not in Category.values for c in other_categories):
         raise ValidationError({"category": _("Choose what it is about.")})
+    categories = ordered_categories([category, *other_categories], primary=category)
     if discrimination_ground and discrimination_ground not in DiscriminationGround.values:
         raise ValidationError({"discrimination_ground": _("Choose one of the grounds shown.")})
     if mode not in Report.Mode.values:
@@ -173,8 +177,9 @@ def report_submit(
                        actor_label="reporter") as change:
         try:
             report = Report.objects.create(
-                organisation=organisation, unit=unit, category=category,
-                discrimination_ground=discrimination_ground if category == Category.DISCRIMINATIE else "",
+                organisation=organisation, unit=unit, category=category, categories=categories,
+                discrimination_ground=(discrimination_ground
+                                       if Category.DISCRIMINATIE in categories else ""),
                 mode=mode, channel=channel, route_step=route_step,
                 language=(translation.get_language() or "")[:10],
                 is_whistleblowing=is_whistleblowing,

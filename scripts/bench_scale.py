@@ -196,6 +196,11 @@ def _people_and_cases(size: int) -> None:
     from vangnet.cases.models import DeadlineReminder
 
     DeadlineReminder.objects.filter(sent_at__isnull=True).update(sent_at=now - timedelta(hours=1))
+    # Bulk inserts skip the signals that keep the coordinator's running totals (ADR 0095).
+    from vangnet.reporting import holdings
+
+    if hasattr(holdings, "rebuild"):
+        holdings.rebuild()
 
 
 def prepare(size: int) -> World:

@@ -19,6 +19,7 @@ from vangnet.reporting import public as reporting
 # Re-exported for the rest of cases, which takes nothing from reporting but through this module.
 from vangnet.reporting.public import CallbackRequested as CallbackRequested
 from vangnet.reporting.public import Category as Category
+from vangnet.reporting.public import DiscriminationGround as DiscriminationGround
 from vangnet.reporting.public import HandlerWrote as HandlerWrote
 from vangnet.reporting.public import QuestionAnswered as QuestionAnswered
 from vangnet.reporting.public import QuestionRef as QuestionRef

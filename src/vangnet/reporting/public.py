@@ -8,7 +8,7 @@ reporter, share a report with consent, end a share, and destroy a report at the 
 
 from __future__ import annotations
 
-from .categories import Category
+from .categories import Category, DiscriminationGround
 from .conflicts import excluded_membership_ids, is_tagged
 from .events import CallbackRequested, HandlerWrote, QuestionAnswered, QuestionRef, ReportSubmitted
 from .keys import keypair_of, private_key_for_request, private_key_unlock
@@ -47,6 +47,7 @@ from .services import (
 __all__ = [
     "CallbackRequested",
     "Category",
+    "DiscriminationGround",
     "HandlerWrote",
     "KeyMissing",
     "KeyRequired",

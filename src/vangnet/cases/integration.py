@@ -26,6 +26,8 @@ from vangnet.reporting.public import QuestionRef as QuestionRef
 from vangnet.reporting.public import ReportSubmitted as ReportSubmitted
 from vangnet.reporting.public import StepKind as StepKind
 from vangnet.reporting.public import UploadedAttachment as UploadedAttachment
+from vangnet.reporting.public import callbacks_open_count as callbacks_open_count
+from vangnet.reporting.public import inbox_reports_for as inbox_reports_for
 from vangnet.reporting.public import keypair_of as keypair_of  # the demo's advisor
 from vangnet.reporting.public import private_key_unlock as private_key_unlock
 from vangnet.reporting.public import report_submit as report_submit  # the demo's reports

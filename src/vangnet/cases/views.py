@@ -7,8 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +25,7 @@ from vangnet.core.csvsafe import csv_writer
 from vangnet.organisations.public import OrganisationRequest, organisation_view, units_in
 
 from . import forms, integration, permissions, selectors, services, stats, texts
+from .desk import desk_for
 from .models import AftercareMoment, Case, ConsentRequest, LessonAction
 from .parts import PART_LABELS
 from .patterns import signal_display
@@ -633,6 +635,19 @@ def case_settings(request: OrganisationRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
     return render(request, "cases/settings.html", {"form": form})
+
+
+# --- the external advisor's desk across clients (issue 13) -------------------------------------
+
+
+@login_required
+@never_cache
+def desk(request: HttpRequest) -> HttpResponse:
+    """One overview across the organisations this person advises; each read on its own."""
+    clients = desk_for(user=request.user)
+    if not clients:
+        raise Http404
+    return render(request, "cases/desk.html", {"clients": clients})
 
 
 # --- yearly report --------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from .models import StepKind
 from .route import RoutePerson, confidential_advisors
 from .selectors import (
     active_grant_get,
+    callbacks_open_count,
+    inbox_reports_for,
     key_invited_membership_ids,
     public_key_of_user,
     public_keys_of_memberships,
@@ -58,9 +60,11 @@ __all__ = [
     "StepKind",
     "UploadedAttachment",
     "active_grant_get",
+    "callbacks_open_count",
     "confidential_advisors",
     "dialogue_ask",
     "excluded_membership_ids",
+    "inbox_reports_for",
     "is_tagged",
     "key_invited_membership_ids",
     "keypair_of",

@@ -559,6 +559,14 @@ def callbacks_for(*, actor: Actor, private_key: bytes) -> list[CallbackView]:
     return views
 
 
+def callbacks_open_count(*, actor: Actor) -> int:
+    """How many of the actor's own call-back requests still wait (a count: nothing decrypted),
+    for the external advisor's overview across clients. One query."""
+    return CallbackRequest.objects.filter(organisation_id=actor.organisation_id,
+                                          recipient_id=actor.membership_id,
+                                          handled_on__isnull=True).count()
+
+
 def callback_get_for_actor(*, actor: Actor, pk: int) -> CallbackRequest:
     callback = CallbackRequest.objects.filter(pk=pk, organisation_id=actor.organisation_id,
                                               recipient_id=actor.membership_id).first()

@@ -163,3 +163,18 @@ def test_the_desk_reads_each_client_on_its_own(client: Any, organisation: Any,
             both = (f'"organisation_id" = {organisation.pk}' in sql
                     and f'"organisation_id" = {other_organisation.pk}' in sql)
             assert not both and " IN (" not in sql.split("organisation_id", 1)[1][:12], sql
+
+
+def test_the_demo_external_advisor_serves_two_organisations_through_an_agency(client: Any) -> None:
+    from vangnet.organisations import demo as organisations_demo
+
+    for _ in range(2):  # idempotent
+        organisations_demo.seed_organisations()
+    ruud = Membership.objects.filter(user__email="extern.vp@demo.vangnet.nl").first().user
+    agency = AgencyAdvisor.objects.get(user=ruud).agency
+    clients = set(AgencyClient.objects.filter(agency=agency).values_list("organisation__slug",
+                                                                          flat=True))
+    assert len(clients) == 2
+    _login(client, ruud)
+    page = client.get("/mijn-klanten/")
+    assert {c.slug for c in page.context["clients"]} == clients

@@ -46,7 +46,7 @@ def test_external_advisor_switches_and_sees_due_work_of_both_clients(
     enable_totp(ruud.user)
     give_keys(ruud)
     coordinator_a = make_member(a, Role.COORDINATOR, email="coord.a@example.org")
-    coordinator_b = make_member(b, Role.COORDINATOR, email="coord.b@example.org")
+    make_member(b, Role.COORDINATOR, email="coord.b@example.org")
     agency_connect(actor=actor_of(coordinator_a), agency=agency)
 
     # The coordinator of B connects the agency from the browser, in one step.

@@ -6,12 +6,15 @@ from django.urls import include, path
 from django.views.static import serve
 
 from vangnet.accounts.public import sso_start
+from vangnet.cases.public import desk_view
 from vangnet.core import views as core_views
 from vangnet.core.app import vangnet_apps
 from vangnet.organisations.public import start_page
 
 urlpatterns = [
     path("", start_page, name="home"),
+    # The external advisor's overview across the organisations they serve (issue 13).
+    path("mijn-klanten/", desk_view, name="desk"),
     path("privacy/", core_views.privacy, name="privacy"),
     path("toegankelijkheid/", core_views.accessibility, name="accessibility"),
     path("health/", core_views.health, name="health"),

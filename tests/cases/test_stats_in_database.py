@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from support.people import make_unit
 from vangnet.cases import stats
-from vangnet.cases.models import AdviceContact, Case, CaseCategory
+from vangnet.cases.models import (
+    AdviceContact,
+    Case,
+    CaseCategory,
+    Lesson,
+    LessonAction,
+    RetaliationCheckin,
+)
 from vangnet.cases.workflow import Outcome, State
 from vangnet.core.anonymity import percentage_if_allowed, suppress_counts, threshold, total_cell
 from vangnet.organisations.models import Unit
@@ -69,6 +76,30 @@ def _oracle(organisation_id: int, year: int) -> dict:
         if row["key"] != stats.OTHER_UNITS:
             row["label"] = names[int(row["key"])]
     breakdowns.append(unit_table)
+    # Discrimination grounds (from the report; none here, so "not known"), hidden entirely when
+    # the discrimination row of the category table is hidden.
+    discrimination = [c for c in rows if c.category == Category.DISCRIMINATIE]
+    grounds = Counter((c.report.discrimination_ground if c.report else "") or stats.UNKNOWN
+                      for c in discrimination)
+    ground_table = table("ground", grounds, [*stats.DiscriminationGround.values, stats.UNKNOWN])
+    category_row = next(r for r in breakdowns[0]["rows"] if r["key"] == Category.DISCRIMINATIE)
+    if category_row["count"] is None:
+        ground_table["total"] = None
+        for row in ground_table["rows"]:
+            row["count"] = None
+    breakdowns.append(ground_table)
+    checkins = [c for c in RetaliationCheckin.objects.filter(case__organisation_id=organisation_id)
+                if c.sent_at and timezone.localtime(c.sent_at).year == year]
+    breakdowns.append(table("checkin", Counter(c.answer or stats.UNKNOWN for c in checkins),
+                            ["no", "yes", stats.UNKNOWN]))
+    lessons = [lesson for lesson in Lesson.objects.filter(organisation_id=organisation_id)
+               if timezone.localtime(lesson.created_at).year == year]
+    breakdowns.append(table("lesson_theme", Counter(x.theme or stats.UNKNOWN for x in lessons),
+                            [*categories, stats.UNKNOWN]))
+    lesson_ids = {x.pk for x in lessons}
+    actions = [a for a in LessonAction.objects.all() if a.lesson_id in lesson_ids]
+    breakdowns.append(table("action_status", Counter(a.status for a in actions),
+                            list(LessonAction.Status.values)))
 
     def pct(slug, hits, base):
         return {"slug": slug, "value": percentage_if_allowed(hits, base),
@@ -133,6 +164,22 @@ def _fill(organisation, seed: int, size: int) -> None:
         for category in dict.fromkeys([case.category, *also]):
             rows.append(CaseCategory(case=case, category=category))
     CaseCategory.objects.bulk_create(rows)
+    saved = list(Case.objects.filter(organisation=organisation, reference__startswith=f"T-{seed}-"))
+    RetaliationCheckin.objects.bulk_create([
+        RetaliationCheckin(case=case, months_after=3, due_at=start,
+                           sent_at=start + timedelta(days=rng.uniform(0, 400))
+                           if rng.random() < 0.8 else None,
+                           answer=rng.choice(["", "no", "no", "no", "yes"]))
+        for case in saved if rng.random() < 0.5])
+    lessons = Lesson.objects.bulk_create([
+        Lesson(organisation=organisation, text="Een les zonder namen.",
+               theme=rng.choice(categories[:2] * 5 + [""] + categories),
+               created_at=start + timedelta(days=rng.uniform(0, 400)))
+        for _ in range(size // 4)])
+    LessonAction.objects.bulk_create([
+        LessonAction(organisation=organisation, lesson=lesson, title="Actie",
+                     status=rng.choice(["open", "doing", "done", "done"]))
+        for lesson in lessons for _ in range(rng.randint(0, 2))])
     AdviceContact.objects.bulk_create([
         AdviceContact(organisation=organisation, contact_date=(start + timedelta(
             days=rng.uniform(0, 400))).date(), category=rng.choice(categories[:4]))
@@ -165,4 +212,5 @@ def test_computing_a_year_costs_the_same_queries_for_few_and_many_cases(organisa
     with CaptureQueriesContext(connection) as many:
         stats.compute_yearly_report(organisation_id=organisation.pk, organisation_name="",
                                     year=YEAR)
-    assert len(few.captured_queries) == len(many.captured_queries) <= 6
+    # 6, and one grouped count each for grounds, check-ins, lessons and their actions.
+    assert len(few.captured_queries) == len(many.captured_queries) <= 10

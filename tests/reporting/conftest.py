@@ -57,3 +57,19 @@ def as_actor() -> Any:
         return actor_for(Membership.objects.get(pk=membership.pk))
 
     return _actor
+
+
+@pytest.fixture(autouse=True)
+def _tallies_equal_the_rows(request: Any) -> Any:
+    """After every test that used the database, the coordinator's running totals equal a count
+    over the rows (docs/adr/0095): every write these tests make keeps them true."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames
+                                or "live_server" in request.fixturenames else "db")
+        yield
+        from .tally_reference import assert_tallies_match
+
+        assert_tallies_match()
+    else:
+        yield

@@ -154,6 +154,12 @@ def test_remaining_pages_are_accessible(page, login, organisation, advisor) -> N
     page.goto(f"/o/{slug}/meldingen/ontvangers/")
     assert_accessible(page)
     Membership.objects.filter(pk=advisor.pk).update(is_active=False)
+    # The raw update skips the event that keeps the coordinator's running totals (ADR 0095).
+    from vangnet.reporting import holdings
+    from vangnet.reporting.models import ReportRecipient
+
+    holdings.refresh(ReportRecipient.objects.filter(membership_id=advisor.pk)
+                     .values_list("report_id", flat=True))
     page.goto(f"/o/{slug}/meldingen/ontvangers/{advisor.pk}/verwijderen/")
     assert_accessible(page)
     page.click("main button[name=confirm]")

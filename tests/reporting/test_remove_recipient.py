@@ -12,7 +12,7 @@ from support.people import PASSWORD, make_member
 from vangnet.core.models import AuditEntry
 from vangnet.organisations.models import Membership
 from vangnet.organisations.roles import Role
-from vangnet.reporting import selectors, services
+from vangnet.reporting import holdings, selectors, services
 from vangnet.reporting.models import ReportRecipient
 
 from .conftest import give_keys
@@ -31,7 +31,12 @@ def _member(membership):
 
 
 def _leave(membership) -> None:
+    """Left, with the rows still in place (as before the role-change hook revokes them). A raw
+    update skips the service and its event, so the running totals are refreshed as that event's
+    handler does (docs/adr/0095)."""
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
+    holdings.refresh(ReportRecipient.objects.filter(membership_id=membership.pk)
+                     .values_list("report_id", flat=True))
 
 
 def _is_recipient(report, membership) -> bool:

@@ -331,6 +331,18 @@ class YearForm(forms.Form):
     jaar = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
+class YearlyNarrativeForm(forms.Form):
+    observations = forms.CharField(
+        label=_("Observations"), required=False, max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What stood out this year: themes, places, how people found their way. "
+                    "Never anything that points to a person or a single case."))
+    recommendations = forms.CharField(
+        label=_("Recommendations"), required=False, max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What you advise the organisation to do."))
+
+
 class CaseListFilterForm(forms.Form):
     """Search and filters of the case list (GET, Dutch parameter names like the rest)."""
 

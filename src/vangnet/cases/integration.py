@@ -19,6 +19,7 @@ from vangnet.reporting import public as reporting
 # Re-exported for the rest of cases, which takes nothing from reporting but through this module.
 from vangnet.reporting.public import CallbackRequested as CallbackRequested
 from vangnet.reporting.public import Category as Category
+from vangnet.reporting.public import DiscriminationGround as DiscriminationGround
 from vangnet.reporting.public import HandlerWrote as HandlerWrote
 from vangnet.reporting.public import QuestionAnswered as QuestionAnswered
 from vangnet.reporting.public import QuestionRef as QuestionRef
@@ -26,6 +27,8 @@ from vangnet.reporting.public import ReportLink as ReportLink
 from vangnet.reporting.public import ReportSubmitted as ReportSubmitted
 from vangnet.reporting.public import StepKind as StepKind
 from vangnet.reporting.public import UploadedAttachment as UploadedAttachment
+from vangnet.reporting.public import callbacks_open_count as callbacks_open_count
+from vangnet.reporting.public import inbox_reports_for as inbox_reports_for
 from vangnet.reporting.public import keypair_of as keypair_of  # the demo's advisor
 from vangnet.reporting.public import ordered_categories as ordered_categories
 from vangnet.reporting.public import private_key_unlock as private_key_unlock

@@ -555,6 +555,14 @@ class YearlyFigures(models.Model):
     # {"format": 1, "total_cases": n|null, "advice_contacts": ..., "breakdowns": [...],
     #  "measures": [...]}; null means "hidden". See cases.stats.figures_as_json.
     figures = models.JSONField()
+    # The advisors' observations and recommendations for this year (issue 13): written after the
+    # figures are fixed, shown to the organisation only once published, and then never changed,
+    # like the figures beside them. Their own words, never a report's contents.
+    observations = models.TextField(_("observations"), max_length=6000, blank=True)
+    recommendations = models.TextField(_("recommendations"), max_length=6000, blank=True)
+    narrative_published_at = models.DateTimeField(null=True, blank=True)
+    narrative_by = models.ForeignKey("organisations.Membership", on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
 
     class Meta:
         constraints = [

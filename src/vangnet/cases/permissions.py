@@ -117,6 +117,11 @@ def can_view_statistics(actor: Actor) -> bool:
     return actor.has(Role.ADVISOR, Role.COORDINATOR, Role.WORKS_COUNCIL)
 
 
+def can_write_yearly_narrative(actor: Actor) -> bool:
+    """The advisors write the yearly report's observations and recommendations."""
+    return actor.has(Role.ADVISOR)
+
+
 def can_view_lessons(actor: Actor) -> bool:
     return actor.has(Role.ADVISOR, Role.COORDINATOR)
 

@@ -7,8 +7,22 @@ threshold, for those who may see statistics — never a case.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .selectors import published_yearly_report_for
 from .stats import Breakdown, Measure, YearlyReport, latest_published_year
 
-__all__ = ["Breakdown", "Measure", "YearlyReport", "latest_published_year",
+__all__ = ["Breakdown", "Measure", "YearlyReport", "desk_view", "latest_published_year",
            "published_yearly_report_for"]
+
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+
+def desk_view(request: HttpRequest) -> HttpResponse:
+    """The external advisor's overview across clients, for the site's URLs (outside any one
+    organisation). Imported lazily: the views pull in forms and templates."""
+    from .views import desk  # noqa: PLC0415
+
+    return desk(request)

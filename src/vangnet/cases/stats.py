@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.core.anonymity import (
     Cell,
+    change_if_shown,
     percentage_if_allowed,
     suppress_counts,
     threshold,
@@ -42,12 +43,22 @@ from vangnet.core.anonymity import (
 from vangnet.core.service import service_write
 from vangnet.organisations.public import organisation_ids, unit_names
 
-from .integration import Category, StepKind
-from .models import AdviceContact, Case, CaseCategory, YearlyFigures
+from .integration import Category, DiscriminationGround, StepKind
+from .models import (
+    AdviceContact,
+    Case,
+    CaseCategory,
+    Lesson,
+    LessonAction,
+    RetaliationCheckin,
+    YearlyFigures,
+)
 from .workflow import Outcome
 
 OTHER_UNITS = "__other__"
-FIGURES_FORMAT = 1
+# 2: also discrimination grounds, retaliation check-ins, lessons and their actions (issue 13).
+FIGURES_FORMAT = 2
+UNKNOWN = "__unknown__"  # a ground not recorded, or its report destroyed; an unanswered check-in
 # A year is published on this day of the next year: December's cases have had a month to be
 # registered (oral reports, advice-only contacts are often entered a few days late).
 PUBLICATION_MONTH, PUBLICATION_DAY = 2, 1
@@ -58,6 +69,14 @@ class Row:
     key: str
     label: str
     cell: Cell
+    # Last year's published figure of the same row, and the change, only when both are shown
+    # (`core.anonymity.change_if_shown`); None when there is nothing to compare.
+    previous: Cell | None = None
+    change: int | None = None
+
+    @property
+    def change_display(self) -> str:
+        return _signed(self.change)
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,15 @@ class Breakdown:
     title: str
     rows: list[Row]
     total: Cell
+    previous_total: Cell | None = None
+
+    @property
+    def total_change(self) -> int | None:
+        return change_if_shown(self.total, self.previous_total)
+
+    @property
+    def total_change_display(self) -> str:
+        return _signed(self.total_change)
 
     @property
     def chart_values(self) -> list[float | None]:
@@ -94,6 +122,19 @@ class Measure:
         return _("%(n)s days") % {"n": f"{self.value:.0f}"}
 
 
+@dataclass(frozen=True)
+class Narrative:
+    """The advisors' observations and recommendations for the year, published once with it."""
+
+    observations: str
+    recommendations: str
+    published_at: datetime | None
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
 @dataclass
 class YearlyReport:
     year: int
@@ -104,6 +145,26 @@ class YearlyReport:
     breakdowns: list[Breakdown] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
+    # Set when the previous year is published too: its totals, for the comparison column.
+    previous_year: int | None = None
+    previous_total_cases: Cell | None = None
+    previous_advice_contacts: Cell | None = None
+    narrative: Narrative | None = None  # only a published one, except on the advisors' page
+
+    @property
+    def total_change_display(self) -> str:
+        return _signed(change_if_shown(self.total_cases, self.previous_total_cases))
+
+    @property
+    def advice_change_display(self) -> str:
+        return _signed(change_if_shown(self.advice_contacts, self.previous_advice_contacts))
+
+
+def _signed(change: int | None) -> str:
+    """"+3", "−2", "0"; empty when there is nothing to compare."""
+    if change is None:
+        return ""
+    return f"{change:+d}".replace("-", "−") if change else "0"
 
 
 # --- publication --------------------------------------------------------------------------
@@ -124,13 +185,40 @@ def latest_published_year(*, today: date | None = None) -> int:
 
 
 def published_yearly_report(*, organisation_id: int, organisation_name: str, year: int,
-                            today: date | None = None) -> YearlyReport | None:
-    """The frozen report of a published year (frozen now if this is the first time it is asked);
-    None while the year may still change."""
+                            today: date | None = None,
+                            with_draft: bool = False) -> YearlyReport | None:
+    """The frozen report of a published year (frozen now if this is the first time it is asked),
+    compared with the year before (frozen too: it is published earlier); None while the year
+    may still change. The advisors' narrative only once published, unless `with_draft` (the
+    advisors' own view). Two rows read, whatever the number of cases."""
     if not is_published(year, today=today):
         return None
-    frozen = freeze_yearly_figures(organisation_id=organisation_id, year=year, today=today)
-    return report_from_figures(frozen, organisation_name=organisation_name)
+    # Both years in one read; a year not frozen yet is frozen now (once).
+    rows = {f.year: f for f in YearlyFigures.objects.filter(organisation_id=organisation_id,
+                                                            year__in=[year, year - 1])}
+    frozen = rows.get(year) or freeze_yearly_figures(organisation_id=organisation_id, year=year,
+                                                     today=today)
+    previous: YearlyFigures | None = rows.get(year - 1) or freeze_yearly_figures(
+        organisation_id=organisation_id, year=year - 1, today=today)
+    if previous is not None and _is_empty(previous):
+        previous = None  # a year before anything was registered: nothing to compare with
+    report = report_from_figures(frozen, organisation_name=organisation_name, previous=previous)
+    narrative = narrative_of(frozen)
+    if narrative is not None and (narrative.is_published or with_draft):
+        report.narrative = narrative
+    return report
+
+
+def _is_empty(frozen: YearlyFigures) -> bool:
+    # 0 is shown as 0; a hidden small number is null and is not "nothing".
+    return frozen.figures["total_cases"] == 0 and frozen.figures["advice_contacts"] == 0
+
+
+def narrative_of(frozen: YearlyFigures) -> Narrative | None:
+    if not (frozen.observations or frozen.recommendations or frozen.narrative_published_at):
+        return None
+    return Narrative(observations=frozen.observations, recommendations=frozen.recommendations,
+                     published_at=frozen.narrative_published_at)
 
 
 def freeze_yearly_figures(*, organisation_id: int, year: int,
@@ -207,9 +295,19 @@ def _labels() -> dict[str, dict[str, str]]:
     categories = {c.value: str(c.label) for c in Category}
     outcomes = {o.value: str(o.label) for o in Outcome}
     outcomes[""] = _("Not concluded yet")
+    grounds = {g.value: str(g.label) for g in DiscriminationGround}
+    grounds[UNKNOWN] = _("Ground not known")
+    themes = dict(categories)
+    themes[UNKNOWN] = _("No theme")
     return {"category": categories, "advice_category": categories,
             "route_step": {s.value: str(s.label) for s in StepKind}, "outcome": outcomes,
-            "unit": {OTHER_UNITS: _("Other units and unknown together")}}
+            "unit": {OTHER_UNITS: _("Other units and unknown together")},
+            "ground": grounds,
+            "checkin": {"no": _("No negative consequences"),
+                        "yes": _("Negative consequences reported"),
+                        UNKNOWN: _("No answer")},
+            "lesson_theme": themes,
+            "action_status": {s.value: str(s.label) for s in LessonAction.Status}}
 
 
 def _titles(k: int) -> dict[str, str]:
@@ -220,6 +318,10 @@ def _titles(k: int) -> dict[str, str]:
         "outcome": _("Cases by outcome"),
         "advice_category": _("Advice-only contacts by category"),
         "unit": _("Cases by unit (only units with at least %(k)s cases)") % {"k": k},
+        "ground": _("Discrimination: on what ground"),
+        "checkin": _("Retaliation check-ins sent this year, by answer"),
+        "lesson_theme": _("Lessons recorded this year, by theme"),
+        "action_status": _("Actions taken on lessons recorded this year, by status"),
     }
 
 
@@ -233,7 +335,22 @@ def _measure_labels() -> dict[str, str]:
     }
 
 
-def report_from_figures(frozen: YearlyFigures, *, organisation_name: str) -> YearlyReport:
+def _previous_cells(previous: YearlyFigures | None) -> dict[tuple[str, str], Cell]:
+    """Last year's shown figures by (table, row). "Other units" is left out: which units it
+    holds differs from year to year, so the two figures do not count the same thing."""
+    if previous is None:
+        return {}
+    k = previous.threshold
+    cells = {(b["slug"], r["key"]): _cell(r["count"], k)
+             for b in previous.figures["breakdowns"] for r in b["rows"]
+             if r["key"] != OTHER_UNITS}
+    cells.update({(b["slug"], "__total__"): _cell(b["total"], k)
+                  for b in previous.figures["breakdowns"]})
+    return cells
+
+
+def report_from_figures(frozen: YearlyFigures, *, organisation_name: str,
+                        previous: YearlyFigures | None = None) -> YearlyReport:
     k = frozen.threshold
     figures = frozen.figures
     labels, titles, measure_labels = _labels(), _titles(k), _measure_labels()
@@ -241,12 +358,22 @@ def report_from_figures(frozen: YearlyFigures, *, organisation_name: str) -> Yea
                           total_cases=_cell(figures["total_cases"], k),
                           advice_contacts=_cell(figures["advice_contacts"], k),
                           generated_at=frozen.frozen_at)
+    before = _previous_cells(previous)
+    if previous is not None:
+        report.previous_year = previous.year
+        report.previous_total_cases = _cell(previous.figures["total_cases"], previous.threshold)
+        report.previous_advice_contacts = _cell(previous.figures["advice_contacts"],
+                                                previous.threshold)
     for b in figures["breakdowns"]:
         names = labels.get(b["slug"], {})
-        rows = [Row(key=r["key"], label=r.get("label") or names.get(r["key"], r["key"]),
-                    cell=_cell(r["count"], k)) for r in b["rows"]]
+        rows = []
+        for r in b["rows"]:
+            cell, last = _cell(r["count"], k), before.get((b["slug"], r["key"]))
+            rows.append(Row(key=r["key"], label=r.get("label") or names.get(r["key"], r["key"]),
+                            cell=cell, previous=last, change=change_if_shown(cell, last)))
         report.breakdowns.append(Breakdown(slug=b["slug"], title=titles.get(b["slug"], b["slug"]),
-                                           rows=rows, total=_cell(b["total"], k)))
+                                           rows=rows, total=_cell(b["total"], k),
+                                           previous_total=before.get((b["slug"], "__total__"))))
     for m in figures["measures"]:
         report.measures.append(Measure(slug=m["slug"], label=measure_labels.get(m["slug"],
                                                                                 m["slug"]),
@@ -331,6 +458,8 @@ def compute_yearly_report(*, organisation_id: int, organisation_name: str,
     for group in groups:
         unit_counts[group["unit_id"]] += group["n"]
     report.breakdowns.append(_unit_breakdown(organisation_id, unit_counts, k, titles["unit"]))
+    _add_learning(report, organisation_id=organisation_id, year=year, cases=cases,
+                  labels=labels, titles=titles)
 
     measure_labels = _measure_labels()
     report.measures.append(_percentage("acknowledged_on_time",
@@ -348,6 +477,45 @@ def compute_yearly_report(*, organisation_id: int, organisation_name: str,
     report.measures.append(_percentage("report_again", measure_labels["report_again"],
                                        totals["again_yes"], totals["again"]))
     return report
+
+
+def _add_learning(report: YearlyReport, *, organisation_id: int, year: int, cases: Any,
+                  labels: dict[str, dict[str, str]], titles: dict[str, str]) -> None:
+    """Discrimination grounds, retaliation check-ins, lessons and their actions (issue 13): four
+    grouped counts, suppressed like every other table."""
+
+    def add(slug: str, counts: dict[str, int], order: list[str]) -> Breakdown:
+        breakdown = _breakdown(slug, titles[slug], counts, labels[slug], order)
+        report.breakdowns.append(breakdown)
+        return breakdown
+
+    # Every case that names discrimination, as its main category or one of several: the
+    # grounds then add up to the discrimination row of "by category" (ADR 0100).
+    grounds = Counter({(ground or UNKNOWN): n for ground, n in
+                       cases.filter(category_rows__category=Category.DISCRIMINATIE)
+                       .values_list("report__discrimination_ground").annotate(n=Count("pk"))
+                       .order_by()})
+    ground = add("ground", grounds, [*DiscriminationGround.values, UNKNOWN])
+    # The grounds add up to the discrimination row of "by category": when that row is hidden
+    # there, the whole table is hidden, or its total would give the hidden number away.
+    category = next(b for b in report.breakdowns if b.slug == "category")
+    if next(r for r in category.rows if r.key == Category.DISCRIMINATIE).cell.suppressed:
+        report.breakdowns[-1] = Breakdown(
+            slug=ground.slug, title=ground.title, total=Cell.hidden(report.k),
+            rows=[Row(key=r.key, label=r.label, cell=Cell.hidden(report.k)) for r in ground.rows])
+    checkins = Counter({(answer or UNKNOWN): n for answer, n in
+                        RetaliationCheckin.objects.filter(
+                            case__organisation_id=organisation_id, sent_at__isnull=False,
+                            sent_at__year=year).values_list("answer").annotate(n=Count("pk"))
+                        .order_by()})
+    add("checkin", checkins, ["no", "yes", UNKNOWN])
+    lessons = Lesson.objects.filter(organisation_id=organisation_id, created_at__year=year)
+    themes = Counter({(theme or UNKNOWN): n for theme, n in
+                      lessons.values_list("theme").annotate(n=Count("pk")).order_by()})
+    add("lesson_theme", themes, [*Category.values, UNKNOWN])
+    actions = Counter(dict(LessonAction.objects.filter(lesson__in=lessons)
+                           .values_list("status").annotate(n=Count("pk")).order_by()))
+    add("action_status", actions, list(LessonAction.Status.values))
 
 
 def _median_days_to_close(cases: Any, closed: int) -> float:
@@ -379,16 +547,36 @@ def _unit_breakdown(organisation_id: int, counts: Counter[Any], k: int, title: s
 
 
 def csv_rows(report: YearlyReport) -> list[list[str]]:
-    """The same figures as the page, as displayed (suppressed cells stay "< 5")."""
-    rows = [[_("section"), _("item"), _("value")],
-            [_("Total"), _("Cases received"), report.total_cases.display],
-            [_("Total"), _("Advice-only contacts"), report.advice_contacts.display]]
+    """The same figures as the page, as displayed (suppressed cells stay "< 5"); with the
+    previous year and the change when that year is published too, and the published narrative."""
+    compare = report.previous_year is not None
+
+    def line(section: str, item: str, cell: Cell, previous: Cell | None,
+             change: str) -> list[str]:
+        return [section, item, cell.display] + (
+            [previous.display if previous else "", change] if compare else [])
+
+    header = [_("section"), _("item"), _("value")]
+    if compare:
+        header += [str(report.previous_year), _("change")]
+    rows = [header,
+            line(_("Total"), _("Cases received"), report.total_cases,
+                 report.previous_total_cases, report.total_change_display),
+            line(_("Total"), _("Advice-only contacts"), report.advice_contacts,
+                 report.previous_advice_contacts, report.advice_change_display)]
     for breakdown in report.breakdowns:
         for row in breakdown.rows:
-            rows.append([breakdown.title, row.label, row.cell.display])
-        rows.append([breakdown.title, _("Total"), breakdown.total.display])
+            rows.append(line(breakdown.title, row.label, row.cell, row.previous,
+                             row.change_display))
+        rows.append(line(breakdown.title, _("Total"), breakdown.total, breakdown.previous_total,
+                         breakdown.total_change_display))
     for measure in report.measures:
         rows.append([_("Key figures"), measure.label, measure.display])
+    if report.narrative is not None and report.narrative.is_published:
+        for label, text in ((_("Observations"), report.narrative.observations),
+                            (_("Recommendations"), report.narrative.recommendations)):
+            if text:
+                rows.append([_("Narrative"), label, text])
     return rows
 
 

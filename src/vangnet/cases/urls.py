@@ -38,6 +38,7 @@ urlpatterns = [
          name="standard_text_delete"),
     path("dossiers/instellingen/", views.case_settings, name="settings"),
     path("dossiers/jaarverslag/", views.yearly_report, name="yearly_report"),
+    path("dossiers/jaarverslag/toelichting/", views.yearly_narrative, name="yearly_narrative"),
     path("dossiers/jaarverslag.pdf", views.yearly_report_pdf, name="yearly_report_pdf"),
     path("dossiers/jaarverslag.csv", views.yearly_report_csv, name="yearly_report_csv"),
 ]

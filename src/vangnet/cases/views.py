@@ -7,8 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +25,7 @@ from vangnet.core.csvsafe import csv_writer
 from vangnet.organisations.public import OrganisationRequest, organisation_view, units_in
 
 from . import forms, integration, permissions, selectors, services, stats, texts
+from .desk import desk_for
 from .integration import Category
 from .models import AftercareMoment, Case, ConsentRequest, LessonAction
 from .parts import PART_LABELS
@@ -661,6 +663,19 @@ def case_settings(request: OrganisationRequest) -> HttpResponse:
     return render(request, "cases/settings.html", {"form": form})
 
 
+# --- the external advisor's desk across clients (issue 13) -------------------------------------
+
+
+@login_required
+@never_cache
+def desk(request: HttpRequest) -> HttpResponse:
+    """One overview across the organisations this person advises; each read on its own."""
+    clients = desk_for(user=request.user)
+    if not clients:
+        raise Http404
+    return render(request, "cases/desk.html", {"clients": clients})
+
+
 # --- yearly report --------------------------------------------------------------------------
 
 
@@ -672,12 +687,13 @@ def _year_asked(request: OrganisationRequest) -> int:
     return form.cleaned_data["jaar"] if form.is_valid() else stats.latest_published_year()
 
 
-def _report_for(request: OrganisationRequest, year: int) -> stats.YearlyReport | None:
+def _report_for(request: OrganisationRequest, year: int, *,
+                with_draft: bool = False) -> stats.YearlyReport | None:
     """The frozen figures of a published year; None while the year can still change."""
     return stats.published_yearly_report(
         organisation_id=_actor(request).organisation_id,
         organisation_name=request.organisation.name,
-        year=year)
+        year=year, with_draft=with_draft)
 
 
 def _charts(report: stats.YearlyReport) -> list[tuple[stats.Breakdown, str | None]]:
@@ -692,14 +708,50 @@ def _not_published(request: OrganisationRequest, year: int) -> HttpResponse:
 @case_view
 def yearly_report(request: OrganisationRequest) -> HttpResponse:
     year = _year_asked(request)
-    report = _report_for(request, year)
+    writes = permissions.can_write_yearly_narrative(_actor(request))
+    report = _report_for(request, year, with_draft=writes)
     today = timezone.localdate()
     years = list(range(today.year, today.year - 7, -1))
     return render(request, "cases/yearly_report.html", {
         "year": year, "report": report, "charts": _charts(report) if report else [],
         "years": years, "publication_date": stats.publication_date(year),
-        "k": report.k if report else threshold(),
+        "k": report.k if report else threshold(), "can_write_narrative": writes,
     })
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def yearly_narrative(request: OrganisationRequest) -> HttpResponse:
+    """The advisors write the year's observations and recommendations, then publish them."""
+    actor = _actor(request)
+    if not permissions.can_write_yearly_narrative(actor):
+        raise PermissionDenied
+    year = _year_asked(request)
+    report = _report_for(request, year, with_draft=True)
+    if report is None:
+        return _not_published(request, year)
+    back = reverse("cases:yearly_report", args=[_slug(request)]) + f"?jaar={year}"
+    narrative = report.narrative
+    if narrative is not None and narrative.is_published:
+        messages.info(request, _("The narrative of %(year)s has been published and stays as it "
+                                 "is.") % {"year": year})
+        return redirect(back)
+    initial = ({"observations": narrative.observations,
+                "recommendations": narrative.recommendations} if narrative else {})
+    form = forms.YearlyNarrativeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        publish = request.POST.get("publish") == "1"
+        try:
+            services.yearly_narrative_save(actor=actor, year=year, publish=publish,
+                                           **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The narrative has been published with the figures.")
+                             if publish else _("Your draft has been saved. Only advisors see it."))
+            return redirect(back)
+    return render(request, "cases/yearly_narrative.html", {
+        "form": form, "year": year, "report": report, "back": back})
 
 
 @case_view

@@ -447,3 +447,16 @@ def banded_cell(total: int, *, k: int | None = None) -> Cell:
         return Cell.hidden(k)
     low = (total // k) * k
     return Cell(count=None, suppressed=False, display=f"{low}–{low + k - 1}")
+
+
+def change_if_shown(current: Cell, previous: Cell | None) -> int | None:
+    """The change from last period's published figure to this one's, only when both are shown.
+
+    Both figures are already public in their own period's report, so their difference tells
+    nothing new. A hidden figure on either side gives no change at all: "6 → < 5" next to the
+    change "−2" would reveal the hidden 4 (subtraction across periods)."""
+    if previous is None or current.suppressed or previous.suppressed:
+        return None
+    if current.count is None or previous.count is None:  # a band ("5–9") is not a count
+        return None
+    return current.count - previous.count

@@ -15,5 +15,6 @@ def vangnet(request: HttpRequest) -> dict[str, Any]:
         "nav_items": nav_items_for(actor) if actor is not None else [],
         "membership": getattr(request, "membership", None),
         "organisation": getattr(request, "organisation", None),
+        "organisation_switch": getattr(request, "organisation_switch", None),
         "VANGNET_DEMO": settings.VANGNET_DEMO,
     }

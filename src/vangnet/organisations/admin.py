@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from vangnet.core.admin import AuditedModelAdmin
 
-from .models import Organisation
+from .models import Agency, AgencyAdvisor, Organisation
 
 
 @admin.register(Organisation)
@@ -28,3 +28,19 @@ class OrganisationAdmin(AuditedModelAdmin):
         # Deleting an organisation would destroy its reports and cases in one click; leaving the
         # platform is a designed process (retention, export), not an admin action.
         return False
+
+
+class AgencyAdvisorInline(admin.TabularInline):
+    model = AgencyAdvisor
+    extra = 1
+    raw_id_fields = ("user",)
+
+
+@admin.register(Agency)
+class AgencyAdvisorsAdmin(AuditedModelAdmin):
+    """An agency of external advisors and its advisors (accounts). Connecting a client is the
+    client's coordinator's step (People and roles → Agencies), never the platform admin's."""
+
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+    inlines = (AgencyAdvisorInline,)

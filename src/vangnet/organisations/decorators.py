@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from .selectors import actor_for, membership_get_for_user
+from .selectors import OrganisationSwitch, actor_for, membership_get_for_user, organisation_switch_for
 
 if TYPE_CHECKING:
     from .models import Membership, Organisation
@@ -29,6 +29,7 @@ class OrganisationRequest(PublicOrganisationRequest):
 
     membership: Membership
     actor: Actor
+    organisation_switch: OrganisationSwitch | None
 
 
 def organisation_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -45,6 +46,7 @@ def organisation_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         scoped.membership = membership
         scoped.organisation = membership.organisation
         scoped.actor = actor_for(membership)
+        scoped.organisation_switch = organisation_switch_for(membership)
         return view(scoped, *args, **kwargs)
 
     return wrapper

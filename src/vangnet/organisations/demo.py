@@ -10,7 +10,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Membership, Organisation, Unit
+from .models import Agency, AgencyAdvisor, AgencyClient, Membership, Organisation, Unit
 from .roles import Role
 from .services import membership_create, organisation_create
 
@@ -124,6 +124,12 @@ def seed_organisations() -> tuple[Organisation, dict[str, Membership]]:
     membership_create(organisation=second, email="extern.vp@demo.vangnet.nl",
                       full_name="Ruud Smit", roles=[Role.ADVISOR], is_external=True,
                       job_title="Externe vertrouwenspersoon")
+    # Ruud works for an agency that serves both demo organisations (issue 13, ADR 0106).
+    agency, _ = Agency.objects.get_or_create(name="Vertrouwenswerk Extern")
+    ruud = get_user_model().objects.get(email="extern.vp@demo.vangnet.nl")
+    AgencyAdvisor.objects.get_or_create(agency=agency, user=ruud)
+    for client in (organisation, second):
+        AgencyClient.objects.get_or_create(agency=agency, organisation=client)
 
     admin = _ensure_user(PLATFORM_ADMIN_EMAIL, "Platformbeheer", superuser=True)
     for email in TWO_FACTOR_DEMO_EMAILS:

@@ -210,3 +210,55 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class Agency(models.Model):
+    """An agency of external confidential advisors serving several organisations (issue 13).
+
+    Recorded by the platform admin with its advisors (accounts). A coordinator connects their
+    organisation to it in one step: every advisor of the agency gets an external advisor's
+    membership there (`services.agency_connect`). Each organisation's data stays its own: the
+    agency sees nothing; its advisors see what each membership lets them see."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyAdvisor(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="advisors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("advisor"))
+
+    class Meta:
+        verbose_name = _("agency advisor")
+        verbose_name_plural = _("agency advisors")
+        constraints = [models.UniqueConstraint(fields=["agency", "user"],
+                                               name="agencyadvisor_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.agency})"
+
+
+class AgencyClient(models.Model):
+    """An organisation connected to an agency (by its coordinator)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="clients")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    connected_at = models.DateTimeField(auto_now_add=True)
+    connected_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "organisation"],
+                                               name="agencyclient_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ← {self.agency}"

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
+from .models import (
+    Agency,
+    AgencyClient,
+    ImportJob,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Unit,
+)
 from .permissions import Actor, can_manage_organisation, can_view_people
+from .roles import Role
 
 if TYPE_CHECKING:
     from allauth.socialaccount.models import SocialLogin
@@ -61,10 +73,34 @@ def membership_get_for_user(*, user: User | AnonymousUser,
     """The user's active membership of the organisation; 404 when there is none (no hint)."""
     if not user.is_authenticated:
         raise Http404
-    membership = memberships_of_user(user=user).filter(organisation__slug=organisation_slug).first()
+    # All of the user's memberships in the same two queries as the one asked for (people have
+    # a few): the header offers the others (`organisation_switch_for`) at no extra cost.
+    memberships = list(memberships_of_user(user=user))
+    membership = next((m for m in memberships if m.organisation.slug == organisation_slug), None)
     if membership is None:
         raise Http404
+    membership._vangnet_all_of_user = memberships  # type: ignore[attr-defined]  # per request
     return membership
+
+
+@dataclass(frozen=True)
+class OrganisationSwitch:
+    """What the header offers someone with several organisations: the others by name, and the
+    overview across clients for an advisor of at least two (issue 13)."""
+
+    others: list[tuple[str, str]]  # (slug, name)
+    desk: bool
+
+
+def organisation_switch_for(membership: Membership) -> OrganisationSwitch | None:
+    memberships: list[Membership] = getattr(membership, "_vangnet_all_of_user", [membership])
+    if len(memberships) < 2:
+        return None
+    advising = [m for m in memberships if Role.ADVISOR in m.role_set]
+    return OrganisationSwitch(
+        others=[(m.organisation.slug, m.organisation.name) for m in memberships
+                if m.pk != membership.pk],
+        desk=len(advising) >= 2)
 
 
 def organisation_get_public(*, slug: str) -> Organisation:
@@ -302,3 +338,21 @@ def member_get(*, organisation_id: int, membership_id: int) -> Membership | None
     """One active member of this organisation, for a service that was handed an id."""
     return (Membership.objects.filter(organisation_id=organisation_id, pk=membership_id,
                                       is_active=True).select_related("user", "organisation").first())
+
+
+def agencies_for(*, actor: Actor) -> list[tuple[Agency, bool, int]]:
+    """The agencies the coordinator may connect, each with: connected here already, and how many
+    advisors it has (names are shown only once they are members here, on "People and roles")."""
+    if not can_manage_organisation(actor):
+        raise PermissionDenied
+    connected = set(AgencyClient.objects.filter(organisation_id=actor.organisation_id)
+                    .values_list("agency_id", flat=True))
+    return [(agency, agency.pk in connected, agency.advisor_count)
+            for agency in Agency.objects.annotate(advisor_count=Count("advisors"))]
+
+
+def agency_get(*, pk: int) -> Agency:
+    agency = Agency.objects.filter(pk=pk).first()
+    if agency is None:
+        raise Http404
+    return agency

@@ -26,7 +26,16 @@ if TYPE_CHECKING:
 
     from vangnet.accounts.models import User
 from .images import clean_logo
-from .models import ImportJob, Invitation, Membership, MembershipRole, Organisation, Unit
+from .models import (
+    Agency,
+    AgencyClient,
+    ImportJob,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Unit,
+)
 from .permissions import Actor, can_change_own_membership, can_grant_roles, can_manage_organisation
 from .roles import CASE_READING_ROLES, Role
 from .selectors import organisation_for_sso_login
@@ -430,3 +439,39 @@ def import_job_create(*, actor: Actor, file_name: str, csv_text: str) -> ImportJ
         change.target = job
         transaction.on_commit(lambda: import_job_run.enqueue(job_id=job.pk))
     return job
+
+
+def agency_connect(*, actor: Actor, agency: Agency) -> list[Membership]:
+    """The coordinator connects their organisation to an agency of external advisors in one
+    step: every advisor of the agency becomes an external confidential advisor here (an
+    existing member keeps their other roles). All or nothing, and audited: one entry for the
+    connection and the usual role-change entry per person (the advisors are told, as for every
+    new case-reading role). Someone who is an advisor of the agency cannot connect it: nobody
+    gives themselves a role that reads cases."""
+    require(can_manage_organisation(actor))
+    organisation = Organisation.objects.get(pk=actor.organisation_id)
+    advisors = list(agency.advisors.select_related("user").order_by("user__email"))
+    if not advisors:
+        raise ValidationError(_("This agency has no advisors yet. Ask the platform administrator "
+                                "to add them first."))
+    if any(a.user_id == actor.user_id for a in advisors):
+        raise ValidationError(_("You are one of this agency's advisors: another coordinator must "
+                                "connect it, so that nobody gives themselves access to reports."))
+    connected: list[Membership] = []
+    with service_write(action="organisation.agency_connect", actor=actor,
+                       organisation_id=organisation.pk) as change:
+        link, created = AgencyClient.objects.get_or_create(
+            agency=agency, organisation=organisation,
+            defaults={"connected_by_id": actor.membership_id})
+        for advisor in advisors:
+            existing = Membership.objects.filter(user_id=advisor.user_id,
+                                                 organisation=organisation).first()
+            roles = set(existing.roles.values_list("role", flat=True)) if existing else set()
+            connected.append(membership_create(
+                organisation=organisation, email=advisor.user.email,
+                full_name=advisor.user.full_name, roles=sorted(roles | {Role.ADVISOR}),
+                is_external=True, actor=actor))
+        change.target = link
+        change.data = {"agency_id": agency.pk, "memberships": [m.pk for m in connected],
+                       "again": not created}
+    return connected

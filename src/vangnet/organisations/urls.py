@@ -20,6 +20,7 @@ urlpatterns = [
          name="invitation_send_again"),
     path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("beheer/huisstijl/", views.branding, name="branding"),
+    path("beheer/bureaus/", views.agencies, name="agencies"),
     path("beheer/importeren/", views.import_upload, name="import"),
     path("beheer/importeren/voorbeeld.csv", views.import_example, name="import_example"),
     path("beheer/importeren/<int:pk>/", views.import_status, name="import_status"),

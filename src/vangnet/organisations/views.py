@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -303,3 +304,30 @@ def sso_login(request: HttpRequest, org_slug: str) -> HttpResponse:
     query = urlencode({"process": "login",
                        "next": reverse("organisations:home", args=[organisation.slug])})
     return redirect(f"{url}?{query}")
+
+
+@never_cache
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def agencies(request: OrganisationRequest) -> HttpResponse:
+    """The coordinator connects an agency of external advisors: all of them at once (issue 13)."""
+    _require_manager(request)
+    if request.method == "POST":
+        try:
+            agency = selectors.agency_get(pk=int(request.POST.get("agency", "")))
+        except ValueError:
+            raise Http404 from None
+        try:
+            connected = services.agency_connect(actor=request.actor, agency=agency)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, ngettext(
+                "%(agency)s is connected: %(count)d advisor now has the role of external "
+                "confidential advisor here.",
+                "%(agency)s is connected: %(count)d advisors now have the role of external "
+                "confidential advisor here.", len(connected)) % {"agency": agency.name,
+                                                                  "count": len(connected)})
+        return redirect("organisations:agencies", request.organisation.slug)
+    return render(request, "organisations/agencies.html",
+                  {"agencies": selectors.agencies_for(actor=request.actor)})

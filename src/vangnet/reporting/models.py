@@ -517,3 +517,50 @@ class CallbackRequest(models.Model):
 
     def __str__(self) -> str:
         return f"callback {self.pk}"
+
+
+class RecipientTally(models.Model):
+    """Running totals for the coordinator's recipients overview (docs/adr/0095): per person the
+    reports they receive, how many rest on them alone and how many of those have no other copy
+    of the key; the organisation's row (no person) counts the reports nobody active can open.
+
+    Kept by `holdings.refresh` from `ReportHoldingState` (what each report adds) whenever
+    recipients, a report's recovery copy or a person's activity change, so the page reads a few
+    rows whatever the number of reports. Counts only; person and organisation by id (a row of
+    someone deleted is simply never shown)."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="+")
+    membership_id = models.BigIntegerField(null=True, blank=True)
+    reports = models.IntegerField(default=0)
+    alone = models.IntegerField(default=0)
+    stuck = models.IntegerField(default=0)
+    unreadable = models.IntegerField(default=0)
+    recoverable = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "membership_id"],
+                                    name="recipienttally_once"),
+            models.UniqueConstraint(fields=["organisation"], name="recipienttally_org_once",
+                                    condition=models.Q(membership_id__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"tally {self.organisation_id}/{self.membership_id}"
+
+
+class ReportHoldingState(models.Model):
+    """What one report adds to the tallies now ({membership id: [reports, alone, stuck]} and
+    whether nobody active can open it), so that a change applies only the difference. The
+    report by id (no foreign key): its removal subtracts this row after the report is gone."""
+
+    report_id = models.BigIntegerField(primary_key=True)
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="+")
+    holders = models.JSONField(default=dict)
+    unreadable = models.BooleanField(default=False)
+    recoverable = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"holding state of report {self.report_id}"

@@ -10,7 +10,7 @@ its case without reporting knowing cases (ADR 0104).
 
 from __future__ import annotations
 
-from .categories import Category, ordered_categories
+from .categories import Category, DiscriminationGround, ordered_categories
 from .conflicts import excluded_membership_ids, is_tagged
 from .events import CallbackRequested, HandlerWrote, QuestionAnswered, QuestionRef, ReportSubmitted
 from .keys import keypair_of, private_key_for_request, private_key_unlock
@@ -19,6 +19,8 @@ from .models import StepKind
 from .route import RoutePerson, confidential_advisors
 from .selectors import (
     active_grant_get,
+    callbacks_open_count,
+    inbox_reports_for,
     key_invited_membership_ids,
     public_key_of_user,
     public_keys_of_memberships,
@@ -50,6 +52,7 @@ from .services import (
 __all__ = [
     "CallbackRequested",
     "Category",
+    "DiscriminationGround",
     "HandlerWrote",
     "KeyMissing",
     "KeyRequired",
@@ -61,9 +64,11 @@ __all__ = [
     "StepKind",
     "UploadedAttachment",
     "active_grant_get",
+    "callbacks_open_count",
     "confidential_advisors",
     "dialogue_ask",
     "excluded_membership_ids",
+    "inbox_reports_for",
     "is_tagged",
     "key_invited_membership_ids",
     "keypair_of",

@@ -17,7 +17,6 @@ from vangnet.core import anonymity, crypto
 from vangnet.organisations.public import Actor, active_memberships_in, memberships_in
 
 from .conflicts import excluded_membership_ids
-from .holdings import recipient_rows
 from .models import (
     Attachment,
     CallbackRequest,
@@ -26,6 +25,7 @@ from .models import (
     KeyInvitation,
     Message,
     OrganisationRecoveryKey,
+    RecipientTally,
     RecipientUnavailability,
     RecoveryRequest,
     Report,
@@ -42,7 +42,6 @@ from .permissions import (
     can_hold_keys,
     can_manage_recovery_key,
     has_left_recipients,
-    removal_keeps_report_openable,
 )
 from .route import route_in_force
 from .sealing import PARTS, ReporterAccess, box_private_key, report_key_for_recipient
@@ -326,28 +325,25 @@ class RecipientOverview:
 
 def recipient_holdings(*, actor: Actor, membership: Membership | None = None) -> RecipientOverview:
     """For the coordinator (ADR 0031): per person the number of reports they receive, how many
-    rest on them alone, and how many reports nobody active can open. Counts only, no content;
-    `holdings.recipient_rows` is the same query `services.reports_remove_recipient` decides on."""
+    rest on them alone, and how many reports nobody active can open. Counts only, no content.
+
+    Read from the running totals (`RecipientTally`, docs/adr/0095): a few rows whatever the
+    number of reports. `holdings.refresh` keeps them equal to what `holdings.recipient_rows` (the
+    query `services.reports_remove_recipient` decides on) would count; tests compare both."""
     if not can_manage_recovery_key(actor):
         raise PermissionDenied
     organisation_id = actor.organisation_id
+    tallies = RecipientTally.objects.filter(organisation_id=organisation_id)
+    if membership is not None:
+        tallies = tallies.filter(Q(membership_id=membership.pk) | Q(membership_id__isnull=True))
     counts: dict[int, dict[str, int]] = {}
-    grouped = (
-        recipient_rows(organisation_id=organisation_id,
-                      membership_id=membership.pk if membership is not None else None)
-        .values("membership_id", "has_key", "other_active", "other", "has_copy")
-        .annotate(n=Count("pk")).order_by()
-    )
-    for row in grouped:
-        count = counts.setdefault(row["membership_id"], {"reports": 0, "alone": 0, "stuck": 0})
-        count["reports"] += row["n"]
-        if row["has_key"] and not row["other_active"]:
-            count["alone"] += row["n"]
-            if not removal_keeps_report_openable(
-                by_recipient=False, other_active_key_holders=False,
-                other_key_holders=row["other"], has_recovery_copy=row["has_copy"],
-            ):
-                count["stuck"] += row["n"]
+    organisation_row = None
+    for tally in tallies:
+        if tally.membership_id is None:
+            organisation_row = tally
+        elif tally.reports:
+            counts[tally.membership_id] = {"reports": tally.reports, "alone": tally.alone,
+                                           "stuck": tally.stuck}
     people = memberships_in(organisation_id=organisation_id).filter(pk__in=list(counts))
     holdings = [
         RecipientHolding(
@@ -357,16 +353,10 @@ def recipient_holdings(*, actor: Actor, membership: Membership | None = None) ->
         )
         for person in people.select_related("user").prefetch_related("roles")
     ]
-    readers = ReportRecipient.objects.filter(
-        report_id=OuterRef("pk"), revoked_at__isnull=True, sealed_key__isnull=False,
-        membership__is_active=True,
-    )
-    orphans = Report.objects.filter(organisation_id=organisation_id).exclude(Exists(readers))
-    totals = orphans.aggregate(
-        total=Count("pk"), recoverable=Count("pk", filter=Q(recovery_sealed_key__isnull=False))
-    )
-    return RecipientOverview(holdings=holdings, unreadable=totals["total"] or 0,
-                             unreadable_recoverable=totals["recoverable"] or 0)
+    return RecipientOverview(
+        holdings=holdings,
+        unreadable=organisation_row.unreadable if organisation_row else 0,
+        unreadable_recoverable=organisation_row.recoverable if organisation_row else 0)
 
 
 # --- The route settings (coordinator) ---------------------------------------------------------
@@ -567,6 +557,14 @@ def callbacks_for(*, actor: Actor, private_key: bytes) -> list[CallbackView]:
                                   str(content.get("when", "")), str(content.get("name", "")),
                                   callback.slot.starts_at if callback.slot else None))
     return views
+
+
+def callbacks_open_count(*, actor: Actor) -> int:
+    """How many of the actor's own call-back requests still wait (a count: nothing decrypted),
+    for the external advisor's overview across clients. One query."""
+    return CallbackRequest.objects.filter(organisation_id=actor.organisation_id,
+                                          recipient_id=actor.membership_id,
+                                          handled_on__isnull=True).count()
 
 
 def callback_get_for_actor(*, actor: Actor, pk: int) -> CallbackRequest:

@@ -54,6 +54,7 @@ from .retention import ensure_case_settings, retention_purge
 from .saved_filters import SAVED_FILTER_PARAMS, saved_filter_create, saved_filter_delete
 from .standard_texts import standard_text_delete, standard_text_save
 from .workflow import case_give_feedback, case_transition
+from .yearly import yearly_narrative_save
 
 __all__ = [
     "MIN_JUSTIFICATION",
@@ -104,4 +105,5 @@ __all__ = [
     "share_in_acute_danger",
     "standard_text_delete",
     "standard_text_save",
+    "yearly_narrative_save",
 ]

@@ -24,6 +24,7 @@ from vangnet.organisations.public import (
     Role,
 )
 
+from .. import holdings
 from ..conflicts import excluded_membership_ids
 from ..holdings import recipient_rows
 from ..models import (
@@ -326,6 +327,7 @@ def reports_remove_recipient(*, actor: Actor, membership: Membership) -> int:
         removed = ReportRecipient.objects.filter(
             membership=membership, report_id__in=report_ids, revoked_at__isnull=True
         ).update(sealed_key=None, revoked_at=timezone.now())
+        holdings.refresh(report_ids)
         for report_id in report_ids:  # one entry per report, as when removed one at a time
             with service_write(action="reporting.remove_recipient", actor=actor,
                                target=Report(pk=report_id, organisation_id=actor.organisation_id),
@@ -385,5 +387,6 @@ def report_seal_for_recovery(*, actor: Actor, report: Report, private_key: bytes
         change.data = {"recovery_key_id": recovery.pk}
         if not updated:
             change.nothing_changed()
+        holdings.refresh([report.pk])
     report.recovery_key_id = recovery.pk
     return bool(updated)

@@ -17,6 +17,7 @@ from vangnet.organisations.public import (
     membership_get_with_roles,
 )
 
+from .. import holdings
 from ..conflicts import excluded_membership_ids
 from ..models import (
     Report,
@@ -56,6 +57,10 @@ def on_membership_changed(event: MembershipChanged) -> None:
             grants = ReportGrant.objects.filter(membership=membership, revoked_at__isnull=True)
             for grant in grants:
                 _end_grant(grant, actor=actor, data={"by_role_change": True})
+        # Whether this person is active counts in every report they hold a row of (their
+        # colleagues' "alone"): the coordinator's running totals follow (docs/adr/0095).
+        holdings.refresh(ReportRecipient.objects.filter(membership=membership)
+                         .values_list("report_id", flat=True))
 
 
 def _revoke_recipient_rows(membership: Membership, actor: Actor | None) -> None:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.anonymity import suppress_counts, threshold
 from vangnet.core.signal_sources import Figure, Measure, Quarter, Subtrees
-from vangnet.organisations.public import unit_parents
+from vangnet.organisations.public import Actor, unit_parents
 
 from .integration import Category
 from .models import AdviceContact, Case, RetaliationCheckin
@@ -114,3 +115,35 @@ class CasesSource:
         return [Figure(f"{prefix}.{key}", None, quarter,
                        None if cell.suppressed else float(cell.count or 0), len(categories))
                 for key, cell in cells.items()]
+
+
+@dataclass(frozen=True)
+class AdvisorPatternSignal:
+    """An open pattern signal as the signals dashboard may show it to a confidential advisor:
+    the kind, where (a unit of at least k people, or None: the organisation or a person's code),
+    the number of cases in bands of k, and the month it was last seen. Never a case or a name."""
+
+    kind: str  # "unit" or "person"
+    kind_label: str
+    unit_id: int | None
+    unit_name: str
+    cases: str  # banded: "< 5", "5–9"
+    last_seen: date
+
+
+def advisor_pattern_signals(*, actor: Actor) -> list[AdvisorPatternSignal]:
+    """The advisors' open pattern signals (ADR 0045) for the signals dashboard's advisor view;
+    empty for anyone who is not a confidential advisor, whoever asks (ADR 0125)."""
+    from . import permissions, selectors  # noqa: PLC0415 - the seam loads with the AppConfig
+    from .patterns import signal_count_cell  # noqa: PLC0415
+
+    if not permissions.can_view_pattern_signals(actor):
+        return []
+    return [AdvisorPatternSignal(
+        kind=signal.kind, kind_label=str(signal.get_kind_display()),
+        unit_id=signal.unit_id if signal.kind == signal.Kind.UNIT else None,
+        unit_name=signal.unit.name if signal.unit is not None and signal.kind == signal.Kind.UNIT
+        else "",
+        cases=signal_count_cell(signal).display,
+        last_seen=timezone.localdate(signal.last_raised_at).replace(day=1))
+        for signal in selectors.pattern_signals_for(actor=actor)[:100]]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from vangnet.core.anonymity import threshold
 from vangnet.core.app import installed_signal_sources
+from vangnet.cases.public import AdvisorPatternSignal, advisor_pattern_signals
 from vangnet.core.signal_sources import Figure, Measure, Quarter, Subtrees, last_quarters
 from vangnet.organisations.public import Actor, managed_unit_ids_of, units_in
 
@@ -69,6 +70,9 @@ class Dashboard:
     alerts: list[Alert]
     follow_ups: list[ActionFollowUp] = field(default_factory=list)
     unit_names: dict[int, str] = field(default_factory=dict)
+    # The advisors' view only (ADR 0125): their open pattern signals, from cases' public face.
+    pattern_signals: list[AdvisorPatternSignal] = field(default_factory=list)
+    advisor_view: bool = False
 
     @property
     def named_alerts(self) -> list[tuple[Alert, str]]:
@@ -103,7 +107,10 @@ def _visible_units(actor: Actor, scope: str, parents: dict[int, int | None]) -> 
     return set()
 
 
-def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4) -> Dashboard:
+def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4,
+                  for_report: bool = False) -> Dashboard:
+    """The dashboard as this actor may see it. `for_report`: the quarterly report for management
+    and the works council, which never carries what is advisor-only, whoever makes it."""
     scope = permissions.dashboard_scope(actor)
     if scope == "none":
         raise Http404
@@ -118,7 +125,7 @@ def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4
     source_of: dict[str, str] = {}
     blocks: list[SourceBlock] = []
     figures: list[Figure] = []
-    advisor = permissions.can_see_advisor_only(actor)
+    advisor = permissions.can_see_advisor_only(actor) and not for_report
     # Alerts compare with the two quarters before the first one shown.
     wide = last_quarters(latest, count + 2)
     for source in installed_signal_sources():
@@ -145,7 +152,8 @@ def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4
     ]
     return Dashboard(k=k, scope=scope, quarters=quarters, latest=latest,
                      sources=[b for b in blocks if b.measures], rows=rows, alerts=alerts,
-                     follow_ups=follow_ups, unit_names=names)
+                     follow_ups=follow_ups, unit_names=names, advisor_view=advisor,
+                     pattern_signals=advisor_pattern_signals(actor=actor) if advisor else [])
 
 
 def _rows(shown: dict[Key, Figure], measures: dict[str, Measure], quarters: Sequence[Quarter],

@@ -112,7 +112,7 @@ def hr_import_status(request: OrganisationRequest, pk: int) -> HttpResponse:
 def _report_board(request: OrganisationRequest) -> selectors.Dashboard:
     if not permissions.can_view_report(request.actor):
         raise Http404
-    return selectors.dashboard_for(actor=request.actor, latest=_quarter(request))
+    return selectors.dashboard_for(actor=request.actor, latest=_quarter(request), for_report=True)
 
 
 @organisation_view

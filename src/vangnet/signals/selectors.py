@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.utils import timezone
 
+from vangnet.cases.public import AdvisorPatternSignal, advisor_pattern_signals
 from vangnet.core.anonymity import threshold
 from vangnet.core.app import installed_signal_sources
-from vangnet.cases.public import AdvisorPatternSignal, advisor_pattern_signals
 from vangnet.core.signal_sources import Figure, Measure, Quarter, Subtrees, last_quarters
 from vangnet.organisations.public import Actor, managed_unit_ids_of, units_in
 
@@ -50,6 +50,16 @@ class SourceBlock:
     measures: list[Measure]
 
 
+@dataclass(frozen=True)
+class Change:
+    """One measure of an alert that became an action: its figure then and in the latest quarter
+    shown ("–" where it is not shown)."""
+
+    label: str
+    then: str
+    now: str
+
+
 @dataclass
 class ActionFollowUp:
     alert_key: str
@@ -57,6 +67,9 @@ class ActionFollowUp:
     unit_id: int | None
     quarter: Quarter
     result: str  # better / worse / same / unknown
+    kind: str = ""
+    unit_name: str = ""
+    changes: list[Change] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +86,9 @@ class Dashboard:
     # The advisors' view only (ADR 0125): their open pattern signals, from cases' public face.
     pattern_signals: list[AdvisorPatternSignal] = field(default_factory=list)
     advisor_view: bool = False
+    # Measures with any figure (shown or hidden) for a visible unit in the quarters shown: the
+    # report says "hidden" for these instead of drawing an empty chart.
+    measured: set[str] = field(default_factory=set)
 
     @property
     def named_alerts(self) -> list[tuple[Alert, str]]:
@@ -141,19 +157,38 @@ def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4
     visible = _visible_units(actor, scope, parents)
     shown = {key: f for key, f in shown.items() if key[1] in visible}
     alerts = find_alerts(shown, measures=measures, source_of=source_of, quarter=latest)
+    in_view = set(quarters)
+    measured = {f.measure for f in figures if f.quarter in in_view and f.unit_id in visible}
     rows = _rows(shown, measures, quarters, parents, names, visible)
-    follow_ups = [
-        ActionFollowUp(link.alert_key, link.action_id, link.unit_id, Quarter(link.year, link.quarter),
-                       follow_up(shown, measures=measures, measure_keys=list(link.measures),
-                                 unit_id=link.unit_id, since=Quarter(link.year, link.quarter),
-                                 latest=latest))
-        for link in AlertAction.objects.filter(organisation_id=actor.organisation_id)[:50]
-        if link.unit_id in visible
-    ]
+    follow_ups = [_follow_up(link, shown, measures, names, latest)
+                  for link in AlertAction.objects.filter(organisation_id=actor.organisation_id)[:50]
+                  if link.unit_id in visible]
     return Dashboard(k=k, scope=scope, quarters=quarters, latest=latest,
                      sources=[b for b in blocks if b.measures], rows=rows, alerts=alerts,
-                     follow_ups=follow_ups, unit_names=names, advisor_view=advisor,
+                     follow_ups=follow_ups, unit_names=names, advisor_view=advisor, measured=measured,
                      pattern_signals=advisor_pattern_signals(actor=actor) if advisor else [])
+
+
+def _follow_up(link: AlertAction, shown: dict[Key, Figure], measures: dict[str, Measure],
+               names: dict[int, str], latest: Quarter) -> ActionFollowUp:
+    """What happened to an alert's figures after it became an action: each measure then (the
+    alert's quarter) and now (the latest quarter shown), and whether all moved the right way."""
+    since = Quarter(link.year, link.quarter)
+    keys = [key for key in link.measures if key in measures]
+    changes = []
+    for key in keys:
+        then, now = shown.get((key, link.unit_id, since)), shown.get((key, link.unit_id, latest))
+        changes.append(Change(
+            str(measures[key].label),
+            "–" if then is None or then.value is None else fmt(measures[key], then.value),
+            "–" if now is None or now.value is None or latest <= since
+            else fmt(measures[key], now.value)))
+    return ActionFollowUp(
+        link.alert_key, link.action_id, link.unit_id, since,
+        follow_up(shown, measures=measures, measure_keys=keys, unit_id=link.unit_id, since=since,
+                  latest=latest),
+        kind=link.alert_key.split(":", 1)[0],
+        unit_name="" if link.unit_id is None else names.get(link.unit_id, ""), changes=changes)
 
 
 def _rows(shown: dict[Key, Figure], measures: dict[str, Measure], quarters: Sequence[Quarter],

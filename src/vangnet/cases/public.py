@@ -12,12 +12,5 @@ from .selectors import published_yearly_report_for
 from .signal_sources import AdvisorPatternSignal, advisor_pattern_signals
 from .stats import Breakdown, Measure, YearlyReport, latest_published_year
 
-__all__ = [
-           "AdvisorPatternSignal",
-           "Breakdown",
-           "Measure",
-           "YearlyReport",
-           "advisor_pattern_signals",
-           "latest_published_year",
-           "published_yearly_report_for",
-]
+__all__ = ["AdvisorPatternSignal", "Breakdown", "Measure", "YearlyReport", "advisor_pattern_signals",
+           "latest_published_year", "published_yearly_report_for"]

@@ -95,7 +95,7 @@ def test_a_unit_that_never_discussed_its_agreements_is_flagged_a_year_after_publ
 
     from vangnet.conduct.models import CodeVersion
 
-    never = make_unit(org.organisation, "Team Nooit")
+    never = make_unit(org.organisation, "Team Nooit", parent=org.department)
     for _ in range(6):
         make_member(org.organisation, Role.EMPLOYEE, unit=never)
     version = CodeVersion.objects.get(organisation=org.organisation, status="published")

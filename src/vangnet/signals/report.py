@@ -13,10 +13,11 @@ every label is at least 9 pt on paper and 12 px (9 pt) on a 390 px phone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from vangnet.core.signal_sources import Measure
+from vangnet.core.signal_sources import Measure, MeasureKind
 
 from .selectors import Cell, Dashboard, Row, fmt
 
@@ -49,18 +50,26 @@ class ReportBlock:
 
 def _chart(board: Dashboard, measure: Measure, rows: list[tuple[Row, list[Cell]]],
            index: int) -> tuple[str, int, bool]:
-    from vangnet.core.charts import line_chart  # noqa: PLC0415 - matplotlib only for the report
-
     drawn = [(row, cells) for row, cells in rows if row.depth <= 1][:MAX_LINES] or rows[:MAX_LINES]
-    series = [(row.name if row.unit_id is not None else _("Whole organisation"),
-               [cell.value for cell in cells]) for row, cells in drawn]
-    svg = line_chart(chart_id=f"chart-{index}", title=str(measure.label),
-                     x_labels=[q.label for q in board.quarters], series=series,
-                     value_format=lambda value: fmt(measure, value),
-                     from_zero=measure.kind != "score", width_in=CHART_WIDTH_IN,
-                     font_size=CHART_FONT_PT)
+    series = tuple((row.name if row.unit_id is not None else _("Whole organisation"),
+                    tuple(cell.value for cell in cells)) for row, cells in drawn)
+    svg = _svg(f"chart-{index}", str(measure.label), tuple(q.label for q in board.quarters),
+               series, measure.kind)
     gaps = any(value is None for _name, values in series for value in values)
     return svg, len(drawn), gaps
+
+
+@lru_cache(maxsize=256)
+def _svg(chart_id: str, title: str, x_labels: tuple[str, ...],
+         series: tuple[tuple[str, tuple[float | None, ...]], ...], kind: MeasureKind) -> str:
+    """Drawing takes matplotlib tens of milliseconds a chart; the same figures (the report, then
+    its PDF) are drawn once per process. Only shown figures and labels are in the key."""
+    from vangnet.core.charts import line_chart  # noqa: PLC0415 - matplotlib only for the report
+
+    shape = Measure("chart", title, kind, True)
+    return line_chart(chart_id=chart_id, title=title, x_labels=x_labels, series=series,
+                      value_format=lambda value: fmt(shape, value), from_zero=kind != "score",
+                      width_in=CHART_WIDTH_IN, font_size=CHART_FONT_PT)
 
 
 def report_blocks(board: Dashboard) -> list[ReportBlock]:

@@ -174,7 +174,8 @@ def line_chart(
     (see the signals report: 9 pt in print, 12 px on a phone).
     """
     n = len(x_labels)
-    with _LOCK, plt.rc_context({**_RC, "font.size": font_size}):  # type: ignore[arg-type]
+    rc: dict[str, Any] = {**_RC, "font.size": font_size}
+    with _LOCK, plt.rc_context(rc):  # type: ignore[arg-type]
         figure = plt.figure(figsize=(width_in, 2.2 + 0.25 * max(0, len(series) - 1)))
         try:
             axes = figure.add_subplot()

@@ -32,6 +32,13 @@ def _smallest_font_px_at(svg: str, rendered_width_px: float) -> float:
     return min(sizes) * rendered_width_px / float(match.group(1))
 
 
+def _measure_part(html: str, key: str) -> str:
+    """The report's part about one measure: from its heading to the next measure or source."""
+    part = html[html.index(f'id="measure-{key.replace(".", "")}"'):]
+    ends = [i for i in (part.find('class="vn-signals-measure"'), part.find("</section>")) if i > 0]
+    return part[:min(ends)]
+
+
 def _report(client: Any, org: Org, member: Any) -> str:
     client.force_login(member.user)
     response = client.get(f"/o/{org.organisation.slug}/signalen/rapport/")
@@ -88,8 +95,7 @@ def test_every_chart_comes_with_a_table_of_the_same_figures(client: Any, org: Or
     assert items
     html = _report(client, org, org.coordinator)
     for item in items:
-        section = html[html.index(f'id="measure-{item.measure.key.replace(".", "")}"'):]
-        section = section[:section.index("</section>")]
+        section = _measure_part(html, item.measure.key)
         assert "<svg" in section and "<table" in section
         for _row, cells in item.rows:
             for cell in cells:
@@ -105,8 +111,7 @@ def test_hidden_figures_are_explained_instead_of_an_empty_chart(client: Any, org
     assert items["cases.reports"].hidden and items["cases.reports"].svg is None
     assert not items["hr.absence"].hidden and items["hr.absence"].svg
     html = _report(client, org, org.works_council)
-    section = html[html.index('id="measure-casesreports"'):]
-    section = section[:section.index("</section>")]
+    section = _measure_part(html, "cases.reports")
     assert 'data-testid="chart-hidden"' in section and "<svg" not in section
     assert "<table" not in section
 

@@ -124,3 +124,14 @@ def test_a_hidden_point_is_a_gap_in_the_line_never_a_zero(org: Org) -> None:
     assert absence.gaps
     assert absence.svg and "nan" not in absence.svg.lower()
     assert "0,0%" not in " ".join(c.display for _r, cells in absence.rows for c in cells)
+
+
+def test_the_chart_draws_the_highest_units_shown_when_their_parent_is_hidden(org: Org) -> None:
+    """The department is hidden for the routines (its atom would be Team Klein's four), so the
+    chart draws the organisation and the teams below it, not the organisation alone."""
+    board = dashboard_for(actor=org.actor(org.coordinator), for_report=True)
+    items = {item.measure.key: item for block in report_blocks(board) for item in block.items}
+    routines = items["toolbox.routines_held"]
+    assert org.department.pk not in {row.unit_id for row, _cells in routines.rows}
+    assert routines.charted == 3 and routines.svg
+    assert "Team Jeugd" in routines.svg and "Team Wmo" in routines.svg

@@ -1,8 +1,8 @@
 """The quarterly report's charts (issue 17): one line chart per measure over the quarters, with
 its data table, readable in print.
 
-A chart draws the organisation and at most `MAX_LINES - 1` units of the top level; the table below
-it has every unit the reader may see. A hidden figure is a gap in a line, never a zero. A measure
+A chart draws at most `MAX_LINES` lines: the organisation and the highest units shown; the table
+below it has every unit the reader may see. A hidden figure is a gap in a line, never a zero. A measure
 whose figures were all hidden gets a sentence saying so instead of an empty chart.
 
 Size: drawn `CHART_WIDTH_IN` wide with every text `CHART_FONT_PT`; the PDF prints it
@@ -50,7 +50,9 @@ class ReportBlock:
 
 def _chart(board: Dashboard, measure: Measure, rows: list[tuple[Row, list[Cell]]],
            index: int) -> tuple[str, int, bool]:
-    drawn = [(row, cells) for row, cells in rows if row.depth <= 1][:MAX_LINES] or rows[:MAX_LINES]
+    # The highest rows first (the organisation, then the highest units shown), in table order.
+    chosen = {id(row) for row, _cells in sorted(rows, key=lambda item: item[0].depth)[:MAX_LINES]}
+    drawn = [(row, cells) for row, cells in rows if id(row) in chosen]
     series = tuple((row.name if row.unit_id is not None else _("Whole organisation"),
                     tuple(cell.value for cell in cells)) for row, cells in drawn)
     svg = _svg(f"chart-{index}", str(measure.label), tuple(q.label for q in board.quarters),

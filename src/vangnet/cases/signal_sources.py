@@ -71,9 +71,11 @@ class CasesSource:
         start, end = _aware(quarters[0].start), _aware(quarters[-1].next().start)
         parents = unit_parents(organisation_id=organisation_id)
         subtrees = Subtrees(parents)
-        cases = list(Case.objects.filter(organisation_id=organisation_id, received_at__gte=start,
-                                         received_at__lt=end)
-                     .values_list("unit_id", "category", "received_at"))
+        # Each date's quarter once (not once per quarter shown): the benchmark has 6,000 cases.
+        cases = [(unit, category, Quarter.of(timezone.localdate(at))) for unit, category, at in
+                 Case.objects.filter(organisation_id=organisation_id, received_at__gte=start,
+                                     received_at__lt=end)
+                 .values_list("unit_id", "category", "received_at")]
         advice = list(AdviceContact.objects.filter(
             organisation_id=organisation_id, contact_date__gte=quarters[0].start,
             contact_date__lte=quarters[-1].end).values_list("category", "contact_date"))
@@ -82,7 +84,7 @@ class CasesSource:
             .exclude(answer="").values_list("answer", "answered_at"))
         figures: list[Figure] = []
         for quarter in quarters:
-            in_q = [(u, c) for u, c, at in cases if Quarter.of(timezone.localdate(at)) == quarter]
+            in_q = [(u, c) for u, c, at in cases if at == quarter]
             own: dict[int | None, float] = {}
             for unit, _category in in_q:
                 own[unit] = own.get(unit, 0) + 1

@@ -82,11 +82,25 @@ class ConductSource:
                 figures += ratio_figures(ACKNOWLEDGED.key, quarter, parts, bases, people,
                                          parents=parents, k=k)
         subtrees = Subtrees(parents)
+        # Two queries whatever the number of quarters: each unit's last discussion before the
+        # first quarter, and every discussion day within the quarters.
+        if not quarters:
+            return figures
+        ordered = sorted(quarters)
+        before = dict(Discussion.objects.filter(organisation_id=organisation_id,
+                                                held_on__lt=ordered[0].start)
+                      .values("unit_id").annotate(last=Max("held_on"))
+                      .values_list("unit_id", "last"))
+        within = sorted(Discussion.objects.filter(organisation_id=organisation_id,
+                                                  held_on__gte=ordered[0].start,
+                                                  held_on__lte=ordered[-1].end)
+                        .order_by().values_list("held_on", "unit_id").distinct())
         for quarter in quarters:
-            last = dict(Discussion.objects.filter(organisation_id=organisation_id,
-                                                  held_on__lte=quarter.end)
-                        .values("unit_id").annotate(last=Max("held_on"))
-                        .values_list("unit_id", "last"))
+            last = dict(before)
+            for held_on, discussed_unit in within:
+                if held_on > quarter.end:
+                    break
+                last[discussed_unit] = held_on  # in date order: the latest wins
             for unit, below in subtrees.below.items():
                 dates = [last[u] for u in below if u in last]
                 if not dates and published_on is not None and published_on <= quarter.end:

@@ -5,9 +5,13 @@ source on PostgreSQL, and the same with 200 units (the query count must not grow
 
 Uses its own database. Rows are written in bulk: units (40 departments of 49 teams, plus 40
 departments), 10 members per team, HR figures per team per quarter, two routine occurrences per
-team per quarter, a discussion per team per quarter, cases spread over teams and quarters, a
-published code with acknowledgements. Prints the median time of `dashboard_for` over 12 quarters
-and its query count, for both sizes.
+team per quarter, a discussion per team per quarter, cases spread over teams and quarters with
+retaliation check-ins, advice-only contacts, a published code with acknowledgements, a closed
+pulse wave per quarter with every team and the organisation in its results, a held workshop
+session per quarter with registrations, and the advisors' pattern signals. Prints the median time
+of `dashboard_for` over 12 quarters and its query count, for both sizes, for the coordinator and
+for a confidential advisor (whose view adds the pattern signals), and the same for the quarterly
+report's charts.
 """
 
 from __future__ import annotations
@@ -49,15 +53,18 @@ def build(slug: str, departments: int, teams_per_department: int) -> object:
     from django.utils import timezone
 
     from vangnet.accounts.models import User
-    from vangnet.cases.models import Case
+    from vangnet.cases.models import AdviceContact, Case, PatternSignal, RetaliationCheckin
     from vangnet.conduct.models import Acknowledgement, CodeVersion, Discussion
     from vangnet.core.signal_sources import Quarter, last_quarters
     from vangnet.organisations.models import Membership, Organisation, Unit
     from vangnet.organisations.roles import Role
     from vangnet.organisations.services import membership_create, organisation_create
+    from vangnet.pulse.content import instrument
+    from vangnet.pulse.models import PulseRound
     from vangnet.signals.models import HRFigure
     from vangnet.toolbox.models import Routine, RoutineOccurrence, Werkvorm
     from vangnet.toolbox.services import builtin_content_load
+    from vangnet.workshops.models import Offer, Pool, Registration, Session
 
     Organisation.objects.filter(slug=slug).delete()
     organisation = organisation_create(name=slug, slug=slug)
@@ -113,17 +120,66 @@ def build(slug: str, departments: int, teams_per_department: int) -> object:
     Acknowledgement.objects.bulk_create([
         Acknowledgement(organisation=organisation, version=version, major=1, membership=m)
         for i, m in enumerate(members) if i % 3], batch_size=5000)
-    return coordinator
+    cases = list(Case.objects.filter(organisation=organisation).order_by("pk")[:len(teams)])
+    RetaliationCheckin.objects.bulk_create([
+        RetaliationCheckin(case=case, months_after=3, due_at=case.received_at,
+                           sent_at=case.received_at, answered_at=case.received_at,
+                           answer="no" if i % 4 else "yes")
+        for i, case in enumerate(cases)], batch_size=5000)
+    AdviceContact.objects.bulk_create([
+        AdviceContact(organisation=organisation, contact_date=q.start + timedelta(days=i % 60),
+                      category="pesten" if i % 2 else "intimidatie")
+        for q in quarters for i in range(20 + len(teams) // 100)], batch_size=5000)
+    scales = [scale.code for scale in instrument().scales]
+
+    def scale_figures(mean: float) -> dict[str, object]:
+        return {"mean": mean, "low": mean - 0.3, "high": mean + 0.3, "n": 10, "rwg_j": 0.8}
+
+    PulseRound.objects.bulk_create([
+        PulseRound(organisation=organisation, title=f"Pulse {q.label}",
+                   status=PulseRound.Status.CLOSED, closes_on=q.start + timedelta(days=30),
+                   closed_at=timezone.make_aware(datetime.combine(q.start + timedelta(days=30),
+                                                                  datetime.min.time())),
+                   wave=j + 1,
+                   results={"k": 5, "units": [
+                       {"unit_id": team.pk, "shown": True,
+                        "scales": {c: scale_figures(3 + (i + j) % 4) for c in scales}}
+                       for i, team in enumerate(teams)],
+                       "organisation": {"shown": True, "answers": len(teams) * 10,
+                                        "scales": {c: scale_figures(4.5) for c in scales}}})
+        for j, q in enumerate(quarters) if q.start + timedelta(days=30) <= today])
+    pool = Pool.objects.create(organisation=organisation, name="Bench")
+    offer = Offer.objects.create(pool=pool, title="Bench", audience="employees")
+    sessions = Session.objects.bulk_create([
+        Session(offer=offer, status=Session.Status.HELD,
+                starts_at=timezone.make_aware(datetime.combine(q.start + timedelta(days=20),
+                                                               datetime.min.time())))
+        for q in quarters if q.start + timedelta(days=20) <= today])
+    Registration.objects.bulk_create([
+        Registration(session=session, membership=m, organisation=organisation,
+                     unit_id=m.unit_id, status=Registration.Status.REGISTERED)
+        for j, session in enumerate(sessions) for i, m in enumerate(members) if (i + j) % 7 == 0],
+        batch_size=5000)
+    advisor = membership_create(organisation=organisation, email=f"{slug}-advisor@example.org",
+                                full_name="Advisor", roles=[Role.ADVISOR])
+    PatternSignal.objects.bulk_create([
+        PatternSignal(organisation=organisation, kind=PatternSignal.Kind.UNIT, unit=team,
+                      subject_key=f"unit:{team.pk}", case_count=2 + i % 9,
+                      first_raised_at=now, last_raised_at=now)
+        for i, team in enumerate(teams[:200])])
+    return coordinator, advisor
 
 
-def measure(coordinator: object) -> tuple[float, int]:
+def measure(member: object) -> tuple[float, int, float, int]:
+    """The dashboard (median ms, queries) and the quarterly report's charts on top of it."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from vangnet.organisations.public import actor_for
+    from vangnet.signals.report import report_blocks
     from vangnet.signals.selectors import dashboard_for
 
-    actor = actor_for(coordinator)
+    actor = actor_for(member)
     dashboard_for(actor=actor, count=12)
     timings = []
     for _ in range(RUNS):
@@ -132,8 +188,15 @@ def measure(coordinator: object) -> tuple[float, int]:
         timings.append(time.perf_counter() - start)
     with CaptureQueriesContext(connection) as queries:
         board = dashboard_for(actor=actor, count=12)
-    print(f"  rows shown {len(board.rows)}, alerts {len(board.alerts)}")
-    return statistics.median(timings), len(queries.captured_queries)
+    print(f"  rows shown {len(board.rows)}, alerts {len(board.alerts)}, "
+          f"pattern signals {len(board.pattern_signals)}")
+    with CaptureQueriesContext(connection) as report_queries:
+        start = time.perf_counter()
+        blocks = report_blocks(dashboard_for(actor=actor, count=12, for_report=True))
+        report_seconds = time.perf_counter() - start
+    print(f"  report: {sum(len(b.items) for b in blocks)} measures")
+    return (statistics.median(timings), len(queries.captured_queries), report_seconds,
+            len(report_queries.captured_queries))
 
 
 def main() -> None:
@@ -145,12 +208,15 @@ def main() -> None:
     results = {}
     for label, departments in (("small", max(args.departments // 10, 1)),
                                ("large", args.departments)):
-        coordinator = build(f"bench-signals-{label}", departments, args.teams)
+        coordinator, advisor = build(f"bench-signals-{label}", departments, args.teams)
         units = departments * (args.teams + 1)
-        print(f"{label}: {units} units")
-        results[label] = (units, *measure(coordinator))
-    for label, (units, seconds, queries) in results.items():
-        print(f"{label}: {units} units, 12 quarters: {seconds * 1000:.0f} ms, {queries} queries")
+        print(f"{label}: {units} units", flush=True)
+        for role, member in (("coordinator", coordinator), ("advisor", advisor)):
+            results[(label, role)] = (units, *measure(member))
+    for (label, role), (units, seconds, queries, report, report_queries) in results.items():
+        print(f"{label} ({units} units, 12 quarters), {role}: dashboard {seconds * 1000:.0f} ms, "
+              f"{queries} queries; report with charts {report * 1000:.0f} ms, "
+              f"{report_queries} queries")
 
 
 if __name__ == "__main__":

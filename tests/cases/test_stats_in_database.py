@@ -77,8 +77,10 @@ def _oracle(organisation_id: int, year: int) -> dict:
             row["label"] = names[int(row["key"])]
     breakdowns.append(unit_table)
     # Discrimination grounds (from the report; none here, so "not known"), hidden entirely when
-    # the discrimination row of the category table is hidden.
-    discrimination = [c for c in rows if c.category == Category.DISCRIMINATIE]
+    # the discrimination row of the category table is hidden. Every case that names
+    # discrimination counts, as its main category or one of several (docs/adr/0100).
+    discrimination = [c for c in rows if Category.DISCRIMINATIE in
+                      c.category_rows.values_list("category", flat=True)]
     grounds = Counter((c.report.discrimination_ground if c.report else "") or stats.UNKNOWN
                       for c in discrimination)
     ground_table = table("ground", grounds, [*stats.DiscriminationGround.values, stats.UNKNOWN])

@@ -47,12 +47,17 @@ def test_the_signals_source_gives_scale_means_of_shown_teams_only(
     organisation_id = people["coordinator"].organisation_id
     figures = list(source.figures(organisation_id=organisation_id, quarters=[quarter]))
     units = {people["units"][name].pk: name for name in ("north", "south", "small")}
-    shown = {(units[f.unit_id], f.measure): f for f in figures}
+    shown = {(units[f.unit_id], f.measure): f for f in figures if f.unit_id is not None}
     assert {name for name, _measure in shown} == {"north", "south"}  # Klein (3) never appears
     scales = {scale.code for scale in instrument().scales}
     assert {measure for _name, measure in shown} == {f"pulse.{code}" for code in scales}
     assert all(f.value == 6.0 and f.quarter == quarter for f in figures)
     assert shown[("north", "pulse.veiligheid")].people == 6
+    # The organisation's own figure too (Klein's 3 answers are left out of it: fewer than k),
+    # so that the speak-up alert can compare it with the advice-only contacts.
+    whole = {f.measure: f for f in figures if f.unit_id is None}
+    assert set(whole) == {f"pulse.{code}" for code in scales}
+    assert whole["pulse.melden"].people == 11 and whole["pulse.melden"].margin is not None
     speak_up = [m.key for m in source.measures() if "speak_up" in m.tags]
     assert speak_up == ["pulse.melden"]
     assert list(source.figures(organisation_id=organisation_id, quarters=[quarter.previous()])) == []

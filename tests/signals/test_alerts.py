@@ -61,3 +61,25 @@ def test_follow_up_after_an_action() -> None:
                      latest=Q.next()) == "better"
     assert follow_up(data, measures=MEASURES, measure_keys=["b"], unit_id=7, since=Q,
                      latest=Q) == "unknown"
+
+
+def test_speak_up_must_fall_beyond_its_uncertainty() -> None:
+    """A pulse mean that moves within its wave's 95% interval has not fallen (issue 17: the
+    pulse's speak-up scale falls)."""
+    p = Q.previous()
+    pulse = Measure("s", "S", "score", True, tags=frozenset({"speak_up"}))  # no min_change
+    measures = {**MEASURES, "s": pulse}
+
+    def data(before: float, now: float, margin: float) -> dict:
+        return {("c", None, p): Figure("c", None, p, 6.0, 10),
+                ("c", None, Q): Figure("c", None, Q, 9.0, 10),
+                ("s", None, p): Figure("s", None, p, before, 40, margin=margin),
+                ("s", None, Q): Figure("s", None, Q, now, 40, margin=margin)}
+
+    assert find_alerts(data(4.6, 4.4, 0.3), measures=measures, source_of=SOURCES,
+                       quarter=Q) == []
+    assert [a.kind for a in find_alerts(data(4.6, 3.9, 0.3), measures=measures,
+                                        source_of=SOURCES, quarter=Q)] == [SPEAK_UP]
+    # Contacts that do not rise raise nothing, however far speak-up falls.
+    same = {**data(4.6, 3.0, 0.3), ("c", None, Q): Figure("c", None, Q, 6.0, 10)}
+    assert find_alerts(same, measures=measures, source_of=SOURCES, quarter=Q) == []

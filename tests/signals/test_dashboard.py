@@ -84,3 +84,29 @@ def test_query_count_does_not_grow_with_the_number_of_units(
         response = client.get(dashboard_url(org))
     assert "Team 29" in response.content.decode()
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_unit_that_never_discussed_its_agreements_is_flagged_a_year_after_publication(
+        org: Org) -> None:
+    """Issue 17: "no discussion of agreements for a year" — also when there was never one."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vangnet.conduct.models import CodeVersion
+
+    never = make_unit(org.organisation, "Team Nooit", parent=org.department)
+    for _ in range(6):
+        make_member(org.organisation, Role.EMPLOYEE, unit=never)
+    version = CodeVersion.objects.get(organisation=org.organisation, status="published")
+
+    def flagged() -> bool:
+        board = dashboard_for(actor=org.actor(org.coordinator))
+        return ("no_discussion", never.pk) in {(a.kind, a.unit_id) for a in board.alerts}
+
+    CodeVersion.objects.filter(pk=version.pk).update(
+        published_at=timezone.now() - timedelta(days=100))
+    assert not flagged()
+    CodeVersion.objects.filter(pk=version.pk).update(
+        published_at=timezone.now() - timedelta(days=400))
+    assert flagged()

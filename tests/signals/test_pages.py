@@ -117,3 +117,24 @@ def test_quarterly_report_html_csv_pdf(client: Any, org: Org) -> None:
     assert "Team Jeugd" in client.get(base + ".csv").content.decode()
     client.force_login(org.manager.user)
     assert client.get(base + ".csv").status_code == 404
+
+
+def test_the_dashboard_shows_what_followed_an_action(client: Any, org: Org) -> None:
+    """Issue 17: "whether actions were followed by a change in the next measurements" — per
+    action the unit, the alert, each figure then and now, and the verdict; only where the reader
+    may see the unit."""
+    before = org.latest.previous()
+    AlertAction.objects.create(
+        organisation=org.organisation, alert_key=f"falling:{org.jeugd.pk}:{before.label}:hr.absence",
+        unit=org.jeugd, year=before.year, quarter=before.number, action_id=1,
+        measures=["hr.absence"])
+    board = dashboard_for(actor=org.actor(org.coordinator))
+    [item] = board.follow_ups
+    assert (item.unit_name, item.kind, item.result) == ("Team Jeugd", "falling", "worse")
+    assert [(c.then, c.now) for c in item.changes] == [("7,5%", "9,5%")]
+    client.force_login(org.coordinator.user)
+    html = client.get(f"/o/{org.organisation.slug}/signalen/").content.decode()
+    section = html[html.index('data-testid="follow-up"'):]
+    section = section[:section.index("</ul>")]
+    assert "Team Jeugd" in section and "7,5%" in section and "9,5%" in section
+    assert dashboard_for(actor=org.actor(org.works_council)).follow_ups == []

@@ -2,7 +2,8 @@
 
 Apps above cases (the yearly review of the code of conduct, later signals) read the advisors'
 yearly figures here: counts by category, unit and outcome, already suppressed below the anonymity
-threshold, for those who may see statistics — never a case.
+threshold, for those who may see statistics — never a case. The signals dashboard's advisor view
+reads the open pattern signals here (`advisor_pattern_signals`: advisors only, ADR 0125).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .selectors import published_yearly_report_for
+from .signal_sources import AdvisorPatternSignal, advisor_pattern_signals
 from .stats import Breakdown, Measure, YearlyReport, latest_published_year
 
-__all__ = ["Breakdown", "Measure", "YearlyReport", "desk_view", "latest_published_year",
+__all__ = ["AdvisorPatternSignal", "Breakdown", "Measure", "YearlyReport",
+           "advisor_pattern_signals", "desk_view", "latest_published_year",
            "published_yearly_report_for"]
 
 

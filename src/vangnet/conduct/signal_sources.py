@@ -1,6 +1,8 @@
 """What conduct feeds the signals dashboard (ADR 0090): per unit (over its sub-units) and quarter,
 the share of members who acknowledged the published code, and the days since the unit last
-discussed its code or agreements. Both stand on the unit's active members."""
+discussed its code or agreements (a unit that never did counts from the day the code was
+published, so "no discussion for a year" also finds it). Both stand on the unit's active
+members."""
 
 from __future__ import annotations
 
@@ -54,12 +56,14 @@ class ConductSource:
                                               status=CodeVersion.Status.PUBLISHED)
                    .values_list("major", "published_at").first())
         figures: list[Figure] = []
+        published_on = None  # a unit that never discussed the code counts from this day
         if current is not None:
             published, published_at = current
             # The first version of this major was published when it began to be acknowledged.
             first = (CodeVersion.objects.filter(organisation_id=organisation_id, major=published)
                      .exclude(published_at=None).order_by("published_at")
                      .values_list("published_at", flat=True).first()) or published_at
+            published_on = None if first is None else timezone.localdate(first)
             acknowledged = list(Acknowledgement.objects.filter(
                 organisation_id=organisation_id, major=published, membership_id__in=list(members))
                 .values_list("membership_id", "acknowledged_at"))
@@ -78,13 +82,29 @@ class ConductSource:
                 figures += ratio_figures(ACKNOWLEDGED.key, quarter, parts, bases, people,
                                          parents=parents, k=k)
         subtrees = Subtrees(parents)
+        # Two queries whatever the number of quarters: each unit's last discussion before the
+        # first quarter, and every discussion day within the quarters.
+        if not quarters:
+            return figures
+        ordered = sorted(quarters)
+        before = dict(Discussion.objects.filter(organisation_id=organisation_id,
+                                                held_on__lt=ordered[0].start)
+                      .values("unit_id").annotate(last=Max("held_on"))
+                      .values_list("unit_id", "last"))
+        within = sorted(Discussion.objects.filter(organisation_id=organisation_id,
+                                                  held_on__gte=ordered[0].start,
+                                                  held_on__lte=ordered[-1].end)
+                        .order_by().values_list("held_on", "unit_id").distinct())
         for quarter in quarters:
-            last = dict(Discussion.objects.filter(organisation_id=organisation_id,
-                                                  held_on__lte=quarter.end)
-                        .values("unit_id").annotate(last=Max("held_on"))
-                        .values_list("unit_id", "last"))
+            last = dict(before)
+            for held_on, discussed_unit in within:
+                if held_on > quarter.end:
+                    break
+                last[discussed_unit] = held_on  # in date order: the latest wins
             for unit, below in subtrees.below.items():
                 dates = [last[u] for u in below if u in last]
+                if not dates and published_on is not None and published_on <= quarter.end:
+                    dates = [published_on]  # never discussed: as long as the code is published
                 n = people.get(unit, 0)
                 if not dates or not n:
                     continue

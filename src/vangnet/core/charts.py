@@ -15,7 +15,7 @@ import html
 import io
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib
@@ -142,6 +142,73 @@ def bar_chart(
             if len(series) > 1:
                 axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(2, n_series),
                             frameon=False, fontsize=small)
+            figure.tight_layout()
+            svg = _render(figure)
+        finally:
+            plt.close(figure)
+    return clean_svg(svg, chart_id=chart_id, label=title)
+
+
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+LINESTYLES = ["-", "--", "-.", ":", "-", "--", "-."]
+
+
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    x_labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    value_format: Callable[[float], str] = lambda v: f"{v:g}",
+    value_label: str = "",
+    from_zero: bool = True,
+    width_in: float = 4.5,
+    font_size: float = 12.0,
+) -> str:
+    """Lines over time (e.g. quarters): one line per series; None is a gap (a hidden figure).
+
+    Each series has its own marker and dash pattern, so the chart does not depend on colour
+    alone, also in black-and-white print. With one series every point carries its value; with
+    more, the data table beside the chart carries them. Every text is `font_size` points at
+    `width_in` inches wide, so a page that shows the chart narrower must scale with that in mind
+    (see the signals report: 9 pt in print, 12 px on a phone).
+    """
+    n = len(x_labels)
+    rc: dict[str, Any] = {**_RC, "font.size": font_size}
+    with _LOCK, plt.rc_context(rc):  # type: ignore[arg-type]
+        figure = plt.figure(figsize=(width_in, 2.2 + 0.25 * max(0, len(series) - 1)))
+        try:
+            axes = figure.add_subplot()
+            positions = list(range(n))
+            top = 0.0
+            for index, (name, values) in enumerate(series):
+                points = [float("nan") if v is None else v for v in values]
+                top = max([top, *[v for v in values if v is not None]])
+                axes.plot(positions, points, color=PALETTE[index % len(PALETTE)],
+                          marker=MARKERS[index % len(MARKERS)],
+                          linestyle=LINESTYLES[index % len(LINESTYLES)], linewidth=2,
+                          markersize=6, label=_wrap(name, 24))
+                if len(series) == 1:
+                    for position, value in zip(positions, values, strict=False):
+                        if value is not None:
+                            axes.annotate(value_format(value), (position, value),
+                                          textcoords="offset points", xytext=(0, 7),
+                                          ha="center")
+            axes.set_xticks(positions)
+            axes.set_xticklabels(list(x_labels))
+            axes.set_xlim(-0.4, n - 0.6)
+            if from_zero:
+                axes.set_ylim(0, top * 1.25 if top > 0 else 1)
+            else:
+                axes.margins(y=0.25)
+            if value_label:
+                axes.set_ylabel(value_label)
+            axes.spines["top"].set_visible(False)
+            axes.spines["right"].set_visible(False)
+            axes.grid(axis="y", color="#dddddd", linewidth=0.5)
+            if len(series) > 1:
+                axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=1,
+                            frameon=False)
             figure.tight_layout()
             svg = _render(figure)
         finally:

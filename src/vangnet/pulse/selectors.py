@@ -279,7 +279,7 @@ class UnitScaleScore:
 
     round_id: int
     closed_at: Any
-    unit_id: int
+    unit_id: int | None  # None: the organisation as a whole (only `with_organisation=True`)
     scale: str
     mean: float
     low: float
@@ -288,9 +288,12 @@ class UnitScaleScore:
     rwg_j: float | None
 
 
-def scale_scores_in(*, organisation_id: int, since: Any = None) -> list[UnitScaleScore]:
+def scale_scores_in(*, organisation_id: int, since: Any = None,
+                    with_organisation: bool = False) -> list[UnitScaleScore]:
     """Scale scores per unit per closed wave of one organisation, from the suppressed snapshots:
-    a unit below the threshold never appears. For the signals app."""
+    a unit below the threshold never appears. For the signals app. `with_organisation` adds the
+    organisation's own figures of each wave (`unit_id=None`) where the wave shows them (its
+    hidden units are in them only when together they are k or more)."""
     rounds = PulseRound.objects.filter(organisation_id=organisation_id,
                                        status=PulseRound.Status.CLOSED).order_by("closed_at", "pk")
     if since is not None:
@@ -307,6 +310,15 @@ def scale_scores_in(*, organisation_id: int, since: Any = None) -> list[UnitScal
                     round_id=round_id, closed_at=closed_at, unit_id=unit["unit_id"], scale=scale,
                     mean=figures["mean"], low=figures["low"], high=figures["high"],
                     respondents=figures["n"], rwg_j=figures["rwg_j"]))
+        organisation = (data or {}).get("organisation") or {}
+        if with_organisation and organisation.get("shown"):
+            for scale, figures in (organisation.get("scales") or {}).items():
+                if figures.get("mean") is None:
+                    continue
+                scores.append(UnitScaleScore(
+                    round_id=round_id, closed_at=closed_at, unit_id=None, scale=scale,
+                    mean=figures["mean"], low=figures["low"], high=figures["high"],
+                    respondents=figures["n"], rwg_j=figures.get("rwg_j")))
     return scores
 
 

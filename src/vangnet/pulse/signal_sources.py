@@ -1,12 +1,15 @@
 """What the pulse feeds the signals dashboard (ADR 0090): each scale's mean per unit, from the
 last wave closed in the quarter, read from the stored results (already suppressed: a unit below
-the wave's threshold is not there). The uncertainty is the wave's own 95% interval, so a change
+the wave's threshold is not there), and the organisation's own mean where the wave shows it (the
+advice-only contacts exist for the organisation only, so the alert "more advice, less speaking
+up" compares the two there). The uncertainty is the wave's own 95% interval, so a change
 counts only when it is larger than that. The reporting-climate scale carries the `speak_up` tag
 (the alert "more advice, less speaking up" reads it)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, time
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,9 +44,11 @@ class PulseSource:
         if not quarters:
             return []
         wanted = set(quarters)
-        latest: dict[tuple[str, int, Quarter], Figure] = {}
+        since = timezone.make_aware(datetime.combine(min(quarters).start, time.min))
+        latest: dict[tuple[str, int | None, Quarter], Figure] = {}
         # Oldest first: a later wave in the same quarter replaces an earlier one.
-        for score in scale_scores_in(organisation_id=organisation_id, since=None):
+        for score in scale_scores_in(organisation_id=organisation_id, since=since,
+                                     with_organisation=True):
             quarter = Quarter.of(timezone.localtime(score.closed_at).date())
             if quarter not in wanted:
                 continue

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.utils import timezone
 
+from vangnet.cases.public import AdvisorPatternSignal, advisor_pattern_signals
 from vangnet.core.anonymity import threshold
 from vangnet.core.app import installed_signal_sources
 from vangnet.core.signal_sources import Figure, Measure, Quarter, Subtrees, last_quarters
@@ -49,6 +50,16 @@ class SourceBlock:
     measures: list[Measure]
 
 
+@dataclass(frozen=True)
+class Change:
+    """One measure of an alert that became an action: its figure then and in the latest quarter
+    shown ("–" where it is not shown)."""
+
+    label: str
+    then: str
+    now: str
+
+
 @dataclass
 class ActionFollowUp:
     alert_key: str
@@ -56,6 +67,9 @@ class ActionFollowUp:
     unit_id: int | None
     quarter: Quarter
     result: str  # better / worse / same / unknown
+    kind: str = ""
+    unit_name: str = ""
+    changes: list[Change] = field(default_factory=list)
 
 
 @dataclass
@@ -69,6 +83,12 @@ class Dashboard:
     alerts: list[Alert]
     follow_ups: list[ActionFollowUp] = field(default_factory=list)
     unit_names: dict[int, str] = field(default_factory=dict)
+    # The advisors' view only (ADR 0125): their open pattern signals, from cases' public face.
+    pattern_signals: list[AdvisorPatternSignal] = field(default_factory=list)
+    advisor_view: bool = False
+    # Measures with any figure (shown or hidden) for a visible unit in the quarters shown: the
+    # report says "hidden" for these instead of drawing an empty chart.
+    measured: set[str] = field(default_factory=set)
 
     @property
     def named_alerts(self) -> list[tuple[Alert, str]]:
@@ -103,7 +123,10 @@ def _visible_units(actor: Actor, scope: str, parents: dict[int, int | None]) -> 
     return set()
 
 
-def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4) -> Dashboard:
+def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4,
+                  for_report: bool = False) -> Dashboard:
+    """The dashboard as this actor may see it. `for_report`: the quarterly report for management
+    and the works council, which never carries what is advisor-only, whoever makes it."""
     scope = permissions.dashboard_scope(actor)
     if scope == "none":
         raise Http404
@@ -118,7 +141,7 @@ def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4
     source_of: dict[str, str] = {}
     blocks: list[SourceBlock] = []
     figures: list[Figure] = []
-    advisor = permissions.can_see_advisor_only(actor)
+    advisor = permissions.can_see_advisor_only(actor) and not for_report
     # Alerts compare with the two quarters before the first one shown.
     wide = last_quarters(latest, count + 2)
     for source in installed_signal_sources():
@@ -134,18 +157,38 @@ def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4
     visible = _visible_units(actor, scope, parents)
     shown = {key: f for key, f in shown.items() if key[1] in visible}
     alerts = find_alerts(shown, measures=measures, source_of=source_of, quarter=latest)
+    in_view = set(quarters)
+    measured = {f.measure for f in figures if f.quarter in in_view and f.unit_id in visible}
     rows = _rows(shown, measures, quarters, parents, names, visible)
-    follow_ups = [
-        ActionFollowUp(link.alert_key, link.action_id, link.unit_id, Quarter(link.year, link.quarter),
-                       follow_up(shown, measures=measures, measure_keys=list(link.measures),
-                                 unit_id=link.unit_id, since=Quarter(link.year, link.quarter),
-                                 latest=latest))
-        for link in AlertAction.objects.filter(organisation_id=actor.organisation_id)[:50]
-        if link.unit_id in visible
-    ]
+    follow_ups = [_follow_up(link, shown, measures, names, latest)
+                  for link in AlertAction.objects.filter(organisation_id=actor.organisation_id)[:50]
+                  if link.unit_id in visible]
     return Dashboard(k=k, scope=scope, quarters=quarters, latest=latest,
                      sources=[b for b in blocks if b.measures], rows=rows, alerts=alerts,
-                     follow_ups=follow_ups, unit_names=names)
+                     follow_ups=follow_ups, unit_names=names, advisor_view=advisor, measured=measured,
+                     pattern_signals=advisor_pattern_signals(actor=actor) if advisor else [])
+
+
+def _follow_up(link: AlertAction, shown: dict[Key, Figure], measures: dict[str, Measure],
+               names: dict[int, str], latest: Quarter) -> ActionFollowUp:
+    """What happened to an alert's figures after it became an action: each measure then (the
+    alert's quarter) and now (the latest quarter shown), and whether all moved the right way."""
+    since = Quarter(link.year, link.quarter)
+    keys = [key for key in link.measures if key in measures]
+    changes = []
+    for key in keys:
+        then, now = shown.get((key, link.unit_id, since)), shown.get((key, link.unit_id, latest))
+        changes.append(Change(
+            str(measures[key].label),
+            "–" if then is None or then.value is None else fmt(measures[key], then.value),
+            "–" if now is None or now.value is None or latest <= since
+            else fmt(measures[key], now.value)))
+    return ActionFollowUp(
+        link.alert_key, link.action_id, link.unit_id, since,
+        follow_up(shown, measures=measures, measure_keys=keys, unit_id=link.unit_id, since=since,
+                  latest=latest),
+        kind=link.alert_key.split(":", 1)[0],
+        unit_name="" if link.unit_id is None else names.get(link.unit_id, ""), changes=changes)
 
 
 def _rows(shown: dict[Key, Figure], measures: dict[str, Measure], quarters: Sequence[Quarter],

@@ -18,6 +18,7 @@ from vangnet.toolbox.public import render_pdf, werkvormen_by_slugs
 from . import permissions, selectors, services
 from .forms import AlertActionForm, HRImportForm
 from .hr import EXAMPLE
+from .report import PRINT_WIDTH_CM, report_blocks
 
 
 def _quarter(request: OrganisationRequest) -> Quarter | None:
@@ -112,19 +113,21 @@ def hr_import_status(request: OrganisationRequest, pk: int) -> HttpResponse:
 def _report_board(request: OrganisationRequest) -> selectors.Dashboard:
     if not permissions.can_view_report(request.actor):
         raise Http404
-    return selectors.dashboard_for(actor=request.actor, latest=_quarter(request))
+    return selectors.dashboard_for(actor=request.actor, latest=_quarter(request), for_report=True)
 
 
 @organisation_view
 def report(request: OrganisationRequest) -> HttpResponse:
-    return render(request, "signals/report.html", {"board": _report_board(request)})
+    board = _report_board(request)
+    return render(request, "signals/report.html", {"board": board, "blocks": report_blocks(board)})
 
 
 @organisation_view
 def report_pdf(request: OrganisationRequest) -> HttpResponse:
     board = _report_board(request)
-    pdf = render_pdf("signals/report_pdf.html", {"board": board,
-                                                  "organisation": request.organisation})
+    pdf = render_pdf("signals/report_pdf.html", {
+        "board": board, "blocks": report_blocks(board), "organisation": request.organisation,
+        "print_width_cm": f"{PRINT_WIDTH_CM:g}"})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="signalen-{board.latest.label}.pdf"'
     return response

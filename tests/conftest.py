@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from support.browser import BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, require_chromium
-from support.people import PASSWORD, make_member, make_organisation, totp_code
+from support.people import PASSWORD, make_member, make_organisation
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -41,9 +41,13 @@ def _clear_cache() -> Iterator[None]:
     """Rate-limit counters live in the cache; never let them leak between tests."""
     from django.core.cache import cache
 
+    from support.browser import forget_used_totp_steps
+
     cache.clear()
+    forget_used_totp_steps()  # allauth's record of used codes lives in the cache cleared here
     yield
     cache.clear()
+    forget_used_totp_steps()
 
 
 @pytest.fixture
@@ -87,29 +91,13 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
-def _wait_for_fresh_totp_window(margin: float = 4.0) -> None:
-    """A code typed in the last seconds of its 30-second window may expire before it is checked."""
-    import time
-
-    remaining = 30 - (time.time() % 30)
-    if remaining < margin:
-        time.sleep(remaining + 0.2)
-
-
 @pytest.fixture
 def login(page: Any) -> Any:
-    """Log in through the real login form, answering the two-factor step when it comes."""
+    """Log in on `page` through the real login form: the shared helper `support.browser.login`
+    (password, then a code from a fresh TOTP step: never one this test used for that person)."""
+    from support.browser import login as browser_login
 
     def _login(email: str, password: str = PASSWORD) -> None:
-        page.goto("/accounts/login/")
-        page.fill("input[name=login]", email)
-        page.fill("input[name=password]", password)
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        if "/accounts/2fa/authenticate" in page.url:
-            _wait_for_fresh_totp_window()
-            page.fill("input[name=code]", totp_code())
-            with page.expect_navigation():
-                page.click("main form button[type=submit]")
+        browser_login(page, email, password=password)
 
     return _login

@@ -87,7 +87,7 @@ def test_after_sharing_the_withdraw_question_is_the_way(client, organisation, su
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_withdrawal_in_the_browser(page, organisation, submit, advisor, hr) -> None:
-    from support.browser import assert_accessible_all_rules
+    from support.browser import assert_accessible
 
     _report, code, case = submit()
     consent = services.consent_request(actor=actor_of(advisor), private_key=advisor.private_key, case=case,
@@ -101,7 +101,7 @@ def test_withdrawal_in_the_browser(page, organisation, submit, advisor, hr) -> N
         page.click("section.vn-question button[name=answer][value=yes]")
     consents = page.locator("[data-testid=consents]")
     assert consents.is_visible()
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     with page.expect_navigation():
         consents.locator("button[name=withdraw_consent]").click()
     assert page.locator("[data-testid=consents]").count() == 0

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from support.browser import login
+from support.browser import assert_accessible, login
 from support.people import make_member, make_unit
 from vangnet.organisations.roles import Role
 
-from .browser_helpers import assert_accessible_all_rules
 from .conftest import give_keys
 from .test_e2e_handoff import _new_page, _unlock
 
@@ -19,9 +18,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _both_widths(page, tmp_path, name: str) -> None:
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     page.screenshot(path=str(tmp_path / f"{name}-390.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -51,7 +50,7 @@ def test_categories_aftercare_and_advice_in_the_browser(browser, live_server, or
         link = page.locator("[data-testid=report-links] a")
         link.wait_for(state="visible")
         assert case.reference in link.inner_text()
-        assert_accessible_all_rules(page)
+        assert_accessible(page)
         link.click()
         page.wait_for_url(f"**/dossiers/{case.pk}/")
         facts = page.locator("[data-testid=case-categories]")

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from support.browser import BROWSER_TIMEOUT_MS, login
+from support.browser import BROWSER_TIMEOUT_MS, assert_accessible, login
 from support.people import PASSWORD, make_member
 from vangnet.organisations.roles import Role
 
-from .browser_helpers import assert_accessible_all_rules
 from .conftest import give_keys
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -58,11 +57,11 @@ def test_consent_refuses_the_wrong_person_and_a_manager_hand_off_completes(
     login(advisor_page, advisor.user.email)
     _unlock(advisor_page, slug, f"/o/{slug}/dossiers/{case.pk}/")
     advisor_page.goto(f"/o/{slug}/dossiers/{case.pk}/toestemming/")
-    assert_accessible_all_rules(advisor_page)
+    assert_accessible(advisor_page)
     advisor_page.check("input[name=soort][value=manager]")
     advisor_page.click("[data-testid=consent-kind] button[type=submit]")
     advisor_page.wait_for_url("**soort=manager**")
-    assert_accessible_all_rules(advisor_page)
+    assert_accessible(advisor_page)
     assert advisor_page.locator(f"input[name=recipient][value='{employee.pk}']").count() == 0
     radio = advisor_page.locator(f"input[name=recipient][value='{manager.pk}']")
     radio.check()
@@ -72,7 +71,7 @@ def test_consent_refuses_the_wrong_person_and_a_manager_hand_off_completes(
     advisor_page.wait_for_selector("#id_recipient_error")
     assert "heeft niet de rol die je koos" in advisor_page.locator("#id_recipient_error").inner_text()
     assert not ConsentRequest.objects.exists()
-    assert_accessible_all_rules(advisor_page)
+    assert_accessible(advisor_page)
 
     # 2. Now the manager, as it should be.
     advisor_page.check(f"input[name=recipient][value='{manager.pk}']")
@@ -90,18 +89,18 @@ def test_consent_refuses_the_wrong_person_and_a_manager_hand_off_completes(
     advisor_page.click("#consent form:has(button.utrecht-button--primary-action) button")
     advisor_page.wait_for_selector("[data-testid=waiting-for-key]")
     assert not ReportGrant.objects.exists()
-    assert_accessible_all_rules(advisor_page)
+    assert_accessible(advisor_page)
 
     # 5. The manager sets up a key (the page the invitation e-mail links to).
     manager_page = _new_page(browser, live_server)
     login(manager_page, manager.user.email)
     manager_page.goto(f"/o/{slug}/meldingen/ontgrendelen/")
-    assert_accessible_all_rules(manager_page)
+    assert_accessible(manager_page)
     manager_page.fill("input[name=password]", PASSWORD)
     manager_page.click("main form button[type=submit]")
     manager_page.wait_for_url(lambda url: True)
     manager_page.wait_for_selector("main")
-    assert_accessible_all_rules(manager_page)
+    assert_accessible(manager_page)
 
     # 6. The advisor shares; the manager reads exactly the consented part.
     advisor_page.goto(f"/o/{slug}/dossiers/{case.pk}/?opnieuw=2")
@@ -112,6 +111,6 @@ def test_consent_refuses_the_wrong_person_and_a_manager_hand_off_completes(
     manager_page.goto(f"/o/{slug}/dossiers/{case.pk}/")
     body = manager_page.locator("main").inner_text()
     assert "buitengesloten bij het overleg" in body and "Rosa Melder" not in body
-    assert_accessible_all_rules(manager_page)
+    assert_accessible(manager_page)
     for context_page in (advisor_page, manager_page):
         context_page.context.close()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from support.browser import assert_accessible_all_rules, send_report
+from support.browser import assert_accessible, send_report
 from vangnet.reporting.models import Report
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def test_guide_answers_never_reach_the_url_or_history(page, organisation, adviso
     assert "pesten" not in page.evaluate("() => location.href + document.referrer")
     cookies = page.context.cookies()
     assert cookies and all(c["expires"] == -1 for c in cookies), cookies  # session cookies only
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
 
 
 def test_error_summary_gets_focus_and_links_to_fields(page, organisation, advisor) -> None:
@@ -52,7 +52,7 @@ def test_error_summary_gets_focus_and_links_to_fields(page, organisation, adviso
     page.click("[data-error-summary] a[href='#id_narrative']")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'id_narrative'")
     assert Report.objects.count() == 0
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
 
 
 def test_check_step_shows_the_report_before_anything_is_sent(page, organisation, advisor) -> None:
@@ -75,7 +75,7 @@ def test_check_step_shows_the_report_before_anything_is_sent(page, organisation,
                         page.locator("[data-testid=receipt-code]").inner_text().strip())
     assert page.locator("[data-testid=lost-code]").is_visible()
     assert Report.objects.count() == 1
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
 
 
 def test_phone_at_390_px(browser, live_server, organisation, advisor) -> None:
@@ -140,7 +140,7 @@ def test_every_public_page_passes_axe_with_all_rules(page, organisation, advisor
     for path in PUBLIC_PATHS:
         page.goto(f"/o/{slug}/{path}")
         assert page.locator(".vn-demo-banner").count() == 1
-        assert_accessible_all_rules(page)
+        assert_accessible(page)
     # The receipt, the "shown already" page and the reporter's own page (the dialogue).
     page.goto(f"/o/{slug}/melden/nieuw/?ontvanger={advisor.pk}")
     page.check("input[name=mode][value=anonymous]")
@@ -148,23 +148,23 @@ def test_every_public_page_passes_axe_with_all_rules(page, organisation, advisor
     page.fill("textarea[name=narrative]", "Er wordt over mij geroddeld.")
     send_report(page)
     code = page.locator("[data-testid=receipt-code]").inner_text().strip()
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     page.reload()
     assert page.locator("[data-testid=receipt-shown]").count() == 1
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     page.goto(f"/o/{slug}/melden/terug/")
     page.fill("input[name=code]", code)
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert "/melden/mijn-melding/" in page.url
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     # A page with an error summary.
     page.goto(f"/o/{slug}/melden/terug/")
     page.fill("input[name=code]", "12")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert page.locator("[data-error-summary]").count() == 1
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
 
 
 def test_callback_request_reaches_the_advisor(page, login, organisation, advisor) -> None:
@@ -174,19 +174,19 @@ def test_callback_request_reaches_the_advisor(page, login, organisation, advisor
     page.goto(f"/o/{slug}/melden/")
     with page.expect_navigation():
         page.click(f"main a[href='/o/{slug}/melden/eerst-praten/']")
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     # Sent empty: the error summary, focused, with a link to the field.
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     page.wait_for_function("() => document.activeElement && document.activeElement.matches('[data-error-summary]')")
     assert page.locator("[data-error-summary] a[href='#id_how_to_reach']").count() == 1
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     page.fill("input[name=how_to_reach]", "06 11 22 33 44 (privé)")
     page.fill("input[name=when]", "Woensdag na 18:00")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert page.locator("[data-testid=callback-sent]").is_visible()
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     # The advisor logs in, unlocks and sees it.
     page.context.clear_cookies()
     login(advisor.user.email)
@@ -212,7 +212,7 @@ def test_a_report_in_arabic_is_rendered_right_to_left(page, login, organisation,
     assert page.locator("main h1").inner_text() == "إلى أين يمكنني التوجه؟"
     cookie = next(c for c in page.context.cookies() if c["name"] == "django_language")
     assert cookie["value"] == "ar" and cookie["expires"] == -1  # ends with the browser session
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     page.goto(f"/o/{slug}/melden/nieuw/?ontvanger={advisor.pk}")
     assert page.evaluate("() => document.documentElement.dir") == "rtl"
     page.check("input[name=mode][value=anonymous]")
@@ -222,7 +222,7 @@ def test_a_report_in_arabic_is_rendered_right_to_left(page, login, organisation,
     page.wait_for_url(f"**/o/{slug}/melden/ontvangen/")
     assert page.evaluate("() => document.documentElement.dir") == "rtl"
     assert page.locator("main h1").inner_text() == "تم إرسال بلاغك"
-    assert_accessible_all_rules(page)
+    assert_accessible(page)
     report = Report.objects.get()
     assert report.language == "ar"
     # The advisor (in Dutch) sees the language and reads the Arabic text.
@@ -244,4 +244,4 @@ def test_public_pages_pass_axe_in_every_language(page, live_server, organisation
         page.goto(f"/o/{slug}/{path}")
         assert page.evaluate("() => document.documentElement.lang") == language, path
         assert _no_sideways_scroll(page), path
-        assert_accessible_all_rules(page)
+        assert_accessible(page)

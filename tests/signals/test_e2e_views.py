@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from support.browser import assert_accessible_all_rules
+from support.browser import assert_accessible
 from support.browser import login as browser_login
 from vangnet.cases.models import PatternSignal
 from vangnet.signals.models import AlertAction
@@ -30,7 +30,7 @@ def _check(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible_all_rules(page)
+        assert_accessible(page)
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from typing import Any
 
 import pytest
@@ -37,53 +38,69 @@ def require_chromium() -> None:
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page; return its violations."""
+    """Run axe-core with every rule it ships: the WCAG 2.x A/AA rules and the best practices
+    (landmarks, one main, unique regions, heading order, ...). Return its violations."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-    )
+    results = Axe().run(page)
     return list(results.response["violations"])
 
 
 def assert_accessible(page: Any) -> None:
+    """axe-core with all its rules (see axe_violations) finds nothing on the page. The one axe
+    helper of every browser test."""
     violations = axe_violations(page)
     summary = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} → "
         + ", ".join(str(node["target"]) for node in v["nodes"][:5])
         for v in violations
     )
-    assert not violations, f"axe found violations on {page.url}:\n{summary}"
+    assert not violations, f"axe (all rules) found violations on {page.url}:\n{summary}"
 
 
 # --- Logging in -------------------------------------------------------------------------------
 # allauth accepts a TOTP code only in its own 30-second step (MFA_TOTP_TOLERANCE = 0) and only once
-# per user: it marks "user id + code" as used in the cache (which tests/conftest.py clears before each
-# test). So a person's second login in the same step is refused, and so is a code typed in the last
-# seconds of its step on a loaded machine. The one login helper below therefore never types, for the
-# same person, a code of a step it used before (in this test process), and never one with less than
-# TOTP_MARGIN_SECONDS left: it waits for the next, fresh step.
+# per user: it marks "user id + code" as used in the cache (which tests/conftest.py clears before and
+# after each test, together with this helper's memory). So a person's second login in the same step
+# is refused, and so is a code typed in the last seconds of its step on a loaded machine. The one
+# login helper below therefore never types, for the same person, a code of a step it used before in
+# this test, and never one with less than TOTP_MARGIN_SECONDS left: it waits for the next, fresh step.
+# Every browser login goes through it: the `login` fixture of tests/conftest.py, `login(page, ...)`
+# in a second browser context, and `answer_totp` on a page that is already at the two-factor step.
+# A code typed without knowing the person ("") is treated as used by every person of that secret.
 TOTP_PERIOD = 30
 TOTP_MARGIN_SECONDS = 8.0
 _used_steps: dict[tuple[str, str], int] = {}
+_clock = time.time  # tests/ops/test_browser_login_helper.py puts a fake clock here
+_sleep = time.sleep
 
 
 def _time_step(now: float) -> int:
     return int(now // TOTP_PERIOD)
 
 
-def fresh_totp_step(secret: str, person: str = "", *, clock: Any = None, sleep: Any = None) -> int:
-    """Wait (on the clock) until a time step that this process has not used for `secret` and `person`
-    and that has at least TOTP_MARGIN_SECONDS left; mark it used and return it."""
-    import time
+def _last_used_step(secret: str, person: str) -> int:
+    # An unknown person may be anyone who used this secret.
+    keys = [(secret, person), (secret, "")] if person else [key for key in _used_steps if key[0] == secret]
+    return max((_used_steps.get(key, -1) for key in keys), default=-1)
 
-    clock = clock or time.time
-    sleep = sleep or time.sleep
+
+def forget_used_totp_steps() -> None:
+    """Forget the used steps: called where the test's cache (allauth's record of them) is cleared."""
+    _used_steps.clear()
+
+
+def fresh_totp_step(secret: str, person: str = "", *, clock: Any = None, sleep: Any = None) -> int:
+    """Wait (on the clock) until a time step that was not used for `secret` and `person` (see above)
+    and that has at least TOTP_MARGIN_SECONDS left; mark it used and return it."""
+    clock = clock or _clock
+    sleep = sleep or _sleep
+    person = person.strip().lower()
     while True:
         now = clock()
         step = _time_step(now)
         left = (step + 1) * TOTP_PERIOD - now
-        if step > _used_steps.get((secret, person), -1) and left >= TOTP_MARGIN_SECONDS:
+        if step > _last_used_step(secret, person) and left >= TOTP_MARGIN_SECONDS:
             _used_steps[(secret, person)] = step
             return step
         sleep(left + 0.05)  # until the next step begins
@@ -135,21 +152,3 @@ def send_report(page: Any) -> None:
     page.locator("main [data-check]").wait_for(state="visible")
     with page.expect_navigation():
         page.click("main [data-check-send]")
-
-
-def axe_violations_all_rules(page: Any) -> list[dict[str, Any]]:
-    """Run every axe-core rule, best practices included (not only the WCAG tags)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return list(results.response["violations"])
-
-
-def assert_accessible_all_rules(page: Any) -> None:
-    violations = axe_violations_all_rules(page)
-    summary = "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} → "
-        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
-        for v in violations
-    )
-    assert not violations, f"axe (all rules) found violations on {page.url}:\n{summary}"

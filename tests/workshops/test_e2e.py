@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from support.people import make_member, make_unit, totp_code
+from support.browser import assert_accessible
+from support.people import make_member, make_unit
 from vangnet.organisations.public import actor_for
 from vangnet.organisations.roles import Role
 from vangnet.workshops import services
@@ -33,37 +33,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("VANGNET_DATA_DIR", "var")) / "screenshots" / "workshops"
 
 
-def _axe_all_rules(page: Any) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    summary = "\n".join(f"- {v['id']} ({v['impact']}): {v['help']} → "
-                        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
-                        for v in violations)
-    assert not violations, f"axe found violations on {page.url}:\n{summary}"
-
-
 def _check(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        _axe_all_rules(page)
+        assert_accessible(page)
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _as(page: Any, login: Any, email: str) -> None:
-    """The shared login; a TOTP code is accepted once, so a second login of the same person in
-    the same 30-second window (the coordinator, under load) answers with the next window's code."""
+    """The shared login (tests/conftest.py → support.browser.login): a fresh TOTP step each time."""
     page.context.clear_cookies()
     login(email)
-    if "/accounts/2fa/authenticate" in page.url:
-        window = int(time.time()) // 30
-        while int(time.time()) // 30 == window:
-            time.sleep(0.5)
-        page.fill("input[name=code]", totp_code())
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
     assert "/accounts/" not in page.url, page.url
 
 

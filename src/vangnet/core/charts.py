@@ -11,14 +11,18 @@ that several charts can share a page. Every chart must be accompanied by a table
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import io
 import re
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import matplotlib
+from django.core.cache import cache
+from django.utils.functional import Promise
 
 matplotlib.use("Agg")
 
@@ -83,6 +87,46 @@ def clean_svg(svg: str, *, chart_id: str, label: str) -> str:
     return svg.strip()
 
 
+# A chart is a pure function of its arguments, and matplotlib needs a tenth of a second or more
+# for one: a published year's report draws the same nine charts on every request. Each SVG is
+# kept in the cache for a day, keyed by a hash of everything that shapes it. What it holds is
+# what the page shows anyway: figures already suppressed, and their labels.
+CHART_CACHE_SECONDS = 24 * 3600
+_ChartFunction = TypeVar("_ChartFunction", bound=Callable[..., str])
+
+
+class _NotCacheable(Exception):
+    """An argument whose value cannot be written down (a function): draw without the cache."""
+
+
+def _canonical(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Promise):  # a lazy translation: its text in the active language
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(item) for item in value)
+    raise _NotCacheable
+
+
+def _cached(draw: _ChartFunction) -> _ChartFunction:
+    @functools.wraps(draw)
+    def cached(**kwargs: Any) -> str:
+        try:
+            shape = repr((draw.__name__, matplotlib.__version__,
+                          sorted((name, _canonical(v)) for name, v in kwargs.items())))
+        except _NotCacheable:
+            return draw(**kwargs)
+        key = "vn:chart:" + hashlib.sha256(shape.encode()).hexdigest()
+        svg: str | None = cache.get(key)
+        if svg is None:
+            svg = draw(**kwargs)
+            cache.set(key, svg, CHART_CACHE_SECONDS)
+        return svg
+
+    return cached  # type: ignore[return-value]
+
+
 def _render(figure: Figure) -> str:
     buffer = io.StringIO()
     # bbox_inches="tight" keeps long legend entries and labels inside the picture.
@@ -91,6 +135,7 @@ def _render(figure: Figure) -> str:
     return buffer.getvalue()
 
 
+@_cached
 def bar_chart(
     *,
     chart_id: str,
@@ -153,6 +198,7 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 LINESTYLES = ["-", "--", "-.", ":", "-", "--", "-."]
 
 
+@_cached
 def line_chart(
     *,
     chart_id: str,
@@ -229,6 +275,7 @@ def _wrap(text: str, width: int = 28) -> str:
     return "\n".join(lines)
 
 
+@_cached
 def interval_trend_chart(
     *,
     chart_id: str,

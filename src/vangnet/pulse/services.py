@@ -254,7 +254,9 @@ def round_close(*, actor: Actor | None, round_: PulseRound) -> PulseRound:
 
 def keep_unit_results(round_: PulseRound) -> None:
     """Each unit's entry of the snapshot in its own row (ADR 0135), so that a team's trend reads
-    only that team's rows: the same suppressed dict, nothing recomputed."""
+    only that team's rows: the same suppressed dict, nothing recomputed. A wave made again
+    replaces its rows, so they always equal the snapshot."""
+    PulseUnitResult.objects.filter(round=round_).delete()
     PulseUnitResult.objects.bulk_create(
         [PulseUnitResult(round=round_, unit_id=entry["unit_id"], group_id=entry["group_id"],
                          entry=entry)

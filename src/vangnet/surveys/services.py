@@ -207,7 +207,7 @@ def rewrite_in_random_order(tables: SurveyTables, round_: SurveyRound) -> None:
         raise ImproperlyConfigured(f"{meta.label}: the engine does not know how to rewrite "
                                    f"{sorted(set(columns) ^ known)}")
     table = connection.ops.quote_name(meta.db_table)
-    q = {name: connection.ops.quote_name(column) for name, column in columns.items()}
+    q = {name: connection.ops.quote_name(str(column)) for name, column in columns.items()}
     last = _objects(model).filter(round=round_).aggregate(last=models.Max("pk"))["last"]
     if last is None:
         return

@@ -3,8 +3,8 @@ PAIRED runs (the method of bench_scale.py).
 
     .venv/bin/python scripts/bench_surveys.py [--small 500] [--large 50000] [--runs 7] [--reuse]
 
-Two databases (`qs2_bench_small`, `qs2_bench_large`) hold the same people and units in the same
-order, and:
+Two databases (`qs2_bench_small`, `qs2_bench_large`; another prefix with `VN_BENCH_PREFIX`) hold
+the same people and units in the same order, and:
 - a closed quickscan round of `--small` (500) or `--large` (50,000) answers in four groups, closed
   through the service (so it has its results snapshot, ADR 0115);
 - pulse waves of 500 teams × 12 respondents, closed through the pulse's own service: 2 waves in the
@@ -42,7 +42,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bench_support import ensure_database  # noqa: E402
 
 SERVER = os.environ.get("VN_BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
-os.environ.setdefault("DATABASE_URL", f"{SERVER}/qs2_bench_boot")
+# Database names start with this (so that two people benchmarking on one server do not collide).
+PREFIX = os.environ.get("VN_BENCH_PREFIX", "qs2_bench")
+os.environ.setdefault("DATABASE_URL", f"{SERVER}/{PREFIX}_boot")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vangnet.settings.test")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -56,7 +58,7 @@ MIX = ("management", "or", "employees", "employees", "employees")  # HR: one ans
 
 
 def _name(label: str) -> str:
-    return f"qs2_bench_{label}"
+    return f"{PREFIX}_{label}"
 
 
 def use_database(label: str) -> None:

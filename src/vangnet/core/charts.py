@@ -309,30 +309,39 @@ def interval_trend_chart(
                 colour = PALETTE[index % len(PALETTE)]
                 offset = (index - (len(series) - 1) / 2) * shift
                 flags = list(changed[index]) if index < len(changed) else []
-                xs: list[float] = []
-                ys: list[float | None] = []
-                for position, point in zip(positions, points, strict=False):
-                    xs.append(position + offset)
-                    ys.append(None if point is None else point[0])
+                # One artist per kind and series (not one per wave): the cost of drawing stays
+                # nearly flat as the waves add up. NaN breaks a line: a gap stays a gap.
+                nan = float("nan")
+                xs = [position + offset for position in positions[:len(points)]]
+                ys = [nan if point is None else point[0] for point in points]
+                bar_x: list[float] = []
+                bar_y: list[float] = []
+                plain: tuple[list[float], list[float]] = ([], [])
+                marked: tuple[list[float], list[float]] = ([], [])
+                for position, (x, point) in enumerate(zip(xs, points, strict=False)):
                     if point is None:
                         continue
                     mean, lower, upper = point
-                    axes.plot([position + offset] * 2, [lower, upper], color=colour, linewidth=2)
-                    marked = position < len(flags) and flags[position]
-                    axes.plot([position + offset], [mean], marker="D" if marked else "o",
-                              markersize=8 if marked else 6, color=colour,
-                              markerfacecolor=colour if marked else "white")
-                # A gap stays a gap: only neighbouring shown waves are joined.
-                for i in range(1, len(xs)):
-                    y_before, y_now = ys[i - 1], ys[i]
-                    if y_before is not None and y_now is not None:
-                        axes.plot([xs[i - 1], xs[i]], [y_before, y_now], color=colour,
-                                  linewidth=1.2, label=name if not any(
-                                      ys[j - 1] is not None and ys[j] is not None
-                                      for j in range(1, i)) else None)
-                if not any(ys[i - 1] is not None and ys[i] is not None
-                           for i in range(1, len(xs))):
+                    bar_x += [x, x, nan]
+                    bar_y += [lower, upper, nan]
+                    target = marked if position < len(flags) and flags[position] else plain
+                    target[0].append(x)
+                    target[1].append(mean)
+                if bar_x:
+                    axes.plot(bar_x, bar_y, color=colour, linewidth=2)
+                # Only neighbouring shown waves are joined.
+                joined = any(ys[i - 1] == ys[i - 1] and ys[i] == ys[i]
+                             for i in range(1, len(ys)))
+                if joined:
+                    axes.plot(xs, ys, color=colour, linewidth=1.2, label=name)
+                else:
                     axes.plot([], [], color=colour, marker="o", label=name)
+                if plain[0]:
+                    axes.plot(*plain, linestyle="none", marker="o", markersize=6, color=colour,
+                              markerfacecolor="white")
+                if marked[0]:
+                    axes.plot(*marked, linestyle="none", marker="D", markersize=8, color=colour,
+                              markerfacecolor=colour)
             axes.set_xticks(positions)
             axes.set_xticklabels([_wrap(label, 12) for label in labels])
             axes.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))

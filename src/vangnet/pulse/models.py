@@ -135,6 +135,30 @@ class PulseResponse(SurveyResponse):
         indexes = [models.Index(fields=["round", "submitted"])]
 
 
+class PulseUnitResult(models.Model):
+    """One unit's entry of a closed wave's suppressed results, kept beside the wave's snapshot
+    (ADR 0135): the same dict as in `PulseRound.results["units"]` (shown or not, with the reason),
+    so that a team's trend reads one row per wave for that team instead of every wave's results
+    for all teams. Written once at closing, with the snapshot; never edited."""
+
+    round = models.ForeignKey(PulseRound, on_delete=models.CASCADE, related_name="unit_results")
+    # Plain numbers, as in the snapshot: a closed wave keeps its shape when a unit is removed.
+    unit_id = models.IntegerField()
+    group_id = models.IntegerField()
+    entry = models.JSONField()
+
+    class Meta:
+        ordering = ["round_id", "group_id"]
+        indexes = [models.Index(fields=["unit_id", "round"], name="pulse_unitresult_unit_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "group_id"],
+                                    name="pulse_unit_result_once_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} in wave {self.round_id}"
+
+
 class TeamAction(models.Model):
     """An action a team agreed after discussing a wave's results; the next wave shows them."""
 

@@ -36,6 +36,7 @@ from .models import (
     PulseResponse,
     PulseRound,
     PulseSettings,
+    PulseUnitResult,
     TeamAction,
 )
 from .permissions import (
@@ -228,44 +229,42 @@ def unit_trends(*, actor: Actor, unit_ids: Collection[int], plan: PulsePlan | No
     wanted &= allowed
     if not wanted:
         return {}
-    rounds = PulseRound.objects.filter(organisation_id=actor.organisation_id,
-                                       status=PulseRound.Status.CLOSED,
-                                       groups__unit_id__in=wanted).distinct().order_by(
-        "closed_at", "pk")
+    # Only these units' rows of the closed waves (ADR 0135): one row per unit per wave, found
+    # through the (unit, round) index, never the other teams' results.
+    rows = PulseUnitResult.objects.filter(unit_id__in=wanted,
+                                          round__organisation_id=actor.organisation_id,
+                                          round__status=PulseRound.Status.CLOSED)
     if plan is not None:
-        rounds = rounds.filter(plan=plan)
+        rows = rows.filter(round__plan=plan)
     actions: dict[tuple[int, int], list[str]] = {}
     for unit_id, round_id, text in TeamAction.objects.filter(unit_id__in=wanted).values_list(
             "unit_id", "round_id", "text"):
         actions.setdefault((unit_id, round_id), []).append(text)
     points: dict[int, list[TrendPoint]] = {unit_id: [] for unit_id in wanted}
     previous: dict[tuple[int, str], Interval] = {}
-    for round_id, wave, closed_at, data in rounds.values_list("pk", "wave", "closed_at",
-                                                             "results"):
-        for unit in (data or {}).get("units", []):
-            unit_id = unit["unit_id"]
-            if unit_id not in wanted:
-                continue
-            shown_scales: dict[str, Any] = unit["scales"] if unit["shown"] else {}
-            for scale, figures in shown_scales.items():
-                interval = (Interval(mean=figures["mean"], low=figures["low"],
-                                     high=figures["high"], n=figures["n"])
-                            if figures["mean"] is not None else None)
-                before = previous.get((unit_id, scale))
-                changed = bool(interval and before
-                               and change_is_beyond_uncertainty(before, interval))
-                points[unit_id].append(TrendPoint(
-                    round_id=round_id, wave=wave, closed_at=closed_at, scale=scale,
-                    mean=figures["mean"], low=figures["low"], high=figures["high"],
-                    n=figures["n"], changed=changed,
-                    actions=actions.get((unit_id, round_id), [])))
-                if interval:
-                    previous[(unit_id, scale)] = interval
-            if not unit["shown"]:
-                # A gap: the wave exists for this unit, without a figure.
-                points[unit_id].append(TrendPoint(
-                    round_id=round_id, wave=wave, closed_at=closed_at, scale="", mean=None,
-                    low=None, high=None, n=None, changed=False, actions=[]))
+    for unit_id, round_id, wave, closed_at, unit in rows.order_by(
+            "round__closed_at", "round_id", "group_id").values_list(
+            "unit_id", "round_id", "round__wave", "round__closed_at", "entry"):
+        shown_scales: dict[str, Any] = unit["scales"] if unit["shown"] else {}
+        for scale, figures in shown_scales.items():
+            interval = (Interval(mean=figures["mean"], low=figures["low"],
+                                 high=figures["high"], n=figures["n"])
+                        if figures["mean"] is not None else None)
+            before = previous.get((unit_id, scale))
+            changed = bool(interval and before
+                           and change_is_beyond_uncertainty(before, interval))
+            points[unit_id].append(TrendPoint(
+                round_id=round_id, wave=wave, closed_at=closed_at, scale=scale,
+                mean=figures["mean"], low=figures["low"], high=figures["high"],
+                n=figures["n"], changed=changed,
+                actions=actions.get((unit_id, round_id), [])))
+            if interval:
+                previous[(unit_id, scale)] = interval
+        if not unit["shown"]:
+            # A gap: the wave exists for this unit, without a figure.
+            points[unit_id].append(TrendPoint(
+                round_id=round_id, wave=wave, closed_at=closed_at, scale="", mean=None,
+                low=None, high=None, n=None, changed=False, actions=[]))
     return points
 
 

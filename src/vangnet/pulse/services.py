@@ -32,6 +32,7 @@ from .models import (
     PulseResponse,
     PulseRound,
     PulseSettings,
+    PulseUnitResult,
     TeamAction,
 )
 from .permissions import can_change_settings, can_close, can_plan, can_record_actions
@@ -247,7 +248,20 @@ def round_close(*, actor: Actor | None, round_: PulseRound) -> PulseRound:
         engine.close(TABLES, round_)
         round_.results = snapshot(round_)
         round_.save(update_fields=["results"])
+        keep_unit_results(round_)
     return round_
+
+
+def keep_unit_results(round_: PulseRound) -> None:
+    """Each unit's entry of the snapshot in its own row (ADR 0135), so that a team's trend reads
+    only that team's rows: the same suppressed dict, nothing recomputed. A wave made again
+    replaces its rows, so they always equal the snapshot."""
+    PulseUnitResult.objects.filter(round=round_).delete()
+    PulseUnitResult.objects.bulk_create(
+        [PulseUnitResult(round=round_, unit_id=entry["unit_id"], group_id=entry["group_id"],
+                         entry=entry)
+         for entry in (round_.results or {}).get("units", []) if entry["unit_id"] is not None],
+        batch_size=1000)
 
 
 def snapshot(round_: PulseRound) -> dict[str, Any]:
@@ -273,19 +287,23 @@ def _earlier_counts(round_: PulseRound,
                     unit_ids: set[int | None]) -> tuple[dict[int, list[int]], list[int]]:
     """The numbers of answers published before this wave (core.anonymity.wave_may_be_shown): per
     unit, in every earlier closed wave in which it was shown; and the organisation figure's, in
-    the earlier closed waves of the same plan. Read from their snapshots, in one query."""
+    the earlier closed waves of the same plan. Read from the units' rows and the organisation part of
+the snapshots (ADR 0135), in two queries that do not grow with the other teams."""
     units: dict[int, list[int]] = {}
     organisation: list[int] = []
     earlier = PulseRound.objects.filter(organisation_id=round_.organisation_id,
                                         status=PulseRound.Status.CLOSED,
                                         results__isnull=False).exclude(pk=round_.pk)
-    for plan_id, data in earlier.values_list("plan_id", "results"):
-        for unit in (data or {}).get("units", []):
-            if unit["shown"] and unit["unit_id"] in unit_ids:
-                units.setdefault(unit["unit_id"], []).append(unit["answers"])
-        figure = (data or {}).get("organisation") or {}
-        if round_.plan_id is not None and plan_id == round_.plan_id and figure.get("shown"):
-            organisation.append(figure["answers"])
+    wanted = {unit_id for unit_id in unit_ids if unit_id is not None}
+    for unit_id, entry in PulseUnitResult.objects.filter(
+            round__in=earlier, unit_id__in=wanted).values_list("unit_id", "entry"):
+        if entry["shown"]:
+            units.setdefault(unit_id, []).append(entry["answers"])
+    if round_.plan_id is not None:
+        for figure in earlier.filter(plan_id=round_.plan_id).values_list(
+                "results__organisation", flat=True):
+            if (figure or {}).get("shown"):
+                organisation.append(figure["answers"])
     return units, organisation
 
 

@@ -7,11 +7,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from support.browser import BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, require_chromium
 from support.people import PASSWORD, make_member, make_organisation
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests explore new random examples on every local run; in CI (`.ci/run` sets CI) they
+# run a fixed set, so a result never depends on the draw. A failure found locally is printed with
+# its example: add it with @example so CI keeps it.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def _force_login_like_allauth(self: Any, user: Any, backend: str | None = None) -> None:

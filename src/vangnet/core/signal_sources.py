@@ -179,10 +179,12 @@ def people_per_subtree(member_units: Mapping[int, int | None],
 
 def ratio_figures(measure: str, quarter: Quarter, parts: Mapping[int | None, float],
                   bases: Mapping[int | None, float], people: Mapping[int | None, int], *,
-                  parents: Mapping[int, int | None], k: int, percent: bool = True) -> list[Figure]:
+                  parents: Mapping[int, int | None], k: int, percent: bool = True,
+                  subtrees: Subtrees | None = None) -> list[Figure]:
     """part/base per unit over its subtree (and for the organisation), hidden below k people.
-    `parts` and `bases` are per unit's own people (None: people in no unit)."""
-    subtrees = Subtrees(parents)
+    `parts` and `bases` are per unit's own people (None: people in no unit). `subtrees`: the
+    tree of `parents` worked out once by a caller that asks for many quarters."""
+    subtrees = subtrees if subtrees is not None else Subtrees(parents)
     rolled_parts = subtrees.roll_up(parts)
     rolled_bases = subtrees.roll_up(bases)
     rolled_parts_org = sum(parts.values())

@@ -49,10 +49,14 @@ class PulseSource:
         wanted = set(quarters)
         since = timezone.make_aware(datetime.combine(min(quarters).start, time.min))
         latest: dict[tuple[str, int | None, Quarter], Figure] = {}
+        quarter_of: dict[datetime, Quarter] = {}  # a wave's scores share its closing time
         # Oldest first: a later wave in the same quarter replaces an earlier one.
         for score in scale_scores_in(organisation_id=organisation_id, since=since,
                                      with_organisation=True):
-            quarter = Quarter.of(timezone.localtime(score.closed_at).date())
+            quarter = quarter_of.get(score.closed_at)
+            if quarter is None:
+                quarter = quarter_of[score.closed_at] = Quarter.of(
+                    timezone.localtime(score.closed_at).date())
             if quarter not in wanted:
                 continue
             latest[(score.scale, score.unit_id, quarter)] = Figure(

@@ -35,9 +35,9 @@ def _leaks(sets: dict[Any, set[Any]], shown: list[Any]) -> list[tuple[Any, tuple
         inner = [u for u in shown if u != outer and sets[u] <= sets[outer]]
         for r in range(1, len(inner) + 1):
             for combo in combinations(inner, r):
-                union: set[Any] = set()
-                if any(union & sets[u] or union.update(sets[u]) for u in combo):
-                    continue
+                if any(sets[a] & sets[b] for a, b in combinations(combo, 2)):
+                    continue  # not disjoint: not a subtraction a reader can make
+                union: set[Any] = set().union(*(sets[u] for u in combo))
                 rest = len(sets[outer] - union)
                 if 0 < rest < K:
                     found.append((outer, combo, rest))

@@ -221,11 +221,11 @@ def _rows(shown: dict[Key, Figure], measures: dict[str, Measure], quarters: Sequ
     # measure and quarter: most units have figures for only some measures).
     position = {quarter: i for i, quarter in enumerate(quarters)}
     by_unit: dict[int | None, dict[str, list[float | None]]] = {}
-    for (key, unit, quarter), figure in shown.items():
+    for (key, figure_unit, quarter), figure in shown.items():
         at = position.get(quarter)
-        if at is None or figure.value is None or unit not in visible:
+        if at is None or figure.value is None or figure_unit not in visible:
             continue
-        line = by_unit.setdefault(unit, {}).setdefault(key, [None] * len(quarters))
+        line = by_unit.setdefault(figure_unit, {}).setdefault(key, [None] * len(quarters))
         line[at] = figure.value
     empty = Cell(None, "–")
     rows: list[Row] = []

@@ -92,6 +92,13 @@ class CasesSource:
         checkins = list(RetaliationCheckin.objects.filter(
             case__organisation_id=organisation_id, answered_at__gte=start, answered_at__lt=end)
             .exclude(answer="").values_list("answer", "answered_at"))
+        # Each row's quarter worked out once, not once per quarter asked for.
+        advice_in: dict[Quarter, list[tuple[int | None, str]]] = {}
+        for u, c, day in advice:
+            advice_in.setdefault(Quarter.of(day), []).append((u, c))
+        answers_in: dict[Quarter, list[str]] = {}
+        for a, at in checkins:
+            answers_in.setdefault(Quarter.of(timezone.localdate(at)), []).append(a)
         figures: list[Figure] = []
         for quarter in quarters:
             in_q = [u for u, at in cases if at == quarter]
@@ -99,11 +106,11 @@ class CasesSource:
             figures += self._by_category(
                 "cases.reports_by_category", quarter,
                 [c for c, at in case_categories if at == quarter], k, people=len(in_q))
-            advice_q = [(u, c) for u, c, day in advice if Quarter.of(day) == quarter]
+            advice_q = advice_in.get(quarter, [])
             figures += self._per_unit(ADVICE.key, quarter, [u for u, _c in advice_q], subtrees, k)
             figures += self._by_category("cases.advice_by_category", quarter,
                                          [c for _u, c in advice_q], k)
-            answers = [a for a, at in checkins if Quarter.of(timezone.localdate(at)) == quarter]
+            answers = answers_in.get(quarter, [])
             if answers:
                 no = sum(1 for a in answers if a == RetaliationCheckin.Answer.NO)
                 n = len(answers)

@@ -52,6 +52,7 @@ class ConductSource:
         parents = unit_parents(organisation_id=organisation_id)
         members = member_units(organisation_id=organisation_id)
         people = people_per_subtree(members, parents)
+        tree = Subtrees(parents)  # once, not once per quarter
         current = (CodeVersion.objects.filter(organisation_id=organisation_id,
                                               status=CodeVersion.Status.PUBLISHED)
                    .values_list("major", "published_at").first())
@@ -80,7 +81,7 @@ class ConductSource:
                 for unit in members.values():
                     bases[unit] = bases.get(unit, 0) + 1
                 figures += ratio_figures(ACKNOWLEDGED.key, quarter, parts, bases, people,
-                                         parents=parents, k=k)
+                                         parents=parents, subtrees=tree, k=k)
         subtrees = Subtrees(parents)
         # Two queries whatever the number of quarters: each unit's last discussion before the
         # first quarter, and every discussion day within the quarters.

@@ -3,7 +3,8 @@
 An app declares its sources on its AppConfig (`VangnetAppConfig.signal_sources()`); the signals
 app collects them with `installed_signal_sources()` and never imports the app itself. A source
 answers, for one organisation and a run of quarters, figures per unit (over the unit and all its
-sub-units) or for the whole organisation (`unit_id=None`), already suppressed by the source where
+sub-units, unless its measure declares `covers="own"`: the unit's own people only, ADR 0138) or
+for the whole organisation (`unit_id=None`), already suppressed by the source where
 it describes fewer people than the threshold (`value=None`). It also states how many people each
 figure stands on (`people`), so the signals app can refuse subtraction between a unit and its
 children (complementary suppression across the tree). That number is never shown.
@@ -19,6 +20,9 @@ from typing import Literal, Protocol
 from django.utils.functional import Promise
 
 MeasureKind = Literal["score", "percent", "rate", "count", "days"]
+# What a unit's figure covers: the unit and every unit below it (the seam's default), or the
+# unit's own people only (the pulse: a wave has a group per unit). Suppression reasons on it.
+Coverage = Literal["subtree", "own"]
 
 
 @dataclass(frozen=True, order=True)
@@ -95,6 +99,7 @@ class Measure:
     werkvormen: tuple[str, ...] = ()  # toolbox slugs proposed when this measure raises an alert
     explanation: str | Promise = ""
     population: str = ""  # measures over the same people share one; hidden together (ADR 0091)
+    covers: Coverage = "subtree"
 
     def is_low(self, value: float) -> bool:
         if self.concern is None:
@@ -174,10 +179,12 @@ def people_per_subtree(member_units: Mapping[int, int | None],
 
 def ratio_figures(measure: str, quarter: Quarter, parts: Mapping[int | None, float],
                   bases: Mapping[int | None, float], people: Mapping[int | None, int], *,
-                  parents: Mapping[int, int | None], k: int, percent: bool = True) -> list[Figure]:
+                  parents: Mapping[int, int | None], k: int, percent: bool = True,
+                  subtrees: Subtrees | None = None) -> list[Figure]:
     """part/base per unit over its subtree (and for the organisation), hidden below k people.
-    `parts` and `bases` are per unit's own people (None: people in no unit)."""
-    subtrees = Subtrees(parents)
+    `parts` and `bases` are per unit's own people (None: people in no unit). `subtrees`: the
+    tree of `parents` worked out once by a caller that asks for many quarters."""
+    subtrees = subtrees if subtrees is not None else Subtrees(parents)
     rolled_parts = subtrees.roll_up(parts)
     rolled_bases = subtrees.roll_up(bases)
     rolled_parts_org = sum(parts.values())

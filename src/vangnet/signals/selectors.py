@@ -142,8 +142,15 @@ def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4
     blocks: list[SourceBlock] = []
     figures: list[Figure] = []
     advisor = permissions.can_see_advisor_only(actor) and not for_report
-    # Alerts compare with the two quarters before the first one shown.
-    wide = last_quarters(latest, count + 2)
+    # Alerts look at the latest quarter and the two before it; a follow-up at its alert's
+    # quarter (up to two before the first one shown). Only those quarters are fetched and
+    # suppressed (each quarter is suppressed on its own, so leaving others out changes nothing).
+    links = list(AlertAction.objects.filter(
+        organisation_id=actor.organisation_id)[:50])
+    reach = last_quarters(latest, count + 2)
+    needed = {*quarters, *last_quarters(latest, 3)} | {
+        since for link in links if (since := Quarter(link.year, link.quarter)) in reach}
+    wide = [q for q in reach if q >= min(needed)]
     for source in installed_signal_sources():
         own = [m for m in source.measures() if advisor or not m.advisor_only]
         for measure in own:
@@ -153,16 +160,20 @@ def dashboard_for(*, actor: Actor, latest: Quarter | None = None, count: int = 4
         figures += [f for f in source.figures(organisation_id=actor.organisation_id,
                                               quarters=wide) if f.measure in measures]
     population_of = {key: m.population or key for key, m in measures.items()}
-    shown = suppress_figures(figures, population_of=population_of, parents=parents, k=k)
+    own_members = {key for key, m in measures.items() if m.covers == "own"}
+    shown = suppress_figures(figures, population_of=population_of, parents=parents, k=k,
+                             own_members=own_members)
     visible = _visible_units(actor, scope, parents)
     shown = {key: f for key, f in shown.items() if key[1] in visible}
     alerts = find_alerts(shown, measures=measures, source_of=source_of, quarter=latest)
     in_view = set(quarters)
-    measured = {f.measure for f in figures if f.quarter in in_view and f.unit_id in visible}
+    measured: set[str] = set()
+    for f in figures:  # the cheap test first: most figures are of a measure already found
+        if f.measure not in measured and f.unit_id in visible and f.quarter in in_view:
+            measured.add(f.measure)
     rows = _rows(shown, measures, quarters, parents, names, visible)
     follow_ups = [_follow_up(link, shown, measures, names, latest)
-                  for link in AlertAction.objects.filter(organisation_id=actor.organisation_id)[:50]
-                  if link.unit_id in visible]
+                  for link in links if link.unit_id in visible]
     return Dashboard(k=k, scope=scope, quarters=quarters, latest=latest,
                      sources=[b for b in blocks if b.measures], rows=rows, alerts=alerts,
                      follow_ups=follow_ups, unit_names=names, advisor_view=advisor, measured=measured,
@@ -206,21 +217,26 @@ def _rows(shown: dict[Key, Figure], measures: dict[str, Measure], quarters: Sequ
         order.append((node, level))
         stack += [(c, level + 1) for c in sorted(children.get(node, []), key=lambda u: names[u],
                                                  reverse=True)]
+    # Each unit's shown figures by measure and quarter, grouped once (not a lookup per unit,
+    # measure and quarter: most units have figures for only some measures).
+    position = {quarter: i for i, quarter in enumerate(quarters)}
+    by_unit: dict[int | None, dict[str, list[float | None]]] = {}
+    for (key, figure_unit, quarter), figure in shown.items():
+        at = position.get(quarter)
+        if at is None or figure.value is None or figure_unit not in visible:
+            continue
+        line = by_unit.setdefault(figure_unit, {}).setdefault(key, [None] * len(quarters))
+        line[at] = figure.value
+    empty = Cell(None, "–")
     rows: list[Row] = []
     for row_unit, depth in order:
-        if row_unit not in visible:
+        values = by_unit.get(row_unit)
+        if not values:
             continue
-        cells: dict[str, list[Cell]] = {}
-        for key, measure in measures.items():
-            line = []
-            for quarter in quarters:
-                figure = shown.get((key, row_unit, quarter))
-                value = None if figure is None else figure.value
-                line.append(Cell(value, "–" if value is None else fmt(measure, value)))
-            if any(c.value is not None for c in line):
-                cells[key] = line
-        if cells:
-            rows.append(Row(row_unit, "" if row_unit is None else names[row_unit], depth, cells))
+        cells = {key: [empty if value is None else Cell(value, fmt(measure, value))
+                       for value in values[key]]
+                 for key, measure in measures.items() if key in values}
+        rows.append(Row(row_unit, "" if row_unit is None else names[row_unit], depth, cells))
     return rows
 
 

@@ -15,12 +15,18 @@ percentage that remainder is exact once the numbers of people are known or guess
   a unit hidden for one of them is hidden for all in that quarter, so two sources cannot be
   played against each other (one showing a sub-unit the other hides).
 
+- A measure whose unit figures cover the unit's own people only (`Measure.covers == "own"`, the
+  pulse: ADR 0138) is reasoned about on a flat tree: its unit figures are disjoint groups, all
+  inside the organisation's figure, so every unit hangs directly under the organisation. Read as
+  subtrees, a department's own figure would look smaller than its teams together and be thrown
+  away as inconsistent, while the organisation's remainder would be reckoned wrongly.
+
 A hidden figure is never used for an alert either: an alert about a hidden unit would show it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from vangnet.core.signal_sources import Figure, Quarter
 
@@ -40,14 +46,21 @@ def _highest_shown_below(node: int | None, shown: set[int | None],
     return found
 
 
-def hide_by_subtraction(people: Mapping[int | None, int], parents: Mapping[int, int | None],
-                        k: int, forced: set[int | None] | None = None) -> set[int | None]:
-    """The units (None: the organisation) whose figure must stay hidden, for one measure in one
-    quarter. `people` holds every figure the source gave (shown or not), by unit; `forced` the
-    units hidden already for another reason."""
+def _children_of(parents: Mapping[int, int | None]) -> dict[int | None, list[int]]:
     children: dict[int | None, list[int]] = {}
     for unit, parent in parents.items():
         children.setdefault(parent, []).append(unit)
+    return children
+
+
+def hide_by_subtraction(people: Mapping[int | None, int], parents: Mapping[int, int | None],
+                        k: int, forced: set[int | None] | None = None, *,
+                        children: Mapping[int | None, list[int]] | None = None) -> set[int | None]:
+    """The units (None: the organisation) whose figure must stay hidden, for one measure in one
+    quarter. `people` holds every figure the source gave (shown or not), by unit; `forced` the
+    units hidden already for another reason; `children` the tree worked out once by the caller."""
+    if children is None:
+        children = _children_of(parents)
     shown = {unit for unit, n in people.items() if n >= k} - (forced or set())
     hidden = set(people) - shown
     changed = True
@@ -74,25 +87,43 @@ def hide_by_subtraction(people: Mapping[int | None, int], parents: Mapping[int, 
 
 
 def suppress_figures(figures: Iterable[Figure], *, population_of: Mapping[str, str],
-                     parents: Mapping[int, int | None],
-                     k: int) -> dict[tuple[str, int | None, Quarter], Figure]:
+                     parents: Mapping[int, int | None], k: int,
+                     own_members: Collection[str] = ()) -> dict[tuple[str, int | None, Quarter],
+                                                                 Figure]:
     """The figures that may be shown, keyed by (measure, unit, quarter); hidden ones are left out.
 
-    `population_of` maps a measure to the people it describes (e.g. "members", "cases")."""
+    `population_of` maps a measure to the people it describes (e.g. "members", "cases");
+    `own_members` names the measures whose unit figures cover the unit's own people only."""
     by_group: dict[tuple[str, Quarter], list[Figure]] = {}
     for figure in figures:
         by_group.setdefault((figure.measure, figure.quarter), []).append(figure)
+    flat: dict[int, int | None] = dict.fromkeys(parents)
+    trees = {False: (parents, _children_of(parents)), True: (flat, _children_of(flat))}
+    own = set(own_members)
+    # A group's people and what its source hid, worked out once; the measures over the same
+    # people in a quarter (the pulse's scales) usually give the same answer: reckoned once.
+    inputs = {
+        group_key: ({f.unit_id: (f.people if f.value is not None else 0) for f in group},
+                    frozenset(f.unit_id for f in group if f.value is None))
+        for group_key, group in by_group.items()}
+    memo: dict[tuple[bool, frozenset[tuple[int | None, int]], frozenset[int | None]],
+               set[int | None]] = {}
     hidden_in_population: dict[tuple[str, Quarter], set[int | None]] = {}
     changed = True
     while changed:  # hiding a unit for one measure may open an atom of another: repeat
         changed = False
-        for (measure, quarter), group in by_group.items():
+        for (measure, quarter) in by_group:
             key = (population_of.get(measure, measure), quarter)
             before = hidden_in_population.setdefault(key, set())
             # A figure the source hid counts as 0 shown people: it covers no one.
-            people = {f.unit_id: (f.people if f.value is not None else 0) for f in group}
-            hidden = hide_by_subtraction(people, parents, k, forced=before)
-            hidden |= {f.unit_id for f in group if f.value is None}
+            people, source_hidden = inputs[(measure, quarter)]
+            is_own = measure in own
+            memo_key = (is_own, frozenset(people.items()), frozenset(before))
+            if memo_key not in memo:
+                tree, children = trees[is_own]
+                memo[memo_key] = hide_by_subtraction(people, tree, k, forced=before,
+                                                     children=children)
+            hidden = memo[memo_key] | source_hidden
             if not hidden <= before:
                 before |= hidden
                 changed = True

@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.anonymity import threshold
-from vangnet.core.signal_sources import Figure, Measure, Quarter, people_per_subtree, ratio_figures
+from vangnet.core.signal_sources import (
+    Figure,
+    Measure,
+    Quarter,
+    Subtrees,
+    people_per_subtree,
+    ratio_figures,
+)
 from vangnet.organisations.public import member_units, unit_parents
 
 from .models import RoutineOccurrence
@@ -35,6 +42,7 @@ class ToolboxSource:
         k = threshold()
         parents = unit_parents(organisation_id=organisation_id)
         people = people_per_subtree(member_units(organisation_id=organisation_id), parents)
+        tree = Subtrees(parents)  # once, not once per quarter
         rows = (RoutineOccurrence.objects
                 .filter(routine__organisation_id=organisation_id, date__gte=quarters[0].start,
                         date__lte=quarters[-1].end)
@@ -51,5 +59,5 @@ class ToolboxSource:
         for quarter in quarters:
             if quarter in planned:
                 figures += ratio_figures(ROUTINES_HELD.key, quarter, held.get(quarter, {}),
-                                         planned[quarter], people, parents=parents, k=k)
+                                         planned[quarter], people, parents=parents, subtrees=tree, k=k)
         return figures

@@ -8,12 +8,20 @@ they joined."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.anonymity import threshold
-from vangnet.core.signal_sources import Figure, Measure, Quarter, people_per_subtree, ratio_figures
+from vangnet.core.signal_sources import (
+    Figure,
+    Measure,
+    Quarter,
+    Subtrees,
+    people_per_subtree,
+    ratio_figures,
+)
 from vangnet.organisations.public import member_units, unit_parents
 
 from .models import Registration, Session
@@ -38,6 +46,7 @@ class WorkshopsSource:
         parents = unit_parents(organisation_id=organisation_id)
         members = member_units(organisation_id=organisation_id)
         people = people_per_subtree(members, parents)
+        tree = Subtrees(parents)  # once, not once per quarter
         bases: dict[int | None, float] = {}
         for unit in members.values():
             bases[unit] = bases.get(unit, 0) + 1
@@ -49,11 +58,14 @@ class WorkshopsSource:
                         session__starts_at__date__lte=quarters[-1].end)
                 .values_list("membership_id", "session__starts_at"))
         took_part: dict[Quarter, dict[int, None]] = {}
+        quarter_of: dict[datetime, Quarter] = {}  # many registrations share a session's start
         for membership_id, starts_at in rows:
             if membership_id not in members:
                 continue  # left the organisation since: not in the base either
-            took_part.setdefault(Quarter.of(timezone.localtime(starts_at).date()),
-                                 {})[membership_id] = None
+            quarter = quarter_of.get(starts_at)
+            if quarter is None:
+                quarter = quarter_of[starts_at] = Quarter.of(timezone.localtime(starts_at).date())
+            took_part.setdefault(quarter, {})[membership_id] = None
         figures: list[Figure] = []
         for quarter in quarters:
             parts: dict[int | None, float] = {}
@@ -61,5 +73,5 @@ class WorkshopsSource:
                 unit = members[membership_id]  # the unit the person is in now, like the base
                 parts[unit] = parts.get(unit, 0) + 1
             figures += ratio_figures(PARTICIPATION.key, quarter, parts, bases, people,
-                                     parents=parents, k=threshold())
+                                     parents=parents, subtrees=tree, k=threshold())
         return figures

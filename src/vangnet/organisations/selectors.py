@@ -322,6 +322,26 @@ def managed_unit_ids_of(*, membership_id: int) -> set[int]:
     return set(Unit.objects.filter(managers__pk=membership_id).values_list("pk", flat=True))
 
 
+def units_and_below(*, organisation_id: int, roots: Iterable[int]) -> set[int]:
+    """The given units of this organisation and every unit below them (one query)."""
+    parents = unit_parents(organisation_id=organisation_id)
+    chosen = set(roots) & set(parents)
+    grew = True
+    while grew:
+        more = {pk for pk, parent in parents.items() if parent in chosen} - chosen
+        chosen |= more
+        grew = bool(more)
+    return chosen
+
+
+def managed_subtree(*, actor: Actor) -> set[int]:
+    """The units a manager manages and every unit below them (empty for non-managers)."""
+    if not actor.has(Role.MANAGER):
+        return set()
+    return units_and_below(organisation_id=actor.organisation_id,
+                           roots=managed_unit_ids_of(membership_id=actor.membership_id))
+
+
 def member_units(*, organisation_id: int) -> dict[int, int | None]:
     """Every active member of the organisation (membership id) with their unit id: figures only."""
     return dict(Membership.objects.filter(organisation_id=organisation_id, is_active=True)

@@ -19,7 +19,7 @@ from vangnet.core.statistics import Interval, change_is_beyond_uncertainty
 from vangnet.organisations.public import (
     Actor,
     Role,
-    managed_unit_ids_of,
+    managed_subtree,
     unit_names,
     unit_parents,
     unit_tree,
@@ -50,24 +50,6 @@ if TYPE_CHECKING:
     from vangnet.organisations.models import Organisation
 
 TABLES = SurveyTables(round=PulseRound, group=PulseGroup, link=PulseLink, response=PulseResponse)
-
-
-def _subtree(organisation_id: int, roots: set[int]) -> set[int]:
-    parents = unit_parents(organisation_id=organisation_id)
-    chosen = set(roots) & set(parents)
-    grew = True
-    while grew:
-        more = {pk for pk, parent in parents.items() if parent in chosen} - chosen
-        chosen |= more
-        grew = bool(more)
-    return chosen
-
-
-def managed_subtree(*, actor: Actor) -> set[int]:
-    """The units a manager manages and every unit below them (empty for non-managers)."""
-    if not actor.has(Role.MANAGER):
-        return set()
-    return _subtree(actor.organisation_id, managed_unit_ids_of(membership_id=actor.membership_id))
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 
 from vangnet.organisations.public import (
     Actor,
-    Role,
     active_memberships_in,
-    managed_unit_ids_of,
-    unit_parents,
+    managed_subtree,
     unit_tree,
+    units_and_below,
 )
 from vangnet.surveys.public import Texts, link_get_open
 from vangnet.surveys.public import shared_group_get_open as shared_group_get
@@ -46,24 +45,6 @@ if TYPE_CHECKING:
 # --- rounds ----------------------------------------------------------------------------------
 
 
-def _subtree(organisation_id: int, roots: set[int]) -> set[int]:
-    parents = unit_parents(organisation_id=organisation_id)
-    chosen = set(roots) & set(parents)
-    grew = True
-    while grew:
-        more = {pk for pk, parent in parents.items() if parent in chosen} - chosen
-        chosen |= more
-        grew = bool(more)
-    return chosen
-
-
-def managed_subtree(*, actor: Actor) -> set[int]:
-    """The units a manager manages and every unit below them (empty for non-managers)."""
-    if not actor.has(Role.MANAGER):
-        return set()
-    return _subtree(actor.organisation_id, managed_unit_ids_of(membership_id=actor.membership_id))
-
-
 def unit_scope(*, round_: Round) -> set[int] | None:
     """The units whose members may take part: the round's unit and every unit below it; None for
     a round of the whole organisation (and an empty set when the round's unit was deleted)."""
@@ -71,7 +52,7 @@ def unit_scope(*, round_: Round) -> set[int] | None:
         return None
     if round_.unit_id is None:
         return set()
-    return _subtree(round_.organisation_id, {round_.unit_id})
+    return units_and_below(organisation_id=round_.organisation_id, roots={round_.unit_id})
 
 
 def rounds_for_actor(*, actor: Actor) -> QuerySet[Round]:

@@ -7,17 +7,15 @@ screenshots at 1280 and 390 px go to var/screenshots/conduct/."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from support.browser import assert_accessible
+from support.browser import check_at_both_widths
 from support.people import make_member, make_unit
 from vangnet.organisations.public import actor_for
 from vangnet.organisations.roles import Role
@@ -25,17 +23,10 @@ from vangnet.reporting.services import advisor_profile_save
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("VANGNET_DATA_DIR", "var")) / "screenshots" / "conduct"
 
 
 def _check(page: Any, name: str) -> None:
-    """axe at both widths, and a full-page screenshot of each."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_at_both_widths(page, "conduct", name)
 
 
 def _logout(page: Any) -> None:

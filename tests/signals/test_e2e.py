@@ -8,15 +8,13 @@ figures, a published code, routines and discussions)."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from support.browser import assert_accessible
+from support.browser import check_at_both_widths
 from vangnet.quickscan.models import Action
 from vangnet.signals.models import AlertAction, HRFigure, HRImport
 
@@ -24,17 +22,11 @@ from .conftest import Org
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("VANGNET_DATA_DIR", "var")) / "screenshots" / "signals"
 TIMEOUT = 60_000
 
 
 def _check(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_at_both_widths(page, "signals", name)
 
 
 def _login_as(page: Any, login: Any, email: str) -> None:

@@ -6,14 +6,12 @@ var/screenshots/signals/."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from support.browser import assert_accessible
+from support.browser import check_at_both_widths
 from support.browser import login as browser_login
 from vangnet.cases.models import PatternSignal
 from vangnet.signals.models import AlertAction
@@ -22,17 +20,11 @@ from .conftest import Org
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("VANGNET_DATA_DIR", "var")) / "screenshots" / "signals"
 TIMEOUT = 60_000
 
 
 def _check(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_at_both_widths(page, "signals", name)
 
 
 def test_advisor_view_report_charts_and_follow_up_in_the_browser(page: Any, org: Org) -> None:

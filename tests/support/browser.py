@@ -58,6 +58,20 @@ def assert_accessible(page: Any) -> None:
     assert not violations, f"axe (all rules) found violations on {page.url}:\n{summary}"
 
 
+def check_at_both_widths(page: Any, app: str, name: str) -> None:
+    """axe (all rules) at 1280 and at 390 px, the width of a phone, with a full-page screenshot of
+    each in VANGNET_DATA_DIR/screenshots/<app>/ to look at; the page is left at 1280 px."""
+    from pathlib import Path
+
+    folder = Path(os.environ.get("VANGNET_DATA_DIR", "var")) / "screenshots" / app
+    folder.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 # --- Logging in -------------------------------------------------------------------------------
 # allauth accepts a TOTP code only in its own 30-second step (MFA_TOTP_TOLERANCE = 0) and only once
 # per user: it marks "user id + code" as used in the cache (which tests/conftest.py clears before and

@@ -12,16 +12,14 @@ pages call) to keep the test's logins few."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
 
-from support.browser import assert_accessible
+from support.browser import check_at_both_widths
 from support.people import make_member, make_unit
 from vangnet.organisations.public import actor_for
 from vangnet.organisations.roles import Role
@@ -30,16 +28,10 @@ from vangnet.workshops.models import Offer, Registration, Session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("VANGNET_DATA_DIR", "var")) / "screenshots" / "workshops"
 
 
 def _check(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_at_both_widths(page, "workshops", name)
 
 
 def _as(page: Any, login: Any, email: str) -> None:
